@@ -1,0 +1,44 @@
+// Turns passage text into Xapian terms: the indexing half of the analysis.
+//
+// For each word (see segment_words): the accent-folded word itself, without positions (for
+// wildcards and exact-word statistics), and its stems in the passage's language with Z prefix
+// and positions (see index_stems), so phrase queries run on stems, matching QueryAnalyzer's
+// Xapian::QueryParser::STEM_ALL_Z. Stop words are indexed too: phrases such as
+// "rendición de cuentas" need them; queries drop them outside phrases.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lupa/analyzers/language.h"
+
+namespace lupa::analyzers {
+
+class PassageAnalyzer {
+ public:
+  /// Adds the terms of `text` to `document`. Positions continue from the previous call on the
+  /// same document (call start_document first), so a heading and its body do not form
+  /// phrases across their boundary. `wdf_increment` weights fields such as titles.
+  void add_text(Xapian::Document& document, std::string_view text, Language language,
+                Xapian::termcount wdf_increment = 1);
+
+  /// Resets positions for a new document.
+  void start_document() { next_position_ = 1; }
+
+ private:
+  struct WordTerms {
+    std::string folded;
+    std::vector<std::string> stem_terms;
+  };
+  const WordTerms& terms_for(const std::string& word, Language language);
+
+  Xapian::termpos next_position_ = 1;
+  // Words repeat a great deal across a corpus; caching their terms halves indexing time.
+  std::unordered_map<std::string, WordTerms> cache_[2];
+};
+
+}  // namespace lupa::analyzers

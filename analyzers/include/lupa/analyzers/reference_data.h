@@ -1,0 +1,75 @@
+// Reference data about the OGP world: countries, action plans, document types and the labels
+// facet values are shown with. Read from the data files in analyzers/data/ (documented in
+// docs/data-files.md); a new country or plan is a new row there, not new code.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lupa::analyzers {
+
+struct Label {
+  std::string en;
+  std::string es;
+};
+
+struct Country {
+  std::string code;  ///< ISO 3166-1 alpha-2, lower case
+  Label name;
+  std::vector<std::string> other_names;
+};
+
+struct ActionPlan {
+  std::string id;  ///< country-first_year-last_year, e.g. "mx-2019-2021"
+  std::string country;
+  int number = 0;
+  int first_year = 0;
+  int last_year = 0;
+  Label label;
+};
+
+struct DocumentType {
+  std::string id;
+  Label label;
+  std::regex title_pattern;
+};
+
+/// Immutable after construction; one shared instance, safe to use from any thread.
+class ReferenceData {
+ public:
+  static const ReferenceData& instance();
+
+  const std::vector<Country>& countries() const { return countries_; }
+  const std::vector<ActionPlan>& plans() const { return plans_; }
+  const std::vector<DocumentType>& document_types() const { return document_types_; }
+
+  const ActionPlan* find_plan(std::string_view id) const;
+
+  /// The country named most often in `text` (names in either language, adjectives), if any.
+  std::optional<std::string> infer_country(std::string_view text) const;
+
+  /// The plan of `country` whose period is written in `text` ("2019-2021", "2013–2015"), or
+  /// else the plan whose years contain `year` (the latest such plan when periods overlap,
+  /// since a report dated in a plan's last year usually assesses that plan).
+  std::optional<std::string> infer_plan(std::string_view country, std::string_view text,
+                                        std::optional<int> year) const;
+
+  /// The first document type whose title pattern matches `title`.
+  std::string infer_document_type(std::string_view title) const;
+
+  /// Labels of a facet value in English and Spanish; the value itself when none is known.
+  Label facet_label(std::string_view facet, std::string_view value) const;
+
+ private:
+  ReferenceData();
+  std::vector<Country> countries_;
+  std::vector<ActionPlan> plans_;
+  std::vector<DocumentType> document_types_;
+  std::vector<std::pair<std::string, Label>> languages_;
+};
+
+}  // namespace lupa::analyzers

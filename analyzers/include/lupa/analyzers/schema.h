@@ -1,0 +1,63 @@
+// The index schema: every term prefix, value slot and facet Lupa uses, defined once.
+//
+// The indexer writes terms and values only through these names and the daemon builds its
+// query parser and facet counters by looping over kFacets, so the two cannot drift apart.
+// docs/schema.md documents the same table; a unit test checks that prefixes are unique and
+// that none is the start of another (Xapian would otherwise confuse "XP" with "XPA...").
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lupa::schema {
+
+/// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
+/// the indexer stores it with each file's state and re-reads files indexed under another one.
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/3";
+
+// Term prefixes that are not facets.
+inline constexpr std::string_view kIdPrefix = "Q";        ///< unique passage id (Xapian convention)
+inline constexpr std::string_view kFilePrefix = "XF";     ///< every passage of one document file
+inline constexpr std::string_view kStemPrefix = "Z";      ///< stemmed word (Xapian convention)
+
+// Value slots that are not facets.
+inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
+inline constexpr Xapian::valueno kSlotOrdinal = 1;    ///< passage position in its document
+
+/// A facet: a filterable, countable field. Filtering uses boolean terms `prefix + value`;
+/// counting reads `slot`, which holds every value of the passage joined by kValueSeparator.
+struct Facet {
+  std::string_view name;    ///< API parameter and query-field name, e.g. "plan"
+  std::string_view prefix;  ///< boolean term prefix
+  Xapian::valueno slot;     ///< value slot with the passage's values of this facet
+  std::string_view description;
+};
+
+inline constexpr char kValueSeparator = '\n';
+
+inline constexpr std::array kFacets = {
+    Facet{"plan", "XP", 10, "action plan, one value per country and period (mx-2019-2021)"},
+    Facet{"type", "XT", 11, "document type (action-plan, self-assessment, irm-report, ...)"},
+    Facet{"lang", "XL", 12, "language of the passage (es, en)"},
+    Facet{"kind", "XK", 13, "passage kind (paragraph, section, commitment)"},
+    Facet{"country", "XN", 14, "country of the document, ISO 3166-1 alpha-2 lower case"},
+    Facet{"year", "XY", 15, "year of the document's date"},
+};
+
+/// The facet called `name`, or nullopt.
+std::optional<Facet> find_facet(std::string_view name);
+
+/// The Xapian term that marks a passage as having `value` for `facet`.
+std::string facet_term(const Facet& facet, std::string_view value);
+
+/// The id term of a passage (prefix Q). Long ids are shortened to fit Xapian's term limit.
+std::string id_term(std::string_view passage_id);
+
+/// The term carried by every passage of one document file.
+std::string file_term(std::string_view document_path);
+
+}  // namespace lupa::schema

@@ -1,0 +1,40 @@
+#include "lupa/analyzers/passage_analyzer.h"
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/stemming.h"
+#include "lupa/analyzers/text_normalizer.h"
+
+namespace lupa::analyzers {
+namespace {
+// Longer "words" are base64, URLs or table debris; they only bloat the index.
+constexpr std::size_t kMaxWordBytes = 64;
+constexpr std::size_t kMaxCachedWords = 500'000;
+// Leaves a gap so that no phrase matches across two add_text calls.
+constexpr Xapian::termpos kFieldGap = 100;
+}  // namespace
+
+const PassageAnalyzer::WordTerms& PassageAnalyzer::terms_for(const std::string& word,
+                                                             Language language) {
+  auto& cache = cache_[language == Language::kSpanish ? 0 : 1];
+  if (auto found = cache.find(word); found != cache.end()) return found->second;
+  if (cache.size() >= kMaxCachedWords) cache.clear();
+  WordTerms terms{fold_diacritics(word), {}};
+  for (std::string& stem : index_stems(word, language))
+    terms.stem_terms.push_back(std::string(schema::kStemPrefix) + stem);
+  return cache.emplace(word, std::move(terms)).first->second;
+}
+
+void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text,
+                               Language language, Xapian::termcount wdf_increment) {
+  for (const std::string& word : segment_words(text)) {
+    if (word.size() > kMaxWordBytes) continue;
+    const WordTerms& terms = terms_for(word, language);
+    document.add_term(terms.folded, wdf_increment);
+    for (const std::string& stem_term : terms.stem_terms)
+      document.add_posting(stem_term, next_position_, wdf_increment);
+    ++next_position_;
+  }
+  next_position_ += kFieldGap;
+}
+
+}  // namespace lupa::analyzers

@@ -1,0 +1,146 @@
+#include "lupa/analyzers/reference_data.h"
+
+#include <map>
+#include <stdexcept>
+
+#include "data_files.h"
+#include "lupa/analyzers/text_normalizer.h"
+
+namespace lupa::analyzers {
+namespace {
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(separator, start);
+    std::string part(text.substr(start, end == text.npos ? text.npos : end - start));
+    if (!part.empty()) parts.push_back(std::move(part));
+    if (end == text.npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::vector<std::vector<std::string>> rows(std::string_view file_name, std::size_t min_fields) {
+  std::vector<std::vector<std::string>> result;
+  for (const std::string& line : data_file_lines(file_name)) {
+    auto fields = split_tabs(line);
+    if (fields.size() < min_fields)
+      throw std::logic_error(std::string(file_name) + ": too few fields in line: " + line);
+    result.push_back(std::move(fields));
+  }
+  return result;
+}
+
+// Counts whole-word occurrences, accent- and case-insensitively.
+int count_mentions(const std::string& haystack_folded, const std::string& name) {
+  std::string needle = fold_diacritics(name);
+  for (char& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  int count = 0;
+  for (std::size_t at = haystack_folded.find(needle); at != std::string::npos;
+       at = haystack_folded.find(needle, at + 1)) {
+    const bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(haystack_folded[at - 1]));
+    const std::size_t end = at + needle.size();
+    const bool ends_word = end == haystack_folded.size() ||
+                           !std::isalnum(static_cast<unsigned char>(haystack_folded[end]));
+    if (starts_word && ends_word) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+const ReferenceData& ReferenceData::instance() {
+  static const ReferenceData data;
+  return data;
+}
+
+ReferenceData::ReferenceData() {
+  for (auto& f : rows("countries.tsv", 3)) {
+    countries_.push_back({f[0], {f[1], f[2]}, f.size() > 3 ? split(f[3], '|') : std::vector<std::string>{}});
+  }
+  for (auto& f : rows("plans.tsv", 7)) {
+    plans_.push_back({f[0], f[1], std::stoi(f[2]), std::stoi(f[3]), std::stoi(f[4]), {f[5], f[6]}});
+  }
+  for (auto& f : rows("document-types.tsv", 4)) {
+    document_types_.push_back(
+        {f[0], {f[1], f[2]}, std::regex(f[3], std::regex::ECMAScript | std::regex::icase)});
+  }
+  for (auto& f : rows("languages.tsv", 3)) languages_.emplace_back(f[0], Label{f[1], f[2]});
+}
+
+const ActionPlan* ReferenceData::find_plan(std::string_view id) const {
+  for (const ActionPlan& plan : plans_)
+    if (plan.id == id) return &plan;
+  return nullptr;
+}
+
+std::optional<std::string> ReferenceData::infer_country(std::string_view text) const {
+  std::string folded = fold_diacritics(text);
+  for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::optional<std::string> best;
+  int best_count = 0;
+  for (const Country& country : countries_) {
+    int count = count_mentions(folded, country.name.en);
+    if (country.name.es != country.name.en) count += count_mentions(folded, country.name.es);
+    for (const std::string& name : country.other_names) count += count_mentions(folded, name);
+    if (count > best_count) {
+      best_count = count;
+      best = country.code;
+    }
+  }
+  return best;
+}
+
+std::optional<std::string> ReferenceData::infer_plan(std::string_view country,
+                                                     std::string_view text,
+                                                     std::optional<int> year) const {
+  static const std::regex kPeriod(R"((20\d\d)\s*(?:-|–|—|al|to|a)\s*(20\d\d))");
+  const std::string haystack(text);
+  for (std::sregex_iterator it(haystack.begin(), haystack.end(), kPeriod), end; it != end; ++it) {
+    const int first = std::stoi((*it)[1]);
+    const int last = std::stoi((*it)[2]);
+    for (const ActionPlan& plan : plans_)
+      if (plan.country == country && plan.first_year == first && plan.last_year == last)
+        return plan.id;
+  }
+  if (!year) return std::nullopt;
+  const ActionPlan* best = nullptr;
+  for (const ActionPlan& plan : plans_) {
+    if (plan.country != country || *year < plan.first_year || *year > plan.last_year) continue;
+    if (!best || plan.first_year > best->first_year) best = &plan;
+  }
+  if (best) return best->id;
+  return std::nullopt;
+}
+
+std::string ReferenceData::infer_document_type(std::string_view title) const {
+  const std::string subject = fold_diacritics(title);
+  for (const DocumentType& type : document_types_)
+    if (std::regex_search(subject, type.title_pattern)) return type.id;
+  return "other-report";
+}
+
+Label ReferenceData::facet_label(std::string_view facet, std::string_view value) const {
+  if (facet == "plan") {
+    if (const ActionPlan* plan = find_plan(value)) return plan->label;
+  } else if (facet == "type") {
+    for (const DocumentType& type : document_types_)
+      if (type.id == value) return type.label;
+  } else if (facet == "lang") {
+    for (const auto& [code, label] : languages_)
+      if (code == value) return label;
+  } else if (facet == "country") {
+    for (const Country& country : countries_)
+      if (country.code == value) return country.name;
+  } else if (facet == "kind") {
+    static const std::map<std::string, Label, std::less<>> kKinds = {
+        {"paragraph", {"Paragraph", "Párrafo"}},
+        {"section", {"Section", "Sección"}},
+        {"commitment", {"Commitment", "Compromiso"}}};
+    if (auto found = kKinds.find(value); found != kKinds.end()) return found->second;
+  }
+  return {std::string(value), std::string(value)};
+}
+
+}  // namespace lupa::analyzers

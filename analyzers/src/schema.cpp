@@ -1,0 +1,47 @@
+#include "lupa/analyzers/schema.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace lupa::schema {
+namespace {
+
+// Xapian refuses terms over 245 bytes; keys that could be that long (file paths, ids built from
+// them) keep a readable start and end in a digest so distinct long keys stay distinct.
+constexpr std::size_t kMaxTermBytes = 240;
+
+std::string bounded_term(std::string_view prefix, std::string_view key) {
+  std::string term(prefix);
+  if (prefix.size() + key.size() <= kMaxTermBytes) {
+    term += key;
+    return term;
+  }
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a: stable across runs and builds
+  for (unsigned char c : key) hash = (hash ^ c) * 1099511628211ULL;
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(hash));
+  term += key.substr(0, 100);
+  term += '#';
+  term += digest;
+  return term;
+}
+
+}  // namespace
+
+std::optional<Facet> find_facet(std::string_view name) {
+  for (const Facet& facet : kFacets)
+    if (facet.name == name) return facet;
+  return std::nullopt;
+}
+
+std::string facet_term(const Facet& facet, std::string_view value) {
+  return bounded_term(facet.prefix, value);
+}
+
+std::string id_term(std::string_view passage_id) { return bounded_term(kIdPrefix, passage_id); }
+
+std::string file_term(std::string_view document_path) {
+  return bounded_term(kFilePrefix, document_path);
+}
+
+}  // namespace lupa::schema

@@ -1,0 +1,52 @@
+// One indexer run: walks the corpus folders, re-reads what changed, and commits once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lupa::indexer {
+
+struct IndexProgress {
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
+  std::uint64_t bytes_read = 0;
+  double seconds = 0;
+};
+
+struct IndexerOptions {
+  std::filesystem::path database;
+  std::vector<std::filesystem::path> corpus_folders;
+  /// Called after each file; may be empty.
+  std::function<void(const IndexProgress&)> on_progress;
+};
+
+struct FileReport {
+  std::string path;
+  std::string message;
+};
+
+struct IndexSummary {
+  std::size_t files_seen = 0;       ///< supported documents found
+  std::size_t files_indexed = 0;    ///< new or changed, (re)indexed
+  std::size_t files_unchanged = 0;  ///< same content and metadata as last run
+  std::size_t files_removed = 0;    ///< gone from the corpus, passages deleted
+  std::size_t files_failed = 0;
+  std::size_t passages_written = 0;
+  std::size_t passages_in_index = 0;
+  std::uint64_t bytes_read = 0;
+  double seconds = 0;
+  std::vector<FileReport> errors;    ///< files that could not be indexed, and why
+  std::vector<FileReport> skipped;   ///< files left alone, and why (unsupported type, ...)
+  std::vector<FileReport> inferred;  ///< metadata the indexer guessed, per file
+  std::vector<FileReport> notes;     ///< other things worth knowing (header lines dropped, ...)
+};
+
+/// Runs the indexer. Per-file problems are reported in the summary and the run goes on;
+/// problems with the database or the folders themselves throw (std::runtime_error,
+/// Xapian::Error), and then nothing of the run is committed.
+IndexSummary index_corpus(const IndexerOptions& options);
+
+}  // namespace lupa::indexer

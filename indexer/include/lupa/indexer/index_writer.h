@@ -1,0 +1,75 @@
+// Writes passages into the Xapian database, one transaction per indexer run.
+//
+// The database is only ever changed inside a transaction that commit() ends, so a crash or a
+// kill at any moment leaves readers the previous revision, whole. The state of every indexed
+// file (size, mtime, content hash, analysis fingerprint) lives in the database's user
+// metadata, so it changes atomically with the passages it describes.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/passage_analyzer.h"
+#include "lupa/indexer/document.h"
+
+namespace lupa::indexer {
+
+/// What the indexer remembers about a file to decide whether it changed.
+struct FileState {
+  std::string path;  ///< document path as shown to users ("corpus/plan.txt")
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string content_hash;  ///< hex digest of the file's bytes
+  std::string fingerprint;   ///< analysis version and manifest entry it was indexed with
+  int passages = 0;
+
+  std::string serialise() const;
+  static std::optional<FileState> parse(const std::string& serialised);
+};
+
+/// The passage id users see: the document path without extension, made URL-safe, and the
+/// passage's ordinal ("corpus/mx-plan.txt", 25 -> "corpus.mx-plan.0025"). The same passage of
+/// an unchanged file keeps its id across runs.
+std::string passage_id(const std::string& document_path, int ordinal);
+
+class IndexWriter {
+ public:
+  /// Opens or creates the database in `directory` and begins the run's transaction.
+  /// Throws Xapian::Error (e.g. DatabaseLockError when another indexer runs).
+  explicit IndexWriter(const std::filesystem::path& directory);
+  /// Cancels the transaction unless commit() was called: nothing of this run is kept.
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  std::optional<FileState> file_state(const std::string& document_path) const;
+  /// Paths of every file that has passages or state in the database.
+  std::vector<std::string> indexed_files() const;
+
+  /// Replaces the file's passages (if any) by `passages`, tagged with `metadata`.
+  void replace_file(const FileState& state, const DocumentMetadata& metadata,
+                    const std::vector<Passage>& passages);
+  /// Records a new size or mtime for a file whose content did not change.
+  void update_state(const FileState& state);
+  void remove_file(const std::string& document_path);
+
+  /// Commits every change of the run at once.
+  void commit();
+
+  Xapian::doccount passage_count() const { return database_.get_doccount(); }
+
+ private:
+  Xapian::Document make_document(const std::string& document_path, const DocumentMetadata& metadata,
+                                 const Passage& passage, double indexed_at);
+
+  Xapian::WritableDatabase database_;
+  analyzers::PassageAnalyzer analyzer_;
+  bool committed_ = false;
+};
+
+}  // namespace lupa::indexer

@@ -1,0 +1,261 @@
+#include "lupa/indexer/corpus_indexer.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA1Engine.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "lupa/analyzers/language.h"
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/extractor.h"
+#include "lupa/indexer/index_writer.h"
+#include "lupa/indexer/manifest.h"
+#include "lupa/indexer/metadata_inference.h"
+#include "lupa/indexer/segmenter.h"
+
+namespace lupa::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+struct CorpusFile {
+  fs::path file;
+  std::string document_path;  // "<folder name>/<relative path>", as users see it
+  const DocumentMetadata* manifest_entry = nullptr;
+  std::string fingerprint;
+};
+
+struct CorpusListing {
+  std::vector<CorpusFile> documents;
+  std::vector<FileReport> skipped;
+  std::vector<FileReport> errors;
+  std::set<std::string> frozen;  // documents under a broken manifest: keep as they are
+  std::vector<std::string> roots;
+};
+
+std::string metadata_fingerprint(const DocumentMetadata* metadata) {
+  std::ostringstream out;
+  out << schema::kAnalysisVersion;
+  if (!metadata) return out.str() + "|inferred";
+  auto field = [&](const std::optional<std::string>& value) { out << '|' << value.value_or(""); };
+  auto list = [&](const std::vector<std::string>& values) {
+    out << '|';
+    for (const auto& value : values) out << value << ',';
+  };
+  field(metadata->title), field(metadata->country), list(metadata->plans), field(metadata->type);
+  list(metadata->languages), field(metadata->date), field(metadata->source);
+  return out.str();
+}
+
+std::string hex_sha1(const std::string& content) {
+  Poco::SHA1Engine engine;
+  engine.update(content.data(), static_cast<unsigned>(content.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ExtractionError("cannot be opened for reading");
+  std::string content;
+  in.seekg(0, std::ios::end);
+  content.resize(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!in) throw ExtractionError("read error");
+  return content;
+}
+
+bool is_hidden(const fs::path& path) {
+  const std::string name = path.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+CorpusListing list_corpus(const std::vector<fs::path>& folders,
+                          std::deque<std::map<std::string, DocumentMetadata>>& manifests) {
+  CorpusListing listing;
+  std::set<std::string> seen_paths;
+  for (const fs::path& folder : folders) {
+    if (!fs::is_directory(folder))
+      throw std::runtime_error(folder.string() + ": not a folder");
+    const std::string root = fs::canonical(folder).filename().string();
+    listing.roots.push_back(root);
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied);
+         it != fs::recursive_directory_iterator(); ++it) {
+      if (is_hidden(it->path())) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+
+    // Manifests first: each covers the files of its own folder.
+    std::map<fs::path, const std::map<std::string, DocumentMetadata>*> manifest_of_folder;
+    std::set<fs::path> broken_manifest_folders;
+    for (const fs::path& file : files) {
+      if (file.filename() != kManifestFileName) continue;
+      try {
+        manifests.push_back(load_manifest(file));
+        manifest_of_folder[file.parent_path()] = &manifests.back();
+      } catch (const ManifestError& error) {
+        listing.errors.push_back({file.string(), error.what()});
+        broken_manifest_folders.insert(file.parent_path());
+      }
+    }
+    for (const fs::path& file : files) {
+      if (file.filename() == kManifestFileName) continue;
+      const std::string document_path = root + "/" + fs::relative(file, folder).generic_string();
+      if (!is_supported_document(file)) {
+        const std::string extension = file.extension().string();
+        listing.skipped.push_back({document_path, "no reader for '" + (extension.empty() ? file.filename().string() : extension) + "' files"});
+        continue;
+      }
+      if (!seen_paths.insert(document_path).second) {
+        listing.errors.push_back({document_path, "two corpus folders give the same document path"});
+        continue;
+      }
+      if (broken_manifest_folders.contains(file.parent_path())) {
+        listing.frozen.insert(document_path);
+        listing.skipped.push_back({document_path, "left as indexed before: its folder's manifest is invalid"});
+        continue;
+      }
+      CorpusFile entry{file, document_path, nullptr, ""};
+      if (auto manifest = manifest_of_folder.find(file.parent_path()); manifest != manifest_of_folder.end()) {
+        const std::string name = file.filename().string();
+        if (auto found = manifest->second->find(name); found != manifest->second->end())
+          entry.manifest_entry = &found->second;
+      }
+      entry.fingerprint = metadata_fingerprint(entry.manifest_entry);
+      listing.documents.push_back(std::move(entry));
+    }
+  }
+  return listing;
+}
+
+std::int64_t mtime_ns(const fs::path& file) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             fs::last_write_time(file).time_since_epoch()).count();
+}
+
+void assign_languages(std::vector<Passage>& passages, analyzers::Language document_language) {
+  analyzers::Language previous = document_language;
+  for (Passage& passage : passages) {
+    // Short passages give little evidence: they take the language of the text around them.
+    previous = analyzers::identify_language(passage.heading + "\n" + passage.text, previous);
+    passage.language = std::string(analyzers::language_code(previous));
+  }
+}
+
+// For tests of crash safety: dies as a kill would, after this many files were written.
+int crash_after_files() {
+  const char* value = std::getenv("LUPA_INDEXER_TEST_KILL_AFTER_FILES");
+  return value ? std::atoi(value) : -1;
+}
+
+}  // namespace
+
+IndexSummary index_corpus(const IndexerOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  IndexSummary summary;
+  std::deque<std::map<std::string, DocumentMetadata>> manifests;  // entries are pointed to
+  CorpusListing listing = list_corpus(options.corpus_folders, manifests);
+  summary.files_seen = listing.documents.size();
+  summary.skipped = std::move(listing.skipped);
+  summary.errors = std::move(listing.errors);
+  summary.files_failed = summary.errors.size();
+
+  IndexWriter writer(options.database);
+  const int kill_after = crash_after_files();
+  std::set<std::string> present(listing.frozen.begin(), listing.frozen.end());
+  IndexProgress progress{0, listing.documents.size(), 0, 0};
+
+  for (const CorpusFile& entry : listing.documents) {
+    present.insert(entry.document_path);
+    try {
+      FileState state{entry.document_path, fs::file_size(entry.file), mtime_ns(entry.file), "",
+                      entry.fingerprint, 0};
+      const auto previous = writer.file_state(entry.document_path);
+      const bool same_stat = previous && previous->size == state.size &&
+                             previous->mtime_ns == state.mtime_ns &&
+                             previous->fingerprint == state.fingerprint;
+      if (same_stat) {
+        ++summary.files_unchanged;
+      } else {
+        const std::string content = read_file(entry.file);
+        summary.bytes_read += content.size();
+        state.content_hash = hex_sha1(content);
+        if (previous && previous->content_hash == state.content_hash &&
+            previous->fingerprint == state.fingerprint) {
+          state.passages = previous->passages;
+          writer.update_state(state);
+          ++summary.files_unchanged;
+        } else {
+          ExtractedText extracted = extract_text(entry.file, content);
+          SegmentedText segmented = segment_text(extracted.text);
+          const DocumentMetadata given = entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
+          const auto document_language =
+              given.languages.empty()
+                  ? analyzers::identify_language(std::string_view(extracted.text).substr(0, 5000),
+                                                 analyzers::Language::kSpanish)
+                  : analyzers::language_from_code(given.languages.front());
+          assign_languages(segmented.passages, document_language);
+          std::vector<std::string> inferred;
+          const DocumentMetadata metadata = complete_metadata(given, extracted.text, extracted.title,
+                                                              segmented.passages, inferred);
+          if (segmented.passages.empty()) throw ExtractionError("no text to index");
+          state.passages = static_cast<int>(segmented.passages.size());
+          writer.replace_file(state, metadata, segmented.passages);
+          ++summary.files_indexed;
+          summary.passages_written += segmented.passages.size();
+          std::string guessed;
+          for (const auto& field : inferred) guessed += (guessed.empty() ? "" : "; ") + field;
+          if (!guessed.empty()) summary.inferred.push_back({entry.document_path, guessed});
+          for (const auto& note : extracted.notes) summary.notes.push_back({entry.document_path, note});
+          if (segmented.header_lines_dropped > 0)
+            summary.notes.push_back({entry.document_path,
+                                     "running page header dropped (" +
+                                         std::to_string(segmented.header_lines_dropped) +
+                                         " lines): " + segmented.running_header.front()});
+        }
+      }
+    } catch (const ExtractionError& error) {
+      summary.errors.push_back({entry.document_path, error.what()});
+      ++summary.files_failed;
+    } catch (const fs::filesystem_error& error) {
+      summary.errors.push_back({entry.document_path, error.code().message()});
+      ++summary.files_failed;
+    }
+    ++progress.files_done;
+    progress.bytes_read = summary.bytes_read;
+    progress.seconds = elapsed();
+    if (options.on_progress) options.on_progress(progress);
+    if (kill_after >= 0 && static_cast<int>(progress.files_done) >= kill_after) std::raise(SIGKILL);
+  }
+
+  for (const std::string& indexed : writer.indexed_files()) {
+    const std::string root = indexed.substr(0, indexed.find('/'));
+    const bool in_this_run = std::find(listing.roots.begin(), listing.roots.end(), root) != listing.roots.end();
+    if (in_this_run && !present.contains(indexed)) {
+      writer.remove_file(indexed);
+      ++summary.files_removed;
+    }
+  }
+  writer.commit();
+  summary.passages_in_index = writer.passage_count();
+  summary.seconds = elapsed();
+  return summary;
+}
+
+}  // namespace lupa::indexer

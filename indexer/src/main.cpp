@@ -1,0 +1,107 @@
+// lupa-indexer: indexes corpus folders into a Xapian database, incrementally.
+// Exit status: 0 when every file was indexed, 1 when some failed (the rest is committed),
+// 2 when the run could not happen at all (bad options, database locked or unreadable).
+#include <Poco/Util/Application.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "lupa/indexer/corpus_indexer.h"
+
+namespace {
+
+using Poco::Util::Application;
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+class IndexerApp final : public Application {
+ protected:
+  void defineOptions(OptionSet& options) override {
+    Application::defineOptions(options);
+    options.addOption(Option("db", "d", "database folder (created when missing)")
+                          .required(true).argument("DIR").binding("db"));
+    options.addOption(Option("quiet", "q", "no progress lines, only the summary").binding("quiet"));
+    options.addOption(Option("help", "h", "show this help").callback(
+        Poco::Util::OptionCallback<IndexerApp>(this, &IndexerApp::show_help)));
+  }
+
+  void show_help(const std::string&, const std::string&) {
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("--db DIR CORPUS_DIR...");
+    help.setHeader("Indexes the .txt, .md and .html files of each CORPUS_DIR (and its manifest.json) "
+                   "into the Xapian database DIR. Re-runs re-read only files that changed.");
+    help.format(std::cout);
+    help_shown_ = true;
+    stopOptionsProcessing();
+  }
+
+  int main(const std::vector<std::string>& arguments) override {
+    if (help_shown_) return EXIT_OK;
+    if (arguments.empty()) {
+      std::cerr << "lupa-indexer: give at least one corpus folder (see --help)\n";
+      return EXIT_USAGE;
+    }
+    lupa::indexer::IndexerOptions options;
+    options.database = config().getString("db");
+    for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
+    const bool show_progress = !config().hasProperty("quiet");
+    double last_report = -1;
+    options.on_progress = [&](const lupa::indexer::IndexProgress& progress) {
+      const bool last = progress.files_done == progress.files_total;
+      if (!show_progress || (!last && progress.seconds - last_report < 1.0)) return;
+      last_report = progress.seconds;
+      const double megabytes = static_cast<double>(progress.bytes_read) / 1e6;
+      std::fprintf(stderr, "indexing: %zu/%zu files, %.1f MB read, %.1f MB/s\n", progress.files_done,
+                   progress.files_total, megabytes,
+                   progress.seconds > 0 ? megabytes / progress.seconds : 0.0);
+    };
+    try {
+      const auto summary = lupa::indexer::index_corpus(options);
+      print_summary(summary);
+      return summary.files_failed > 0 ? 1 : EXIT_OK;
+    } catch (const Xapian::DatabaseLockError&) {
+      std::cerr << "lupa-indexer: " << options.database.string()
+                << ": database is locked by another indexer run\n";
+    } catch (const Xapian::Error& error) {
+      std::cerr << "lupa-indexer: " << options.database.string() << ": " << error.get_description() << "\n";
+    } catch (const std::exception& error) {
+      std::cerr << "lupa-indexer: " << error.what() << "\n";
+    }
+    return 2;
+  }
+
+ private:
+  static void print_summary(const lupa::indexer::IndexSummary& summary) {
+    for (const auto& error : summary.errors) std::cerr << "error: " << error.path << ": " << error.message << "\n";
+    for (const auto& skipped : summary.skipped) std::cout << "skipped: " << skipped.path << ": " << skipped.message << "\n";
+    for (const auto& inferred : summary.inferred) std::cout << "inferred: " << inferred.path << ": " << inferred.message << "\n";
+    for (const auto& note : summary.notes) std::cout << "note: " << note.path << ": " << note.message << "\n";
+    std::printf(
+        "summary: %zu files (%zu indexed, %zu unchanged, %zu removed, %zu skipped, %zu errors), "
+        "%zu passages written, %zu in index, %.1f MB read in %.2f s\n",
+        summary.files_seen, summary.files_indexed, summary.files_unchanged, summary.files_removed,
+        summary.skipped.size(), summary.files_failed, summary.passages_written,
+        summary.passages_in_index, static_cast<double>(summary.bytes_read) / 1e6, summary.seconds);
+  }
+
+  bool help_shown_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  IndexerApp app;
+  try {
+    app.init(argc, argv);
+  } catch (const Poco::Exception& error) {
+    std::cerr << "lupa-indexer: " << error.displayText() << " (see --help)\n";
+    return 2;
+  }
+  return app.run();
+}

@@ -1,0 +1,359 @@
+#include "lupa/indexer/segmenter.h"
+
+#include <cctype>
+#include <unordered_map>
+
+namespace lupa::indexer {
+namespace {
+
+struct Line {
+  std::string text;  // trimmed
+  std::string key;   // comparable_line(text)
+  int form_feed_page = 1;
+  bool header = false;
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool ends_sentence(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return true;
+  const char last = text.back();
+  return last == '.' || last == '!' || last == '?' || last == ':' || last == ';' || last == ')' ||
+         last == '"' || text.ends_with("\xC2\xBB") /* » */ || text.ends_with("\xE2\x80\x9D") /* ” */;
+}
+
+// True for a lower-case ASCII letter or a lower-case Latin-1 letter in UTF-8 (á é í ó ú ñ ü).
+bool starts_lowercase(std::string_view text) {
+  if (text.empty()) return false;
+  const auto c = static_cast<unsigned char>(text[0]);
+  if (std::islower(c)) return true;
+  if (c == 0xC3 && text.size() > 1) {
+    const auto d = static_cast<unsigned char>(text[1]);
+    return d >= 0x9F && d <= 0xBF;
+  }
+  return false;
+}
+
+int count_words(std::string_view text) {
+  int words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = is_space(c) || c == '\n';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+bool is_bullet(std::string_view line) {
+  return line.starts_with("- ") || line.starts_with("* ") || line.starts_with("\xE2\x80\xA2") /* • */ ||
+         line.starts_with("\xE2\x80\x93 ") /* – */ || line.starts_with("\xE2\x80\x94 ") /* — */;
+}
+
+std::vector<Line> split_lines(std::string_view text) {
+  std::vector<Line> lines;
+  int page = 1;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == text.npos) end = text.size();
+    std::string_view raw = text.substr(start, end - start);
+    // A form feed ends a page; text after it on the same line belongs to the next page.
+    for (std::size_t ff = raw.find('\f'); ff != raw.npos; ff = raw.find('\f')) {
+      if (!trim(raw.substr(0, ff)).empty())
+        lines.push_back({std::string(trim(raw.substr(0, ff))), "", page, false});
+      ++page;
+      raw.remove_prefix(ff + 1);
+    }
+    lines.push_back({std::string(trim(raw)), "", page, false});
+    start = end + 1;
+  }
+  for (Line& line : lines) line.key = comparable_line(line.text);
+  return lines;
+}
+
+// Marks running-header lines; returns the distinct header lines found.
+std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_repeats) {
+  std::unordered_map<std::string, int> counts;
+  for (const Line& line : lines)
+    if (!line.key.empty() && line.key.size() <= 150) ++counts[line.key];
+  auto frequent = [&](const Line& line) {
+    auto found = counts.find(line.key);
+    return found != counts.end() && found->second >= min_repeats;
+  };
+
+  std::unordered_set<std::string> header_keys;
+  std::vector<std::string> header_lines;
+  std::vector<std::size_t> run;
+  auto close_run = [&] {
+    if (run.size() >= 2)
+      for (std::size_t index : run)
+        if (header_keys.insert(lines[index].key).second) header_lines.push_back(lines[index].key);
+    run.clear();
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].key.empty()) continue;  // blank lines do not break a header group
+    if (frequent(lines[i])) {
+      run.push_back(i);
+    } else {
+      close_run();
+    }
+  }
+  close_run();
+  for (Line& line : lines) line.header = header_keys.contains(line.key);
+  return header_lines;
+}
+
+struct Block {
+  std::string text;
+  std::optional<int> page;
+};
+
+// Turns lines into blocks (one per source line), dropping headers, joining paragraphs that a
+// page break split, and numbering pages.
+std::vector<Block> build_blocks(const std::vector<Line>& lines, bool has_form_feeds,
+                                bool has_headers, int& dropped) {
+  std::vector<Block> blocks;
+  int header_page = 1;
+  bool content_since_header = false;
+  bool after_header = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    if (line.text.empty()) continue;
+    if (line.header) {
+      ++dropped;
+      const bool starts_group = i == 0 || !after_header;
+      if (starts_group && content_since_header) {
+        ++header_page;
+        content_since_header = false;
+      }
+      after_header = true;
+      continue;
+    }
+    std::optional<int> page;
+    if (has_form_feeds) page = line.form_feed_page;
+    else if (has_headers) page = header_page;
+    if (after_header && !blocks.empty() && starts_lowercase(line.text) &&
+        !ends_sentence(blocks.back().text)) {
+      blocks.back().text += ' ';
+      blocks.back().text += line.text;
+    } else {
+      blocks.push_back({line.text, page});
+    }
+    after_header = false;
+    content_since_header = true;
+  }
+  return blocks;
+}
+
+// Splits an over-long block at sentence ends into pieces of about `limit` bytes.
+std::vector<std::string> split_long_block(const std::string& text, std::size_t limit) {
+  std::vector<std::string> pieces;
+  std::size_t start = 0;
+  while (text.size() - start > limit + limit / 2) {
+    std::size_t cut = text.rfind(". ", start + limit);
+    if (cut == std::string::npos || cut <= start + limit / 2) cut = text.find(". ", start + limit);
+    if (cut == std::string::npos) break;
+    pieces.push_back(text.substr(start, cut + 1 - start));
+    start = cut + 2;
+  }
+  pieces.push_back(text.substr(start));
+  return pieces;
+}
+
+class PassageBuilder {
+ public:
+  explicit PassageBuilder(const SegmenterOptions& options) : options_(options) {}
+
+  void heading(const Block& block) {
+    close();
+    std::string text = block.text;
+    if (text.starts_with('#')) text = std::string(trim(text.substr(text.find_first_not_of('#'))));
+    pending_headings_.push_back({std::move(text), block.page});
+  }
+
+  void numbered(const Block& block, int number) {
+    close();
+    start(block.page);
+    current_.number = number;
+    append(block.text);
+  }
+
+  void body(const Block& block) {
+    const bool has_body = !current_.text.empty();
+    const bool long_block = block.text.size() >= options_.long_paragraph_bytes;
+    if (has_body && ((long_block && body_bytes_ >= options_.long_paragraph_bytes) ||
+                     current_.text.size() + block.text.size() > options_.max_passage_bytes))
+      close();
+    if (current_.text.empty()) start(block.page);
+    append(block.text);
+  }
+
+  /// A short numbered line ("3. Transparent Education Data") is a title; the one line after
+  /// it belongs to it even when that line looks like a heading ("MX0077, 2019, Open Data").
+  bool wants_continuation() const {
+    return current_.number && blocks_in_current_ == 1 && body_bytes_ < options_.long_paragraph_bytes;
+  }
+
+  std::vector<Passage> finish() {
+    close();
+    flush_headings_as_passage(pending_headings_.size());
+    return std::move(passages_);
+  }
+
+ private:
+  struct PendingHeading {
+    std::string text;
+    std::optional<int> page;
+  };
+
+  void start(std::optional<int> page) {
+    // Up to two headings in a row read as section and subsection; more is a table of
+    // contents, which becomes a passage of its own so that it stays searchable.
+    if (pending_headings_.size() > 2) flush_headings_as_passage(pending_headings_.size() - 1);
+    if (!pending_headings_.empty()) {
+      heading_.clear();
+      for (const auto& pending : pending_headings_) {
+        if (!heading_.empty()) heading_ += " \xE2\x80\x94 ";  // em dash
+        heading_ += pending.text;
+      }
+      pending_headings_.clear();
+    }
+    current_ = Passage{};
+    current_.heading = heading_;
+    current_.page = page;
+    body_bytes_ = 0;
+    blocks_in_current_ = 0;
+  }
+
+  void flush_headings_as_passage(std::size_t count) {
+    if (count == 0) return;
+    Passage contents;
+    contents.heading = heading_;
+    contents.page = pending_headings_.front().page;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!contents.text.empty()) contents.text += '\n';
+      contents.text += pending_headings_[i].text;
+    }
+    pending_headings_.erase(pending_headings_.begin(),
+                            pending_headings_.begin() + static_cast<std::ptrdiff_t>(count));
+    emit(std::move(contents));
+  }
+
+  void append(const std::string& text) {
+    if (!current_.text.empty()) current_.text += '\n';
+    current_.text += text;
+    body_bytes_ += text.size();
+    ++blocks_in_current_;
+  }
+
+  void close() {
+    if (current_.text.empty()) return;
+    std::vector<std::string> pieces = split_long_block(current_.text, options_.max_passage_bytes);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      Passage piece = current_;
+      piece.text = std::move(pieces[i]);
+      if (i > 0) piece.number.reset();
+      emit(std::move(piece));
+    }
+    current_ = Passage{};
+    body_bytes_ = 0;
+    blocks_in_current_ = 0;
+  }
+
+  void emit(Passage passage) {
+    passage.ordinal = static_cast<int>(passages_.size()) + 1;
+    passages_.push_back(std::move(passage));
+  }
+
+  const SegmenterOptions& options_;
+  std::vector<Passage> passages_;
+  std::vector<PendingHeading> pending_headings_;
+  std::string heading_;
+  Passage current_;
+  std::size_t body_bytes_ = 0;
+  int blocks_in_current_ = 0;
+};
+
+}  // namespace
+
+std::string comparable_line(std::string_view line) {
+  std::string key;
+  bool space = false;
+  for (char c : line) {
+    if (c == '*' || c == '#' || c == '_') continue;
+    if (is_space(c)) {
+      space = !key.empty();
+      continue;
+    }
+    if (space) key += ' ';
+    space = false;
+    key += c;
+  }
+  return key;
+}
+
+std::optional<std::pair<int, std::string_view>> numbered_paragraph(std::string_view line) {
+  std::size_t digits = 0;
+  while (digits < line.size() && digits < 4 && std::isdigit(static_cast<unsigned char>(line[digits])))
+    ++digits;
+  if (digits == 0 || digits > 3 || digits + 2 > line.size()) return std::nullopt;
+  if (line[digits] != '.' && line[digits] != ')') return std::nullopt;
+  std::size_t text_start = digits + 1;
+  if (!is_space(line[text_start])) return std::nullopt;  // "4.1", "3.a", "1.-" are not paragraphs
+  while (text_start < line.size() && is_space(line[text_start])) ++text_start;
+  if (text_start >= line.size()) return std::nullopt;
+  return std::pair{std::stoi(std::string(line.substr(0, digits))), line.substr(text_start)};
+}
+
+bool looks_like_heading(std::string_view line) {
+  line = trim(line);
+  if (line.empty()) return false;
+  if (line.starts_with('#')) return true;
+  if (line.find('\t') != line.npos || is_bullet(line) || line.size() > 120) return false;
+  const int words = count_words(line);
+  if (words > 14) return false;
+  const char last = line.back();
+  if (last == '.' || last == ',' || last == ';') return false;
+  if (last == ':' && words > 6) return false;
+  const std::size_t colon = line.find(": ");
+  if (colon != line.npos && colon + 2 < line.size()) return false;  // "Label: value" is a field
+  const auto first = static_cast<unsigned char>(line[0]);
+  if (std::isupper(first) || std::isdigit(first)) return true;
+  // Upper-case Latin-1 letters (Á É Í Ó Ú Ñ) and the Spanish opening marks ¿ ¡.
+  if (first == 0xC3 && line.size() > 1) {
+    const auto second = static_cast<unsigned char>(line[1]);
+    return second >= 0x80 && second <= 0x9E;
+  }
+  return line.starts_with("\xC2\xBF") || line.starts_with("\xC2\xA1");
+}
+
+SegmentedText segment_text(std::string_view text, const SegmenterOptions& options) {
+  SegmentedText result;
+  std::vector<Line> lines = split_lines(text);
+  result.running_header = mark_running_headers(lines, options.min_header_repeats);
+  const bool has_form_feeds = text.find('\f') != text.npos;
+  const std::vector<Block> blocks = build_blocks(lines, has_form_feeds, !result.running_header.empty(),
+                                                 result.header_lines_dropped);
+  PassageBuilder builder(options);
+  for (const Block& block : blocks) {
+    if (auto numbered = numbered_paragraph(block.text)) {
+      builder.numbered(block, numbered->first);
+    } else if (looks_like_heading(block.text) && !builder.wants_continuation()) {
+      builder.heading(block);
+    } else {
+      builder.body(block);
+    }
+  }
+  result.passages = builder.finish();
+  return result;
+}
+
+}  // namespace lupa::indexer

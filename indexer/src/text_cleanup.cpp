@@ -1,0 +1,180 @@
+#include "lupa/indexer/text_cleanup.h"
+
+#include <cctype>
+#include <string_view>
+#include <unordered_map>
+
+namespace lupa::indexer {
+namespace {
+
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+void append_utf8(std::string& out, unsigned long code_point) {
+  if (code_point == 0 || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
+    code_point = 0xFFFD;
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+// The named references that occur in Spanish and English government pages.
+const std::unordered_map<std::string_view, unsigned long>& named_entities() {
+  static const std::unordered_map<std::string_view, unsigned long> entities = {
+      {"amp", '&'},     {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+      {"nbsp", 0xA0},   {"aacute", 0xE1},  {"eacute", 0xE9},  {"iacute", 0xED},  {"oacute", 0xF3},
+      {"uacute", 0xFA}, {"Aacute", 0xC1},  {"Eacute", 0xC9},  {"Iacute", 0xCD},  {"Oacute", 0xD3},
+      {"Uacute", 0xDA}, {"ntilde", 0xF1},  {"Ntilde", 0xD1},  {"uuml", 0xFC},    {"Uuml", 0xDC},
+      {"iexcl", 0xA1},  {"iquest", 0xBF},  {"laquo", 0xAB},   {"raquo", 0xBB},   {"ndash", 0x2013},
+      {"mdash", 0x2014}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+      {"hellip", 0x2026}, {"bull", 0x2022}, {"deg", 0xB0},    {"ordm", 0xBA},    {"ordf", 0xAA},
+      {"copy", 0xA9},   {"reg", 0xAE},     {"euro", 0x20AC},  {"middot", 0xB7}};
+  return entities;
+}
+
+// Appends `line` to `out` with runs of spaces collapsed and leading spaces dropped.
+void append_collapsed(std::string& out, std::string_view line) {
+  const std::size_t line_start = out.size();
+  bool in_space = false;
+  for (char c : line) {
+    if (c == ' ') {
+      in_space = true;
+      continue;
+    }
+    if (in_space && out.size() > line_start && out.back() != '\t' && c != '\t') out += ' ';
+    in_space = false;
+    out += c;
+  }
+}
+
+}  // namespace
+
+std::string decode_html_entities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '&') {
+      out += text[i];
+      continue;
+    }
+    const std::size_t semicolon = text.find(';', i + 1);
+    if (semicolon == text.npos || semicolon - i > 10) {
+      out += '&';
+      continue;
+    }
+    const std::string_view name = text.substr(i + 1, semicolon - i - 1);
+    unsigned long code_point = 0;
+    if (name.size() > 1 && name[0] == '#') {
+      const bool hex = name[1] == 'x' || name[1] == 'X';
+      const std::string digits(name.substr(hex ? 2 : 1));
+      char* end = nullptr;
+      code_point = digits.empty() ? 0 : std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
+      if (digits.empty() || *end != '\0') code_point = 0;
+    } else if (auto found = named_entities().find(name); found != named_entities().end()) {
+      code_point = found->second;
+    }
+    if (code_point == 0) {
+      out += '&';
+      continue;
+    }
+    append_utf8(out, code_point);
+    i = semicolon;
+  }
+  return out;
+}
+
+std::string strip_inline_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '<') {
+      std::size_t name_start = i + 1;
+      if (name_start < text.size() && text[name_start] == '/') ++name_start;
+      std::size_t name_end = name_start;
+      while (name_end < text.size() && is_alnum(text[name_end])) ++name_end;
+      const bool has_name = name_end > name_start && is_alpha(text[name_start]);
+      const char after = name_end < text.size() ? text[name_end] : '\0';
+      const bool tag_like = after == '>' || after == ' ' || after == '/' || after == '\t';
+      const std::size_t close = text.find('>', name_end);
+      const std::size_t next_open = text.find('<', name_end);
+      if (has_name && tag_like && close != text.npos && close < next_open &&
+          text.substr(i, close - i).find('\n') == text.npos) {
+        out += ' ';  // a tag separates words: "</li><li>" must not glue them
+        i = close;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return decode_html_entities(out);
+}
+
+std::string strip_markdown(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '*' || c == '_') && i + 1 < text.size() && text[i + 1] == c) {
+      ++i;  // ** or __: emphasis markers carry no words
+      continue;
+    }
+    if (c == '*') {
+      // *italic*: drop the marker when it opens or closes a word, keep "5 * 3" and bullets.
+      const bool opens = i + 1 < text.size() && !std::isspace(static_cast<unsigned char>(text[i + 1]));
+      const bool closes = i > 0 && !std::isspace(static_cast<unsigned char>(text[i - 1]));
+      const bool bullet = (i == 0 || text[i - 1] == '\n') && !opens;
+      if ((opens || closes) && !bullet) continue;
+    }
+    if (c == '[') {
+      const std::size_t close = text.find(']', i);
+      if (close != text.npos && close + 1 < text.size() && text[close + 1] == '(') {
+        const std::size_t paren = text.find(')', close);
+        const std::size_t newline = text.find('\n', i);
+        if (paren != text.npos && paren < newline) {
+          out += text.substr(i + 1, close - i - 1);
+          const std::string_view url = text.substr(close + 2, paren - close - 2);
+          if (!url.empty() && url != "#") {
+            out += " (";
+            out += url;
+            out += ')';
+          }
+          i = paren;
+          continue;
+        }
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string clean_converted_text(std::string_view text) {
+  const std::string stripped = strip_markdown(strip_inline_html(text));
+  std::string out;
+  out.reserve(stripped.size());
+  std::size_t start = 0;
+  while (start <= stripped.size()) {
+    std::size_t end = stripped.find('\n', start);
+    if (end == std::string::npos) end = stripped.size();
+    std::string_view line(stripped.data() + start, end - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    append_collapsed(out, line);
+    if (end < stripped.size()) out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace lupa::indexer

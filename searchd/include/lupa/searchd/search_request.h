@@ -1,0 +1,38 @@
+// Validated search parameters, parsed from an HTTP query string.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lupa::searchd {
+
+/// Something the client sent is wrong; what() names the parameter and says why. Becomes 400.
+class BadRequest : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kMaxPage = 10'000;
+inline constexpr int kMaxPerPage = 100;
+inline constexpr std::size_t kMaxQueryCharacters = 1000;
+
+struct SearchRequest {
+  std::string query;  ///< empty: browse everything
+  /// Facet name -> accepted values: OR within a facet, AND across facets.
+  std::map<std::string, std::vector<std::string>> filters;
+  int page = 1;
+  int per_page = 10;
+};
+
+using QueryParameters = std::vector<std::pair<std::string, std::string>>;
+
+/// Parses `q`, `page`, `per_page` and one parameter per schema facet (repeatable).
+/// Unknown parameters are ignored; unknown facet values simply match nothing.
+/// Throws BadRequest for invalid UTF-8, a query over kMaxQueryCharacters, or a page or
+/// per_page that is not a whole number in range.
+SearchRequest parse_search_request(const QueryParameters& parameters);
+
+}  // namespace lupa::searchd

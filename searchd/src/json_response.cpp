@@ -1,0 +1,99 @@
+#include "lupa/searchd/json_response.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <sstream>
+
+namespace lupa::searchd {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Object::Ptr new_object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+// Copies a stored field when the passage has it, or sets null, so every hit has every key.
+void copy_or_null(const Object::Ptr& from, Object::Ptr& to, const std::string& key,
+                  const std::string& as) {
+  if (from->has(key)) to->set(as, from->get(key));
+  else to->set(as, Poco::Dynamic::Var());
+}
+
+Object::Ptr hit_json(const Hit& hit) {
+  const Object::Ptr& stored = hit.stored;
+  Object::Ptr json = new_object();
+  json->set("id", stored->get("id"));
+  json->set("rank", hit.rank);
+  json->set("score", hit.score);
+  json->set("doc", stored->get("doc"));
+  json->set("title", stored->get("title"));
+  copy_or_null(stored, json, "heading", "heading");
+  copy_or_null(stored, json, "kind", "kind");
+  copy_or_null(stored, json, "type", "type");
+  const auto plans = stored->getArray("plans");
+  if (plans && plans->size() > 0) json->set("plan", plans->get(0));
+  else json->set("plan", Poco::Dynamic::Var());
+  json->set("plans", plans ? plans : Array::Ptr(new Array));
+  copy_or_null(stored, json, "country", "country");
+  copy_or_null(stored, json, "lang", "lang");
+  json->set("challenge", stored->has("challenge") ? stored->get("challenge") : Poco::Dynamic::Var(Array::Ptr(new Array)));
+  json->set("agencies", stored->has("agencies") ? stored->get("agencies") : Poco::Dynamic::Var(Array::Ptr(new Array)));
+  copy_or_null(stored, json, "commitment", "commitment");
+  copy_or_null(stored, json, "page", "page");
+  copy_or_null(stored, json, "paragraph", "paragraph");
+  json->set("snippet", hit.snippet);
+  return json;
+}
+
+}  // namespace
+
+Object::Ptr search_json(const SearchResult& result) {
+  Object::Ptr json = new_object();
+  json->set("query", result.query);
+  json->set("total", result.total);
+  json->set("page", result.page);
+  json->set("per_page", result.per_page);
+  json->set("took_ms", result.took_ms);
+  if (result.corrected) json->set("corrected", *result.corrected);
+  else json->set("corrected", Poco::Dynamic::Var());
+  Array::Ptr hits = new Array;
+  for (const Hit& hit : result.hits) hits->add(hit_json(hit));
+  json->set("hits", hits);
+  Object::Ptr facets = new_object();
+  for (const Facet& facet : result.facets) {
+    Array::Ptr values = new Array;
+    for (const FacetValue& value : facet.values) {
+      Object::Ptr entry = new_object();
+      entry->set("value", value.value);
+      entry->set("label", value.label.en);
+      entry->set("label_es", value.label.es);
+      entry->set("count", value.count);
+      values->add(entry);
+    }
+    facets->set(facet.name, values);
+  }
+  json->set("facets", facets);
+  return json;
+}
+
+Object::Ptr health_json(const IndexHealth& health) {
+  Object::Ptr json = new_object();
+  json->set("status", "ok");
+  json->set("passages", health.passages);
+  json->set("revision", health.revision);
+  return json;
+}
+
+Object::Ptr error_json(const std::string& message) {
+  Object::Ptr json = new_object();
+  json->set("error", message);
+  return json;
+}
+
+std::string to_string(const Object::Ptr& object) {
+  std::ostringstream out;
+  object->stringify(out);
+  return out.str();
+}
+
+}  // namespace lupa::searchd

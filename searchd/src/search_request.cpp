@@ -1,0 +1,50 @@
+#include "lupa/searchd/search_request.h"
+
+#include <charconv>
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/text_normalizer.h"
+
+namespace lupa::searchd {
+namespace {
+
+int parse_bounded(const std::string& name, const std::string& value, int low, int high) {
+  int number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error != std::errc() || end != value.data() + value.size() || number < low || number > high)
+    throw BadRequest("Parameter `" + name + "` must be a whole number from " + std::to_string(low) +
+                     " to " + std::to_string(high) + ", not '" + value.substr(0, 40) + "'");
+  return number;
+}
+
+std::size_t count_code_points(const std::string& utf8) {
+  std::size_t count = 0;
+  for (unsigned char c : utf8)
+    if ((c & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+}  // namespace
+
+SearchRequest parse_search_request(const QueryParameters& parameters) {
+  SearchRequest request;
+  for (const auto& [name, value] : parameters) {
+    if (!analyzers::is_valid_utf8(value))
+      throw BadRequest("Parameter `" + name + "` is not valid UTF-8");
+    if (name == "q") {
+      if (count_code_points(value) > kMaxQueryCharacters)
+        throw BadRequest("Parameter `q` is longer than " + std::to_string(kMaxQueryCharacters) +
+                         " characters");
+      request.query = value;
+    } else if (name == "page") {
+      request.page = parse_bounded(name, value, 1, kMaxPage);
+    } else if (name == "per_page") {
+      request.per_page = parse_bounded(name, value, 1, kMaxPerPage);
+    } else if (schema::find_facet(name)) {
+      if (!value.empty()) request.filters[name].push_back(value);
+    }
+  }
+  return request;
+}
+
+}  // namespace lupa::searchd

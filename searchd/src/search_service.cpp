@@ -1,0 +1,150 @@
+#include "lupa/searchd/search_service.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+#include "lupa/analyzers/query_analyzer.h"
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/stemming.h"
+#include "lupa/searchd/facet_counter.h"
+
+namespace lupa::searchd {
+namespace {
+
+constexpr std::size_t kSnippetBytes = 300;
+
+std::atomic<unsigned long> next_instance_id{1};
+
+Xapian::Query filter_query(const std::map<std::string, std::vector<std::string>>& filters,
+                           const std::string& except_facet) {
+  std::vector<Xapian::Query> per_facet;
+  for (const auto& [name, values] : filters) {
+    if (name == except_facet) continue;
+    const auto facet = schema::find_facet(name);
+    std::vector<Xapian::Query> alternatives;
+    for (const std::string& value : values) alternatives.emplace_back(schema::facet_term(*facet, value));
+    per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  }
+  if (per_facet.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, per_facet.begin(), per_facet.end());
+}
+
+Xapian::Query filtered(const Xapian::Query& text_query, const Xapian::Query& filter) {
+  if (filter.empty()) return text_query;
+  return Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
+}
+
+Facet make_facet(const std::string& name, const FacetCounter& counter) {
+  const auto& reference = analyzers::ReferenceData::instance();
+  Facet facet{name, {}};
+  for (const auto& [value, count] : counter.counts())
+    facet.values.push_back({value, reference.facet_label(name, value), count});
+  std::stable_sort(facet.values.begin(), facet.values.end(),
+                   [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+  return facet;
+}
+
+Poco::JSON::Object::Ptr parse_stored(const std::string& data) {
+  return Poco::JSON::Parser().parse(data).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+SearchService::SearchService(std::vector<std::filesystem::path> databases)
+    : databases_(std::move(databases)), instance_id_(next_instance_id++) {
+  if (databases_.empty()) throw std::invalid_argument("no database given");
+  database();  // fail now, at start-up, when a database cannot be opened
+}
+
+Xapian::Database& SearchService::database() const {
+  thread_local std::unordered_map<unsigned long, std::unique_ptr<Xapian::Database>> handles;
+  auto& handle = handles[instance_id_];
+  if (!handle) {
+    handle = std::make_unique<Xapian::Database>();
+    for (const auto& path : databases_) handle->add_database(Xapian::Database(path.string()));
+  } else {
+    handle->reopen();
+  }
+  return *handle;
+}
+
+SearchResult SearchService::search(const SearchRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  Xapian::Database& db = database();
+  SearchResult result;
+  result.query = request.query;
+  result.page = request.page;
+  result.per_page = request.per_page;
+
+  const analyzers::QueryAnalyzer analyzer(db);
+  const Xapian::Query text_query =
+      request.query.empty() ? Xapian::Query::MatchAll : analyzer.parse(request.query);
+  const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(filtered(text_query, filter_query(request.filters, "")));
+  if (request.query.empty()) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  std::vector<std::pair<std::string, std::unique_ptr<FacetCounter>>> counters;
+  for (const schema::Facet& facet : schema::kFacets) {
+    const std::string name(facet.name);
+    counters.emplace_back(name, std::make_unique<FacetCounter>(facet.slot));
+    if (!request.filters.contains(name)) enquire.add_matchspy(counters.back().second.get());
+  }
+  const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+  // check_at_least = every document: exact totals and exact facet counts.
+  const Xapian::MSet mset =
+      enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
+  result.total = mset.get_matches_estimated();
+
+  // Disjunctive counts: a facet the user filters on is counted without its own filter.
+  for (auto& [name, counter] : counters) {
+    if (!request.filters.contains(name)) continue;
+    Xapian::Enquire facet_enquire(db);
+    facet_enquire.set_query(filtered(text_query, filter_query(request.filters, name)));
+    facet_enquire.add_matchspy(counter.get());
+    facet_enquire.get_mset(0, 0, everything);
+  }
+  for (const auto& [name, counter] : counters) result.facets.push_back(make_facet(name, *counter));
+
+  const Xapian::Stem highlighter = analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
+  int rank = static_cast<int>(offset);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Hit hit;
+    hit.rank = ++rank;
+    hit.score = it.get_weight();
+    hit.stored = parse_stored(it.get_document().get_data());
+    hit.snippet = mset.snippet(hit.stored->getValue<std::string>("text"), kSnippetBytes, highlighter,
+                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                               "<mark>", "</mark>", "\xE2\x80\xA6");
+    result.hits.push_back(std::move(hit));
+  }
+  result.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+Poco::JSON::Object::Ptr SearchService::passage(const std::string& id) const {
+  Xapian::Database& db = database();
+  const std::string term = schema::id_term(id);
+  Xapian::PostingIterator posting = db.postlist_begin(term);
+  if (posting == db.postlist_end(term)) return nullptr;
+  return parse_stored(db.get_document(*posting).get_data());
+}
+
+IndexHealth SearchService::health() const {
+  Xapian::Database& db = database();
+  IndexHealth health;
+  health.passages = db.get_doccount();
+  for (const auto& path : databases_) {
+    if (!health.revision.empty()) health.revision += ',';
+    health.revision += std::to_string(Xapian::Database(path.string()).get_revision());
+  }
+  return health;
+}
+
+}  // namespace lupa::searchd
