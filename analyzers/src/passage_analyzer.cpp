@@ -18,9 +18,7 @@ const PassageAnalyzer::WordTerms& PassageAnalyzer::terms_for(const std::string& 
   auto& cache = cache_[language == Language::kSpanish ? 0 : 1];
   if (auto found = cache.find(word); found != cache.end()) return found->second;
   if (cache.size() >= kMaxCachedWords) cache.clear();
-  WordTerms terms{fold_diacritics(word), {}};
-  for (std::string& stem : index_stems(word, language))
-    terms.stem_terms.push_back(std::string(schema::kStemPrefix) + stem);
+  WordTerms terms{fold_diacritics(word), std::string(schema::kStemPrefix) + index_stem(word, language)};
   return cache.emplace(word, std::move(terms)).first->second;
 }
 
@@ -30,8 +28,7 @@ void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text
     if (word.size() > kMaxWordBytes) continue;
     const WordTerms& terms = terms_for(word, language);
     document.add_term(terms.folded, wdf_increment);
-    for (const std::string& stem_term : terms.stem_terms)
-      document.add_posting(stem_term, next_position_, wdf_increment);
+    document.add_posting(terms.stem_term, next_position_, wdf_increment);
     ++next_position_;
   }
   next_position_ += kFieldGap;

@@ -8,12 +8,28 @@
 namespace lupa::analyzers {
 namespace {
 
+// Every Spanish word ending in -ción or -sión carries that accent, so it can be put back on
+// a folded word; Snowball's Spanish rules need it to conflate "información" and
+// "informaciones". Other accents do not change what the Spanish rules strip.
+std::string restore_spanish_suffix_accent(std::string folded) {
+  for (const char* suffix : {"cion", "sion"}) {
+    if (folded.size() > 5 && folded.ends_with(suffix)) {
+      return folded.substr(0, folded.size() - 2) + "\xC3\xB3n";  // -on -> -ón
+    }
+  }
+  return folded;
+}
+
 class FoldingStem final : public Xapian::StemImplementation {
  public:
   explicit FoldingStem(Language language)
       : language_(language), snowball_(std::string(snowball_name(language))) {}
 
-  std::string operator()(const std::string& word) override { return fold_diacritics(snowball_(word)); }
+  std::string operator()(const std::string& word) override {
+    std::string folded = fold_diacritics(word);
+    if (language_ == Language::kSpanish) folded = restore_spanish_suffix_accent(std::move(folded));
+    return fold_diacritics(snowball_(folded));
+  }
 
   std::string get_description() const override {
     return "folding " + std::string(snowball_name(language_));
@@ -32,14 +48,11 @@ class HighlightingStem final : public Xapian::StemImplementation {
   }
 
   std::string operator()(const std::string& word) override {
-    const std::string folded = fold_diacritics(word);
     std::string first;
     for (auto& stem : stemmers_) {
-      for (const std::string* form : {&word, &folded}) {
-        std::string stemmed = stem(*form);
-        if (query_terms_.contains(std::string(schema::kStemPrefix) + stemmed)) return stemmed;
-        if (first.empty()) first = std::move(stemmed);
-      }
+      std::string stemmed = stem(word);
+      if (query_terms_.contains(std::string(schema::kStemPrefix) + stemmed)) return stemmed;
+      if (first.empty()) first = std::move(stemmed);
     }
     return first;
   }
@@ -55,17 +68,10 @@ class HighlightingStem final : public Xapian::StemImplementation {
 
 Xapian::Stem folding_stemmer(Language language) { return Xapian::Stem(new FoldingStem(language)); }
 
-std::vector<std::string> index_stems(const std::string& word, Language language) {
+std::string index_stem(const std::string& word, Language language) {
   thread_local Xapian::Stem stemmers[] = {folding_stemmer(Language::kSpanish),
                                           folding_stemmer(Language::kEnglish)};
-  Xapian::Stem& stem = stemmers[language == Language::kSpanish ? 0 : 1];
-  std::vector<std::string> stems{stem(word)};
-  const std::string folded = fold_diacritics(word);
-  if (folded != word) {
-    std::string folded_stem = stem(folded);
-    if (folded_stem != stems.front()) stems.push_back(std::move(folded_stem));
-  }
-  return stems;
+  return stemmers[language == Language::kSpanish ? 0 : 1](word);
 }
 
 Xapian::Stem highlighting_stemmer(std::unordered_set<std::string> query_terms) {

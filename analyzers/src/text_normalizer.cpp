@@ -117,7 +117,16 @@ std::vector<std::string> segment_words(std::string_view utf8) {
   int32_t start = breaker.first();
   for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE; start = end, end = breaker.next()) {
     if (breaker.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
-    words.push_back(to_utf8(text.tempSubStringBetween(start, end)));
+    // ICU keeps "gob.mx" and "www.compranet.gob.mx" whole, Xapian's query parser splits them
+    // at the dots; splitting here too lets a query for "compranet" find them.
+    int32_t piece = start;
+    for (int32_t i = start + 1; i + 1 < end; ++i) {
+      if (text.charAt(i) != u'.' || !(u_isalpha(text.char32At(i - 1)) || u_isalpha(text.char32At(i + 1))))
+        continue;
+      words.push_back(to_utf8(text.tempSubStringBetween(piece, i)));
+      piece = i + 1;
+    }
+    words.push_back(to_utf8(text.tempSubStringBetween(piece, end)));
   }
   return words;
 }

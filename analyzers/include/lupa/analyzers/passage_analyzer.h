@@ -1,8 +1,8 @@
 // Turns passage text into Xapian terms: the indexing half of the analysis.
 //
 // For each word (see segment_words): the accent-folded word itself, without positions (for
-// wildcards and exact-word statistics), and its stems in the passage's language with Z prefix
-// and positions (see index_stems), so phrase queries run on stems, matching QueryAnalyzer's
+// wildcards and exact-word statistics), and its stem in the passage's language with Z prefix
+// and positions (see index_stem), so phrase queries run on stems, matching QueryAnalyzer's
 // Xapian::QueryParser::STEM_ALL_Z. Stop words are indexed too: phrases such as
 // "rendición de cuentas" need them; queries drop them outside phrases.
 #pragma once
@@ -32,7 +32,7 @@ class PassageAnalyzer {
  private:
   struct WordTerms {
     std::string folded;
-    std::vector<std::string> stem_terms;
+    std::string stem_term;
   };
   const WordTerms& terms_for(const std::string& word, Language language);
 

@@ -26,6 +26,7 @@ std::string fold_diacritics(std::string_view utf8);
 
 /// Splits text into words with ICU's word break rules after NFKC case folding.
 /// Punctuation and spaces are dropped; words keep their accents and are lower case.
+/// Dotted names ("gob.mx") are split at dots next to a letter, as Xapian's query parser does.
 std::vector<std::string> segment_words(std::string_view utf8);
 
 }  // namespace lupa::analyzers

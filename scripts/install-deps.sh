@@ -1,0 +1,27 @@
+#!/bin/bash
+# Installs the Debian 12 packages Lupa builds and tests with, only those missing.
+# Usage: scripts/install-deps.sh   (as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libxapian-dev libpoco-dev libicu-dev libxml2-dev
+  googletest libgtest-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$package")
+done
+(( ${#missing[@]} == 0 )) && exit 0
+
+sudo=""
+if (( EUID != 0 )); then
+  command -v sudo >/dev/null || { echo "install-deps: run as root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Builds Lupa (Release), indexes the bundled corpus and serves the search on 127.0.0.1:8080.
+# Environment: LUPA_PORT (default 8080), LUPA_DATA (index folder, default data/index).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+
+index=${LUPA_DATA:-data/index}
+mkdir -p "$(dirname "$index")"
+./build/bin/lupa-indexer --db "$index" corpus
+exec ./build/bin/lupa-searchd --db "$index" --port "${LUPA_PORT:-8080}"
