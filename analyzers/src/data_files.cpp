@@ -27,7 +27,8 @@ std::vector<std::string> split_tabs(std::string_view line) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t tab = line.find('\t', start);
-    fields.emplace_back(line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
+    fields.emplace_back(
+        line.substr(start, tab == std::string_view::npos ? line.npos : tab - start));
     if (tab == std::string_view::npos) return fields;
     start = tab + 1;
   }

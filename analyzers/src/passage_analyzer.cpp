@@ -18,12 +18,13 @@ const PassageAnalyzer::WordTerms& PassageAnalyzer::terms_for(const std::string& 
   auto& cache = cache_[language == Language::kSpanish ? 0 : 1];
   if (auto found = cache.find(word); found != cache.end()) return found->second;
   if (cache.size() >= kMaxCachedWords) cache.clear();
-  WordTerms terms{fold_diacritics(word), std::string(schema::kStemPrefix) + index_stem(word, language)};
+  WordTerms terms{fold_diacritics(word),
+                  std::string(schema::kStemPrefix) + index_stem(word, language)};
   return cache.emplace(word, std::move(terms)).first->second;
 }
 
-void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text,
-                               Language language, Xapian::termcount wdf_increment) {
+void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text, Language language,
+                               Xapian::termcount wdf_increment) {
   for (const std::string& word : segment_words(text)) {
     if (word.size() > kMaxWordBytes) continue;
     const WordTerms& terms = terms_for(word, language);

@@ -20,10 +20,21 @@ class BilingualStopper final : public Xapian::Stopper {
   std::string get_description() const override { return "bilingual stopper"; }
 };
 
-constexpr unsigned kFullSyntax = Xapian::QueryParser::FLAG_PHRASE |
-                                 Xapian::QueryParser::FLAG_BOOLEAN |
-                                 Xapian::QueryParser::FLAG_LOVEHATE |
-                                 Xapian::QueryParser::FLAG_WILDCARD;
+// "agency:SFP", "challenge:\"public integrity\"": resolves the value like a filter parameter.
+class FacetFieldProcessor final : public Xapian::FieldProcessor {
+ public:
+  explicit FacetFieldProcessor(const schema::Facet& facet) : facet_(facet) {}
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(schema::facet_term(facet_, schema::canonical_value(facet_, value)));
+  }
+
+ private:
+  schema::Facet facet_;
+};
+
+constexpr unsigned kFullSyntax =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
 
 }  // namespace
 
@@ -38,7 +49,7 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags)
     parser.set_stopper((new BilingualStopper)->release());
     parser.set_default_op(Xapian::Query::OP_AND);
     for (const schema::Facet& facet : schema::kFacets)
-      parser.add_boolean_prefix(std::string(facet.name), std::string(facet.prefix));
+      parser.add_boolean_prefix(std::string(facet.name), (new FacetFieldProcessor(facet))->release());
     Xapian::Query reading = parser.parse_query(text, flags);
     const std::string description = reading.get_description();
     if (combined.empty()) {

@@ -39,7 +39,8 @@ int count_mentions(const std::string& haystack_folded, const std::string& name) 
   int count = 0;
   for (std::size_t at = haystack_folded.find(needle); at != std::string::npos;
        at = haystack_folded.find(needle, at + 1)) {
-    const bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(haystack_folded[at - 1]));
+    const bool starts_word =
+        at == 0 || !std::isalnum(static_cast<unsigned char>(haystack_folded[at - 1]));
     const std::size_t end = at + needle.size();
     const bool ends_word = end == haystack_folded.size() ||
                            !std::isalnum(static_cast<unsigned char>(haystack_folded[end]));
@@ -57,7 +58,8 @@ const ReferenceData& ReferenceData::instance() {
 
 ReferenceData::ReferenceData() {
   for (auto& f : rows("countries.tsv", 3)) {
-    countries_.push_back({f[0], {f[1], f[2]}, f.size() > 3 ? split(f[3], '|') : std::vector<std::string>{}});
+    countries_.push_back(
+        {f[0], {f[1], f[2]}, f.size() > 3 ? split(f[3], '|') : std::vector<std::string>{}});
   }
   for (auto& f : rows("plans.tsv", 7)) {
     plans_.push_back({f[0], f[1], std::stoi(f[2]), std::stoi(f[3]), std::stoi(f[4]), {f[5], f[6]}});
@@ -67,6 +69,60 @@ ReferenceData::ReferenceData() {
         {f[0], {f[1], f[2]}, std::regex(f[3], std::regex::ECMAScript | std::regex::icase)});
   }
   for (auto& f : rows("languages.tsv", 3)) languages_.emplace_back(f[0], Label{f[1], f[2]});
+  agencies_ = Vocabulary::load_bodies("agencies.tsv");
+  organizations_ = Vocabulary::load_bodies("organizations.tsv");
+  challenges_ = Vocabulary::load_phrases("challenges.tsv", true);
+  themes_ = Vocabulary::load_phrases("themes.tsv", false);
+  for (auto& f : rows("compliance-status.tsv", 4)) statuses_.push_back({f[0], f[1], {f[2], f[3]}});
+  for (auto& f : rows("field-labels.tsv", 3))
+    for (const std::string& label : split(f[2], '|'))
+      field_labels_.emplace_back(fold_for_matching(label), FieldLabel{f[0], f[1]});
+  for (auto& f : rows("table-columns.tsv", 2))
+    for (const std::string& header : split(f[1], '|')) table_columns_.emplace_back(fold_for_matching(header), f[0]);
+  for (auto& f : rows("recognizer-rules.tsv", 2))
+    rules_.emplace_back(f[0], std::regex(f[1], std::regex::ECMAScript | std::regex::icase));
+}
+
+const ComplianceStatus* ReferenceData::find_status(std::string_view code_or_id) const {
+  for (const ComplianceStatus& status : statuses_)
+    if (status.code == code_or_id || status.id == code_or_id) return &status;
+  return nullptr;
+}
+
+std::optional<FieldLabel> ReferenceData::find_field(std::string_view label) const {
+  const std::string folded = fold_for_matching(label);
+  for (const auto& [text, field] : field_labels_)
+    if (text == folded) return field;
+  return std::nullopt;
+}
+
+std::optional<std::string> ReferenceData::table_column_role(std::string_view header) const {
+  const std::string folded = fold_for_matching(header);
+  // The longest header text that the cell equals or starts with: "commitment number" must not
+  // be read as "commitment".
+  std::optional<std::string> best;
+  std::size_t best_length = 0;
+  for (const auto& [text, role] : table_columns_) {
+    const bool fits = folded == text || (folded.starts_with(text) && folded.size() > text.size() &&
+                                         !std::isalnum(static_cast<unsigned char>(folded[text.size()])));
+    if (fits && text.size() > best_length) {
+      best = role;
+      best_length = text.size();
+    }
+  }
+  return best;
+}
+
+const std::regex& ReferenceData::rule(std::string_view name) const {
+  for (const auto& [rule_name, pattern] : rules_)
+    if (rule_name == name) return pattern;
+  throw std::logic_error("no recogniser rule named " + std::string(name));
+}
+
+std::optional<std::string> ReferenceData::plan_starting(std::string_view country, int year) const {
+  for (const ActionPlan& plan : plans_)
+    if (plan.country == country && plan.first_year == year) return plan.id;
+  return infer_plan(country, "", year);
 }
 
 const ActionPlan* ReferenceData::find_plan(std::string_view id) const {
@@ -133,6 +189,16 @@ Label ReferenceData::facet_label(std::string_view facet, std::string_view value)
   } else if (facet == "country") {
     for (const Country& country : countries_)
       if (country.code == value) return country.name;
+  } else if (facet == "agency" || facet == "responsible") {
+    if (const auto* entry = agencies_.find(value)) return entry->label;
+  } else if (facet == "organization") {
+    if (const auto* entry = organizations_.find(value)) return entry->label;
+  } else if (facet == "challenge") {
+    if (const auto* entry = challenges_.find(value)) return entry->label;
+  } else if (facet == "theme") {
+    if (const auto* entry = themes_.find(value)) return entry->label;
+  } else if (facet == "status") {
+    if (const auto* status = find_status(value)) return status->label;
   } else if (facet == "kind") {
     static const std::map<std::string, Label, std::less<>> kKinds = {
         {"paragraph", {"Paragraph", "Párrafo"}},

@@ -1,5 +1,9 @@
 #include "lupa/analyzers/schema.h"
 
+#include "lupa/analyzers/reference_data.h"
+
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 
@@ -34,11 +38,35 @@ std::optional<Facet> find_facet(std::string_view name) {
   return std::nullopt;
 }
 
+std::string canonical_value(const Facet& facet, std::string_view value) {
+  const auto& reference = analyzers::ReferenceData::instance();
+  const analyzers::Vocabulary* vocabulary = nullptr;
+  if (facet.name == "agency" || facet.name == "responsible") vocabulary = &reference.agencies();
+  else if (facet.name == "organization") vocabulary = &reference.organizations();
+  else if (facet.name == "challenge") vocabulary = &reference.challenges();
+  else if (facet.name == "theme") vocabulary = &reference.themes();
+  if (vocabulary) {
+    if (const auto* entry = vocabulary->resolve(value)) return entry->id;
+    return std::string(value);
+  }
+  if (facet.name == "status") {
+    if (const auto* status = reference.find_status(value)) return status->id;
+  }
+  std::string canonical(value);
+  const bool upper = facet.name == "commitment";
+  std::transform(canonical.begin(), canonical.end(), canonical.begin(), [upper](unsigned char c) {
+    return static_cast<char>(upper ? std::toupper(c) : std::tolower(c));
+  });
+  return canonical;
+}
+
 std::string facet_term(const Facet& facet, std::string_view value) {
   return bounded_term(facet.prefix, value);
 }
 
-std::string id_term(std::string_view passage_id) { return bounded_term(kIdPrefix, passage_id); }
+std::string id_term(std::string_view passage_id) {
+  return bounded_term(kIdPrefix, passage_id);
+}
 
 std::string file_term(std::string_view document_path) {
   return bounded_term(kFilePrefix, document_path);

@@ -66,7 +66,9 @@ class HighlightingStem final : public Xapian::StemImplementation {
 
 }  // namespace
 
-Xapian::Stem folding_stemmer(Language language) { return Xapian::Stem(new FoldingStem(language)); }
+Xapian::Stem folding_stemmer(Language language) {
+  return Xapian::Stem(new FoldingStem(language));
+}
 
 std::string index_stem(const std::string& word, Language language) {
   thread_local Xapian::Stem stemmers[] = {folding_stemmer(Language::kSpanish),

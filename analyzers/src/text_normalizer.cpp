@@ -7,6 +7,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <cctype>
 #include <memory>
 #include <stdexcept>
 
@@ -16,7 +17,8 @@ namespace {
 const icu::Normalizer2& normalizer(const char* which, UNormalization2Mode mode) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* instance = icu::Normalizer2::getInstance(nullptr, which, mode, status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU normaliser: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("ICU normaliser: ") + u_errorName(status));
   return *instance;
 }
 
@@ -46,7 +48,8 @@ std::string to_utf8(const icu::UnicodeString& text) {
 icu::UnicodeString normalized(const icu::Normalizer2& form, const icu::UnicodeString& text) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString out = form.normalize(text, status);
-  if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU normalise: ") + u_errorName(status));
+  if (U_FAILURE(status))
+    throw std::runtime_error(std::string("ICU normalise: ") + u_errorName(status));
   return out;
 }
 
@@ -62,7 +65,8 @@ icu::BreakIterator& word_breaker() {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::BreakIterator> created(
         icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
-    if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU word break: ") + u_errorName(status));
+    if (U_FAILURE(status))
+      throw std::runtime_error(std::string("ICU word break: ") + u_errorName(status));
     return created;
   }();
   return *breaker;
@@ -109,19 +113,22 @@ std::string fold_diacritics(std::string_view utf8) {
   return to_utf8(normalized(nfc(), kept));
 }
 
-std::vector<std::string> segment_words(std::string_view utf8) {
+namespace {
+
+std::vector<std::string> segment(const icu::UnicodeString& text) {
   std::vector<std::string> words;
-  const icu::UnicodeString text = normalized(nfkc_casefold(), icu::UnicodeString::fromUTF8(utf8));
   icu::BreakIterator& breaker = word_breaker();
   breaker.setText(text);
   int32_t start = breaker.first();
-  for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE; start = end, end = breaker.next()) {
+  for (int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
+       start = end, end = breaker.next()) {
     if (breaker.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
     // ICU keeps "gob.mx" and "www.compranet.gob.mx" whole, Xapian's query parser splits them
     // at the dots; splitting here too lets a query for "compranet" find them.
     int32_t piece = start;
     for (int32_t i = start + 1; i + 1 < end; ++i) {
-      if (text.charAt(i) != u'.' || !(u_isalpha(text.char32At(i - 1)) || u_isalpha(text.char32At(i + 1))))
+      if (text.charAt(i) != u'.' ||
+          !(u_isalpha(text.char32At(i - 1)) || u_isalpha(text.char32At(i + 1))))
         continue;
       words.push_back(to_utf8(text.tempSubStringBetween(piece, i)));
       piece = i + 1;
@@ -129,6 +136,25 @@ std::vector<std::string> segment_words(std::string_view utf8) {
     words.push_back(to_utf8(text.tempSubStringBetween(piece, end)));
   }
   return words;
+}
+
+}  // namespace
+
+std::vector<std::string> segment_words(std::string_view utf8) {
+  return segment(normalized(nfkc_casefold(), icu::UnicodeString::fromUTF8(utf8)));
+}
+
+std::vector<std::string> segment_words_keeping_case(std::string_view utf8) {
+  return segment(normalized(nfc(), icu::UnicodeString::fromUTF8(utf8)));
+}
+
+std::string fold_for_matching(std::string_view utf8) {
+  if (is_ascii(utf8)) {
+    std::string lower(utf8);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+  }
+  return fold_diacritics(to_utf8(normalized(nfkc_casefold(), icu::UnicodeString::fromUTF8(utf8))));
 }
 
 }  // namespace lupa::analyzers

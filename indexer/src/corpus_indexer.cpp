@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <deque>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <set>
@@ -16,6 +16,8 @@
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/commitment_linker.h"
+#include "lupa/indexer/commitment_recognizer.h"
 #include "lupa/indexer/extractor.h"
 #include "lupa/indexer/index_writer.h"
 #include "lupa/indexer/manifest.h"
@@ -83,12 +85,12 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
   CorpusListing listing;
   std::set<std::string> seen_paths;
   for (const fs::path& folder : folders) {
-    if (!fs::is_directory(folder))
-      throw std::runtime_error(folder.string() + ": not a folder");
+    if (!fs::is_directory(folder)) throw std::runtime_error(folder.string() + ": not a folder");
     const std::string root = fs::canonical(folder).filename().string();
     listing.roots.push_back(root);
     std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied);
+    for (auto it = fs::recursive_directory_iterator(folder,
+                                                    fs::directory_options::skip_permission_denied);
          it != fs::recursive_directory_iterator(); ++it) {
       if (is_hidden(it->path())) {
         if (it->is_directory()) it.disable_recursion_pending();
@@ -116,7 +118,10 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
       const std::string document_path = root + "/" + fs::relative(file, folder).generic_string();
       if (!is_supported_document(file)) {
         const std::string extension = file.extension().string();
-        listing.skipped.push_back({document_path, "no reader for '" + (extension.empty() ? file.filename().string() : extension) + "' files"});
+        listing.skipped.push_back(
+            {document_path, "no reader for '" +
+                                (extension.empty() ? file.filename().string() : extension) +
+                                "' files"});
         continue;
       }
       if (!seen_paths.insert(document_path).second) {
@@ -125,11 +130,13 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
       }
       if (broken_manifest_folders.contains(file.parent_path())) {
         listing.frozen.insert(document_path);
-        listing.skipped.push_back({document_path, "left as indexed before: its folder's manifest is invalid"});
+        listing.skipped.push_back(
+            {document_path, "left as indexed before: its folder's manifest is invalid"});
         continue;
       }
       CorpusFile entry{file, document_path, nullptr, ""};
-      if (auto manifest = manifest_of_folder.find(file.parent_path()); manifest != manifest_of_folder.end()) {
+      if (auto manifest = manifest_of_folder.find(file.parent_path());
+          manifest != manifest_of_folder.end()) {
         const std::string name = file.filename().string();
         if (auto found = manifest->second->find(name); found != manifest->second->end())
           entry.manifest_entry = &found->second;
@@ -143,7 +150,8 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
 
 std::int64_t mtime_ns(const fs::path& file) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             fs::last_write_time(file).time_since_epoch()).count();
+             fs::last_write_time(file).time_since_epoch())
+      .count();
 }
 
 void assign_languages(std::vector<Passage>& passages, analyzers::Language document_language) {
@@ -184,8 +192,9 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   for (const CorpusFile& entry : listing.documents) {
     present.insert(entry.document_path);
     try {
-      FileState state{entry.document_path, fs::file_size(entry.file), mtime_ns(entry.file), "",
-                      entry.fingerprint, 0};
+      FileState state{entry.document_path,  fs::file_size(entry.file),
+                      mtime_ns(entry.file), "",
+                      entry.fingerprint,    0};
       const auto previous = writer.file_state(entry.document_path);
       const bool same_stat = previous && previous->size == state.size &&
                              previous->mtime_ns == state.mtime_ns &&
@@ -204,17 +213,26 @@ IndexSummary index_corpus(const IndexerOptions& options) {
         } else {
           ExtractedText extracted = extract_text(entry.file, content);
           SegmentedText segmented = segment_text(extracted.text);
-          const DocumentMetadata given = entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
+          const DocumentMetadata given =
+              entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
           const auto document_language =
               given.languages.empty()
                   ? analyzers::identify_language(std::string_view(extracted.text).substr(0, 5000),
                                                  analyzers::Language::kSpanish)
                   : analyzers::language_from_code(given.languages.front());
-          assign_languages(segmented.passages, document_language);
+          // A document declared to be in one language is in that language throughout: short
+          // passages such as "MX0081, 2019, Civic Space" give identification nothing to go on.
+          if (given.languages.size() == 1) {
+            for (Passage& passage : segmented.passages) passage.language = given.languages.front();
+          } else {
+            assign_languages(segmented.passages, document_language);
+          }
           std::vector<std::string> inferred;
-          const DocumentMetadata metadata = complete_metadata(given, extracted.text, extracted.title,
-                                                              segmented.passages, inferred);
+          const DocumentMetadata metadata = complete_metadata(
+              given, extracted.text, extracted.title, segmented.passages, inferred);
           if (segmented.passages.empty()) throw ExtractionError("no text to index");
+          recognize_commitments(segmented.passages, metadata);
+          tag_passages(segmented.passages);
           state.passages = static_cast<int>(segmented.passages.size());
           writer.replace_file(state, metadata, segmented.passages);
           ++summary.files_indexed;
@@ -222,12 +240,13 @@ IndexSummary index_corpus(const IndexerOptions& options) {
           std::string guessed;
           for (const auto& field : inferred) guessed += (guessed.empty() ? "" : "; ") + field;
           if (!guessed.empty()) summary.inferred.push_back({entry.document_path, guessed});
-          for (const auto& note : extracted.notes) summary.notes.push_back({entry.document_path, note});
+          for (const auto& note : extracted.notes)
+            summary.notes.push_back({entry.document_path, note});
           if (segmented.header_lines_dropped > 0)
-            summary.notes.push_back({entry.document_path,
-                                     "running page header dropped (" +
-                                         std::to_string(segmented.header_lines_dropped) +
-                                         " lines): " + segmented.running_header.front()});
+            summary.notes.push_back(
+                {entry.document_path, "running page header dropped (" +
+                                          std::to_string(segmented.header_lines_dropped) +
+                                          " lines): " + segmented.running_header.front()});
         }
       }
     } catch (const ExtractionError& error) {
@@ -246,12 +265,14 @@ IndexSummary index_corpus(const IndexerOptions& options) {
 
   for (const std::string& indexed : writer.indexed_files()) {
     const std::string root = indexed.substr(0, indexed.find('/'));
-    const bool in_this_run = std::find(listing.roots.begin(), listing.roots.end(), root) != listing.roots.end();
+    const bool in_this_run =
+        std::find(listing.roots.begin(), listing.roots.end(), root) != listing.roots.end();
     if (in_this_run && !present.contains(indexed)) {
       writer.remove_file(indexed);
       ++summary.files_removed;
     }
   }
+  summary.links = link_commitments(writer.database());
   writer.commit();
   summary.passages_in_index = writer.passage_count();
   summary.seconds = elapsed();

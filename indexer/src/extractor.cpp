@@ -37,9 +37,10 @@ std::string_view name_of(const xmlNode* node) {
 
 bool is_block(std::string_view name) {
   static const std::set<std::string_view> kBlocks = {
-      "p", "div", "br", "li", "ul", "ol", "table", "tr", "section", "article", "header",
-      "footer", "nav", "aside", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
-      "dt", "dd", "dl", "figure", "figcaption", "main", "hr", "caption", "address"};
+      "p",       "div",     "br",         "li",     "ul",  "ol",      "table",      "tr",
+      "section", "article", "header",     "footer", "nav", "aside",   "blockquote", "pre",
+      "h1",      "h2",      "h3",         "h4",     "h5",  "h6",      "dt",         "dd",
+      "dl",      "figure",  "figcaption", "main",   "hr",  "caption", "address"};
   return kBlocks.contains(name);
 }
 
@@ -106,7 +107,8 @@ std::optional<std::string> html_title(const xmlNode* node) {
   for (; node; node = node->next) {
     if (node->type == XML_ELEMENT_NODE && name_of(node) == "title" && node->children &&
         node->children->content) {
-      std::string title = clean_converted_text(reinterpret_cast<const char*>(node->children->content));
+      std::string title =
+          clean_converted_text(reinterpret_cast<const char*>(node->children->content));
       if (!title.empty()) return title;
     }
     if (auto found = html_title(node->children)) return found;

@@ -32,7 +32,8 @@ void add_facet(Xapian::Document& document, std::string_view facet_name,
                const std::vector<std::string>& values) {
   const auto facet = schema::find_facet(facet_name);
   if (!facet) throw std::logic_error("no facet " + std::string(facet_name) + " in the schema");
-  for (const std::string& value : values) document.add_boolean_term(schema::facet_term(*facet, value));
+  for (const std::string& value : values)
+    document.add_boolean_term(schema::facet_term(*facet, value));
   if (!values.empty()) document.add_value(facet->slot, join_values(values));
 }
 
@@ -40,6 +41,20 @@ Poco::JSON::Array::Ptr json_list(const std::vector<std::string>& values) {
   Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
   for (const std::string& value : values) list->add(value);
   return list;
+}
+
+Poco::JSON::Object::Ptr commitment_json(const Commitment& commitment) {
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (commitment.number) json->set("number", *commitment.number);
+  if (!commitment.ogp_id.empty()) json->set("ogp_id", commitment.ogp_id);
+  json->set("title", commitment.title);
+  Poco::JSON::Object::Ptr fields = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [name, value] : commitment.fields) fields->set(name, value);
+  json->set("fields", fields);
+  Poco::JSON::Array::Ptr references = new Poco::JSON::Array;
+  for (int number : commitment.original_paragraphs) references->add(number);
+  json->set("original_paragraphs", references);
+  return json;
 }
 
 }  // namespace
@@ -76,9 +91,12 @@ std::string passage_id(const std::string& document_path, int ordinal) {
     stem.erase(dot);
   std::string id;
   for (unsigned char c : stem) {
-    if (std::isalnum(c)) id += static_cast<char>(std::tolower(c));
-    else if (c == '/') id += '.';
-    else if (!id.empty() && id.back() != '-' && id.back() != '.') id += '-';
+    if (std::isalnum(c))
+      id += static_cast<char>(std::tolower(c));
+    else if (c == '/')
+      id += '.';
+    else if (!id.empty() && id.back() != '-' && id.back() != '.')
+      id += '-';
   }
   char number[16];
   std::snprintf(number, sizeof number, ".%04d", ordinal);
@@ -108,14 +126,15 @@ std::optional<FileState> IndexWriter::file_state(const std::string& document_pat
 std::vector<std::string> IndexWriter::indexed_files() const {
   std::vector<std::string> paths;
   const std::string prefix(kStateKeyPrefix);
-  for (auto key = database_.metadata_keys_begin(prefix); key != database_.metadata_keys_end(prefix); ++key)
+  for (auto key = database_.metadata_keys_begin(prefix); key != database_.metadata_keys_end(prefix);
+       ++key)
     if (auto state = FileState::parse(database_.get_metadata(*key))) paths.push_back(state->path);
   return paths;
 }
 
 Xapian::Document IndexWriter::make_document(const std::string& document_path,
-                                            const DocumentMetadata& metadata, const Passage& passage,
-                                            double indexed_at) {
+                                            const DocumentMetadata& metadata,
+                                            const Passage& passage, double indexed_at) {
   const std::string id = passage_id(document_path, passage.ordinal);
   const auto language = analyzers::language_from_code(passage.language);
 
@@ -123,11 +142,22 @@ Xapian::Document IndexWriter::make_document(const std::string& document_path,
   analyzer_.start_document();
   // A heading names what its passages are about: weighted like a title field.
   if (!passage.heading.empty()) analyzer_.add_text(document, passage.heading, language, 3);
+  if (passage.commitment && !passage.commitment->title.empty())
+    analyzer_.add_text(document, passage.commitment->title, language, 3);
   analyzer_.add_text(document, passage.text, language);
 
   document.add_boolean_term(schema::id_term(id));
   document.add_boolean_term(schema::file_term(document_path));
-  add_facet(document, "plan", metadata.plans);
+  const std::vector<std::string>& plans = passage.plans.empty() ? metadata.plans : passage.plans;
+  add_facet(document, "plan", plans);
+  add_facet(document, "challenge", passage.challenges);
+  add_facet(document, "theme", passage.themes);
+  add_facet(document, "agency", passage.agencies);
+  add_facet(document, "responsible", passage.responsible);
+  add_facet(document, "organization", passage.organizations);
+  if (passage.status) add_facet(document, "status", {*passage.status});
+  if (passage.commitment && !passage.commitment->ogp_id.empty())
+    add_facet(document, "commitment", {passage.commitment->ogp_id});
   if (metadata.type) add_facet(document, "type", {*metadata.type});
   add_facet(document, "lang", {passage.language});
   add_facet(document, "kind", {passage.kind});
@@ -146,13 +176,23 @@ Xapian::Document IndexWriter::make_document(const std::string& document_path,
   if (passage.number) stored.set("paragraph", *passage.number);
   if (passage.page) stored.set("page", *passage.page);
   stored.set("lang", passage.language);
-  stored.set("plans", json_list(metadata.plans));
+  stored.set("plans", json_list(plans));
   if (metadata.type) stored.set("type", *metadata.type);
   if (metadata.country) stored.set("country", *metadata.country);
   if (metadata.date) stored.set("date", *metadata.date);
   if (metadata.source) stored.set("source", *metadata.source);
   stored.set("doc_languages", json_list(metadata.languages));
   stored.set("indexed_at", static_cast<std::int64_t>(indexed_at));
+  if (!passage.section_number.empty()) stored.set("section", passage.section_number);
+  stored.set("challenge", json_list(passage.challenges));
+  stored.set("themes", json_list(passage.themes));
+  stored.set("agencies", json_list(passage.agencies));
+  stored.set("responsible", json_list(passage.responsible));
+  stored.set("organizations", json_list(passage.organizations));
+  if (passage.status) stored.set("status", *passage.status);
+  if (passage.translation_ordinal > 0)
+    stored.set("translation_id", passage_id(document_path, passage.translation_ordinal));
+  if (passage.commitment) stored.set("commitment", commitment_json(*passage.commitment));
   stored.set("text", passage.text);
   std::ostringstream data;
   stored.stringify(data);
@@ -164,8 +204,10 @@ void IndexWriter::replace_file(const FileState& state, const DocumentMetadata& m
                                const std::vector<Passage>& passages) {
   database_.delete_document(schema::file_term(state.path));
   const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch()).count());
-  for (const Passage& passage : passages) database_.add_document(make_document(state.path, metadata, passage, now));
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+  for (const Passage& passage : passages)
+    database_.add_document(make_document(state.path, metadata, passage, now));
   database_.set_metadata(state_key(state.path), state.serialise());
 }
 

@@ -24,18 +24,22 @@ class IndexerApp final : public Application {
   void defineOptions(OptionSet& options) override {
     Application::defineOptions(options);
     options.addOption(Option("db", "d", "database folder (created when missing)")
-                          .required(true).argument("DIR").binding("db"));
+                          .required(true)
+                          .argument("DIR")
+                          .binding("db"));
     options.addOption(Option("quiet", "q", "no progress lines, only the summary").binding("quiet"));
-    options.addOption(Option("help", "h", "show this help").callback(
-        Poco::Util::OptionCallback<IndexerApp>(this, &IndexerApp::show_help)));
+    options.addOption(
+        Option("help", "h", "show this help")
+            .callback(Poco::Util::OptionCallback<IndexerApp>(this, &IndexerApp::show_help)));
   }
 
   void show_help(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage("--db DIR CORPUS_DIR...");
-    help.setHeader("Indexes the .txt, .md and .html files of each CORPUS_DIR (and its manifest.json) "
-                   "into the Xapian database DIR. Re-runs re-read only files that changed.");
+    help.setHeader(
+        "Indexes the .txt, .md and .html files of each CORPUS_DIR (and its manifest.json) "
+        "into the Xapian database DIR. Re-runs re-read only files that changed.");
     help.format(std::cout);
     help_shown_ = true;
     stopOptionsProcessing();
@@ -57,8 +61,8 @@ class IndexerApp final : public Application {
       if (!show_progress || (!last && progress.seconds - last_report < 1.0)) return;
       last_report = progress.seconds;
       const double megabytes = static_cast<double>(progress.bytes_read) / 1e6;
-      std::fprintf(stderr, "indexing: %zu/%zu files, %.1f MB read, %.1f MB/s\n", progress.files_done,
-                   progress.files_total, megabytes,
+      std::fprintf(stderr, "indexing: %zu/%zu files, %.1f MB read, %.1f MB/s\n",
+                   progress.files_done, progress.files_total, megabytes,
                    progress.seconds > 0 ? megabytes / progress.seconds : 0.0);
     };
     try {
@@ -69,7 +73,8 @@ class IndexerApp final : public Application {
       std::cerr << "lupa-indexer: " << options.database.string()
                 << ": database is locked by another indexer run\n";
     } catch (const Xapian::Error& error) {
-      std::cerr << "lupa-indexer: " << options.database.string() << ": " << error.get_description() << "\n";
+      std::cerr << "lupa-indexer: " << options.database.string() << ": " << error.get_description()
+                << "\n";
     } catch (const std::exception& error) {
       std::cerr << "lupa-indexer: " << error.what() << "\n";
     }
@@ -78,10 +83,14 @@ class IndexerApp final : public Application {
 
  private:
   static void print_summary(const lupa::indexer::IndexSummary& summary) {
-    for (const auto& error : summary.errors) std::cerr << "error: " << error.path << ": " << error.message << "\n";
-    for (const auto& skipped : summary.skipped) std::cout << "skipped: " << skipped.path << ": " << skipped.message << "\n";
-    for (const auto& inferred : summary.inferred) std::cout << "inferred: " << inferred.path << ": " << inferred.message << "\n";
-    for (const auto& note : summary.notes) std::cout << "note: " << note.path << ": " << note.message << "\n";
+    for (const auto& error : summary.errors)
+      std::cerr << "error: " << error.path << ": " << error.message << "\n";
+    for (const auto& skipped : summary.skipped)
+      std::cout << "skipped: " << skipped.path << ": " << skipped.message << "\n";
+    for (const auto& inferred : summary.inferred)
+      std::cout << "inferred: " << inferred.path << ": " << inferred.message << "\n";
+    for (const auto& note : summary.notes)
+      std::cout << "note: " << note.path << ": " << note.message << "\n";
     std::printf(
         "summary: %zu files (%zu indexed, %zu unchanged, %zu removed, %zu skipped, %zu errors), "
         "%zu passages written, %zu in index, %.1f MB read in %.2f s\n",

@@ -31,7 +31,8 @@ std::vector<std::string> string_list(const Object& entry, const std::string& fie
   if (!array) throw ManifestError(where + ": field '" + field + "' must be a list of strings");
   for (std::size_t i = 0; i < array->size(); ++i) {
     const Poco::Dynamic::Var value = array->get(static_cast<unsigned>(i));
-    if (!value.isString()) throw ManifestError(where + ": field '" + field + "' must be a list of strings");
+    if (!value.isString())
+      throw ManifestError(where + ": field '" + field + "' must be a list of strings");
     values.push_back(value.extract<std::string>());
   }
   return values;
@@ -60,7 +61,8 @@ DocumentMetadata read_entry(const Object& entry, const std::string& where) {
   }
   static const std::regex kIsoDate(R"(\d{4}(-\d{2}(-\d{2})?)?)");
   if (metadata.date && !std::regex_match(*metadata.date, kIsoDate))
-    throw ManifestError(where + ": date '" + *metadata.date + "' is not YYYY, YYYY-MM or YYYY-MM-DD");
+    throw ManifestError(where + ": date '" + *metadata.date +
+                        "' is not YYYY, YYYY-MM or YYYY-MM-DD");
   if (metadata.type) {
     bool known = false;
     for (const auto& type : reference.document_types()) known = known || type.id == *metadata.type;
@@ -90,7 +92,8 @@ std::map<std::string, DocumentMetadata> load_manifest(const std::filesystem::pat
   } catch (const Poco::Exception& error) {
     throw ManifestError(path.string() + ": invalid JSON: " + error.message());
   }
-  if (root.type() != typeid(Object::Ptr)) throw ManifestError(path.string() + ": must be a JSON object");
+  if (root.type() != typeid(Object::Ptr))
+    throw ManifestError(path.string() + ": must be a JSON object");
   const auto object = root.extract<Object::Ptr>();
   const auto documents = object->getArray("documents");
   if (!documents) throw ManifestError(path.string() + ": needs a \"documents\" list");
@@ -102,7 +105,8 @@ std::map<std::string, DocumentMetadata> load_manifest(const std::filesystem::pat
     if (!entry) throw ManifestError(where + ": must be an object");
     const auto file = optional_string(*entry, "file", where);
     if (!file || file->empty()) throw ManifestError(where + ": needs a \"file\"");
-    if (entries.contains(*file)) throw ManifestError(where + ": file '" + *file + "' is listed twice");
+    if (entries.contains(*file))
+      throw ManifestError(where + ": file '" + *file + "' is listed twice");
     entries.emplace(*file, read_entry(*entry, where + " (" + *file + ")"));
   }
   return entries;

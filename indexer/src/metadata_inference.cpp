@@ -16,11 +16,11 @@ constexpr std::size_t kOpeningBytes = 6000;
 
 int month_number(const std::string& name) {
   static const std::map<std::string, int> kMonths = {
-      {"enero", 1},   {"febrero", 2},   {"marzo", 3},     {"abril", 4},      {"mayo", 5},
-      {"junio", 6},   {"julio", 7},     {"agosto", 8},    {"septiembre", 9}, {"setiembre", 9},
-      {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"january", 1},  {"february", 2},
-      {"march", 3},   {"april", 4},     {"may", 5},       {"june", 6},       {"july", 7},
-      {"august", 8},  {"september", 9}, {"october", 10},  {"november", 11},  {"december", 12}};
+      {"enero", 1},    {"febrero", 2},    {"marzo", 3},      {"abril", 4},      {"mayo", 5},
+      {"junio", 6},    {"julio", 7},      {"agosto", 8},     {"septiembre", 9}, {"setiembre", 9},
+      {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12}, {"january", 1},    {"february", 2},
+      {"march", 3},    {"april", 4},      {"may", 5},        {"june", 6},       {"july", 7},
+      {"august", 8},   {"september", 9},  {"october", 10},   {"november", 11},  {"december", 12}};
   auto found = kMonths.find(name);
   return found == kMonths.end() ? 0 : found->second;
 }
@@ -51,10 +51,10 @@ std::optional<std::string> find_first_date(std::string_view text) {
   std::transform(folded.begin(), folded.end(), folded.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   static const std::regex kDate(
-      R"((\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d{4}))"   // 20 de septiembre de 2011
-      R"(|(\d{1,2})\s+([a-z]+)\s+(\d{4}))"                      // 14 december 2012
-      R"(|([a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"                    // december 14, 2012
-      R"(|(\d{4})-(\d{2})-(\d{2}))");                           // 2012-12-14
+      R"((\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d{4}))"  // 20 de septiembre de 2011
+      R"(|(\d{1,2})\s+([a-z]+)\s+(\d{4}))"                   // 14 december 2012
+      R"(|([a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"                 // december 14, 2012
+      R"(|(\d{4})-(\d{2})-(\d{2}))");                        // 2012-12-14
   for (std::sregex_iterator it(folded.begin(), folded.end(), kDate), end; it != end; ++it) {
     const std::smatch& m = *it;
     int day = 0, month = 0, year = 0;

@@ -1,7 +1,11 @@
 #include "lupa/indexer/segmenter.h"
 
 #include <cctype>
+#include <regex>
 #include <unordered_map>
+
+#include "lupa/analyzers/reference_data.h"
+#include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::indexer {
 namespace {
@@ -13,7 +17,9 @@ struct Line {
   bool header = false;
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -26,7 +32,8 @@ bool ends_sentence(std::string_view text) {
   if (text.empty()) return true;
   const char last = text.back();
   return last == '.' || last == '!' || last == '?' || last == ':' || last == ';' || last == ')' ||
-         last == '"' || text.ends_with("\xC2\xBB") /* » */ || text.ends_with("\xE2\x80\x9D") /* ” */;
+         last == '"' || text.ends_with("\xC2\xBB") /* » */ ||
+         text.ends_with("\xE2\x80\x9D") /* ” */;
 }
 
 // True for a lower-case ASCII letter or a lower-case Latin-1 letter in UTF-8 (á é í ó ú ñ ü).
@@ -53,8 +60,9 @@ int count_words(std::string_view text) {
 }
 
 bool is_bullet(std::string_view line) {
-  return line.starts_with("- ") || line.starts_with("* ") || line.starts_with("\xE2\x80\xA2") /* • */ ||
-         line.starts_with("\xE2\x80\x93 ") /* – */ || line.starts_with("\xE2\x80\x94 ") /* — */;
+  return line.starts_with("- ") || line.starts_with("* ") ||
+         line.starts_with("\xE2\x80\xA2") /* • */ || line.starts_with("\xE2\x80\x93 ") /* – */ ||
+         line.starts_with("\xE2\x80\x94 ") /* — */;
 }
 
 std::vector<Line> split_lines(std::string_view text) {
@@ -138,8 +146,10 @@ std::vector<Block> build_blocks(const std::vector<Line>& lines, bool has_form_fe
       continue;
     }
     std::optional<int> page;
-    if (has_form_feeds) page = line.form_feed_page;
-    else if (has_headers) page = header_page;
+    if (has_form_feeds)
+      page = line.form_feed_page;
+    else if (has_headers)
+      page = header_page;
     if (after_header && !blocks.empty() && starts_lowercase(line.text) &&
         !ends_sentence(blocks.back().text)) {
       blocks.back().text += ' ';
@@ -179,6 +189,12 @@ class PassageBuilder {
     pending_headings_.push_back({std::move(text), block.page});
   }
 
+  void starts_own_passage(const Block& block) {
+    close();
+    start(block.page);
+    append(block.text);
+  }
+
   void numbered(const Block& block, int number) {
     close();
     start(block.page);
@@ -199,7 +215,8 @@ class PassageBuilder {
   /// A short numbered line ("3. Transparent Education Data") is a title; the one line after
   /// it belongs to it even when that line looks like a heading ("MX0077, 2019, Open Data").
   bool wants_continuation() const {
-    return current_.number && blocks_in_current_ == 1 && body_bytes_ < options_.long_paragraph_bytes;
+    return current_.number && blocks_in_current_ == 1 &&
+           body_bytes_ < options_.long_paragraph_bytes;
   }
 
   std::vector<Passage> finish() {
@@ -282,6 +299,13 @@ class PassageBuilder {
   int blocks_in_current_ = 0;
 };
 
+// "Commitment No. 14: ..." opens a passage of its own even when short (recognizer-rules.tsv).
+bool starts_commitment(const std::string& line) {
+  if (line.size() > 400) return false;
+  const std::string folded = analyzers::fold_for_matching(line);
+  return std::regex_search(folded, analyzers::ReferenceData::instance().rule("commitment-start"));
+}
+
 }  // namespace
 
 std::string comparable_line(std::string_view line) {
@@ -302,7 +326,8 @@ std::string comparable_line(std::string_view line) {
 
 std::optional<std::pair<int, std::string_view>> numbered_paragraph(std::string_view line) {
   std::size_t digits = 0;
-  while (digits < line.size() && digits < 4 && std::isdigit(static_cast<unsigned char>(line[digits])))
+  while (digits < line.size() && digits < 4 &&
+         std::isdigit(static_cast<unsigned char>(line[digits])))
     ++digits;
   if (digits == 0 || digits > 3 || digits + 2 > line.size()) return std::nullopt;
   if (line[digits] != '.' && line[digits] != ')') return std::nullopt;
@@ -323,6 +348,10 @@ bool looks_like_heading(std::string_view line) {
   const char last = line.back();
   if (last == '.' || last == ',' || last == ';') return false;
   if (last == ':' && words > 6) return false;
+  // "MX0075, 2019, Fiscal Openness": comma-separated values with numbers are data, not a title.
+  std::size_t commas = 0;
+  for (std::size_t at = line.find(", "); at != line.npos; at = line.find(", ", at + 2)) ++commas;
+  if (commas >= 2 && line.find_first_of("0123456789") != line.npos) return false;
   const std::size_t colon = line.find(": ");
   if (colon != line.npos && colon + 2 < line.size()) return false;  // "Label: value" is a field
   const auto first = static_cast<unsigned char>(line[0]);
@@ -340,12 +369,14 @@ SegmentedText segment_text(std::string_view text, const SegmenterOptions& option
   std::vector<Line> lines = split_lines(text);
   result.running_header = mark_running_headers(lines, options.min_header_repeats);
   const bool has_form_feeds = text.find('\f') != text.npos;
-  const std::vector<Block> blocks = build_blocks(lines, has_form_feeds, !result.running_header.empty(),
-                                                 result.header_lines_dropped);
+  const std::vector<Block> blocks = build_blocks(
+      lines, has_form_feeds, !result.running_header.empty(), result.header_lines_dropped);
   PassageBuilder builder(options);
   for (const Block& block : blocks) {
     if (auto numbered = numbered_paragraph(block.text)) {
       builder.numbered(block, numbered->first);
+    } else if (starts_commitment(block.text)) {
+      builder.starts_own_passage(block);
     } else if (looks_like_heading(block.text) && !builder.wants_continuation()) {
       builder.heading(block);
     } else {

@@ -7,8 +7,12 @@
 namespace lupa::indexer {
 namespace {
 
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_alpha(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
 void append_utf8(std::string& out, unsigned long code_point) {
   if (code_point == 0 || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
@@ -33,14 +37,16 @@ void append_utf8(std::string& out, unsigned long code_point) {
 // The named references that occur in Spanish and English government pages.
 const std::unordered_map<std::string_view, unsigned long>& named_entities() {
   static const std::unordered_map<std::string_view, unsigned long> entities = {
-      {"amp", '&'},     {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-      {"nbsp", 0xA0},   {"aacute", 0xE1},  {"eacute", 0xE9},  {"iacute", 0xED},  {"oacute", 0xF3},
-      {"uacute", 0xFA}, {"Aacute", 0xC1},  {"Eacute", 0xC9},  {"Iacute", 0xCD},  {"Oacute", 0xD3},
-      {"Uacute", 0xDA}, {"ntilde", 0xF1},  {"Ntilde", 0xD1},  {"uuml", 0xFC},    {"Uuml", 0xDC},
-      {"iexcl", 0xA1},  {"iquest", 0xBF},  {"laquo", 0xAB},   {"raquo", 0xBB},   {"ndash", 0x2013},
-      {"mdash", 0x2014}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-      {"hellip", 0x2026}, {"bull", 0x2022}, {"deg", 0xB0},    {"ordm", 0xBA},    {"ordf", 0xAA},
-      {"copy", 0xA9},   {"reg", 0xAE},     {"euro", 0x20AC},  {"middot", 0xB7}};
+      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
+      {"apos", '\''},    {"nbsp", 0xA0},    {"aacute", 0xE1},   {"eacute", 0xE9},
+      {"iacute", 0xED},  {"oacute", 0xF3},  {"uacute", 0xFA},   {"Aacute", 0xC1},
+      {"Eacute", 0xC9},  {"Iacute", 0xCD},  {"Oacute", 0xD3},   {"Uacute", 0xDA},
+      {"ntilde", 0xF1},  {"Ntilde", 0xD1},  {"uuml", 0xFC},     {"Uuml", 0xDC},
+      {"iexcl", 0xA1},   {"iquest", 0xBF},  {"laquo", 0xAB},    {"raquo", 0xBB},
+      {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},  {"rsquo", 0x2019},
+      {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026}, {"bull", 0x2022},
+      {"deg", 0xB0},     {"ordm", 0xBA},    {"ordf", 0xAA},     {"copy", 0xA9},
+      {"reg", 0xAE},     {"euro", 0x20AC},  {"middot", 0xB7}};
   return entities;
 }
 
@@ -132,7 +138,8 @@ std::string strip_markdown(std::string_view text) {
     }
     if (c == '*') {
       // *italic*: drop the marker when it opens or closes a word, keep "5 * 3" and bullets.
-      const bool opens = i + 1 < text.size() && !std::isspace(static_cast<unsigned char>(text[i + 1]));
+      const bool opens =
+          i + 1 < text.size() && !std::isspace(static_cast<unsigned char>(text[i + 1]));
       const bool closes = i > 0 && !std::isspace(static_cast<unsigned char>(text[i - 1]));
       const bool bullet = (i == 0 || text[i - 1] == '\n') && !opens;
       if ((opens || closes) && !bullet) continue;

@@ -13,11 +13,16 @@ FileFormat sniff_format(std::string_view head) {
 
 std::string_view format_name(FileFormat format) {
   switch (format) {
-    case FileFormat::kPdf: return "PDF";
-    case FileFormat::kPng: return "PNG";
-    case FileFormat::kJpeg: return "JPEG";
-    case FileFormat::kTiff: return "TIFF";
-    case FileFormat::kUnknown: break;
+    case FileFormat::kPdf:
+      return "PDF";
+    case FileFormat::kPng:
+      return "PNG";
+    case FileFormat::kJpeg:
+      return "JPEG";
+    case FileFormat::kTiff:
+      return "TIFF";
+    case FileFormat::kUnknown:
+      break;
   }
   return "unknown";
 }

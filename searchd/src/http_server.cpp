@@ -9,6 +9,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
+#include <map>
+
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/searchd/json_response.h"
 
@@ -92,6 +94,10 @@ Poco::JSON::Object::Ptr get_search(const SearchService& service, const Poco::URI
   return search_json(service.search(parse_search_request(uri.getQueryParameters())));
 }
 
+Poco::JSON::Object::Ptr get_facets(const SearchService& service, const Poco::URI&) {
+  return facets_json(service.facets());
+}
+
 Poco::JSON::Object::Ptr get_health(const SearchService& service, const Poco::URI&) {
   return health_json(service.health());
 }
@@ -121,11 +127,16 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
     } catch (const Poco::SyntaxException&) {
       path.clear();  // the handler reports the malformed URL
     }
+    // One route table: exact paths, then the passages prefix.
+    static const std::map<std::string, ApiHandler::Route, std::less<>> kRoutes = {
+        {"/api/search", &get_search},
+        {"/api/facets", &get_facets},
+        {"/healthz", &get_health},
+        {"", &get_search},  // a malformed URL: the handler parses it again and answers 400
+    };
     ApiHandler::Route route = &not_found;
-    if (path == "/api/search") route = &get_search;
-    else if (path == "/healthz") route = &get_health;
+    if (const auto found = kRoutes.find(path); found != kRoutes.end()) route = found->second;
     else if (path.starts_with(kPassagesPath)) route = &get_passage;
-    else if (path.empty()) route = &get_search;  // parses the URL again and answers 400
     return new ApiHandler(service_, logger_, route);
   }
 
@@ -144,18 +155,25 @@ HttpServer::HttpServer(const SearchService& service, const HttpServerOptions& op
   params->setMaxQueued(options.max_queued);
   params->setKeepAlive(true);
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options.bind_address, options.port));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(service, logger), pool_, socket, params);
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new Router(service, logger), pool_, socket, params);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-void HttpServer::start() { server_->start(); }
+void HttpServer::start() {
+  server_->start();
+}
 
 void HttpServer::stop() {
   if (server_) server_->stopAll(true);
   pool_.joinAll();
 }
 
-unsigned short HttpServer::port() const { return server_->port(); }
+unsigned short HttpServer::port() const {
+  return server_->port();
+}
 
 }  // namespace lupa::searchd

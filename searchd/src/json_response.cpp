@@ -10,13 +10,34 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr new_object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Object::Ptr new_object() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 // Copies a stored field when the passage has it, or sets null, so every hit has every key.
 void copy_or_null(const Object::Ptr& from, Object::Ptr& to, const std::string& key,
                   const std::string& as) {
-  if (from->has(key)) to->set(as, from->get(key));
-  else to->set(as, Poco::Dynamic::Var());
+  if (from->has(key))
+    to->set(as, from->get(key));
+  else
+    to->set(as, Poco::Dynamic::Var());
+}
+
+Object::Ptr facets_object(const std::vector<Facet>& facet_list) {
+  Object::Ptr facets = new_object();
+  for (const Facet& facet : facet_list) {
+    Array::Ptr values = new Array;
+    for (const FacetValue& value : facet.values) {
+      Object::Ptr entry = new_object();
+      entry->set("value", value.value);
+      entry->set("label", value.label.en);
+      entry->set("label_es", value.label.es);
+      entry->set("count", value.count);
+      values->add(entry);
+    }
+    facets->set(facet.name, values);
+  }
+  return facets;
 }
 
 Object::Ptr hit_json(const Hit& hit) {
@@ -25,22 +46,28 @@ Object::Ptr hit_json(const Hit& hit) {
   json->set("id", stored->get("id"));
   json->set("rank", hit.rank);
   json->set("score", hit.score);
-  json->set("doc", stored->get("doc"));
-  json->set("title", stored->get("title"));
-  copy_or_null(stored, json, "heading", "heading");
-  copy_or_null(stored, json, "kind", "kind");
-  copy_or_null(stored, json, "type", "type");
+  for (const char* field : {"doc", "title", "heading", "kind", "type"}) copy_or_null(stored, json, field, field);
   const auto plans = stored->getArray("plans");
-  if (plans && plans->size() > 0) json->set("plan", plans->get(0));
-  else json->set("plan", Poco::Dynamic::Var());
+  if (plans && plans->size() > 0)
+    json->set("plan", plans->get(0));
+  else
+    json->set("plan", Poco::Dynamic::Var());
   json->set("plans", plans ? plans : Array::Ptr(new Array));
   copy_or_null(stored, json, "country", "country");
   copy_or_null(stored, json, "lang", "lang");
-  json->set("challenge", stored->has("challenge") ? stored->get("challenge") : Poco::Dynamic::Var(Array::Ptr(new Array)));
-  json->set("agencies", stored->has("agencies") ? stored->get("agencies") : Poco::Dynamic::Var(Array::Ptr(new Array)));
-  copy_or_null(stored, json, "commitment", "commitment");
-  copy_or_null(stored, json, "page", "page");
-  copy_or_null(stored, json, "paragraph", "paragraph");
+  for (const char* list : {"challenge", "themes", "agencies", "responsible", "organizations"})
+    json->set(list, stored->has(list) ? stored->get(list) : Poco::Dynamic::Var(Array::Ptr(new Array)));
+  copy_or_null(stored, json, "status", "status");
+  // `commitment` is the OGP id where known; the commitment's own number and title beside it.
+  const auto commitment = stored->getObject("commitment");
+  std::string ogp_id = commitment ? commitment->optValue<std::string>("ogp_id", "") : "";
+  if (ogp_id.empty()) ogp_id = stored->optValue<std::string>("linked_ogp_id", "");
+  json->set("commitment", ogp_id.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(ogp_id));
+  json->set("commitment_number", commitment && commitment->has("number") ? commitment->get("number")
+                                                                         : Poco::Dynamic::Var());
+  json->set("commitment_title", commitment ? commitment->get("title") : Poco::Dynamic::Var());
+  for (const char* field : {"translation_id", "page", "paragraph", "section"})
+    copy_or_null(stored, json, field, field);
   json->set("snippet", hit.snippet);
   return json;
 }
@@ -54,27 +81,24 @@ Object::Ptr search_json(const SearchResult& result) {
   json->set("page", result.page);
   json->set("per_page", result.per_page);
   json->set("took_ms", result.took_ms);
-  if (result.corrected) json->set("corrected", *result.corrected);
-  else json->set("corrected", Poco::Dynamic::Var());
+  if (result.corrected)
+    json->set("corrected", *result.corrected);
+  else
+    json->set("corrected", Poco::Dynamic::Var());
   Array::Ptr hits = new Array;
   for (const Hit& hit : result.hits) hits->add(hit_json(hit));
   json->set("hits", hits);
-  Object::Ptr facets = new_object();
-  for (const Facet& facet : result.facets) {
-    Array::Ptr values = new Array;
-    for (const FacetValue& value : facet.values) {
-      Object::Ptr entry = new_object();
-      entry->set("value", value.value);
-      entry->set("label", value.label.en);
-      entry->set("label_es", value.label.es);
-      entry->set("count", value.count);
-      values->add(entry);
-    }
-    facets->set(facet.name, values);
-  }
-  json->set("facets", facets);
+  json->set("facets", facets_object(result.facets));
   return json;
 }
+
+Object::Ptr facets_json(const FacetListing& listing) {
+  Object::Ptr json = new_object();
+  json->set("total", listing.total);
+  json->set("facets", facets_object(listing.facets));
+  return json;
+}
+
 
 Object::Ptr health_json(const IndexHealth& health) {
   Object::Ptr json = new_object();

@@ -20,16 +20,23 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
  protected:
   void defineOptions(OptionSet& options) override {
     ServerApplication::defineOptions(options);
-    options.addOption(Option("db", "d", "Xapian database folder; repeat to search several shards")
-                          .required(true).repeatable(true).argument("DIR")
-                          .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::add_db)));
+    options.addOption(
+        Option("db", "d", "Xapian database folder; repeat to search several shards")
+            .required(true)
+            .repeatable(true)
+            .argument("DIR")
+            .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::add_db)));
     options.addOption(Option("port", "p", "TCP port (0: any free port), default 8080")
-                          .argument("N").binding("port"));
+                          .argument("N")
+                          .binding("port"));
     options.addOption(Option("bind", "b", "address to listen on, default 127.0.0.1")
-                          .argument("ADDR").binding("bind"));
-    options.addOption(Option("threads", "t", "request threads, default 8").argument("N").binding("threads"));
-    options.addOption(Option("help", "h", "show this help")
-                          .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::show_help)));
+                          .argument("ADDR")
+                          .binding("bind"));
+    options.addOption(
+        Option("threads", "t", "request threads, default 8").argument("N").binding("threads"));
+    options.addOption(
+        Option("help", "h", "show this help")
+            .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::show_help)));
   }
 
   void add_db(const std::string&, const std::string& value) { databases_.emplace_back(value); }
@@ -60,7 +67,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       const lupa::searchd::SearchService service(databases_);
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
-      const std::string url = "http://" + options.bind_address + ":" + std::to_string(server.port());
+      const std::string url =
+          "http://" + options.bind_address + ":" + std::to_string(server.port());
       std::cout << "lupa-searchd: serving " << service.health().passages << " passages on " << url
                 << "/\n  try: curl '" << url << "/api/search?q=transparencia+presupuestaria'"
                 << std::endl;

@@ -27,7 +27,8 @@ Xapian::Query filter_query(const std::map<std::string, std::vector<std::string>>
     if (name == except_facet) continue;
     const auto facet = schema::find_facet(name);
     std::vector<Xapian::Query> alternatives;
-    for (const std::string& value : values) alternatives.emplace_back(schema::facet_term(*facet, value));
+    for (const std::string& value : values)
+      alternatives.emplace_back(schema::facet_term(*facet, value));
     per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   }
   if (per_facet.empty()) return Xapian::Query();
@@ -91,6 +92,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   if (request.query.empty()) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   std::vector<std::pair<std::string, std::unique_ptr<FacetCounter>>> counters;
   for (const schema::Facet& facet : schema::kFacets) {
+    if (!facet.counted) continue;
     const std::string name(facet.name);
     counters.emplace_back(name, std::make_unique<FacetCounter>(facet.slot));
     if (!request.filters.contains(name)) enquire.add_matchspy(counters.back().second.get());
@@ -111,21 +113,39 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   }
   for (const auto& [name, counter] : counters) result.facets.push_back(make_facet(name, *counter));
 
-  const Xapian::Stem highlighter = analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
+  const Xapian::Stem highlighter =
+      analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.rank = ++rank;
     hit.score = it.get_weight();
     hit.stored = parse_stored(it.get_document().get_data());
-    hit.snippet = mset.snippet(hit.stored->getValue<std::string>("text"), kSnippetBytes, highlighter,
-                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                               "<mark>", "</mark>", "\xE2\x80\xA6");
+    hit.snippet =
+        mset.snippet(hit.stored->getValue<std::string>("text"), kSnippetBytes, highlighter,
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                     "<mark>", "</mark>", "\xE2\x80\xA6");
     result.hits.push_back(std::move(hit));
   }
   result.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
+}
+
+FacetListing SearchService::facets() const {
+  Xapian::Database& db = database();
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query::MatchAll);
+  std::vector<std::pair<std::string, std::unique_ptr<FacetCounter>>> counters;
+  for (const schema::Facet& facet : schema::kFacets) {
+    if (!facet.counted) continue;
+    counters.emplace_back(std::string(facet.name), std::make_unique<FacetCounter>(facet.slot));
+    enquire.add_matchspy(counters.back().second.get());
+  }
+  FacetListing listing;
+  listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1)).get_matches_estimated();
+  for (const auto& [name, counter] : counters) listing.facets.push_back(make_facet(name, *counter));
+  return listing;
 }
 
 Poco::JSON::Object::Ptr SearchService::passage(const std::string& id) const {

@@ -25,7 +25,8 @@ class IndexerE2E : public ::testing::Test {
   void SetUp() override {
     corpus_ = dir_.path() / "docs";
     database_ = dir_.path() / "index";
-    dir_.write("docs/alpha.txt", "Plan de acción\n\n" + paragraph("zanahorias", 1) + paragraph("pepinos", 2));
+    dir_.write("docs/alpha.txt",
+               "Plan de acción\n\n" + paragraph("zanahorias", 1) + paragraph("pepinos", 2));
     dir_.write("docs/beta.txt", "Informe\n\n" + paragraph("berenjenas", 1));
   }
 
@@ -38,7 +39,8 @@ class IndexerE2E : public ::testing::Test {
     return reply.json()->getValue<int>("total");
   }
   std::string first_id(SearchDaemon& daemon, const std::string& q) {
-    const auto hits = http_get(daemon.port(), "/api/search?q=" + url_encode(q)).json()->getArray("hits");
+    const auto hits =
+        http_get(daemon.port(), "/api/search?q=" + url_encode(q)).json()->getArray("hits");
     return hits->size() > 0 ? hits->getObject(0)->getValue<std::string>("id") : "";
   }
 
@@ -54,7 +56,8 @@ TEST_F(IndexerE2E, ReindexReplacesAChangedFileAndTheDaemonSeesItWithoutRestart) 
   const std::string id = first_id(daemon, "pepinos");
   EXPECT_EQ(id, "docs.alpha.0002");  // the heading names passages, it is not one
 
-  dir_.write("docs/alpha.txt", "Plan de acción\n\n" + paragraph("calabazas", 1) + paragraph("pepinos", 2));
+  dir_.write("docs/alpha.txt",
+             "Plan de acción\n\n" + paragraph("calabazas", 1) + paragraph("pepinos", 2));
   const RunResult second = index();
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("1 indexed, 1 unchanged, 0 removed"), std::string::npos) << second.out;
@@ -78,7 +81,8 @@ TEST_F(IndexerE2E, ARunWithNothingChangedRereadsNothing) {
   ASSERT_EQ(index().exit_code, 0);
   const RunResult second = index();
   EXPECT_EQ(second.exit_code, 0);
-  EXPECT_NE(second.out.find("2 files (0 indexed, 2 unchanged, 0 removed"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("2 files (0 indexed, 2 unchanged, 0 removed"), std::string::npos)
+      << second.out;
   EXPECT_NE(second.out.find("0.0 MB read"), std::string::npos) << second.out;
 }
 
@@ -112,7 +116,8 @@ TEST_F(IndexerE2E, BadFilesAreReportedByNameAndTheRestIsIndexed) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("error: docs/empty.txt: file is empty"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("error: docs/picture.txt: content is PNG"), std::string::npos) << run.err;
-  EXPECT_NE(run.out.find("skipped: docs/scan.pdf: no reader for '.pdf' files"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("skipped: docs/scan.pdf: no reader for '.pdf' files"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("2 errors"), std::string::npos) << run.out;
   SearchDaemon daemon(database_);
   EXPECT_EQ(total(daemon, "zanahorias"), 1);
@@ -121,11 +126,14 @@ TEST_F(IndexerE2E, BadFilesAreReportedByNameAndTheRestIsIndexed) {
 
 TEST_F(IndexerE2E, AnInvalidManifestIsReportedAndItsFolderLeftAsIndexed) {
   ASSERT_EQ(index().exit_code, 0);
-  dir_.write("docs/manifest.json", R"({"documents": [{"file": "alpha.txt", "plans": ["zz-1999"]}]})");
+  dir_.write("docs/manifest.json",
+             R"({"documents": [{"file": "alpha.txt", "plans": ["zz-1999"]}]})");
   dir_.write("docs/alpha.txt", "Plan\n\n" + paragraph("tomates", 1));
   const RunResult run = index();
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("manifest.json: documents[0] (alpha.txt): plan 'zz-1999'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("manifest.json: documents[0] (alpha.txt): plan 'zz-1999'"),
+            std::string::npos)
+      << run.err;
   SearchDaemon daemon(database_);
   EXPECT_EQ(total(daemon, "zanahorias"), 1);  // not replaced with unvalidated metadata
 }
@@ -133,32 +141,37 @@ TEST_F(IndexerE2E, AnInvalidManifestIsReportedAndItsFolderLeftAsIndexed) {
 TEST_F(IndexerE2E, MissingMetadataIsInferredAndReported) {
   dir_.write("docs/plan.md",
              "# Plan de Acción Nacional de Gobierno Abierto 2019-2021 de México\n\n"
-             "Ciudad de México, 30 de agosto de 2019\n\n" + paragraph("transparencia", 1));
+             "Ciudad de México, 30 de agosto de 2019\n\n" +
+                 paragraph("transparencia", 1));
   const RunResult run = index();
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.out.find("inferred: docs/plan.md: title=Plan de Acción Nacional de Gobierno Abierto "
-                         "2019-2021 de México; languages=es; date=2019-08-30; country=mx; "
-                         "type=action-plan; plan=mx-2019-2021"),
-            std::string::npos)
+  EXPECT_NE(
+      run.out.find("inferred: docs/plan.md: title=Plan de Acción Nacional de Gobierno Abierto "
+                   "2019-2021 de México; languages=es; date=2019-08-30; country=mx; "
+                   "type=action-plan; plan=mx-2019-2021"),
+      std::string::npos)
       << run.out;
   SearchDaemon daemon(database_);
-  const auto result = http_get(daemon.port(), "/api/search?q=transparencia&plan=mx-2019-2021").json();
+  const auto result =
+      http_get(daemon.port(), "/api/search?q=transparencia&plan=mx-2019-2021").json();
   EXPECT_EQ(result->getValue<int>("total"), 1);
   EXPECT_EQ(result->getArray("hits")->getObject(0)->getValue<std::string>("type"), "action-plan");
 }
 
 TEST_F(IndexerE2E, HtmlLosesItsTagsScriptsAndStylesAndKeepsItsText) {
-  dir_.write("docs/page.html",
-             "<html><head><title>Compromisos de M&eacute;xico</title><style>.rabanos{}</style></head>"
-             "<body><script>var rabanos = 1;</script><h2>Datos abiertos</h2>"
-             "<p>La informaci&oacute;n p&uacute;blica sobre <b>alcachofas</b> &amp; otros.</p>"
-             "<ul><li>Primer punto</li><li>Segundo punto</li></ul></body></html>");
+  dir_.write(
+      "docs/page.html",
+      "<html><head><title>Compromisos de M&eacute;xico</title><style>.rabanos{}</style></head>"
+      "<body><script>var rabanos = 1;</script><h2>Datos abiertos</h2>"
+      "<p>La informaci&oacute;n p&uacute;blica sobre <b>alcachofas</b> &amp; otros.</p>"
+      "<ul><li>Primer punto</li><li>Segundo punto</li></ul></body></html>");
   ASSERT_EQ(index().exit_code, 0);
   SearchDaemon daemon(database_);
   EXPECT_EQ(total(daemon, "rabanos"), 0);
   EXPECT_EQ(total(daemon, "alcachofas"), 1);
   EXPECT_EQ(total(daemon, "\"informacion publica\""), 1);  // entities decoded
-  const auto hit = http_get(daemon.port(), "/api/search?q=alcachofas").json()->getArray("hits")->getObject(0);
+  const auto hit =
+      http_get(daemon.port(), "/api/search?q=alcachofas").json()->getArray("hits")->getObject(0);
   EXPECT_EQ(hit->getValue<std::string>("title"), "Compromisos de México");
   EXPECT_EQ(hit->getValue<std::string>("heading"), "Datos abiertos");
   const auto passage =

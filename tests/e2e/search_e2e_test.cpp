@@ -43,11 +43,13 @@ class SearchE2E : public ::testing::Test {
   static Object::Ptr hit(const Object::Ptr& result, unsigned index) {
     return result->getArray("hits")->getObject(index);
   }
-  static std::map<std::string, int> facet_counts(const Object::Ptr& result, const std::string& facet) {
+  static std::map<std::string, int> facet_counts(const Object::Ptr& result,
+                                                 const std::string& facet) {
     std::map<std::string, int> counts;
     const auto values = result->getObject("facets")->getArray(facet);
     for (unsigned i = 0; i < values->size(); ++i)
-      counts[values->getObject(i)->getValue<std::string>("value")] = values->getObject(i)->getValue<int>("count");
+      counts[values->getObject(i)->getValue<std::string>("value")] =
+          values->getObject(i)->getValue<int>("count");
     return counts;
   }
   static int total(const Object::Ptr& result) { return result->getValue<int>("total"); }
@@ -86,7 +88,8 @@ TEST_F(SearchE2E, AccentlessQueryFindsAccentedText) {
   const auto plain = search_q("informacion socialmente util");
   ASSERT_GT(total(plain), 0);
   EXPECT_EQ(total(plain), total(accented));
-  EXPECT_EQ(hit(plain, 0)->getValue<std::string>("id"), hit(accented, 0)->getValue<std::string>("id"));
+  EXPECT_EQ(hit(plain, 0)->getValue<std::string>("id"),
+            hit(accented, 0)->getValue<std::string>("id"));
 
   const auto corruption = search_q("corrupcion", "&lang=es&per_page=100");
   ASSERT_GT(total(corruption), 3);
@@ -117,7 +120,8 @@ TEST_F(SearchE2E, PlanFilterChangesHitsAndFacetCountsWhichAddUpToTheTotal) {
   for (unsigned i = 0; i < hits->size(); ++i) {
     const auto plans = hits->getObject(i)->getArray("plans");
     bool has_plan = false;
-    for (unsigned p = 0; p < plans->size(); ++p) has_plan |= plans->getElement<std::string>(p) == "mx-2011-2013";
+    for (unsigned p = 0; p < plans->size(); ++p)
+      has_plan |= plans->getElement<std::string>(p) == "mx-2011-2013";
     EXPECT_TRUE(has_plan) << hits->getObject(i)->getValue<std::string>("id");
   }
   // Single-valued facets partition the matches: their counts add up to the total.
@@ -193,13 +197,15 @@ TEST_F(SearchE2E, PassageEndpointReturnsEveryStoredFieldAndTheFullText) {
   EXPECT_EQ(passage->getValue<std::string>("id"), id);
   EXPECT_EQ(passage->getValue<std::string>("doc"), kActionPlan2011);
   EXPECT_EQ(passage->getValue<int>("paragraph"), 26);
-  EXPECT_NE(passage->getValue<std::string>("text").find("transparencia presupuestaria"), std::string::npos);
+  EXPECT_NE(passage->getValue<std::string>("text").find("transparencia presupuestaria"),
+            std::string::npos);
   EXPECT_EQ(passage->getValue<std::string>("date"), "2011-09-20");
   EXPECT_TRUE(passage->has("page"));
 
   const HttpReply missing = http_get(daemon_->port(), "/api/passages/no-such-passage.0001");
   EXPECT_EQ(missing.status, 404);
-  EXPECT_NE(missing.json()->getValue<std::string>("error").find("no-such-passage.0001"), std::string::npos);
+  EXPECT_NE(missing.json()->getValue<std::string>("error").find("no-such-passage.0001"),
+            std::string::npos);
   const HttpReply no_route = http_get(daemon_->port(), "/api/nothing-here");
   EXPECT_EQ(no_route.status, 404);
   EXPECT_TRUE(no_route.json()->has("error"));
@@ -211,7 +217,8 @@ TEST_F(SearchE2E, RunningPageHeaderIsNotIndexed) {
   const auto hits = result->getArray("hits");
   for (unsigned i = 0; i < hits->size(); ++i)
     EXPECT_NE(hits->getObject(i)->getValue<std::string>("doc"), kActionPlan2011);
-  EXPECT_EQ(total(search_q("\"20 de septiembre de 2011\"", "&plan=mx-2011-2013&type=action-plan")), 0);
+  EXPECT_EQ(total(search_q("\"20 de septiembre de 2011\"", "&plan=mx-2011-2013&type=action-plan")),
+            0);
 }
 
 struct BadRequestCase {
@@ -242,7 +249,8 @@ TEST_F(SearchE2E, BadRequestsGet400WithAJsonErrorAndTheDaemonKeepsServing) {
   for (int i = 0; i < 1000; ++i) thousand += "\xC3\xB1";  // ñ
   EXPECT_EQ(http_get(daemon_->port(), "/api/search?q=" + url_encode(thousand)).status, 200);
   // Syntax the parser cannot take is read leniently, never a 500.
-  for (const std::string q : {"\"datos abiertos", "AND", "transparencia AND", "(((", "NOT", "-", "*"}) {
+  for (const std::string q :
+       {"\"datos abiertos", "AND", "transparencia AND", "(((", "NOT", "-", "*"}) {
     const HttpReply reply = http_get(daemon_->port(), "/api/search?q=" + url_encode(q));
     EXPECT_TRUE(reply.status == 200 || reply.status == 400) << q << ": " << reply.status;
   }

@@ -13,12 +13,13 @@
 
 namespace lupa::testing {
 
-RunResult run_program(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+RunResult run_program(const std::filesystem::path& program,
+                      const std::vector<std::string>& arguments,
                       const std::map<std::string, std::string>& environment) {
   Poco::Pipe out_pipe, err_pipe;
   Poco::Process::Env env(environment.begin(), environment.end());
-  Poco::ProcessHandle handle = Poco::Process::launch(program.string(), arguments, ".", nullptr,
-                                                     &out_pipe, &err_pipe, env);
+  Poco::ProcessHandle handle =
+      Poco::Process::launch(program.string(), arguments, ".", nullptr, &out_pipe, &err_pipe, env);
   RunResult result;
   // Read stderr on another thread: a full pipe would otherwise block the child.
   std::thread err_reader([&] {
@@ -43,8 +44,8 @@ RunResult run_indexer(const std::filesystem::path& database,
 SearchDaemon::SearchDaemon(const std::filesystem::path& database) {
   Poco::Pipe out_pipe;
   std::vector<std::string> arguments{"--db", database.string(), "--port", "0", "--threads", "4"};
-  handle_ = std::make_unique<Poco::ProcessHandle>(
-      Poco::Process::launch(program("lupa-searchd").string(), arguments, nullptr, &out_pipe, nullptr));
+  handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
+      program("lupa-searchd").string(), arguments, nullptr, &out_pipe, nullptr));
   // The daemon prints its URL once it listens; that line gives the port it was given.
   Poco::PipeInputStream out_stream(out_pipe);
   std::string line;
@@ -69,7 +70,8 @@ SearchDaemon::SearchDaemon(const std::filesystem::path& database) {
 SearchDaemon::~SearchDaemon() {
   const pid_t pid = handle_->id();
   ::kill(pid, SIGTERM);
-  for (int i = 0; i < 50 && running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 50 && running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   if (running()) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);

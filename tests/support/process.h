@@ -19,7 +19,8 @@ struct RunResult {
 };
 
 /// Runs `program` with `arguments` to completion, capturing its output.
-RunResult run_program(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+RunResult run_program(const std::filesystem::path& program,
+                      const std::vector<std::string>& arguments,
                       const std::map<std::string, std::string>& environment = {});
 
 /// Runs lupa-indexer --db `database` over `folders`.

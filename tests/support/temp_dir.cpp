@@ -18,7 +18,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::filesystem::path TempDir::write(const std::string& relative, const std::string& content) const {
+std::filesystem::path TempDir::write(const std::string& relative,
+                                     const std::string& content) const {
   const auto file = path_ / relative;
   std::filesystem::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -27,9 +28,15 @@ std::filesystem::path TempDir::write(const std::string& relative, const std::str
   return file;
 }
 
-std::filesystem::path source_dir() { return LUPA_SOURCE_DIR; }
-std::filesystem::path corpus_dir() { return source_dir() / "corpus"; }
-std::filesystem::path program(const std::string& name) { return std::filesystem::path(LUPA_BIN_DIR) / name; }
+std::filesystem::path source_dir() {
+  return LUPA_SOURCE_DIR;
+}
+std::filesystem::path corpus_dir() {
+  return source_dir() / "corpus";
+}
+std::filesystem::path program(const std::string& name) {
+  return std::filesystem::path(LUPA_BIN_DIR) / name;
+}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

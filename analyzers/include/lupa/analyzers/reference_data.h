@@ -10,12 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace lupa::analyzers {
+#include "lupa/analyzers/vocabulary.h"
 
-struct Label {
-  std::string en;
-  std::string es;
-};
+namespace lupa::analyzers {
 
 struct Country {
   std::string code;  ///< ISO 3166-1 alpha-2, lower case
@@ -38,6 +35,18 @@ struct DocumentType {
   std::regex title_pattern;
 };
 
+struct ComplianceStatus {
+  std::string code;  ///< as written in tables: "TC"
+  std::string id;    ///< facet value: "total"
+  Label label;
+};
+
+/// A labelled field of a commitment description ("Responsible authority: ...").
+struct FieldLabel {
+  std::string field;  ///< "responsible", "organization", "compliance_date", ...
+  std::string role;   ///< how its value is read: "agency-responsible", "organization", ...
+};
+
 /// Immutable after construction; one shared instance, safe to use from any thread.
 class ReferenceData {
  public:
@@ -48,6 +57,26 @@ class ReferenceData {
   const std::vector<DocumentType>& document_types() const { return document_types_; }
 
   const ActionPlan* find_plan(std::string_view id) const;
+
+  const Vocabulary& agencies() const { return agencies_; }
+  const Vocabulary& organizations() const { return organizations_; }
+  const Vocabulary& challenges() const { return challenges_; }
+  const Vocabulary& themes() const { return themes_; }
+
+  /// The compliance status a table mark or a facet value stands for ("TC", "total").
+  const ComplianceStatus* find_status(std::string_view code_or_id) const;
+
+  /// The field a label names ("Responsible authority", "Institución responsable"), any case.
+  std::optional<FieldLabel> find_field(std::string_view label) const;
+
+  /// The role of a commitment-table column from its header cell ("OGP challenge" -> challenge).
+  std::optional<std::string> table_column_role(std::string_view header) const;
+
+  /// A recogniser rule from recognizer-rules.tsv; throws std::logic_error for an unknown name.
+  const std::regex& rule(std::string_view name) const;
+
+  /// The plan of `country` that starts in `year`, else the latest one whose years contain it.
+  std::optional<std::string> plan_starting(std::string_view country, int year) const;
 
   /// The country named most often in `text` (names in either language, adjectives), if any.
   std::optional<std::string> infer_country(std::string_view text) const;
@@ -70,6 +99,14 @@ class ReferenceData {
   std::vector<ActionPlan> plans_;
   std::vector<DocumentType> document_types_;
   std::vector<std::pair<std::string, Label>> languages_;
+  Vocabulary agencies_;
+  Vocabulary organizations_;
+  Vocabulary challenges_;
+  Vocabulary themes_;
+  std::vector<ComplianceStatus> statuses_;
+  std::vector<std::pair<std::string, FieldLabel>> field_labels_;  // folded label -> field
+  std::vector<std::pair<std::string, std::string>> table_columns_;  // folded header -> role
+  std::vector<std::pair<std::string, std::regex>> rules_;
 };
 
 }  // namespace lupa::analyzers

@@ -20,9 +20,9 @@ namespace lupa::schema {
 inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/3";
 
 // Term prefixes that are not facets.
-inline constexpr std::string_view kIdPrefix = "Q";        ///< unique passage id (Xapian convention)
-inline constexpr std::string_view kFilePrefix = "XF";     ///< every passage of one document file
-inline constexpr std::string_view kStemPrefix = "Z";      ///< stemmed word (Xapian convention)
+inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
+inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one document file
+inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
 
 // Value slots that are not facets.
 inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
@@ -34,19 +34,33 @@ struct Facet {
   std::string_view name;    ///< API parameter and query-field name, e.g. "plan"
   std::string_view prefix;  ///< boolean term prefix
   Xapian::valueno slot;     ///< value slot with the passage's values of this facet
+  bool counted;             ///< listed with counts in search answers (not ids such as MX0085)
   std::string_view description;
 };
 
 inline constexpr char kValueSeparator = '\n';
 
 inline constexpr std::array kFacets = {
-    Facet{"plan", "XP", 10, "action plan, one value per country and period (mx-2019-2021)"},
-    Facet{"type", "XT", 11, "document type (action-plan, self-assessment, irm-report, ...)"},
-    Facet{"lang", "XL", 12, "language of the passage (es, en)"},
-    Facet{"kind", "XK", 13, "passage kind (paragraph, section, commitment)"},
-    Facet{"country", "XN", 14, "country of the document, ISO 3166-1 alpha-2 lower case"},
-    Facet{"year", "XY", 15, "year of the document's date"},
+    Facet{"plan", "XP", 10, true, "action plan, one value per country and period (mx-2019-2021)"},
+    Facet{"challenge", "XC", 16, true, "OGP grand challenge (public-integrity, ...)"},
+    Facet{"theme", "XH", 17, true, "OGP policy area (anti-corruption, fiscal-openness, ...)"},
+    Facet{"agency", "XA", 18, true, "government body the passage names, responsible or not"},
+    Facet{"responsible", "XR", 19, true, "government body responsible for the commitment"},
+    Facet{"organization", "XO", 20, true, "civil-society organisation the passage names"},
+    Facet{"status", "XS", 21, true, "compliance of the commitment (total, partial, none)"},
+    Facet{"kind", "XK", 13, true, "passage kind (paragraph, section, commitment)"},
+    Facet{"type", "XT", 11, true, "document type (action-plan, self-assessment, irm-report, ...)"},
+    Facet{"lang", "XL", 12, true, "language of the passage (es, en)"},
+    Facet{"year", "XY", 15, true, "year of the document's date"},
+    Facet{"country", "XN", 14, true, "country of the document, ISO 3166-1 alpha-2 lower case"},
+    Facet{"commitment", "XM", 22, false, "OGP commitment id (MX0085)"},
 };
+
+/// The canonical form of a facet value as a user or a filter may write it: agency "SFP" or
+/// "Función Pública" -> "mx-sfp", challenge "public integrity" -> "public-integrity", status
+/// "TC" -> "total", commitment "mx0085" -> "MX0085"; other facets lower case. A value that names
+/// nothing known is returned as given (it then matches nothing).
+std::string canonical_value(const Facet& facet, std::string_view value);
 
 /// The facet called `name`, or nullopt.
 std::optional<Facet> find_facet(std::string_view name);

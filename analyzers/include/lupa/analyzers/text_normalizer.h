@@ -29,4 +29,11 @@ std::string fold_diacritics(std::string_view utf8);
 /// Dotted names ("gob.mx") are split at dots next to a letter, as Xapian's query parser does.
 std::vector<std::string> segment_words(std::string_view utf8);
 
+/// Like segment_words, but the words keep their case (NFC, not case-folded): for recognisers
+/// that must tell the acronym "SEP" from the month abbreviation "sep".
+std::vector<std::string> segment_words_keeping_case(std::string_view utf8);
+
+/// Lower case and accent-folded (ñ kept): the form names are compared in.
+std::string fold_for_matching(std::string_view utf8);
+
 }  // namespace lupa::analyzers

@@ -21,15 +21,40 @@ struct DocumentMetadata {
   std::optional<int> year() const;
 };
 
+/// What a commitment passage knows about the commitment.
+struct Commitment {
+  std::optional<int> number;  ///< its number within its plan (or the document's numbering)
+  std::string ogp_id;         ///< "MX0085" where known
+  std::string title;
+  /// Labelled fields as written ("responsible" -> "Ministry of Public Administration (SFP)").
+  std::vector<std::pair<std::string, std::string>> fields;
+  /// Paragraphs of the original action plan it refers to ("Paragraph of the Original Action
+  /// Plan: 21 y 22" -> 21, 22).
+  std::vector<int> original_paragraphs;
+};
+
 /// One searchable unit of a document.
 struct Passage {
-  int ordinal = 0;                  ///< 1-based position in the document
-  std::string kind = "paragraph";   ///< a value of the `kind` facet
-  std::string heading;              ///< the section heading the passage sits under
-  std::optional<int> number;        ///< the paragraph's own number ("25." -> 25)
-  std::optional<int> page;          ///< 1-based page, when the document has pages
+  int ordinal = 0;                 ///< 1-based position in the document
+  std::string kind = "paragraph";  ///< a value of the `kind` facet
+  std::string heading;             ///< the section heading the passage sits under
+  std::optional<int> number;       ///< the paragraph's own number ("25." -> 25)
+  std::optional<int> page;         ///< 1-based page, when the document has pages
   std::string text;
-  std::string language;             ///< ISO 639-1, set by the indexer
+  std::string language;        ///< ISO 639-1, set by the indexer
+  std::string section_number;  ///< "3.a" for passages under a numbered section
+
+  std::optional<Commitment> commitment;  ///< set when kind is "commitment"
+  int translation_ordinal = 0;           ///< the same text in the other language, if any
+  std::vector<std::string> plans;        ///< overrides the document's plans when not empty
+
+  // Facet values found by the recognisers.
+  std::vector<std::string> agencies;     ///< every body named, responsible or not
+  std::vector<std::string> responsible;  ///< bodies named as responsible
+  std::vector<std::string> organizations;
+  std::vector<std::string> challenges;
+  std::vector<std::string> themes;
+  std::optional<std::string> status;
 };
 
 }  // namespace lupa::indexer

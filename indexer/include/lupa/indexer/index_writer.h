@@ -63,6 +63,9 @@ class IndexWriter {
 
   Xapian::doccount passage_count() const { return database_.get_doccount(); }
 
+  /// The database inside the run's transaction, for passes over the whole index (linking).
+  Xapian::WritableDatabase& database() { return database_; }
+
  private:
   Xapian::Document make_document(const std::string& document_path, const DocumentMetadata& metadata,
                                  const Passage& passage, double indexed_at);

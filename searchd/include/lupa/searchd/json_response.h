@@ -10,6 +10,7 @@
 namespace lupa::searchd {
 
 Poco::JSON::Object::Ptr search_json(const SearchResult& result);
+Poco::JSON::Object::Ptr facets_json(const FacetListing& listing);
 Poco::JSON::Object::Ptr health_json(const IndexHealth& health);
 Poco::JSON::Object::Ptr error_json(const std::string& message);
 

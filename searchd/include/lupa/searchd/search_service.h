@@ -31,9 +31,9 @@ struct Facet {
 };
 
 struct Hit {
-  int rank = 0;       ///< 1-based over the whole result set
-  double score = 0;   ///< BM25 weight; 0 when browsing
-  std::string snippet;  ///< HTML: text escaped, matched words in <mark>
+  int rank = 0;                    ///< 1-based over the whole result set
+  double score = 0;                ///< BM25 weight; 0 when browsing
+  std::string snippet;             ///< HTML: text escaped, matched words in <mark>
   Poco::JSON::Object::Ptr stored;  ///< the passage's stored fields (see docs/schema.md)
 };
 
@@ -50,6 +50,11 @@ struct SearchResult {
   std::vector<Facet> facets;
 };
 
+struct FacetListing {
+  Xapian::doccount total = 0;  ///< passages in the index
+  std::vector<Facet> facets;   ///< every counted facet, counts over the whole index
+};
+
 struct IndexHealth {
   Xapian::doccount passages = 0;
   std::string revision;  ///< per shard, joined by ','
@@ -63,6 +68,9 @@ class SearchService {
   /// Throws BadRequest or analyzers::QuerySyntaxError for what the client got wrong, and
   /// Xapian::Error when the index cannot be read.
   SearchResult search(const SearchRequest& request) const;
+
+  /// Every facet's values with labels and counts over the whole index.
+  FacetListing facets() const;
 
   /// The stored fields of passage `id`, or nullptr when there is none.
   Poco::JSON::Object::Ptr passage(const std::string& id) const;

@@ -1,0 +1,47 @@
+// Finds known phrases (agency names, acronyms, challenge wordings) in text, word by word.
+//
+// Phrases are compared as sequences of words (ICU word segmentation), lower-cased and
+// accent-folded, so "Secretaría de la Función Pública" also matches "SECRETARIA DE LA FUNCION
+// PUBLICA". A case-sensitive phrase must also match the words exactly as written: acronyms
+// ("SEP" is not the month "sep") and generic phrases that are names only when capitalised.
+// A trie over words makes a scan linear in the text, whatever the number of phrases.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace lupa::analyzers {
+
+class PhraseMatcher {
+ public:
+  /// Registers `phrase` as a way of naming entry number `entry`.
+  void add(std::string_view phrase, std::size_t entry, bool case_sensitive);
+
+  /// The entries named in `text`, each once, in order of first mention. At each position the
+  /// longest phrase wins and matches do not overlap.
+  std::vector<std::size_t> find(std::string_view text) const;
+
+  /// The entry whose phrase is the whole of `text`, if any (-1 otherwise).
+  long exact(std::string_view text) const;
+
+ private:
+  struct Terminal {
+    std::size_t entry;
+    bool case_sensitive;
+    std::vector<std::string> words;  // as written, for case-sensitive phrases
+  };
+  struct Node {
+    std::unordered_map<std::string, std::size_t> next;
+    std::vector<Terminal> terminals;
+  };
+  /// Longest terminal starting at `start`: (entry, length in words), or length 0.
+  std::pair<std::size_t, std::size_t> longest_at(const std::vector<std::string>& words,
+                                                 const std::vector<std::string>& folded,
+                                                 std::size_t start) const;
+  std::vector<Node> nodes_{1};
+};
+
+}  // namespace lupa::analyzers

@@ -1,0 +1,56 @@
+// A controlled vocabulary: the canonical values of a facet (agencies, civil-society
+// organisations, OGP challenges, policy areas) and every way a text may name them.
+// Loaded from the data files in analyzers/data/ (see docs/data-files.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lupa/analyzers/phrase_matcher.h"
+
+namespace lupa::analyzers {
+
+struct Label {
+  std::string en;
+  std::string es;
+};
+
+struct VocabularyEntry {
+  std::string id;  ///< canonical facet value, e.g. "mx-sfp"
+  Label label;
+  std::string country;                ///< for bodies: ISO code or "*"
+  int number = 0;                     ///< for challenges: OGP's official number
+  std::vector<std::string> acronyms;  ///< for bodies, as written
+};
+
+class Vocabulary {
+ public:
+  /// agencies.tsv / organizations.tsv: id, country, acronyms, name_es, name_en, aliases.
+  /// Acronyms match case-sensitively, names and aliases case-insensitively, aliases
+  /// written with a leading ^ case-sensitively.
+  static Vocabulary load_bodies(std::string_view file_name);
+  /// challenges.tsv (with_number) / themes.tsv: id, [number,] label_en, label_es, phrases.
+  /// Phrases and labels match case-insensitively.
+  static Vocabulary load_phrases(std::string_view file_name, bool with_number);
+
+  const std::vector<VocabularyEntry>& entries() const { return entries_; }
+  const VocabularyEntry* find(std::string_view id) const;
+
+  /// Ids of the entries `text` names, in order of first mention.
+  std::vector<std::string> find_in(std::string_view text) const;
+
+  /// The entry a user or a table cell means by `value`: its id, an acronym or a name, in any
+  /// case and with or without accents. nullptr when none.
+  const VocabularyEntry* resolve(std::string_view value) const;
+
+ private:
+  std::size_t add_entry(VocabularyEntry entry);
+  std::vector<VocabularyEntry> entries_;
+  std::unordered_map<std::string, std::size_t> by_id_;
+  PhraseMatcher matcher_;
+};
+
+}  // namespace lupa::analyzers
