@@ -18,8 +18,9 @@ const PassageAnalyzer::WordTerms& PassageAnalyzer::terms_for(const std::string& 
   auto& cache = cache_[language == Language::kSpanish ? 0 : 1];
   if (auto found = cache.find(word); found != cache.end()) return found->second;
   if (cache.size() >= kMaxCachedWords) cache.clear();
-  WordTerms terms{fold_diacritics(word),
-                  std::string(schema::kStemPrefix) + index_stem(word, language)};
+  // Appending, not operator+: GCC 12 warns wrongly (-Wrestrict) about prefix + string.
+  WordTerms terms{std::string(schema::kStemPrefix)};
+  terms.stem_term += index_stem(word, language);
   return cache.emplace(word, std::move(terms)).first->second;
 }
 
@@ -28,7 +29,6 @@ void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text
   for (const std::string& word : segment_words(text)) {
     if (word.size() > kMaxWordBytes) continue;
     const WordTerms& terms = terms_for(word, language);
-    document.add_term(terms.folded, wdf_increment);
     document.add_posting(terms.stem_term, next_position_, wdf_increment);
     ++next_position_;
   }

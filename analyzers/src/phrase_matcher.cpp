@@ -40,9 +40,9 @@ void PhraseMatcher::add(std::string_view phrase, std::size_t entry, bool case_se
   nodes_[node].terminals.push_back({entry, case_sensitive, words});
 }
 
-std::pair<std::size_t, std::size_t> PhraseMatcher::longest_at(const std::vector<std::string>& words,
-                                                              const std::vector<std::string>& folded,
-                                                              std::size_t start) const {
+std::pair<std::size_t, std::size_t> PhraseMatcher::longest_at(
+    const std::vector<std::string>& words, const std::vector<std::string>& folded,
+    std::size_t start) const {
   std::pair<std::size_t, std::size_t> best{0, 0};
   std::size_t node = 0;
   for (std::size_t i = start; i < folded.size(); ++i) {
@@ -51,18 +51,26 @@ std::pair<std::size_t, std::size_t> PhraseMatcher::longest_at(const std::vector<
     node = found->second;
     for (const Terminal& terminal : nodes_[node].terminals) {
       const std::size_t length = i - start + 1;
-      const bool exact_enough =
-          !terminal.case_sensitive ||
-          std::equal(terminal.words.begin(), terminal.words.end(), words.begin() + static_cast<std::ptrdiff_t>(start));
+      const bool exact_enough = !terminal.case_sensitive ||
+                                std::equal(terminal.words.begin(), terminal.words.end(),
+                                           words.begin() + static_cast<std::ptrdiff_t>(start));
       if (exact_enough && length > best.second) best = {terminal.entry, length};
     }
   }
   return best;
 }
 
+std::vector<std::string> PhraseMatcher::fold_words(const std::vector<std::string>& words) {
+  return fold_all(words);
+}
+
 std::vector<std::size_t> PhraseMatcher::find(std::string_view text) const {
   const std::vector<std::string> words = segment_words_keeping_case(text);
-  const std::vector<std::string> folded = fold_all(words);
+  return find(words, fold_all(words));
+}
+
+std::vector<std::size_t> PhraseMatcher::find(const std::vector<std::string>& words,
+                                             const std::vector<std::string>& folded) const {
   std::vector<std::size_t> entries;
   for (std::size_t i = 0; i < words.size();) {
     const auto [entry, length] = longest_at(words, folded, i);

@@ -1,5 +1,8 @@
 #include "lupa/analyzers/query_analyzer.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -32,9 +35,55 @@ class FacetFieldProcessor final : public Xapian::FieldProcessor {
   schema::Facet facet_;
 };
 
-constexpr unsigned kFullSyntax =
-    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+// "transparen*" is rewritten to this field, whose processor expands it over the indexed
+// stems (no unstemmed words are indexed, see passage_analyzer.h).
+constexpr std::string_view kWildcardField = "lupawildcard";
+constexpr Xapian::termcount kMaxWildcardExpansion = 200;
+
+class WildcardProcessor final : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& prefix) override {
+    const std::string folded = fold_for_matching(prefix);
+    // "transparen*" must also reach "transpar", the stem of "transparency".
+    std::vector<std::string> roots{folded};
+    for (Language language : kLanguages) roots.push_back(index_stem(folded, language));
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    std::vector<Xapian::Query> expansions;
+    for (const std::string& root : roots) {
+      if (root.size() < 2) continue;
+      std::string pattern(schema::kStemPrefix);
+      pattern += root;
+      expansions.emplace_back(Xapian::Query::OP_WILDCARD, pattern, kMaxWildcardExpansion,
+                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, expansions.begin(), expansions.end());
+  }
+};
+
+// Rewrites "word*" outside quotes as "lupawildcard:word".
+std::string rewrite_wildcards(const std::string& text) {
+  std::string out;
+  bool in_quotes = false;
+  std::size_t word_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') in_quotes = !in_quotes;
+    const bool ends_word = i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == ')';
+    if (c == '*' && !in_quotes && ends_word && out.size() > word_start &&
+        out.find(':', word_start) == std::string::npos) {
+      out.insert(word_start, std::string(kWildcardField) + ":");
+      continue;
+    }
+    out += c;
+    if (c == ' ' || c == '(' || c == '"' || c == '+' || c == '-') word_start = out.size();
+  }
+  return out;
+}
+
+constexpr unsigned kFullSyntax = Xapian::QueryParser::FLAG_PHRASE |
+                                 Xapian::QueryParser::FLAG_BOOLEAN |
+                                 Xapian::QueryParser::FLAG_LOVEHATE;
 
 }  // namespace
 
@@ -49,7 +98,9 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags)
     parser.set_stopper((new BilingualStopper)->release());
     parser.set_default_op(Xapian::Query::OP_AND);
     for (const schema::Facet& facet : schema::kFacets)
-      parser.add_boolean_prefix(std::string(facet.name), (new FacetFieldProcessor(facet))->release());
+      parser.add_boolean_prefix(std::string(facet.name),
+                                (new FacetFieldProcessor(facet))->release());
+    parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor)->release());
     Xapian::Query reading = parser.parse_query(text, flags);
     const std::string description = reading.get_description();
     if (combined.empty()) {
@@ -65,7 +116,7 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags)
 Xapian::Query QueryAnalyzer::parse(std::string_view user_query) const {
   const std::string text = normalize_nfkc(user_query);
   try {
-    return parse_with(text, kFullSyntax);
+    return parse_with(rewrite_wildcards(text), kFullSyntax);
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.
   }

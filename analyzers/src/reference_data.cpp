@@ -78,7 +78,8 @@ ReferenceData::ReferenceData() {
     for (const std::string& label : split(f[2], '|'))
       field_labels_.emplace_back(fold_for_matching(label), FieldLabel{f[0], f[1]});
   for (auto& f : rows("table-columns.tsv", 2))
-    for (const std::string& header : split(f[1], '|')) table_columns_.emplace_back(fold_for_matching(header), f[0]);
+    for (const std::string& header : split(f[1], '|'))
+      table_columns_.emplace_back(fold_for_matching(header), f[0]);
   for (auto& f : rows("recognizer-rules.tsv", 2))
     rules_.emplace_back(f[0], std::regex(f[1], std::regex::ECMAScript | std::regex::icase));
 }
@@ -103,8 +104,9 @@ std::optional<std::string> ReferenceData::table_column_role(std::string_view hea
   std::optional<std::string> best;
   std::size_t best_length = 0;
   for (const auto& [text, role] : table_columns_) {
-    const bool fits = folded == text || (folded.starts_with(text) && folded.size() > text.size() &&
-                                         !std::isalnum(static_cast<unsigned char>(folded[text.size()])));
+    const bool fits =
+        folded == text || (folded.starts_with(text) && folded.size() > text.size() &&
+                           !std::isalnum(static_cast<unsigned char>(folded[text.size()])));
     if (fits && text.size() > best_length) {
       best = role;
       best_length = text.size();
@@ -138,7 +140,9 @@ std::optional<std::string> ReferenceData::infer_country(std::string_view text) c
   int best_count = 0;
   for (const Country& country : countries_) {
     int count = count_mentions(folded, country.name.en);
-    if (country.name.es != country.name.en) count += count_mentions(folded, country.name.es);
+    // "México" and "Mexico" fold alike: count such a name once.
+    if (fold_for_matching(country.name.es) != fold_for_matching(country.name.en))
+      count += count_mentions(folded, country.name.es);
     for (const std::string& name : country.other_names) count += count_mentions(folded, name);
     if (count > best_count) {
       best_count = count;

@@ -1,11 +1,12 @@
 #include "lupa/analyzers/schema.h"
 
-#include "lupa/analyzers/reference_data.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
+
+#include "lupa/analyzers/reference_data.h"
 
 namespace lupa::schema {
 namespace {
@@ -32,6 +33,12 @@ std::string bounded_term(std::string_view prefix, std::string_view key) {
 
 }  // namespace
 
+std::size_t facet_index(const Facet& facet) {
+  for (std::size_t i = 0; i < kFacets.size(); ++i)
+    if (kFacets[i].name == facet.name) return i;
+  throw std::logic_error("facet not in the schema: " + std::string(facet.name));
+}
+
 std::optional<Facet> find_facet(std::string_view name) {
   for (const Facet& facet : kFacets)
     if (facet.name == name) return facet;
@@ -41,10 +48,14 @@ std::optional<Facet> find_facet(std::string_view name) {
 std::string canonical_value(const Facet& facet, std::string_view value) {
   const auto& reference = analyzers::ReferenceData::instance();
   const analyzers::Vocabulary* vocabulary = nullptr;
-  if (facet.name == "agency" || facet.name == "responsible") vocabulary = &reference.agencies();
-  else if (facet.name == "organization") vocabulary = &reference.organizations();
-  else if (facet.name == "challenge") vocabulary = &reference.challenges();
-  else if (facet.name == "theme") vocabulary = &reference.themes();
+  if (facet.name == "agency" || facet.name == "responsible")
+    vocabulary = &reference.agencies();
+  else if (facet.name == "organization")
+    vocabulary = &reference.organizations();
+  else if (facet.name == "challenge")
+    vocabulary = &reference.challenges();
+  else if (facet.name == "theme")
+    vocabulary = &reference.themes();
   if (vocabulary) {
     if (const auto* entry = vocabulary->resolve(value)) return entry->id;
     return std::string(value);

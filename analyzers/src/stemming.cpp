@@ -1,5 +1,6 @@
 #include "lupa/analyzers/stemming.h"
 
+#include <unordered_map>
 #include <utility>
 
 #include "lupa/analyzers/schema.h"
@@ -48,13 +49,16 @@ class HighlightingStem final : public Xapian::StemImplementation {
   }
 
   std::string operator()(const std::string& word) override {
+    // A snippet run stems every word of a passage; words repeat, stemming twice costs.
+    if (auto found = cache_.find(word); found != cache_.end()) return found->second;
     std::string first;
     for (auto& stem : stemmers_) {
       std::string stemmed = stem(word);
-      if (query_terms_.contains(std::string(schema::kStemPrefix) + stemmed)) return stemmed;
+      if (query_terms_.contains(std::string(schema::kStemPrefix) + stemmed))
+        return cache_[word] = stemmed;
       if (first.empty()) first = std::move(stemmed);
     }
-    return first;
+    return cache_[word] = first;
   }
 
   std::string get_description() const override { return "highlighting"; }
@@ -62,6 +66,7 @@ class HighlightingStem final : public Xapian::StemImplementation {
  private:
   std::unordered_set<std::string> query_terms_;
   std::vector<Xapian::Stem> stemmers_;
+  std::unordered_map<std::string, std::string> cache_;
 };
 
 }  // namespace

@@ -115,7 +115,10 @@ std::string fold_diacritics(std::string_view utf8) {
 
 namespace {
 
-std::vector<std::string> segment(const icu::UnicodeString& text) {
+std::vector<std::string> segment(icu::UnicodeString text) {
+  // "Mexico’s" (U+2019, as typeset text writes it) must be the word "Mexico's", as typed.
+  text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2019)), icu::UnicodeString(u'\''));
+  text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BC)), icu::UnicodeString(u'\''));
   std::vector<std::string> words;
   icu::BreakIterator& breaker = word_breaker();
   breaker.setText(text);

@@ -37,7 +37,8 @@ std::vector<std::vector<std::string>> table(std::string_view file_name, std::siz
 }
 
 std::string with_acronym(const std::string& name, const std::vector<std::string>& acronyms) {
-  if (acronyms.empty() || name.empty()) return name.empty() && !acronyms.empty() ? acronyms.front() : name;
+  if (acronyms.empty() || name.empty())
+    return name.empty() && !acronyms.empty() ? acronyms.front() : name;
   return name + " (" + acronyms.front() + ")";
 }
 
@@ -54,14 +55,20 @@ Vocabulary Vocabulary::load_bodies(std::string_view file_name) {
   Vocabulary vocabulary;
   for (auto& row : table(file_name, 6)) {
     const auto acronyms = split_list(row[2]);
-    VocabularyEntry entry{row[0], {with_acronym(row[4], acronyms), with_acronym(row[3], acronyms)}, row[1], 0, acronyms};
+    VocabularyEntry entry{row[0],
+                          {with_acronym(row[4], acronyms), with_acronym(row[3], acronyms)},
+                          row[1],
+                          0,
+                          acronyms};
     const std::size_t index = vocabulary.add_entry(std::move(entry));
     for (const std::string& acronym : acronyms) vocabulary.matcher_.add(acronym, index, true);
     for (const std::string* name : {&row[3], &row[4]})
       if (!name->empty()) vocabulary.matcher_.add(*name, index, false);
     for (const std::string& alias : split_list(row[5])) {
-      if (alias.front() == '^') vocabulary.matcher_.add(alias.substr(1), index, true);
-      else vocabulary.matcher_.add(alias, index, false);
+      if (alias.front() == '^')
+        vocabulary.matcher_.add(alias.substr(1), index, true);
+      else
+        vocabulary.matcher_.add(alias, index, false);
     }
   }
   return vocabulary;
@@ -76,7 +83,8 @@ Vocabulary Vocabulary::load_phrases(std::string_view file_name, bool with_number
     const std::size_t index = vocabulary.add_entry(std::move(entry));
     vocabulary.matcher_.add(row[1 + offset], index, false);
     vocabulary.matcher_.add(row[2 + offset], index, false);
-    for (const std::string& phrase : split_list(row[3 + offset])) vocabulary.matcher_.add(phrase, index, false);
+    for (const std::string& phrase : split_list(row[3 + offset]))
+      vocabulary.matcher_.add(phrase, index, false);
   }
   return vocabulary;
 }
@@ -89,6 +97,13 @@ const VocabularyEntry* Vocabulary::find(std::string_view id) const {
 std::vector<std::string> Vocabulary::find_in(std::string_view text) const {
   std::vector<std::string> ids;
   for (std::size_t index : matcher_.find(text)) ids.push_back(entries_[index].id);
+  return ids;
+}
+
+std::vector<std::string> Vocabulary::find_in(const std::vector<std::string>& words,
+                                             const std::vector<std::string>& folded) const {
+  std::vector<std::string> ids;
+  for (std::size_t index : matcher_.find(words, folded)) ids.push_back(entries_[index].id);
   return ids;
 }
 

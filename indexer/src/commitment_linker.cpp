@@ -39,7 +39,8 @@ struct Links {
 std::vector<std::string> strings(const Poco::JSON::Array::Ptr& array) {
   std::vector<std::string> values;
   if (array)
-    for (std::size_t i = 0; i < array->size(); ++i) values.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    for (std::size_t i = 0; i < array->size(); ++i)
+      values.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
   return values;
 }
 
@@ -86,7 +87,8 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
 
   std::vector<Record> records;
   std::map<Xapian::docid, Object::Ptr> stored_by_docid;
-  for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term); ++posting) {
+  for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+       ++posting) {
     const Xapian::Document document = database.get_document(*posting);
     auto stored = Poco::JSON::Parser().parse(document.get_data()).extract<Object::Ptr>();
     records.push_back(read_record(*posting, stored));
@@ -113,22 +115,26 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
   std::set<std::string> comparable_plans;
   for (const auto& [plan_document, numbers] : numbers_per_plan_document) {
     const auto& entries = entry_numbers_per_plan[plan_document.first];
-    const bool one_to_n = !numbers.empty() && *numbers.begin() == 1 && *numbers.rbegin() == static_cast<int>(numbers.size());
+    const bool one_to_n = !numbers.empty() && *numbers.begin() == 1 &&
+                          *numbers.rbegin() == static_cast<int>(numbers.size());
     if (one_to_n && entries == numbers) comparable_plans.insert(plan_document.first);
   }
 
   std::size_t changed = 0;
   for (const Record& record : records) {
     Links links;
-    if (record.number != 0 && record.plans.size() == 1 && comparable_plans.contains(record.plans.front())) {
+    if (record.number != 0 && record.plans.size() == 1 &&
+        comparable_plans.contains(record.plans.front())) {
       const PlanNumber key{record.plans.front(), record.number};
       const auto& others = record.own_ogp_id.empty() ? ogp_entries[key] : in_plan_documents[key];
       for (const Record* other : others) links.same_as.push_back(other->id);
-      if (record.own_ogp_id.empty() && ogp_entries[key].size() == 1) links.linked_ogp_id = ogp_entries[key].front()->own_ogp_id;
+      if (record.own_ogp_id.empty() && ogp_entries[key].size() == 1)
+        links.linked_ogp_id = ogp_entries[key].front()->own_ogp_id;
     }
     for (int paragraph : record.original_paragraphs)
       for (const std::string& plan : record.plans)
-        for (const Record* original : in_plan_documents[{plan, paragraph}]) links.original.push_back(original->id);
+        for (const Record* original : in_plan_documents[{plan, paragraph}])
+          links.original.push_back(original->id);
 
     Object::Ptr stored = stored_by_docid[record.docid];
     const Links before = read_links(stored);
@@ -137,19 +143,14 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
     Xapian::Document document = database.get_document(record.docid);
     if (!before.linked_ogp_id.empty() && before.linked_ogp_id != record.own_ogp_id)
       document.remove_term(schema::facet_term(*commitment_facet, before.linked_ogp_id));
-    std::vector<std::string> ogp_ids;
-    if (!record.own_ogp_id.empty()) ogp_ids.push_back(record.own_ogp_id);
-    if (!links.linked_ogp_id.empty()) {
-      ogp_ids.push_back(links.linked_ogp_id);
+    if (!links.linked_ogp_id.empty())
       document.add_boolean_term(schema::facet_term(*commitment_facet, links.linked_ogp_id));
-    }
-    std::string slot_value;
-    for (const std::string& id : ogp_ids) slot_value += (slot_value.empty() ? "" : std::string(1, schema::kValueSeparator)) + id;
-    document.add_value(commitment_facet->slot, slot_value);
     stored->set("same_as", json_list(links.same_as));
     stored->set("original", json_list(links.original));
-    if (links.linked_ogp_id.empty()) stored->remove("linked_ogp_id");
-    else stored->set("linked_ogp_id", links.linked_ogp_id);
+    if (links.linked_ogp_id.empty())
+      stored->remove("linked_ogp_id");
+    else
+      stored->set("linked_ogp_id", links.linked_ogp_id);
     std::ostringstream data;
     stored->stringify(data);
     document.set_data(data.str());

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "lupa/analyzers/phrase_matcher.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -19,7 +20,9 @@ using analyzers::ReferenceData;
 constexpr std::size_t kMaxCommitmentBytes = 8000;
 constexpr std::size_t kMaxTitleBytes = 160;
 
-const ReferenceData& reference() { return ReferenceData::instance(); }
+const ReferenceData& reference() {
+  return ReferenceData::instance();
+}
 
 std::vector<std::string> split_lines(std::string_view text) {
   std::vector<std::string> lines;
@@ -38,7 +41,8 @@ std::vector<std::string> split_cells(const std::string& line) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t tab = line.find('\t', start);
-    std::string cell = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+    std::string cell =
+        line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
     while (!cell.empty() && cell.back() == ' ') cell.pop_back();
     while (!cell.empty() && cell.front() == ' ') cell.erase(0, 1);
     cells.push_back(std::move(cell));
@@ -76,7 +80,8 @@ std::string title_from(const std::string& text) {
   std::string first = text.substr(0, newline);
   if (first.size() <= kMaxTitleBytes) return first;
   const std::size_t sentence = first.find(". ");
-  if (sentence != std::string::npos && sentence < kMaxTitleBytes) return first.substr(0, sentence + 1);
+  if (sentence != std::string::npos && sentence < kMaxTitleBytes)
+    return first.substr(0, sentence + 1);
   std::size_t cut = first.rfind(' ', kMaxTitleBytes);
   if (cut == std::string::npos) cut = kMaxTitleBytes;
   return first.substr(0, cut) + "\xE2\x80\xA6";
@@ -87,7 +92,8 @@ std::string text_after_number(const std::string& line) {
   std::size_t i = line.find_first_of("0123456789");
   if (i == std::string::npos) return line;
   while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i;
-  while (i < line.size() && (line[i] == ' ' || line[i] == ':' || line[i] == '.' || line[i] == '-')) ++i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == ':' || line[i] == '.' || line[i] == '-'))
+    ++i;
   return line.substr(i);
 }
 
@@ -127,7 +133,8 @@ void apply_fields(Commitment& commitment, const std::string& text) {
   commitment.fields = field_lines(text);
   for (const auto& [field, value] : commitment.fields)
     if (field == "original_paragraph")
-      for (int number : paragraph_references(value)) commitment.original_paragraphs.push_back(number);
+      for (int number : paragraph_references(value))
+        commitment.original_paragraphs.push_back(number);
 }
 
 bool has_responsible_field(const Commitment& commitment) {
@@ -150,8 +157,10 @@ std::map<int, std::string> challenge_legend(const std::vector<Passage>& passages
   return legend;
 }
 
-std::optional<std::string> challenge_for_cell(const std::string& cell, const std::map<int, std::string>& legend) {
-  if (!cell.empty() && std::all_of(cell.begin(), cell.end(), [](unsigned char c) { return std::isdigit(c); })) {
+std::optional<std::string> challenge_for_cell(const std::string& cell,
+                                              const std::map<int, std::string>& legend) {
+  if (!cell.empty() &&
+      std::all_of(cell.begin(), cell.end(), [](unsigned char c) { return std::isdigit(c); })) {
     const int number = std::stoi(cell);
     if (auto found = legend.find(number); found != legend.end()) return found->second;
     for (const auto& entry : reference().challenges().entries())
@@ -183,7 +192,8 @@ std::optional<TableHeader> find_table_header(const std::vector<std::string>& lin
 }
 
 // Splits passages holding a commitment table into the text around it and one commitment per row.
-std::vector<Passage> expand_tables(std::vector<Passage> passages, const std::map<int, std::string>& legend) {
+std::vector<Passage> expand_tables(std::vector<Passage> passages,
+                                   const std::map<int, std::string>& legend) {
   std::vector<Passage> result;
   for (Passage& passage : passages) {
     const std::vector<std::string> lines = split_lines(passage.text);
@@ -195,14 +205,15 @@ std::vector<Passage> expand_tables(std::vector<Passage> passages, const std::map
     const std::vector<std::string> header_cells = split_cells(lines[header->line]);
     Passage before = passage;
     before.text.clear();
-    for (std::size_t i = 0; i <= header->line; ++i) before.text += (before.text.empty() ? "" : "\n") + lines[i];
+    for (std::size_t i = 0; i <= header->line; ++i)
+      before.text += (before.text.empty() ? "" : "\n") + lines[i];
     result.push_back(before);
     Passage after = passage;
     after.text.clear();
     for (std::size_t i = header->line + 1; i < lines.size(); ++i) {
       const std::vector<std::string> cells = split_cells(lines[i]);
-      const bool row = cells.size() + 1 >= header->roles.size() && cells.size() > 1 && !cells[0].empty() &&
-                       std::isdigit(static_cast<unsigned char>(cells[0][0]));
+      const bool row = cells.size() + 1 >= header->roles.size() && cells.size() > 1 &&
+                       !cells[0].empty() && std::isdigit(static_cast<unsigned char>(cells[0][0]));
       if (!row) {
         after.text += (after.text.empty() ? "" : "\n") + lines[i];
         continue;
@@ -227,13 +238,16 @@ std::vector<Passage> expand_tables(std::vector<Passage> passages, const std::map
         } else if (*role == "original_number") {
           commitment.fields.emplace_back("original_number", cell);
         } else if (*role == "challenge") {
-          if (auto challenge = challenge_for_cell(cell, legend)) commitment_passage.challenges.push_back(*challenge);
+          if (auto challenge = challenge_for_cell(cell, legend))
+            commitment_passage.challenges.push_back(*challenge);
         } else if (*role == "status") {
-          if (const auto* status = reference().find_status(cell)) commitment_passage.status = status->id;
+          if (const auto* status = reference().find_status(cell))
+            commitment_passage.status = status->id;
         }
       }
-      commitment_passage.text = (commitment.number ? std::to_string(*commitment.number) + ". " : "") +
-                                commitment.title + "\n" + text;
+      commitment_passage.text =
+          (commitment.number ? std::to_string(*commitment.number) + ". " : "") + commitment.title +
+          "\n" + text;
       while (!commitment_passage.text.empty() && commitment_passage.text.back() == '\n')
         commitment_passage.text.pop_back();
       commitment_passage.commitment = std::move(commitment);
@@ -251,8 +265,10 @@ void mark_plan_commitments(std::vector<Passage>& passages) {
     if (passage.heading != last_heading) {
       last_heading = passage.heading;
       for (const std::string& part : heading_parts(passage.heading)) {
-        if (matches("commitments-section", part)) in_section = true;
-        else if (matches("roman-heading", part)) in_section = false;
+        if (matches("commitments-section", part))
+          in_section = true;
+        else if (matches("roman-heading", part))
+          in_section = false;
       }
     }
     if (!in_section || !passage.number || passage.kind == "commitment") continue;
@@ -292,7 +308,8 @@ void mark_ogp_entries(std::vector<Passage>& passages, const DocumentMetadata& me
     }
     // The policy area is written as on OGP's site, possibly with words of its own.
     const std::string policy_area = lines[1].substr(lines[1].rfind(',') + 1);
-    if (const auto* theme = reference().themes().resolve(policy_area)) passage.themes.push_back(theme->id);
+    if (const auto* theme = reference().themes().resolve(policy_area))
+      passage.themes.push_back(theme->id);
     commitment.fields.emplace_back("year", std::to_string(year));
     passage.commitment = std::move(commitment);
   }
@@ -306,10 +323,12 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
   for (Passage& passage : passages) {
     const std::string first_line = passage.text.substr(0, passage.text.find('\n'));
     std::smatch match;
-    const bool starts = passage.kind != "commitment" && matches("commitment-start", first_line, &match);
+    const bool starts =
+        passage.kind != "commitment" && matches("commitment-start", first_line, &match);
     Commitment fields_only;
     apply_fields(fields_only, passage.text);
-    const bool outcome = !starts && passage.kind != "commitment" && has_responsible_field(fields_only);
+    const bool outcome =
+        !starts && passage.kind != "commitment" && has_responsible_field(fields_only);
     if (outcome) {
       // The commitment starts at the line before its first field ("Mexico pledged to ..." /
       // "Responsible authority: ..."); text before that belongs to the passage before.
@@ -320,7 +339,8 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
         Passage before = passage;
         before.text.clear();
         for (std::size_t i = 0; i + 1 < first_field; ++i) before.text += (i ? "\n" : "") + lines[i];
-        if (open && before.heading == open->heading && open->text.size() + before.text.size() <= kMaxCommitmentBytes)
+        if (open && before.heading == open->heading &&
+            open->text.size() + before.text.size() <= kMaxCommitmentBytes)
           open->text += "\n" + before.text;
         else
           result.push_back(std::move(before));
@@ -345,7 +365,8 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
       open = &result.back();
       continue;
     }
-    const bool continues = open && passage.kind != "commitment" && passage.heading == open->heading &&
+    const bool continues = open && passage.kind != "commitment" &&
+                           passage.heading == open->heading &&
                            open->text.size() + passage.text.size() <= kMaxCommitmentBytes;
     if (continues) {
       open->text += "\n" + passage.text;
@@ -365,7 +386,8 @@ void mark_sections(std::vector<Passage>& passages) {
     std::smatch match;
     if (!matches("section-heading", parts.back(), &match)) continue;
     std::string number = match[1].str();
-    while (!number.empty() && !std::isalnum(static_cast<unsigned char>(number.back()))) number.pop_back();
+    while (!number.empty() && !std::isalnum(static_cast<unsigned char>(number.back())))
+      number.pop_back();
     passage.kind = "section";
     passage.section_number = number;
   }
@@ -406,16 +428,20 @@ void recognize_commitments(std::vector<Passage>& passages, const DocumentMetadat
 void tag_passages(std::vector<Passage>& passages) {
   const ReferenceData& data = reference();
   for (Passage& passage : passages) {
-    const std::string all_text = passage.heading + "\n" + passage.text;
-    append_unique(passage.agencies, data.agencies().find_in(all_text));
-    append_unique(passage.organizations, data.organizations().find_in(all_text));
-    append_unique(passage.challenges, data.challenges().find_in(all_text));
-    append_unique(passage.themes, data.themes().find_in(passage.text));
+    // Segment once; the four vocabularies match over the same words.
+    const auto words = analyzers::segment_words_keeping_case(passage.heading + "\n" + passage.text);
+    const auto folded = analyzers::PhraseMatcher::fold_words(words);
+    append_unique(passage.agencies, data.agencies().find_in(words, folded));
+    append_unique(passage.organizations, data.organizations().find_in(words, folded));
+    append_unique(passage.challenges, data.challenges().find_in(words, folded));
+    append_unique(passage.themes, data.themes().find_in(words, folded));
     if (!passage.commitment) continue;
     append_unique(passage.themes, data.themes().find_in(passage.commitment->title));
     for (const auto& [field, value] : passage.commitment->fields) {
-      if (field == "responsible") append_unique(passage.responsible, data.agencies().find_in(value));
-      if (field == "organization") append_unique(passage.organizations, data.organizations().find_in(value));
+      if (field == "responsible")
+        append_unique(passage.responsible, data.agencies().find_in(value));
+      if (field == "organization")
+        append_unique(passage.organizations, data.organizations().find_in(value));
       if (field == "status" && !passage.status)
         if (const auto* status = data.find_status(value)) passage.status = status->id;
     }

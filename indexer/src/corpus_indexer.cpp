@@ -5,19 +5,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 #include "lupa/indexer/commitment_linker.h"
 #include "lupa/indexer/commitment_recognizer.h"
+#include "lupa/indexer/document_builder.h"
 #include "lupa/indexer/extractor.h"
 #include "lupa/indexer/index_writer.h"
 #include "lupa/indexer/manifest.h"
@@ -169,6 +175,146 @@ int crash_after_files() {
   return value ? std::atoi(value) : -1;
 }
 
+// Runs `work(0..count-1)` on worker threads that stay a bounded distance ahead of the
+// consumer, which takes the results in order. Workers live as long as the object, so their
+// thread-local caches (analysis, ICU break iterators) stay warm across files.
+template <typename Result>
+class OrderedWorkers {
+ public:
+  OrderedWorkers(std::size_t count, std::function<Result(std::size_t)> work)
+      : work_(std::move(work)), results_(count) {
+    const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
+    ahead_ = threads * 2;
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  }
+  ~OrderedWorkers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+  }  // jthreads join here
+
+  Result take(std::size_t index) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return results_[index].has_value(); });
+    Result result = std::move(*results_[index]);
+    results_[index].reset();
+    taken_ = index + 1;
+    changed_.notify_all();
+    return result;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::size_t index;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(
+            lock, [&] { return stopping_ || next_ >= results_.size() || next_ < taken_ + ahead_; });
+        if (stopping_ || next_ >= results_.size()) return;
+        index = next_++;
+      }
+      Result result = work_(index);
+      {
+        std::lock_guard lock(mutex_);
+        results_[index] = std::move(result);
+      }
+      changed_.notify_all();
+    }
+  }
+
+  std::function<Result(std::size_t)> work_;
+  std::vector<std::optional<Result>> results_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t next_ = 0;
+  std::size_t taken_ = 0;
+  std::size_t ahead_ = 4;
+  bool stopping_ = false;
+  std::vector<std::jthread> threads_;  // last: joined before the members they use go
+};
+
+// What a worker thread makes of one file, for the writer to apply in corpus order.
+struct PreparedFile {
+  enum class Outcome { kUnchanged, kTouched, kIndexed, kFailed } outcome = Outcome::kUnchanged;
+  FileState state;
+  std::vector<Xapian::Document> documents;
+  std::uint64_t bytes_read = 0;
+  std::string error;
+  std::vector<FileReport> inferred;
+  std::vector<FileReport> notes;
+};
+
+PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState>& previous,
+                          double now) {
+  thread_local DocumentBuilder builder;
+  PreparedFile prepared;
+  FileState& state = prepared.state;
+  try {
+    state = FileState{entry.document_path,  fs::file_size(entry.file),
+                      mtime_ns(entry.file), "",
+                      entry.fingerprint,    0};
+    const bool same_stat = previous && previous->size == state.size &&
+                           previous->mtime_ns == state.mtime_ns &&
+                           previous->fingerprint == state.fingerprint;
+    if (same_stat) return prepared;
+    const std::string content = read_file(entry.file);
+    prepared.bytes_read = content.size();
+    state.content_hash = hex_sha1(content);
+    if (previous && previous->content_hash == state.content_hash &&
+        previous->fingerprint == state.fingerprint) {
+      state.passages = previous->passages;
+      prepared.outcome = PreparedFile::Outcome::kTouched;
+      return prepared;
+    }
+    ExtractedText extracted = extract_text(entry.file, content);
+    SegmentedText segmented = segment_text(extracted.text);
+    const DocumentMetadata given =
+        entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
+    // A document declared to be in one language is in that language throughout: short
+    // passages such as "MX0081, 2019, Civic Space" give identification nothing to go on.
+    if (given.languages.size() == 1) {
+      for (Passage& passage : segmented.passages) passage.language = given.languages.front();
+    } else {
+      const auto document_language =
+          given.languages.empty()
+              ? analyzers::identify_language(std::string_view(extracted.text).substr(0, 5000),
+                                             analyzers::Language::kSpanish)
+              : analyzers::language_from_code(given.languages.front());
+      assign_languages(segmented.passages, document_language);
+    }
+    std::vector<std::string> inferred;
+    const DocumentMetadata metadata =
+        complete_metadata(given, extracted.text, extracted.title, segmented.passages, inferred);
+    if (segmented.passages.empty()) throw ExtractionError("no text to index");
+    recognize_commitments(segmented.passages, metadata);
+    tag_passages(segmented.passages);
+    for (const Passage& passage : segmented.passages)
+      prepared.documents.push_back(builder.build(entry.document_path, metadata, passage, now));
+    state.passages = static_cast<int>(segmented.passages.size());
+    prepared.outcome = PreparedFile::Outcome::kIndexed;
+
+    std::string guessed;
+    for (const auto& field : inferred) guessed += (guessed.empty() ? "" : "; ") + field;
+    if (!guessed.empty()) prepared.inferred.push_back({entry.document_path, guessed});
+    for (const auto& note : extracted.notes) prepared.notes.push_back({entry.document_path, note});
+    if (segmented.header_lines_dropped > 0)
+      prepared.notes.push_back(
+          {entry.document_path, "running page header dropped (" +
+                                    std::to_string(segmented.header_lines_dropped) +
+                                    " lines): " + segmented.running_header.front()});
+  } catch (const ExtractionError& error) {
+    prepared.outcome = PreparedFile::Outcome::kFailed;
+    prepared.error = error.what();
+  } catch (const fs::filesystem_error& error) {
+    prepared.outcome = PreparedFile::Outcome::kFailed;
+    prepared.error = error.code().message();
+  }
+  return prepared;
+}
+
 }  // namespace
 
 IndexSummary index_corpus(const IndexerOptions& options) {
@@ -188,74 +334,44 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   const int kill_after = crash_after_files();
   std::set<std::string> present(listing.frozen.begin(), listing.frozen.end());
   IndexProgress progress{0, listing.documents.size(), 0, 0};
+  const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
 
-  for (const CorpusFile& entry : listing.documents) {
+  // Reading and analysis run on worker threads, a few files ahead; the Xapian writer, which
+  // is single-threaded, applies their results in corpus order, so runs are deterministic.
+  std::vector<std::optional<FileState>> previous_states;
+  for (const CorpusFile& entry : listing.documents)
+    previous_states.push_back(writer.file_state(entry.document_path));
+  OrderedWorkers<PreparedFile> workers(listing.documents.size(), [&](std::size_t index) {
+    return prepare_file(listing.documents[index], previous_states[index], now);
+  });
+  for (std::size_t index = 0; index < listing.documents.size(); ++index) {
+    const CorpusFile& entry = listing.documents[index];
+    PreparedFile prepared = workers.take(index);
     present.insert(entry.document_path);
-    try {
-      FileState state{entry.document_path,  fs::file_size(entry.file),
-                      mtime_ns(entry.file), "",
-                      entry.fingerprint,    0};
-      const auto previous = writer.file_state(entry.document_path);
-      const bool same_stat = previous && previous->size == state.size &&
-                             previous->mtime_ns == state.mtime_ns &&
-                             previous->fingerprint == state.fingerprint;
-      if (same_stat) {
+    summary.bytes_read += prepared.bytes_read;
+    switch (prepared.outcome) {
+      case PreparedFile::Outcome::kUnchanged:
         ++summary.files_unchanged;
-      } else {
-        const std::string content = read_file(entry.file);
-        summary.bytes_read += content.size();
-        state.content_hash = hex_sha1(content);
-        if (previous && previous->content_hash == state.content_hash &&
-            previous->fingerprint == state.fingerprint) {
-          state.passages = previous->passages;
-          writer.update_state(state);
-          ++summary.files_unchanged;
-        } else {
-          ExtractedText extracted = extract_text(entry.file, content);
-          SegmentedText segmented = segment_text(extracted.text);
-          const DocumentMetadata given =
-              entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
-          const auto document_language =
-              given.languages.empty()
-                  ? analyzers::identify_language(std::string_view(extracted.text).substr(0, 5000),
-                                                 analyzers::Language::kSpanish)
-                  : analyzers::language_from_code(given.languages.front());
-          // A document declared to be in one language is in that language throughout: short
-          // passages such as "MX0081, 2019, Civic Space" give identification nothing to go on.
-          if (given.languages.size() == 1) {
-            for (Passage& passage : segmented.passages) passage.language = given.languages.front();
-          } else {
-            assign_languages(segmented.passages, document_language);
-          }
-          std::vector<std::string> inferred;
-          const DocumentMetadata metadata = complete_metadata(
-              given, extracted.text, extracted.title, segmented.passages, inferred);
-          if (segmented.passages.empty()) throw ExtractionError("no text to index");
-          recognize_commitments(segmented.passages, metadata);
-          tag_passages(segmented.passages);
-          state.passages = static_cast<int>(segmented.passages.size());
-          writer.replace_file(state, metadata, segmented.passages);
-          ++summary.files_indexed;
-          summary.passages_written += segmented.passages.size();
-          std::string guessed;
-          for (const auto& field : inferred) guessed += (guessed.empty() ? "" : "; ") + field;
-          if (!guessed.empty()) summary.inferred.push_back({entry.document_path, guessed});
-          for (const auto& note : extracted.notes)
-            summary.notes.push_back({entry.document_path, note});
-          if (segmented.header_lines_dropped > 0)
-            summary.notes.push_back(
-                {entry.document_path, "running page header dropped (" +
-                                          std::to_string(segmented.header_lines_dropped) +
-                                          " lines): " + segmented.running_header.front()});
-        }
-      }
-    } catch (const ExtractionError& error) {
-      summary.errors.push_back({entry.document_path, error.what()});
-      ++summary.files_failed;
-    } catch (const fs::filesystem_error& error) {
-      summary.errors.push_back({entry.document_path, error.code().message()});
-      ++summary.files_failed;
+        break;
+      case PreparedFile::Outcome::kTouched:
+        writer.update_state(prepared.state);
+        ++summary.files_unchanged;
+        break;
+      case PreparedFile::Outcome::kIndexed:
+        writer.replace_file(prepared.state, prepared.documents);
+        ++summary.files_indexed;
+        summary.passages_written += prepared.documents.size();
+        break;
+      case PreparedFile::Outcome::kFailed:
+        // The file keeps the passages it had: nothing is lost to a bad read.
+        summary.errors.push_back({entry.document_path, prepared.error});
+        ++summary.files_failed;
+        break;
     }
+    for (auto& report : prepared.inferred) summary.inferred.push_back(std::move(report));
+    for (auto& report : prepared.notes) summary.notes.push_back(std::move(report));
     ++progress.files_done;
     progress.bytes_read = summary.bytes_read;
     progress.seconds = elapsed();
@@ -272,7 +388,9 @@ IndexSummary index_corpus(const IndexerOptions& options) {
       ++summary.files_removed;
     }
   }
-  summary.links = link_commitments(writer.database());
+  // Links can only change when passages did.
+  if (summary.files_indexed > 0 || summary.files_removed > 0)
+    summary.links = link_commitments(writer.database());
   writer.commit();
   summary.passages_in_index = writer.passage_count();
   summary.seconds = elapsed();

@@ -128,7 +128,8 @@ ExtractedText read_html(const std::string& content) {
   extracted.title = html_title(root);
   HtmlTextWriter writer;
   writer.walk(root);
-  extracted.text = clean_converted_text(writer.take());
+  // libxml2 has decoded entities already; decoding again would turn "&amp;lt;" into "<".
+  extracted.text = collapse_spaces(writer.take());
   return extracted;
 }
 

@@ -168,7 +168,10 @@ std::string strip_markdown(std::string_view text) {
 }
 
 std::string clean_converted_text(std::string_view text) {
-  const std::string stripped = strip_markdown(strip_inline_html(text));
+  return collapse_spaces(strip_markdown(strip_inline_html(text)));
+}
+
+std::string collapse_spaces(std::string_view stripped) {
   std::string out;
   out.reserve(stripped.size());
   std::size_t start = 0;

@@ -2,17 +2,25 @@
 
 #include <string_view>
 
-#include "lupa/analyzers/schema.h"
-
 namespace lupa::searchd {
 
 void FacetCounter::operator()(const Xapian::Document& document, double) {
-  const std::string values = document.get_value(slot_);
+  const std::string values = document.get_value(schema::kSlotFacetValues);
   std::string_view rest = values;
-  while (!rest.empty()) {
+  while (rest.size() > 1) {
     const std::size_t end = rest.find(schema::kValueSeparator);
-    const std::string_view value = rest.substr(0, end);
-    if (!value.empty()) ++counts_[std::string(value)];
+    const std::string_view entry = rest.substr(0, end);
+    const std::size_t index = schema::facet_index_of_code(entry[0]);
+    // The indexer writes each value of a facet once per passage.
+    if (index < which_.size() && which_[index] && entry.size() > 1) {
+      auto& counts = counts_[index];
+      const std::string value(entry.substr(1));
+      auto found = counts.find(value);
+      if (found == counts.end())
+        counts.emplace(value, 1);
+      else
+        ++found->second;
+    }
     if (end == std::string_view::npos) break;
     rest.remove_prefix(end + 1);
   }

@@ -135,8 +135,10 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
         {"", &get_search},  // a malformed URL: the handler parses it again and answers 400
     };
     ApiHandler::Route route = &not_found;
-    if (const auto found = kRoutes.find(path); found != kRoutes.end()) route = found->second;
-    else if (path.starts_with(kPassagesPath)) route = &get_passage;
+    if (const auto found = kRoutes.find(path); found != kRoutes.end())
+      route = found->second;
+    else if (path.starts_with(kPassagesPath))
+      route = &get_passage;
     return new ApiHandler(service_, logger_, route);
   }
 

@@ -46,7 +46,8 @@ Object::Ptr hit_json(const Hit& hit) {
   json->set("id", stored->get("id"));
   json->set("rank", hit.rank);
   json->set("score", hit.score);
-  for (const char* field : {"doc", "title", "heading", "kind", "type"}) copy_or_null(stored, json, field, field);
+  for (const char* field : {"doc", "title", "heading", "kind", "type"})
+    copy_or_null(stored, json, field, field);
   const auto plans = stored->getArray("plans");
   if (plans && plans->size() > 0)
     json->set("plan", plans->get(0));
@@ -56,7 +57,8 @@ Object::Ptr hit_json(const Hit& hit) {
   copy_or_null(stored, json, "country", "country");
   copy_or_null(stored, json, "lang", "lang");
   for (const char* list : {"challenge", "themes", "agencies", "responsible", "organizations"})
-    json->set(list, stored->has(list) ? stored->get(list) : Poco::Dynamic::Var(Array::Ptr(new Array)));
+    json->set(list,
+              stored->has(list) ? stored->get(list) : Poco::Dynamic::Var(Array::Ptr(new Array)));
   copy_or_null(stored, json, "status", "status");
   // `commitment` is the OGP id where known; the commitment's own number and title beside it.
   const auto commitment = stored->getObject("commitment");
@@ -98,7 +100,6 @@ Object::Ptr facets_json(const FacetListing& listing) {
   json->set("facets", facets_object(listing.facets));
   return json;
 }
-
 
 Object::Ptr health_json(const IndexHealth& health) {
   Object::Ptr json = new_object();

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -28,7 +29,7 @@ Xapian::Query filter_query(const std::map<std::string, std::vector<std::string>>
     const auto facet = schema::find_facet(name);
     std::vector<Xapian::Query> alternatives;
     for (const std::string& value : values)
-      alternatives.emplace_back(schema::facet_term(*facet, value));
+      alternatives.emplace_back(schema::facet_term(*facet, schema::canonical_value(*facet, value)));
     per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   }
   if (per_facet.empty()) return Xapian::Query();
@@ -40,10 +41,10 @@ Xapian::Query filtered(const Xapian::Query& text_query, const Xapian::Query& fil
   return Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
 }
 
-Facet make_facet(const std::string& name, const FacetCounter& counter) {
+Facet make_facet(const std::string& name, const std::map<std::string, Xapian::doccount>& counts) {
   const auto& reference = analyzers::ReferenceData::instance();
   Facet facet{name, {}};
-  for (const auto& [value, count] : counter.counts())
+  for (const auto& [value, count] : counts)
     facet.values.push_back({value, reference.facet_label(name, value), count});
   std::stable_sort(facet.values.begin(), facet.values.end(),
                    [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
@@ -87,31 +88,40 @@ SearchResult SearchService::search(const SearchRequest& request) const {
       request.query.empty() ? Xapian::Query::MatchAll : analyzer.parse(request.query);
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
 
+  // One pass counts every facet the request does not filter on; each filtered facet gets a
+  // pass of its own without its filter (disjunctive faceting).
+  std::array<bool, schema::kFacets.size()> unfiltered{};
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
+    unfiltered[i] = schema::kFacets[i].counted &&
+                    !request.filters.contains(std::string(schema::kFacets[i].name));
+  FacetCounter counter(unfiltered);
   Xapian::Enquire enquire(db);
   enquire.set_query(filtered(text_query, filter_query(request.filters, "")));
   if (request.query.empty()) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  std::vector<std::pair<std::string, std::unique_ptr<FacetCounter>>> counters;
-  for (const schema::Facet& facet : schema::kFacets) {
-    if (!facet.counted) continue;
-    const std::string name(facet.name);
-    counters.emplace_back(name, std::make_unique<FacetCounter>(facet.slot));
-    if (!request.filters.contains(name)) enquire.add_matchspy(counters.back().second.get());
-  }
+  enquire.add_matchspy(&counter);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
   const Xapian::MSet mset =
       enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
   result.total = mset.get_matches_estimated();
 
-  // Disjunctive counts: a facet the user filters on is counted without its own filter.
-  for (auto& [name, counter] : counters) {
-    if (!request.filters.contains(name)) continue;
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) {
+    const schema::Facet& facet = schema::kFacets[i];
+    if (!facet.counted) continue;
+    const std::string name(facet.name);
+    if (unfiltered[i]) {
+      result.facets.push_back(make_facet(name, counter.counts(i)));
+      continue;
+    }
+    std::array<bool, schema::kFacets.size()> only{};
+    only[i] = true;
+    FacetCounter own(only);
     Xapian::Enquire facet_enquire(db);
     facet_enquire.set_query(filtered(text_query, filter_query(request.filters, name)));
-    facet_enquire.add_matchspy(counter.get());
+    facet_enquire.add_matchspy(&own);
     facet_enquire.get_mset(0, 0, everything);
+    result.facets.push_back(make_facet(name, own.counts(i)));
   }
-  for (const auto& [name, counter] : counters) result.facets.push_back(make_facet(name, *counter));
 
   const Xapian::Stem highlighter =
       analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
@@ -121,10 +131,11 @@ SearchResult SearchService::search(const SearchRequest& request) const {
     hit.rank = ++rank;
     hit.score = it.get_weight();
     hit.stored = parse_stored(it.get_document().get_data());
+    // Without the background model: it looks up every word's frequency in the index, which
+    // cost more than the rest of a request; the densest window of matches is good enough.
     hit.snippet =
         mset.snippet(hit.stored->getValue<std::string>("text"), kSnippetBytes, highlighter,
-                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                     "<mark>", "</mark>", "\xE2\x80\xA6");
+                     Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "\xE2\x80\xA6");
     result.hits.push_back(std::move(hit));
   }
   result.took_ms =
@@ -136,15 +147,16 @@ FacetListing SearchService::facets() const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
   enquire.set_query(Xapian::Query::MatchAll);
-  std::vector<std::pair<std::string, std::unique_ptr<FacetCounter>>> counters;
-  for (const schema::Facet& facet : schema::kFacets) {
-    if (!facet.counted) continue;
-    counters.emplace_back(std::string(facet.name), std::make_unique<FacetCounter>(facet.slot));
-    enquire.add_matchspy(counters.back().second.get());
-  }
+  std::array<bool, schema::kFacets.size()> counted{};
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) counted[i] = schema::kFacets[i].counted;
+  FacetCounter counter(counted);
+  enquire.add_matchspy(&counter);
   FacetListing listing;
-  listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1)).get_matches_estimated();
-  for (const auto& [name, counter] : counters) listing.facets.push_back(make_facet(name, *counter));
+  listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))
+                      .get_matches_estimated();
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
+    if (counted[i])
+      listing.facets.push_back(make_facet(std::string(schema::kFacets[i].name), counter.counts(i)));
   return listing;
 }
 

@@ -54,7 +54,7 @@ TEST_F(IndexerE2E, ReindexReplacesAChangedFileAndTheDaemonSeesItWithoutRestart) 
   SearchDaemon daemon(database_);
   EXPECT_EQ(total(daemon, "zanahorias"), 1);
   const std::string id = first_id(daemon, "pepinos");
-  EXPECT_EQ(id, "docs.alpha.0002");  // the heading names passages, it is not one
+  EXPECT_EQ(id, "docs.alpha-txt.0002");  // the heading names passages, it is not one
 
   dir_.write("docs/alpha.txt",
              "Plan de acción\n\n" + paragraph("calabazas", 1) + paragraph("pepinos", 2));

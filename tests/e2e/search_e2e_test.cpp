@@ -9,6 +9,7 @@
 
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/search_api.h"
 #include "support/temp_dir.h"
 
 namespace lupa::testing {
@@ -19,48 +20,15 @@ using Poco::JSON::Object;
 
 class SearchE2E : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir;
-    indexer_run_ = new RunResult(run_indexer(dir_->path() / "index", {corpus_dir()}));
-    ASSERT_EQ(indexer_run_->exit_code, 0) << indexer_run_->err;
-    daemon_ = new SearchDaemon(dir_->path() / "index");
-  }
-  static void TearDownTestSuite() {
-    delete daemon_;
-    delete indexer_run_;
-    delete dir_;
-  }
-
   static Object::Ptr search(const std::string& query_string) {
-    const HttpReply reply = http_get(daemon_->port(), "/api/search?" + query_string);
-    EXPECT_EQ(reply.status, 200) << query_string << ": " << reply.body;
-    EXPECT_EQ(reply.content_type, "application/json; charset=utf-8");
-    return reply.json();
+    return server().search(query_string);
   }
   static Object::Ptr search_q(const std::string& q, const std::string& more = "") {
-    return search("q=" + url_encode(q) + more);
+    return server().search_q(q, more);
   }
-  static Object::Ptr hit(const Object::Ptr& result, unsigned index) {
-    return result->getArray("hits")->getObject(index);
-  }
-  static std::map<std::string, int> facet_counts(const Object::Ptr& result,
-                                                 const std::string& facet) {
-    std::map<std::string, int> counts;
-    const auto values = result->getObject("facets")->getArray(facet);
-    for (unsigned i = 0; i < values->size(); ++i)
-      counts[values->getObject(i)->getValue<std::string>("value")] =
-          values->getObject(i)->getValue<int>("count");
-    return counts;
-  }
-  static int total(const Object::Ptr& result) { return result->getValue<int>("total"); }
-
-  static TempDir* dir_;
-  static RunResult* indexer_run_;
-  static SearchDaemon* daemon_;
+  static CorpusServer& server() { return CorpusServer::instance(); }
+  static unsigned short port() { return server().port(); }
 };
-TempDir* SearchE2E::dir_ = nullptr;
-RunResult* SearchE2E::indexer_run_ = nullptr;
-SearchDaemon* SearchE2E::daemon_ = nullptr;
 
 constexpr const char* kActionPlan2011 = "corpus/mx-2011-action-plan-es-en.txt";
 
@@ -168,7 +136,7 @@ TEST_F(SearchE2E, RepeatedFilterIsOrWithinAFieldAndAndAcrossFields) {
 
 TEST_F(SearchE2E, EmptyQueryBrowsesEveryPassage) {
   const auto browse = search("q=&per_page=5");
-  const auto health = http_get(daemon_->port(), "/healthz").json();
+  const auto health = http_get(port(), "/healthz").json();
   EXPECT_EQ(total(browse), health->getValue<int>("passages"));
   EXPECT_EQ(browse->getArray("hits")->size(), 5u);
   EXPECT_EQ(hit(search("page=2&per_page=5"), 0)->getValue<int>("rank"), 6);
@@ -191,7 +159,7 @@ TEST_F(SearchE2E, SnippetsMarkMatchesAndEscapeHtml) {
 TEST_F(SearchE2E, PassageEndpointReturnsEveryStoredFieldAndTheFullText) {
   const auto top = hit(search_q("transparencia presupuestaria", "&lang=es&type=action-plan"), 0);
   const std::string id = top->getValue<std::string>("id");
-  const HttpReply reply = http_get(daemon_->port(), "/api/passages/" + id);
+  const HttpReply reply = http_get(port(), "/api/passages/" + id);
   ASSERT_EQ(reply.status, 200);
   const auto passage = reply.json();
   EXPECT_EQ(passage->getValue<std::string>("id"), id);
@@ -202,11 +170,11 @@ TEST_F(SearchE2E, PassageEndpointReturnsEveryStoredFieldAndTheFullText) {
   EXPECT_EQ(passage->getValue<std::string>("date"), "2011-09-20");
   EXPECT_TRUE(passage->has("page"));
 
-  const HttpReply missing = http_get(daemon_->port(), "/api/passages/no-such-passage.0001");
+  const HttpReply missing = http_get(port(), "/api/passages/no-such-passage.0001");
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.json()->getValue<std::string>("error").find("no-such-passage.0001"),
             std::string::npos);
-  const HttpReply no_route = http_get(daemon_->port(), "/api/nothing-here");
+  const HttpReply no_route = http_get(port(), "/api/nothing-here");
   EXPECT_EQ(no_route.status, 404);
   EXPECT_TRUE(no_route.json()->has("error"));
 }
@@ -239,7 +207,7 @@ TEST_F(SearchE2E, BadRequestsGet400WithAJsonErrorAndTheDaemonKeepsServing) {
       {"q=%", "URL"},
   };
   for (const auto& bad : cases) {
-    const HttpReply reply = http_get(daemon_->port(), "/api/search?" + bad.query_string);
+    const HttpReply reply = http_get(port(), "/api/search?" + bad.query_string);
     EXPECT_EQ(reply.status, 400) << bad.query_string;
     const std::string error = reply.json()->getValue<std::string>("error");
     EXPECT_NE(error.find(bad.names), std::string::npos) << bad.query_string << " -> " << error;
@@ -247,21 +215,21 @@ TEST_F(SearchE2E, BadRequestsGet400WithAJsonErrorAndTheDaemonKeepsServing) {
   // 1000 characters (not bytes) are allowed.
   std::string thousand;
   for (int i = 0; i < 1000; ++i) thousand += "\xC3\xB1";  // ñ
-  EXPECT_EQ(http_get(daemon_->port(), "/api/search?q=" + url_encode(thousand)).status, 200);
+  EXPECT_EQ(http_get(port(), "/api/search?q=" + url_encode(thousand)).status, 200);
   // Syntax the parser cannot take is read leniently, never a 500.
   for (const std::string q :
        {"\"datos abiertos", "AND", "transparencia AND", "(((", "NOT", "-", "*"}) {
-    const HttpReply reply = http_get(daemon_->port(), "/api/search?q=" + url_encode(q));
+    const HttpReply reply = http_get(port(), "/api/search?q=" + url_encode(q));
     EXPECT_TRUE(reply.status == 200 || reply.status == 400) << q << ": " << reply.status;
   }
   EXPECT_GT(total(search_q("\"datos abiertos")), 0);
-  EXPECT_TRUE(daemon_->running());
-  EXPECT_EQ(http_get(daemon_->port(), "/healthz").status, 200);
+  EXPECT_TRUE(server().daemon_running());
+  EXPECT_EQ(http_get(port(), "/healthz").status, 200);
 }
 
 TEST_F(SearchE2E, HealthReportsTheIndexedPassageCount) {
-  const auto health = http_get(daemon_->port(), "/healthz").json();
-  const std::string summary = indexer_run_->out;
+  const auto health = http_get(port(), "/healthz").json();
+  const std::string summary = server().indexer_run().out;
   const std::string marker = " in index";
   const auto end = summary.find(marker);
   ASSERT_NE(end, std::string::npos) << summary;

@@ -1,9 +1,10 @@
 // Turns passage text into Xapian terms: the indexing half of the analysis.
 //
-// For each word (see segment_words): the accent-folded word itself, without positions (for
-// wildcards and exact-word statistics), and its stem in the passage's language with Z prefix
-// and positions (see index_stem), so phrase queries run on stems, matching QueryAnalyzer's
-// Xapian::QueryParser::STEM_ALL_Z. Stop words are indexed too: phrases such as
+// Each word (see segment_words) becomes one term: its accent-insensitive stem in the
+// passage's language, with Z prefix and its position (see index_stem), so phrase queries run
+// on stems, matching QueryAnalyzer's Xapian::QueryParser::STEM_ALL_Z. Unstemmed words are not
+// indexed: every query is stemmed, and wildcards expand over stems (see query_analyzer.h);
+// leaving them out halved indexing time. Stop words are indexed too: phrases such as
 // "rendición de cuentas" need them; queries drop them outside phrases.
 #pragma once
 
@@ -31,7 +32,6 @@ class PassageAnalyzer {
 
  private:
   struct WordTerms {
-    std::string folded;
     std::string stem_term;
   };
   const WordTerms& terms_for(const std::string& word, Language language);

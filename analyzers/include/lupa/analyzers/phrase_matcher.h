@@ -24,6 +24,14 @@ class PhraseMatcher {
   /// longest phrase wins and matches do not overlap.
   std::vector<std::size_t> find(std::string_view text) const;
 
+  /// The same for text already segmented: `words` as written, `folded` their
+  /// fold_for_matching forms. Segmenting once serves several matchers.
+  std::vector<std::size_t> find(const std::vector<std::string>& words,
+                                const std::vector<std::string>& folded) const;
+
+  /// `words` folded as the matcher compares them (cached per thread).
+  static std::vector<std::string> fold_words(const std::vector<std::string>& words);
+
   /// The entry whose phrase is the whole of `text`, if any (-1 otherwise).
   long exact(std::string_view text) const;
 

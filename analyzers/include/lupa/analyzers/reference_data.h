@@ -104,7 +104,7 @@ class ReferenceData {
   Vocabulary challenges_;
   Vocabulary themes_;
   std::vector<ComplianceStatus> statuses_;
-  std::vector<std::pair<std::string, FieldLabel>> field_labels_;  // folded label -> field
+  std::vector<std::pair<std::string, FieldLabel>> field_labels_;    // folded label -> field
   std::vector<std::pair<std::string, std::string>> table_columns_;  // folded header -> role
   std::vector<std::pair<std::string, std::regex>> rules_;
 };

@@ -28,33 +28,48 @@ inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian
 inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
 inline constexpr Xapian::valueno kSlotOrdinal = 1;    ///< passage position in its document
 
-/// A facet: a filterable, countable field. Filtering uses boolean terms `prefix + value`;
-/// counting reads `slot`, which holds every value of the passage joined by kValueSeparator.
+/// A facet: a filterable, countable field. Filtering uses boolean terms `prefix + value`.
+/// Counting reads kSlotFacetValues, one slot holding every counted facet value of the
+/// passage, so that exact counts over all matches read one value per match, not one per facet.
 struct Facet {
   std::string_view name;    ///< API parameter and query-field name, e.g. "plan"
   std::string_view prefix;  ///< boolean term prefix
-  Xapian::valueno slot;     ///< value slot with the passage's values of this facet
-  bool counted;             ///< listed with counts in search answers (not ids such as MX0085)
+  bool counted;             ///< counted in search answers (ids such as MX0085 are not)
   std::string_view description;
 };
 
+/// Value slot with the passage's facet values: for each, the facet's code (facet_code), the
+/// value, and kValueSeparator.
+inline constexpr Xapian::valueno kSlotFacetValues = 2;
 inline constexpr char kValueSeparator = '\n';
 
 inline constexpr std::array kFacets = {
-    Facet{"plan", "XP", 10, true, "action plan, one value per country and period (mx-2019-2021)"},
-    Facet{"challenge", "XC", 16, true, "OGP grand challenge (public-integrity, ...)"},
-    Facet{"theme", "XH", 17, true, "OGP policy area (anti-corruption, fiscal-openness, ...)"},
-    Facet{"agency", "XA", 18, true, "government body the passage names, responsible or not"},
-    Facet{"responsible", "XR", 19, true, "government body responsible for the commitment"},
-    Facet{"organization", "XO", 20, true, "civil-society organisation the passage names"},
-    Facet{"status", "XS", 21, true, "compliance of the commitment (total, partial, none)"},
-    Facet{"kind", "XK", 13, true, "passage kind (paragraph, section, commitment)"},
-    Facet{"type", "XT", 11, true, "document type (action-plan, self-assessment, irm-report, ...)"},
-    Facet{"lang", "XL", 12, true, "language of the passage (es, en)"},
-    Facet{"year", "XY", 15, true, "year of the document's date"},
-    Facet{"country", "XN", 14, true, "country of the document, ISO 3166-1 alpha-2 lower case"},
-    Facet{"commitment", "XM", 22, false, "OGP commitment id (MX0085)"},
+    Facet{"plan", "XP", true, "action plan, one value per country and period (mx-2019-2021)"},
+    Facet{"challenge", "XC", true, "OGP grand challenge (public-integrity, ...)"},
+    Facet{"theme", "XH", true, "OGP policy area (anti-corruption, fiscal-openness, ...)"},
+    Facet{"agency", "XA", true, "government body the passage names, responsible or not"},
+    Facet{"responsible", "XR", true, "government body responsible for the commitment"},
+    Facet{"organization", "XO", true, "civil-society organisation the passage names"},
+    Facet{"status", "XS", true, "compliance of the commitment (total, partial, none)"},
+    Facet{"kind", "XK", true, "passage kind (paragraph, section, commitment)"},
+    Facet{"type", "XT", true, "document type (action-plan, self-assessment, irm-report, ...)"},
+    Facet{"lang", "XL", true, "language of the passage (es, en)"},
+    Facet{"year", "XY", true, "year of the document's date"},
+    Facet{"country", "XN", true, "country of the document, ISO 3166-1 alpha-2 lower case"},
+    Facet{"commitment", "XM", false, "OGP commitment id (MX0085)"},
 };
+
+/// The position of `facet` in kFacets.
+std::size_t facet_index(const Facet& facet);
+
+/// The printable byte that stands for the facet at `index` in kSlotFacetValues ('A' + index:
+/// never the separator, whatever the number of facets).
+inline constexpr char facet_code(std::size_t index) {
+  return static_cast<char>('A' + index);
+}
+inline constexpr std::size_t facet_index_of_code(char code) {
+  return static_cast<std::size_t>(code - 'A');
+}
 
 /// The canonical form of a facet value as a user or a filter may write it: agency "SFP" or
 /// "Función Pública" -> "mx-sfp", challenge "public integrity" -> "public-integrity", status

@@ -41,6 +41,9 @@ class Vocabulary {
 
   /// Ids of the entries `text` names, in order of first mention.
   std::vector<std::string> find_in(std::string_view text) const;
+  /// The same for segmented text (see PhraseMatcher::find).
+  std::vector<std::string> find_in(const std::vector<std::string>& words,
+                                   const std::vector<std::string>& folded) const;
 
   /// The entry a user or a table cell means by `value`: its id, an acronym or a name, in any
   /// case and with or without accents. nullptr when none.

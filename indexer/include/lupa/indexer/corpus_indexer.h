@@ -38,7 +38,7 @@ struct IndexSummary {
   std::size_t passages_in_index = 0;
   std::uint64_t bytes_read = 0;
   double seconds = 0;
-  std::size_t links = 0;  ///< commitment passages whose cross-document links changed
+  std::size_t links = 0;             ///< commitment passages whose cross-document links changed
   std::vector<FileReport> errors;    ///< files that could not be indexed, and why
   std::vector<FileReport> skipped;   ///< files left alone, and why (unsupported type, ...)
   std::vector<FileReport> inferred;  ///< metadata the indexer guessed, per file

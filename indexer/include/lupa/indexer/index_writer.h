@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/indexer/document.h"
 
 namespace lupa::indexer {
@@ -32,11 +31,6 @@ struct FileState {
   static std::optional<FileState> parse(const std::string& serialised);
 };
 
-/// The passage id users see: the document path without extension, made URL-safe, and the
-/// passage's ordinal ("corpus/mx-plan.txt", 25 -> "corpus.mx-plan.0025"). The same passage of
-/// an unchanged file keeps its id across runs.
-std::string passage_id(const std::string& document_path, int ordinal);
-
 class IndexWriter {
  public:
   /// Opens or creates the database in `directory` and begins the run's transaction.
@@ -51,9 +45,8 @@ class IndexWriter {
   /// Paths of every file that has passages or state in the database.
   std::vector<std::string> indexed_files() const;
 
-  /// Replaces the file's passages (if any) by `passages`, tagged with `metadata`.
-  void replace_file(const FileState& state, const DocumentMetadata& metadata,
-                    const std::vector<Passage>& passages);
+  /// Replaces the file's passages (if any) by `documents` (see DocumentBuilder).
+  void replace_file(const FileState& state, const std::vector<Xapian::Document>& documents);
   /// Records a new size or mtime for a file whose content did not change.
   void update_state(const FileState& state);
   void remove_file(const std::string& document_path);
@@ -67,11 +60,7 @@ class IndexWriter {
   Xapian::WritableDatabase& database() { return database_; }
 
  private:
-  Xapian::Document make_document(const std::string& document_path, const DocumentMetadata& metadata,
-                                 const Passage& passage, double indexed_at);
-
   Xapian::WritableDatabase database_;
-  analyzers::PassageAnalyzer analyzer_;
   bool committed_ = false;
 };
 

@@ -19,6 +19,9 @@ std::string strip_inline_html(std::string_view text);
 /// their text (followed by the URL in parentheses when it leads somewhere).
 std::string strip_markdown(std::string_view text);
 
+/// Runs of spaces inside each line collapsed to one; lines trimmed. Tabs are kept.
+std::string collapse_spaces(std::string_view text);
+
 /// Both of the above, then runs of spaces and tabs inside a line collapsed to one space,
 /// except tabs between table cells, which are kept.
 std::string clean_converted_text(std::string_view text);
