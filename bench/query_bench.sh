@@ -88,6 +88,8 @@ bench_index() {
   echo "lupa-searchd pid $daemon_pid at $url ($(curl -s "$url/healthz"))"
   echo "-- each query once (status, total hits, server took_ms median of 5):"
   python3 "$repo/bench/check_queries.py" "$url" "$queries" --repeat 5
+  echo "-- what facet counting costs (server took_ms, median of 7):"
+  python3 "$repo/bench/facet_cost.py" "$url" --repeat 7 ${BENCH_RESULTS:+--results "$BENCH_RESULTS"} --name "$name"
   echo "-- warm-up: 2 s, 1 connection"
   wrk -t1 -c1 -d2s -s "$repo/bench/rotate.lua" "$url" -- "$queries" >/dev/null
   local connections threads out line

@@ -40,6 +40,11 @@ SearchRequest parse_search_request(const QueryParameters& parameters) {
       request.page = parse_bounded(name, value, 1, kMaxPage);
     } else if (name == "per_page") {
       request.per_page = parse_bounded(name, value, 1, kMaxPerPage);
+    } else if (name == "facets") {
+      if (value != "true" && value != "false")
+        throw BadRequest("Parameter `facets` must be true or false, not '" + value.substr(0, 40) +
+                         "'");
+      request.count_facets = value == "true";
     } else if (schema::find_facet(name)) {
       if (!value.empty()) request.filters[name].push_back(value);
     }

@@ -92,13 +92,13 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   // pass of its own without its filter (disjunctive faceting).
   std::array<bool, schema::kFacets.size()> unfiltered{};
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
-    unfiltered[i] = schema::kFacets[i].counted &&
+    unfiltered[i] = request.count_facets && schema::kFacets[i].counted &&
                     !request.filters.contains(std::string(schema::kFacets[i].name));
   FacetCounter counter(unfiltered);
   Xapian::Enquire enquire(db);
   enquire.set_query(filtered(text_query, filter_query(request.filters, "")));
   if (request.query.empty()) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  enquire.add_matchspy(&counter);
+  if (request.count_facets) enquire.add_matchspy(&counter);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
   const Xapian::MSet mset =
@@ -107,7 +107,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i) {
     const schema::Facet& facet = schema::kFacets[i];
-    if (!facet.counted) continue;
+    if (!facet.counted || !request.count_facets) continue;
     const std::string name(facet.name);
     if (unfiltered[i]) {
       result.facets.push_back(make_facet(name, counter.counts(i)));

@@ -134,6 +134,16 @@ TEST_F(SearchE2E, RepeatedFilterIsOrWithinAFieldAndAndAcrossFields) {
   EXPECT_EQ(total(search_q("compromiso", "&plan=xx-unknown")), 0);
 }
 
+TEST_F(SearchE2E, FacetCountingCanBeSkipped) {
+  const auto counted = search_q("transparencia");
+  const auto uncounted = search_q("transparencia", "&facets=false");
+  EXPECT_EQ(total(uncounted), total(counted));
+  EXPECT_EQ(hit(uncounted, 0)->getValue<std::string>("id"),
+            hit(counted, 0)->getValue<std::string>("id"));
+  EXPECT_EQ(uncounted->getObject("facets")->size(), 0u);
+  EXPECT_GT(counted->getObject("facets")->size(), 10u);
+}
+
 TEST_F(SearchE2E, EmptyQueryBrowsesEveryPassage) {
   const auto browse = search("q=&per_page=5");
   const auto health = http_get(port(), "/healthz").json();
@@ -205,6 +215,7 @@ TEST_F(SearchE2E, BadRequestsGet400WithAJsonErrorAndTheDaemonKeepsServing) {
       {"q=%C3%28", "`q`"},
       {"q=a&plan=%FF", "`plan`"},
       {"q=%", "URL"},
+      {"q=a&facets=maybe", "`facets`"},
   };
   for (const auto& bad : cases) {
     const HttpReply reply = http_get(port(), "/api/search?" + bad.query_string);

@@ -25,11 +25,13 @@ struct SearchRequest {
   std::map<std::string, std::vector<std::string>> filters;
   int page = 1;
   int per_page = 10;
+  bool count_facets = true;  ///< facets=false skips counting: hits and total only
 };
 
 using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
-/// Parses `q`, `page`, `per_page` and one parameter per schema facet (repeatable).
+/// Parses `q`, `page`, `per_page`, `facets` (true/false) and one parameter per schema facet
+/// (repeatable).
 /// Unknown parameters are ignored; unknown facet values simply match nothing.
 /// Throws BadRequest for invalid UTF-8, a query over kMaxQueryCharacters, or a page or
 /// per_page that is not a whole number in range.
