@@ -343,6 +343,9 @@ bool looks_like_heading(std::string_view line) {
   if (line.empty()) return false;
   if (line.starts_with('#')) return true;
   if (line.find('\t') != line.npos || is_bullet(line) || line.size() > 120) return false;
+  // A contact line ("Name, Head of Unit name@agency.gob.mx") or a link is not a title.
+  if (line.find('@') != line.npos || line.find("http") != line.npos || line.find("www.") != line.npos)
+    return false;
   const int words = count_words(line);
   if (words > 14) return false;
   const char last = line.back();

@@ -8,7 +8,8 @@
 //   a new page when the text has no form feeds of its own.
 // - A numbered paragraph ("25. Este compromiso ...", "3) ...") starts a passage of its own.
 // - A heading is a short line without closing punctuation that starts with a capital, a number
-//   or '#', and is not a list of comma-separated values with numbers ("MX0075, 2019, Gender");
+//   or '#', and is neither a list of comma-separated values with numbers ("MX0075, 2019,
+//   Gender") nor a line with an e-mail address or a link;
 //   it names the passages under it.
 // - Other lines join the current passage until it is long enough that a new long paragraph
 //   should stand alone, or it would exceed the size limit.
