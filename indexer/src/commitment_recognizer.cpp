@@ -9,6 +9,7 @@
 #include "lupa/analyzers/phrase_matcher.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/segmenter.h"
 
 namespace lupa::indexer {
 namespace {
@@ -64,7 +65,7 @@ bool matches(std::string_view rule, const std::string& line, std::smatch* match 
 // The heading components of a passage ("III. Compromisos — Mejora de servicios públicos").
 std::vector<std::string> heading_parts(const std::string& heading) {
   std::vector<std::string> parts;
-  const std::string separator = " \xE2\x80\x94 ";
+  const std::string separator(kHeadingLevelSeparator);
   std::size_t start = 0;
   while (start <= heading.size()) {
     std::size_t end = heading.find(separator, start);

@@ -212,13 +212,6 @@ class PassageBuilder {
     append(block.text);
   }
 
-  /// A short numbered line ("3. Transparent Education Data") is a title; the one line after
-  /// it belongs to it even when that line looks like a heading ("MX0077, 2019, Open Data").
-  bool wants_continuation() const {
-    return current_.number && blocks_in_current_ == 1 &&
-           body_bytes_ < options_.long_paragraph_bytes;
-  }
-
   std::vector<Passage> finish() {
     close();
     flush_headings_as_passage(pending_headings_.size());
@@ -238,7 +231,7 @@ class PassageBuilder {
     if (!pending_headings_.empty()) {
       heading_.clear();
       for (const auto& pending : pending_headings_) {
-        if (!heading_.empty()) heading_ += " \xE2\x80\x94 ";  // em dash
+        if (!heading_.empty()) heading_ += kHeadingLevelSeparator;
         heading_ += pending.text;
       }
       pending_headings_.clear();
@@ -247,7 +240,6 @@ class PassageBuilder {
     current_.heading = heading_;
     current_.page = page;
     body_bytes_ = 0;
-    blocks_in_current_ = 0;
   }
 
   void flush_headings_as_passage(std::size_t count) {
@@ -268,7 +260,6 @@ class PassageBuilder {
     if (!current_.text.empty()) current_.text += '\n';
     current_.text += text;
     body_bytes_ += text.size();
-    ++blocks_in_current_;
   }
 
   void close() {
@@ -282,7 +273,6 @@ class PassageBuilder {
     }
     current_ = Passage{};
     body_bytes_ = 0;
-    blocks_in_current_ = 0;
   }
 
   void emit(Passage passage) {
@@ -296,7 +286,6 @@ class PassageBuilder {
   std::string heading_;
   Passage current_;
   std::size_t body_bytes_ = 0;
-  int blocks_in_current_ = 0;
 };
 
 // "Commitment No. 14: ..." opens a passage of its own even when short (recognizer-rules.tsv).
@@ -344,7 +333,8 @@ bool looks_like_heading(std::string_view line) {
   if (line.starts_with('#')) return true;
   if (line.find('\t') != line.npos || is_bullet(line) || line.size() > 120) return false;
   // A contact line ("Name, Head of Unit name@agency.gob.mx") or a link is not a title.
-  if (line.find('@') != line.npos || line.find("http") != line.npos || line.find("www.") != line.npos)
+  if (line.find('@') != line.npos || line.find("http") != line.npos ||
+      line.find("www.") != line.npos)
     return false;
   const int words = count_words(line);
   if (words > 14) return false;
@@ -380,7 +370,7 @@ SegmentedText segment_text(std::string_view text, const SegmenterOptions& option
       builder.numbered(block, numbered->first);
     } else if (starts_commitment(block.text)) {
       builder.starts_own_passage(block);
-    } else if (looks_like_heading(block.text) && !builder.wants_continuation()) {
+    } else if (looks_like_heading(block.text)) {
       builder.heading(block);
     } else {
       builder.body(block);

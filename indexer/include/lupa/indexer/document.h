@@ -37,9 +37,9 @@ struct Commitment {
 struct Passage {
   int ordinal = 0;                 ///< 1-based position in the document
   std::string kind = "paragraph";  ///< a value of the `kind` facet
-  std::string heading;             ///< the section heading the passage sits under
-  std::optional<int> number;       ///< the paragraph's own number ("25." -> 25)
-  std::optional<int> page;         ///< 1-based page, when the document has pages
+  std::string heading;        ///< the heading(s) the passage sits under, levels joined by " › "
+  std::optional<int> number;  ///< the paragraph's own number ("25." -> 25)
+  std::optional<int> page;    ///< 1-based page, when the document has pages
   std::string text;
   std::string language;        ///< ISO 639-1, set by the indexer
   std::string section_number;  ///< "3.a" for passages under a numbered section

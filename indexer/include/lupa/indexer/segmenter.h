@@ -26,6 +26,11 @@
 
 namespace lupa::indexer {
 
+/// Joins a section heading and the subsection heading under it in Passage::heading
+/// ("III. Compromisos › Mejora de servicios públicos"). Not an em dash: headings such as
+/// "2.a — Resultados" use that themselves.
+inline constexpr std::string_view kHeadingLevelSeparator = " \xE2\x80\xBA ";  // ›
+
 struct SegmenterOptions {
   std::size_t long_paragraph_bytes = 200;  ///< a block this long may start its own passage
   std::size_t max_passage_bytes = 2500;    ///< passages are split before growing past this

@@ -1,0 +1,221 @@
+// PassageAnalyzer and QueryAnalyzer are the two halves of one analysis: these tests index with
+// the first and query with the second, as the indexer and the daemon do.
+#include "lupa/analyzers/query_analyzer.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <ostream>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "lupa/analyzers/passage_analyzer.h"
+#include "lupa/analyzers/schema.h"
+
+namespace lupa::analyzers {
+namespace {
+
+using Names = std::set<std::string>;
+
+class QueryAnalyzerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    add("es-info", "La información socialmente útil y la corrupción", Language::kSpanish);
+    add("en-budget", "Budget transparency and accountability", Language::kEnglish);
+    add("es-cuentas", "Rendición de cuentas de los años 2011 y 2012", Language::kSpanish);
+    database_.commit();
+  }
+
+  void add(const std::string& name, const std::string& text, Language language) {
+    Xapian::Document document;
+    analyzer_.start_document();
+    analyzer_.add_text(document, text, language);
+    document.add_boolean_term(
+        schema::facet_term(*schema::find_facet("lang"), language_code(language)));
+    document.set_data(name);
+    database_.add_document(document);
+  }
+
+  // The names of the documents `query` matches.
+  Names matches(const std::string& query) const {
+    const QueryAnalyzer analyzer(database_);
+    Xapian::Enquire enquire(database_);
+    enquire.set_query(analyzer.parse(query));
+    const Xapian::MSet mset = enquire.get_mset(0, 100);
+    Names names;
+    for (auto it = mset.begin(); it != mset.end(); ++it) names.insert(it.get_document().get_data());
+    return names;
+  }
+
+  Xapian::WritableDatabase database_{std::string(), Xapian::DB_BACKEND_INMEMORY};
+  PassageAnalyzer analyzer_;
+};
+
+struct QueryCase {
+  const char* query;
+  Names expected;
+  friend void PrintTo(const QueryCase& c, std::ostream* out) { *out << c.query; }
+};
+
+class QueryMatches : public QueryAnalyzerTest, public ::testing::WithParamInterface<QueryCase> {};
+
+TEST_P(QueryMatches, FindsExactlyTheExpectedDocuments) {
+  EXPECT_EQ(matches(GetParam().query), GetParam().expected) << "query: " << GetParam().query;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Queries, QueryMatches,
+    ::testing::Values(
+        // Accents and case do not matter.
+        QueryCase{"informacion", {"es-info"}}, QueryCase{"información", {"es-info"}},
+        QueryCase{"INFORMACIÓN", {"es-info"}}, QueryCase{"Informacion", {"es-info"}},
+        QueryCase{"informaciones", {"es-info"}}, QueryCase{"corrupcion", {"es-info"}},
+        QueryCase{"corrupción", {"es-info"}}, QueryCase{"util", {"es-info"}},
+        QueryCase{"rendicion", {"es-cuentas"}},
+        // English stems.
+        QueryCase{"transparency", {"en-budget"}}, QueryCase{"transparent", {"en-budget"}},
+        QueryCase{"accountable", {"en-budget"}},
+        // ñ is a letter of its own: "anos" is another word.
+        QueryCase{"años", {"es-cuentas"}}, QueryCase{"anos", {}},
+        // Phrases, on stems, in order, stop words included.
+        QueryCase{"\"socialmente util\"", {"es-info"}},
+        QueryCase{"\"socialmente útil\"", {"es-info"}}, QueryCase{"\"util socialmente\"", {}},
+        QueryCase{"\"rendicion de cuentas\"", {"es-cuentas"}},
+        QueryCase{"\"rendicion cuentas\"", {}},
+        // Free words are all required.
+        QueryCase{"informacion corrupcion", {"es-info"}}, QueryCase{"informacion transparency", {}},
+        // Boolean operators.
+        QueryCase{"transparency OR corrupcion", {"en-budget", "es-info"}},
+        QueryCase{"informacion NOT corrupcion", {}},
+        QueryCase{"+budget -corrupcion", {"en-budget"}},
+        // Stop words of either language are dropped outside phrases.
+        QueryCase{"the corrupcion", {"es-info"}}, QueryCase{"los transparency", {"en-budget"}},
+        // Trailing wildcards expand over the indexed stems, typed with or without accents.
+        QueryCase{"corrup*", {"es-info"}}, QueryCase{"account*", {"en-budget"}},
+        QueryCase{"CORRUP*", {"es-info"}}, QueryCase{"rendici*", {"es-cuentas"}},
+        QueryCase{"rendició*", {"es-cuentas"}}, QueryCase{"zzz*", {}},
+        QueryCase{"corrup* budget", {}}, QueryCase{"corrup* OR budget", {"es-info", "en-budget"}},
+        // Inside a phrase an asterisk is no wildcard.
+        QueryCase{"\"corrup*\"", {}},
+        // Facet fields.
+        QueryCase{"lang:es", {"es-info", "es-cuentas"}}, QueryCase{"lang:en", {"en-budget"}},
+        QueryCase{"lang:en transparency", {"en-budget"}}, QueryCase{"lang:en informacion", {}},
+        QueryCase{"lang:fr", {}}));
+
+class LenientQuery : public QueryAnalyzerTest, public ::testing::WithParamInterface<QueryCase> {};
+
+TEST_P(LenientQuery, StrayOperatorsAreReadAsWords) {
+  Names found;
+  EXPECT_NO_THROW(found = matches(GetParam().query)) << GetParam().query;
+  EXPECT_EQ(found, GetParam().expected) << "query: " << GetParam().query;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Queries, LenientQuery,
+    // A lone operator is the word itself; "and" is a stop word, kept as the only word there is.
+    ::testing::Values(QueryCase{"AND", {"en-budget"}}, QueryCase{"OR", {}}, QueryCase{"NOT", {}},
+                      QueryCase{"informacion AND", {"es-info"}},
+                      QueryCase{"AND corrupcion", {"es-info"}}, QueryCase{"\"unbalanced", {}},
+                      QueryCase{"\"socialmente util", {"es-info"}},
+                      QueryCase{"(corrupcion", {"es-info"}},
+                      QueryCase{"transparency)", {"en-budget"}}));
+
+TEST(QueryAnalyzer, WildcardReachesTheStemsOfBothLanguages) {
+  // "transparen*" must find "transparencia" (Spanish stem "transparent") and "transparency"
+  // (English stem "transpar"), which no longer share a prefix with what the user typed.
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  PassageAnalyzer analyzer;
+  const std::pair<const char*, Language> texts[] = {
+      {"Portal de transparencia presupuestaria", Language::kSpanish},
+      {"Budget transparency portal", Language::kEnglish},
+      {"Portal de datos abiertos", Language::kSpanish}};
+  for (const auto& [text, language] : texts) {
+    Xapian::Document document;
+    analyzer.start_document();
+    analyzer.add_text(document, text, language);
+    document.set_data(text);
+    database.add_document(document);
+  }
+  const QueryAnalyzer query_analyzer(database);
+  for (const char* query : {"transparen*", "Transparen*", "transpar*"}) {
+    Xapian::Enquire enquire(database);
+    enquire.set_query(query_analyzer.parse(query));
+    Names found;
+    const Xapian::MSet mset = enquire.get_mset(0, 10);
+    for (auto it = mset.begin(); it != mset.end(); ++it) found.insert(it.get_document().get_data());
+    EXPECT_EQ(found,
+              (Names{"Portal de transparencia presupuestaria", "Budget transparency portal"}))
+        << "query: " << query;
+  }
+}
+
+TEST_F(QueryAnalyzerTest, StopWordOnlyQueryMatchesTheStopWordItself) {
+  // Dropping every word would leave nothing to search for; the word is kept instead, so a
+  // search for "de" finds the passages that contain it rather than failing.
+  EXPECT_EQ(matches("de"), (Names{"es-cuentas"}));
+  EXPECT_EQ(matches("and"), (Names{"en-budget"}));
+}
+
+TEST_F(QueryAnalyzerTest, EmptyQueryParsesToAnEmptyQuery) {
+  const QueryAnalyzer analyzer(database_);
+  EXPECT_TRUE(analyzer.parse("").empty());
+  EXPECT_TRUE(analyzer.parse("   ").empty());
+}
+
+TEST_F(QueryAnalyzerTest, QueryTermsIncludeTheStemsBothLanguagesGive) {
+  const QueryAnalyzer analyzer(database_);
+  const auto terms = query_terms(analyzer.parse("información"));
+  EXPECT_TRUE(terms.contains("Zinform")) << "Spanish stem missing";
+  // Boolean facet terms are query terms too, but no word is left unstemmed.
+  const auto facet_terms = query_terms(analyzer.parse("lang:es"));
+  EXPECT_TRUE(facet_terms.contains("XLes"));
+}
+
+struct FieldCase {
+  const char* query;
+  const char* term;
+  friend void PrintTo(const FieldCase& c, std::ostream* out) { *out << c.query; }
+};
+
+class FacetField : public QueryAnalyzerTest, public ::testing::WithParamInterface<FieldCase> {};
+
+TEST_P(FacetField, ValueIsResolvedAsAFilterParameterWouldBe) {
+  const QueryAnalyzer analyzer(database_);
+  const auto terms = query_terms(analyzer.parse(GetParam().query));
+  EXPECT_TRUE(terms.contains(GetParam().term)) << GetParam().query;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fields, FacetField,
+    ::testing::Values(FieldCase{"agency:SFP", "XAmx-sfp"},
+                      FieldCase{"responsible:shcp", "XRmx-shcp"},
+                      FieldCase{"organization:Fundar", "XOorg-fundar"},
+                      FieldCase{"challenge:public-integrity", "XCpublic-integrity"},
+                      FieldCase{"status:TC", "XStotal"}, FieldCase{"commitment:mx0085", "XMMX0085"},
+                      FieldCase{"kind:commitment", "XKcommitment"},
+                      FieldCase{"plan:mx-2019-2021", "XPmx-2019-2021"},
+                      FieldCase{"theme:anti-corruption corrupcion", "XHanti-corruption"}));
+
+// The typographic apostrophe U+2019, which web pages use ("Mexico’s 2019-2021 includes...",
+// corpus/mx-ogp-member-page.txt), is read as "'", so the possessive is stemmed away.
+TEST(QueryAnalyzer, TypographicApostropheDoesNotHideAWord) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  PassageAnalyzer analyzer;
+  for (const char* text : {"Mexico's OGP dashboard", "Mexico\xE2\x80\x99s OGP dashboard"}) {
+    Xapian::Document document;
+    analyzer.start_document();
+    analyzer.add_text(document, text, Language::kEnglish);
+    document.set_data(text);
+    database.add_document(document);
+  }
+  const QueryAnalyzer query_analyzer(database);
+  for (const char* query : {"mexico", "Mexico's", "Mexico\xE2\x80\x99s"}) {
+    Xapian::Enquire enquire(database);
+    enquire.set_query(query_analyzer.parse(query));
+    EXPECT_EQ(enquire.get_mset(0, 10).size(), 2u) << "query: " << query;
+  }
+}
+
+}  // namespace
+}  // namespace lupa::analyzers

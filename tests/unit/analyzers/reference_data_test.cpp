@@ -1,0 +1,323 @@
+#include "lupa/analyzers/reference_data.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <ostream>
+#include <regex>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+namespace lupa::analyzers {
+namespace {
+
+const ReferenceData& data() {
+  return ReferenceData::instance();
+}
+
+struct TitleCase {
+  std::string title;
+  std::string type;
+  friend void PrintTo(const TitleCase& c, std::ostream* out) { *out << '"' << c.title << '"'; }
+};
+
+class InferDocumentType : public ::testing::TestWithParam<TitleCase> {};
+
+TEST_P(InferDocumentType, ClassifiesATitle) {
+  EXPECT_EQ(data().infer_document_type(GetParam().title), GetParam().type) << GetParam().title;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Titles, InferDocumentType,
+    ::testing::Values(
+        TitleCase{"Informe de autoevaluación del Plan de Acción 2013-2015", "self-assessment"},
+        TitleCase{"Open Government Partnership Self-Assessment Report, Mexico", "self-assessment"},
+        TitleCase{"Mexico End-of-Term Self-Assessment Report 2016-2018", "self-assessment"},
+        // An IRM report often says "action plan" too: the more specific type wins.
+        TitleCase{"Independent Reporting Mechanism progress report", "irm-report"},
+        TitleCase{"Mecanismo de Revisión Independiente: Informe de avance del plan de acción",
+                  "irm-report"},
+        TitleCase{"Mexico Design Report 2019-2021", "irm-report"},
+        TitleCase{"Plan de Acción Nacional 2019-2021", "action-plan"},
+        TitleCase{"PLAN DE ACCIÓN DE MÉXICO", "action-plan"},
+        TitleCase{"Mexico Action Plan 2019-2021 (action plan 4): summary and commitments",
+                  "action-plan"},
+        TitleCase{"Mexico | Open Government Partnership (member page)", "ogp-web-page"},
+        TitleCase{"Balance de la Alianza para el Gobierno Abierto en México", "other-report"},
+        TitleCase{"", "other-report"}));
+
+TEST(ReferenceData, InferPlanFromPeriodInText) {
+  EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2019-2021", std::nullopt), "mx-2019-2021");
+  EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2013–2015", std::nullopt), "mx-2013-2015");
+  EXPECT_EQ(data().infer_plan("mx", "plan de acción 2016 al 2018", std::nullopt), "mx-2016-2018");
+  EXPECT_EQ(data().infer_plan("cl", "Plan de Acción 2014-2016", std::nullopt), "cl-2014-2016");
+}
+
+TEST(ReferenceData, InferPlanIgnoresPeriodsOfOtherCountriesAndUnknownPeriods) {
+  // 2014-2016 is a Chilean plan, not a Mexican one; with no year there is no answer.
+  EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2014-2016", std::nullopt), std::nullopt);
+  EXPECT_EQ(data().infer_plan("mx", "Plan Nacional de Desarrollo 2007-2012", std::nullopt),
+            std::nullopt);
+  EXPECT_EQ(data().infer_plan("zz", "Plan de Acción 2019-2021", 2020), std::nullopt);
+}
+
+TEST(ReferenceData, InferPlanByYear) {
+  EXPECT_EQ(data().infer_plan("mx", "", 2012), "mx-2011-2013");
+  EXPECT_EQ(data().infer_plan("mx", "no period here", 2017), "mx-2016-2018");
+  // Overlapping periods: a report dated in a plan's last year usually assesses that plan,
+  // so the latest plan containing the year wins.
+  EXPECT_EQ(data().infer_plan("mx", "", 2013), "mx-2013-2015");
+  EXPECT_EQ(data().infer_plan("mx", "", 2021), "mx-2021-2024");
+  EXPECT_EQ(data().infer_plan("mx", "", 2005), std::nullopt);
+  EXPECT_EQ(data().infer_plan("mx", "", std::nullopt), std::nullopt);
+}
+
+TEST(ReferenceData, PeriodInTextWinsOverYear) {
+  EXPECT_EQ(data().infer_plan("mx", "Informe del plan 2011-2013", 2015), "mx-2011-2013");
+}
+
+struct CountryCase {
+  std::string text;
+  std::optional<std::string> country;
+  friend void PrintTo(const CountryCase& c, std::ostream* out) { *out << '"' << c.text << '"'; }
+};
+
+class InferCountry : public ::testing::TestWithParam<CountryCase> {};
+
+TEST_P(InferCountry, NamesTheCountryMentionedMostOften) {
+  EXPECT_EQ(data().infer_country(GetParam().text), GetParam().country) << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Texts, InferCountry,
+    ::testing::Values(
+        CountryCase{"Alianza para el Gobierno Abierto: Plan de Acción de México", "mx"},
+        CountryCase{"El gobierno mexicano presenta su plan", "mx"},
+        CountryCase{"Mexico's OGP Action Plan", "mx"},
+        CountryCase{"Open Government Partnership Self-Assessment Report MEXICO", "mx"},
+        CountryCase{"Plan de acción de Chile: Chile y Chile, con una mención de Mexico", "cl"},
+        CountryCase{"The Colombian government and Colombia's civil society", "co"},
+        CountryCase{"República Dominicana", "do"}, CountryCase{"Perú", "pe"},
+        // Whole words only.
+        CountryCase{"Open Government Partnership", std::nullopt},
+        CountryCase{"texmexicolandia", std::nullopt}, CountryCase{"", std::nullopt}));
+
+// A country whose Spanish name differs from its English one only by accents ("México" /
+// "Mexico", "Perú" / "Peru") has each mention counted once, not once per name.
+TEST(ReferenceData, CountsAMentionOnceWhenBothNamesFoldAlike) {
+  EXPECT_EQ(data().infer_country("Chile, Chile y Chile; una vez México y otra México"), "cl");
+  EXPECT_EQ(data().infer_country("Chile, Chile y Chile; una vez Perú y otra Peru"), "cl");
+}
+
+TEST(ReferenceData, FacetLabelsInBothLanguages) {
+  const Label plan = data().facet_label("plan", "mx-2019-2021");
+  EXPECT_EQ(plan.en, "Mexico 2019-2021 (action plan 4)");
+  EXPECT_EQ(plan.es, "México 2019-2021 (plan de acción 4)");
+  const Label lang = data().facet_label("lang", "es");
+  EXPECT_EQ(lang.en, "Spanish");
+  EXPECT_EQ(lang.es, "Español");
+  const Label type = data().facet_label("type", "self-assessment");
+  EXPECT_EQ(type.en, "Self-assessment report");
+  EXPECT_EQ(type.es, "Informe de autoevaluación");
+  const Label country = data().facet_label("country", "mx");
+  EXPECT_EQ(country.en, "Mexico");
+  EXPECT_EQ(country.es, "México");
+  const Label kind = data().facet_label("kind", "paragraph");
+  EXPECT_EQ(kind.en, "Paragraph");
+  EXPECT_EQ(kind.es, "Párrafo");
+}
+
+TEST(ReferenceData, FacetLabelsOfRecognisedValues) {
+  const Label agency = data().facet_label("agency", "mx-sfp");
+  EXPECT_EQ(agency.es, "Secretaría de la Función Pública (SFP)");
+  EXPECT_EQ(agency.en, "Ministry of Public Administration (SFP)");
+  EXPECT_EQ(data().facet_label("responsible", "mx-sfp").es, agency.es);
+  EXPECT_EQ(data().facet_label("challenge", "public-integrity").en, "Increasing public integrity");
+  EXPECT_EQ(data().facet_label("challenge", "public-integrity").es,
+            "Aumento de la integridad pública");
+  EXPECT_EQ(data().facet_label("theme", "fiscal-openness").en, "Fiscal Openness");
+  EXPECT_EQ(data().facet_label("theme", "fiscal-openness").es, "Apertura fiscal");
+  EXPECT_EQ(data().facet_label("status", "total").en, "Total compliance");
+  EXPECT_EQ(data().facet_label("status", "total").es, "Cumplimiento total");
+  EXPECT_EQ(data().facet_label("kind", "commitment").es, "Compromiso");
+  EXPECT_EQ(data().facet_label("kind", "section").en, "Section");
+  EXPECT_EQ(data().facet_label("organization", "org-fundar").es,
+            "Fundar, Centro de Análisis e Investigación");
+}
+
+TEST(ReferenceData, UnknownFacetValuesAreLabelledWithThemselves) {
+  for (const auto& [facet, value] :
+       {std::pair{"plan", "xx-1999-2000"}, std::pair{"lang", "fr"}, std::pair{"type", "novel"},
+        std::pair{"year", "2019"}, std::pair{"nofacet", "value"}, std::pair{"agency", "xx-none"},
+        std::pair{"status", "unknown"}, std::pair{"challenge", "world-peace"}}) {
+    const Label label = data().facet_label(facet, value);
+    EXPECT_EQ(label.en, value) << facet;
+    EXPECT_EQ(label.es, value) << facet;
+  }
+}
+
+TEST(ReferenceData, TablesAreConsistent) {
+  std::set<std::string> country_codes;
+  for (const Country& country : data().countries()) {
+    EXPECT_TRUE(country_codes.insert(country.code).second) << country.code;
+    EXPECT_EQ(country.code.size(), 2u) << country.code;
+  }
+  std::set<std::string> plan_ids;
+  for (const ActionPlan& plan : data().plans()) {
+    EXPECT_TRUE(plan_ids.insert(plan.id).second) << plan.id;
+    EXPECT_TRUE(country_codes.contains(plan.country)) << plan.id;
+    EXPECT_LE(plan.first_year, plan.last_year) << plan.id;
+    EXPECT_EQ(plan.id, plan.country + "-" + std::to_string(plan.first_year) + "-" +
+                           std::to_string(plan.last_year));
+  }
+  ASSERT_NE(data().find_plan("mx-2011-2013"), nullptr);
+  EXPECT_EQ(data().find_plan("mx-2011-2013")->number, 1);
+  EXPECT_EQ(data().find_plan("mx-2012-2013"), nullptr);
+  ASSERT_FALSE(data().document_types().empty());
+  EXPECT_EQ(data().document_types().back().id, "other-report") << "the catch-all comes last";
+}
+
+TEST(ReferenceData, VocabulariesAreLoaded) {
+  EXPECT_NE(data().agencies().find("mx-sfp"), nullptr);
+  EXPECT_NE(data().agencies().find("cl-cplt"), nullptr) << "bodies of other countries too";
+  EXPECT_NE(data().organizations().find("org-fundar"), nullptr);
+  EXPECT_EQ(data().challenges().entries().size(), 5u) << "OGP has five grand challenges";
+  for (const VocabularyEntry& challenge : data().challenges().entries()) {
+    EXPECT_GE(challenge.number, 1) << challenge.id;
+    EXPECT_LE(challenge.number, 5) << challenge.id;
+  }
+  EXPECT_EQ(data().challenges().find("public-integrity")->number, 2);
+  EXPECT_NE(data().themes().find("open-data"), nullptr);
+  EXPECT_NE(data().themes().find("anti-corruption"), nullptr);
+}
+
+TEST(ReferenceData, VocabularyIdsAreUniqueAcrossAgenciesAndOrganizations) {
+  // The agency and organization facets are filtered by id; one id must mean one body.
+  std::set<std::string> ids;
+  for (const Vocabulary* vocabulary : {&data().agencies(), &data().organizations()})
+    for (const VocabularyEntry& entry : vocabulary->entries())
+      EXPECT_TRUE(ids.insert(entry.id).second) << entry.id;
+}
+
+struct StatusCase {
+  std::string written;
+  std::optional<std::string> id;
+  friend void PrintTo(const StatusCase& c, std::ostream* out) { *out << '"' << c.written << '"'; }
+};
+
+class FindStatus : public ::testing::TestWithParam<StatusCase> {};
+
+TEST_P(FindStatus, ReadsTableMarksAndFacetValues) {
+  const ComplianceStatus* status = data().find_status(GetParam().written);
+  if (!GetParam().id) {
+    EXPECT_EQ(status, nullptr) << GetParam().written;
+    return;
+  }
+  ASSERT_NE(status, nullptr) << GetParam().written;
+  EXPECT_EQ(status->id, *GetParam().id);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Marks, FindStatus,
+    ::testing::Values(StatusCase{"TC", "total"}, StatusCase{"PC", "partial"},
+                      StatusCase{"NC", "none"}, StatusCase{"total", "total"},
+                      StatusCase{"partial", "partial"}, StatusCase{"Substantial", "substantial"},
+                      StatusCase{"Not started", "not-started"},
+                      StatusCase{"not-started", "not-started"}, StatusCase{"Complete", "complete"},
+                      StatusCase{"XX", std::nullopt}, StatusCase{"", std::nullopt}));
+
+struct FieldCase {
+  std::string label;
+  std::optional<std::string> field;
+  friend void PrintTo(const FieldCase& c, std::ostream* out) { *out << '"' << c.label << '"'; }
+};
+
+class FindField : public ::testing::TestWithParam<FieldCase> {};
+
+TEST_P(FindField, NamesTheFieldALabelIntroduces) {
+  const auto found = data().find_field(GetParam().label);
+  EXPECT_EQ(found ? std::optional<std::string>(found->field) : std::nullopt, GetParam().field)
+      << GetParam().label;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Labels, FindField,
+    ::testing::Values(FieldCase{"Responsible authority", "responsible"},
+                      FieldCase{"RESPONSIBLE AUTHORITY", "responsible"},
+                      FieldCase{"Institución responsable", "responsible"},
+                      FieldCase{"Institucion responsable", "responsible"},
+                      FieldCase{"Organización", "organization"},
+                      FieldCase{"Civil society organization", "organization"},
+                      FieldCase{"Fecha de cumplimiento", "compliance_date"},
+                      FieldCase{"Paragraph of the Original Action Plan", "original_paragraph"},
+                      // "End date" is when the work ends, not a deadline.
+                      FieldCase{"End date", "end_date"}, FieldCase{"Fecha de término", "end_date"},
+                      FieldCase{"Evaluación global", "status"}, FieldCase{"Nota", "note"},
+                      // Labels match as a whole.
+                      FieldCase{"Responsible authority of the plan", std::nullopt},
+                      FieldCase{"Objetivo", std::nullopt}, FieldCase{"", std::nullopt}));
+
+TEST(ReferenceData, FieldLabelsSayHowTheValueIsRead) {
+  EXPECT_EQ(data().find_field("Responsible authority")->role, "agency-responsible");
+  EXPECT_EQ(data().find_field("Organización")->role, "organization");
+  EXPECT_EQ(data().find_field("Fecha de cumplimiento")->role, "date");
+  EXPECT_EQ(data().find_field("Paragraph of the Original Action Plan")->role,
+            "paragraph-reference");
+}
+
+struct ColumnCase {
+  std::string header;
+  std::optional<std::string> role;
+  friend void PrintTo(const ColumnCase& c, std::ostream* out) { *out << '"' << c.header << '"'; }
+};
+
+class TableColumnRole : public ::testing::TestWithParam<ColumnCase> {};
+
+TEST_P(TableColumnRole, ReadsAHeaderCell) {
+  EXPECT_EQ(data().table_column_role(GetParam().header), GetParam().role) << GetParam().header;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Headers, TableColumnRole,
+    ::testing::Values(ColumnCase{"Número en el plan", "number"},
+                      ColumnCase{"Action plan number", "number"}, ColumnCase{"No.", "number"},
+                      ColumnCase{"Palabras clave", "title"}, ColumnCase{"Key words", "title"},
+                      ColumnCase{"Reto AGA", "challenge"}, ColumnCase{"OGP challenge", "challenge"},
+                      ColumnCase{"Evaluación global", "status"},
+                      ColumnCase{"Global evaluation", "status"},
+                      // The longest header text wins: "commitment number" is not "commitment".
+                      ColumnCase{"Commitment number", "original_number"},
+                      ColumnCase{"Commitment", "title"},
+                      // A cell may start with a header text followed by more words.
+                      ColumnCase{"Reto AGA (número)", "challenge"},
+                      ColumnCase{"Responsable", std::nullopt}, ColumnCase{"", std::nullopt}));
+
+TEST(ReferenceData, RulesAreCompiledAndUnknownRulesThrow) {
+  for (const char* name : {"commitments-section", "roman-heading", "commitment-start", "ogp-entry",
+                           "section-heading", "challenge-legend", "paragraph-reference"})
+    EXPECT_NO_THROW(data().rule(name)) << name;
+  EXPECT_THROW(data().rule("no-such-rule"), std::logic_error);
+  // Rules are matched against folded lines.
+  EXPECT_TRUE(
+      std::regex_search(std::string("iii. compromisos"), data().rule("commitments-section")));
+  EXPECT_TRUE(
+      std::regex_search(std::string("mx0075, 2019, fiscal openness"), data().rule("ogp-entry")));
+  EXPECT_FALSE(std::regex_search(std::string("the plan includes 13 commitments"),
+                                 data().rule("commitments-section")));
+}
+
+TEST(ReferenceData, PlanStartingInAYear) {
+  EXPECT_EQ(data().plan_starting("mx", 2011), "mx-2011-2013");
+  EXPECT_EQ(data().plan_starting("mx", 2013), "mx-2013-2015");
+  EXPECT_EQ(data().plan_starting("mx", 2016), "mx-2016-2018");
+  EXPECT_EQ(data().plan_starting("mx", 2019), "mx-2019-2021");
+  EXPECT_EQ(data().plan_starting("cl", 2016), "cl-2016-2018");
+  // No plan starts in 2017: the latest plan whose years contain it.
+  EXPECT_EQ(data().plan_starting("mx", 2017), "mx-2016-2018");
+  EXPECT_EQ(data().plan_starting("mx", 1999), std::nullopt);
+  EXPECT_EQ(data().plan_starting("zz", 2019), std::nullopt);
+}
+
+}  // namespace
+}  // namespace lupa::analyzers

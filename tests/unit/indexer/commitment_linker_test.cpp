@@ -1,0 +1,229 @@
+#include "lupa/indexer/commitment_linker.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/indexer/document_builder.h"
+#include "support/temp_dir.h"
+
+namespace lupa::indexer {
+namespace {
+
+using lupa::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr const char* kPlan = "corpus/cl-plan.txt";
+constexpr const char* kOgpPage = "corpus/cl-ogp-page.txt";
+constexpr const char* kReport = "corpus/cl-report.txt";
+constexpr const char* kPlanX = "cl-2016-2018";
+
+DocumentMetadata metadata_of(const std::string& type, std::vector<std::string> plans) {
+  DocumentMetadata metadata;
+  metadata.type = type;
+  metadata.country = "cl";
+  metadata.plans = std::move(plans);
+  metadata.languages = {"es"};
+  return metadata;
+}
+
+Passage commitment(int ordinal, std::optional<int> number, const std::string& ogp_id = "",
+                   std::vector<std::string> plans = {}) {
+  Passage passage;
+  passage.ordinal = ordinal;
+  passage.kind = "commitment";
+  passage.number = number;
+  passage.text = "Compromiso " + std::to_string(number.value_or(0)) + ": publicar datos.";
+  passage.language = "es";
+  passage.plans = std::move(plans);
+  Commitment fields;
+  fields.number = number;
+  fields.ogp_id = ogp_id;
+  fields.title = "publicar datos";
+  passage.commitment = fields;
+  return passage;
+}
+
+Passage paragraph(int ordinal) {
+  Passage passage;
+  passage.ordinal = ordinal;
+  passage.text = "Introducción al plan de acción.";
+  passage.language = "es";
+  return passage;
+}
+
+class LinkCommitments : public ::testing::Test {
+ protected:
+  void add(const std::string& path, const DocumentMetadata& metadata,
+           const std::vector<Passage>& passages) {
+    for (const Passage& passage : passages)
+      database_.add_document(builder_.build(path, metadata, passage, 1'700'000'000));
+  }
+
+  // A plan of plan X that numbers its commitments 1..2, and the OGP website's two entries of
+  // plan X (the page lists another plan's entry too).
+  void add_plan_and_ogp_page() {
+    add(kPlan, metadata_of("action-plan", {kPlanX}),
+        {paragraph(1), commitment(2, 1), commitment(3, 2)});
+    add(kOgpPage, metadata_of("ogp-web-page", {"cl-2014-2016", kPlanX}),
+        {commitment(1, 1, "CL0012", {kPlanX}), commitment(2, 2, "CL0013", {kPlanX}),
+         commitment(3, 1, "CL0004", {"cl-2014-2016"})});
+  }
+
+  Poco::JSON::Object::Ptr stored(const std::string& id) const {
+    const std::string term = schema::id_term(id);
+    auto posting = database_.postlist_begin(term);
+    if (posting == database_.postlist_end(term)) return nullptr;
+    return Poco::JSON::Parser()
+        .parse(database_.get_document(*posting).get_data())
+        .extract<Poco::JSON::Object::Ptr>();
+  }
+
+  std::vector<std::string> list(const std::string& id, const std::string& field) const {
+    const auto object = stored(id);
+    EXPECT_TRUE(object) << id;
+    std::vector<std::string> values;
+    if (!object) return values;
+    const auto array = object->getArray(field);
+    if (array)
+      for (unsigned i = 0; i < array->size(); ++i)
+        values.push_back(array->getElement<std::string>(i));
+    return values;
+  }
+
+  std::string linked_ogp_id(const std::string& id) const {
+    const auto object = stored(id);
+    EXPECT_TRUE(object) << id;
+    return object ? object->optValue<std::string>("linked_ogp_id", "") : "";
+  }
+
+  TempDir dir_;
+  Xapian::WritableDatabase database_{(dir_ / "db").string(), Xapian::DB_CREATE_OR_OPEN};
+  DocumentBuilder builder_;
+};
+
+TEST_F(LinkCommitments, PlanCommitmentsAndOgpEntriesOfTheSamePlanAreTheSame) {
+  add_plan_and_ogp_page();
+  EXPECT_EQ(link_commitments(database_), 4u);
+  // Both ways.
+  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"),
+              ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_THAT(list("corpus.cl-plan-txt.0003", "same_as"),
+              ElementsAre("corpus.cl-ogp-page-txt.0002"));
+  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0001", "same_as"),
+              ElementsAre("corpus.cl-plan-txt.0002"));
+  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0002", "same_as"),
+              ElementsAre("corpus.cl-plan-txt.0003"));
+  // The plan's commitment takes the entry's OGP id.
+  EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0002"), "CL0012");
+  EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0003"), "CL0013");
+  EXPECT_EQ(linked_ogp_id("corpus.cl-ogp-page-txt.0001"), "") << "an entry has its own id";
+  // The entry of another plan is linked to nothing.
+  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0003", "same_as"), IsEmpty());
+}
+
+TEST_F(LinkCommitments, APlanCommitmentIsFoundByItsLinkedOgpId) {
+  add_plan_and_ogp_page();
+  link_commitments(database_);
+  const std::string term = schema::facet_term(*schema::find_facet("commitment"), "CL0012");
+  EXPECT_EQ(database_.get_termfreq(term), 2u) << "the entry and the plan's commitment";
+}
+
+TEST_F(LinkCommitments, ACitedParagraphOfTheOriginalPlanIsLinked) {
+  add_plan_and_ogp_page();
+  Passage cites = commitment(1, 7);
+  cites.commitment->fields = {{"original_paragraph", "2"}};
+  cites.commitment->original_paragraphs = {2};
+  add(kReport, metadata_of("self-assessment", {kPlanX}), {cites});
+  link_commitments(database_);
+  EXPECT_THAT(list("corpus.cl-report-txt.0001", "original"),
+              ElementsAre("corpus.cl-plan-txt.0003"));
+  EXPECT_THAT(list("corpus.cl-report-txt.0001", "same_as"), IsEmpty());
+}
+
+TEST_F(LinkCommitments, SeveralCitedParagraphsAreAllLinked) {
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 21), commitment(2, 22)});
+  Passage cites = commitment(1, 3);
+  cites.commitment->original_paragraphs = {21, 22, 99};
+  add(kReport, metadata_of("self-assessment", {kPlanX}), {cites});
+  link_commitments(database_);
+  EXPECT_THAT(list("corpus.cl-report-txt.0001", "original"),
+              ElementsAre("corpus.cl-plan-txt.0001", "corpus.cl-plan-txt.0002"));
+}
+
+TEST_F(LinkCommitments, ACitationOfAnotherPlansParagraphIsNotLinked) {
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 21)});
+  Passage cites = commitment(1, 3);
+  cites.commitment->original_paragraphs = {21};
+  add(kReport, metadata_of("self-assessment", {"cl-2014-2016"}), {cites});
+  EXPECT_EQ(link_commitments(database_), 0u);
+  EXPECT_THAT(list("corpus.cl-report-txt.0001", "original"), IsEmpty());
+}
+
+TEST_F(LinkCommitments, RunningTwiceChangesNothingTheSecondTime) {
+  add_plan_and_ogp_page();
+  Passage cites = commitment(1, 7);
+  cites.commitment->original_paragraphs = {1};
+  add(kReport, metadata_of("self-assessment", {kPlanX}), {cites});
+  EXPECT_EQ(link_commitments(database_), 5u);
+  const auto before = stored("corpus.cl-plan-txt.0002");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(link_commitments(database_), 0u);
+  const auto after = stored("corpus.cl-plan-txt.0002");
+  ASSERT_TRUE(after);
+  std::ostringstream a, b;
+  before->stringify(a);
+  after->stringify(b);
+  EXPECT_EQ(a.str(), b.str());
+}
+
+TEST_F(LinkCommitments, NumberingsThatDoNotAgreeAreNotMatched) {
+  // The plan numbers its commitments by paragraph (21, 22), the website 1..2: no match.
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 21), commitment(2, 22)});
+  add(kOgpPage, metadata_of("ogp-web-page", {kPlanX}),
+      {commitment(1, 1, "CL0012", {kPlanX}), commitment(2, 2, "CL0013", {kPlanX})});
+  EXPECT_EQ(link_commitments(database_), 0u);
+  EXPECT_THAT(list("corpus.cl-plan-txt.0001", "same_as"), IsEmpty());
+  EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0001"), "");
+}
+
+TEST_F(LinkCommitments, DifferentCountsAreNotMatched) {
+  // Three commitments in the plan, two entries on the website: the lists are not the same.
+  add(kPlan, metadata_of("action-plan", {kPlanX}),
+      {commitment(1, 1), commitment(2, 2), commitment(3, 3)});
+  add(kOgpPage, metadata_of("ogp-web-page", {kPlanX}),
+      {commitment(1, 1, "CL0012", {kPlanX}), commitment(2, 2, "CL0013", {kPlanX})});
+  EXPECT_EQ(link_commitments(database_), 0u);
+}
+
+TEST_F(LinkCommitments, LinksAreUndoneWhenTheirReasonGoes) {
+  add_plan_and_ogp_page();
+  link_commitments(database_);
+  ASSERT_EQ(linked_ogp_id("corpus.cl-plan-txt.0002"), "CL0012");
+  // The website page is removed from the corpus.
+  database_.delete_document(schema::file_term(kOgpPage));
+  EXPECT_EQ(link_commitments(database_), 2u);
+  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"), IsEmpty());
+  EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0002"), "");
+  const std::string term = schema::facet_term(*schema::find_facet("commitment"), "CL0012");
+  EXPECT_EQ(database_.get_termfreq(term), 0u);
+}
+
+TEST_F(LinkCommitments, AnIndexWithoutCommitmentsIsLeftAlone) {
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {paragraph(1), paragraph(2)});
+  EXPECT_EQ(link_commitments(database_), 0u);
+  EXPECT_FALSE(stored("corpus.cl-plan-txt.0001")->has("same_as"));
+}
+
+}  // namespace
+}  // namespace lupa::indexer

@@ -1,0 +1,96 @@
+#include "lupa/indexer/text_cleanup.h"
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+
+namespace lupa::indexer {
+namespace {
+
+struct Case {
+  std::string input;
+  std::string expected;
+  friend void PrintTo(const Case& c, std::ostream* out) { *out << '"' << c.input << '"'; }
+};
+
+class DecodeEntities : public ::testing::TestWithParam<Case> {};
+
+TEST_P(DecodeEntities, DecodesNamedAndNumericReferences) {
+  EXPECT_EQ(decode_html_entities(GetParam().input), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    References, DecodeEntities,
+    ::testing::Values(Case{"Transparencia &amp; rendición", "Transparencia & rendición"},
+                      Case{"Autoevaluaci&oacute;n p&uacute;blica", "Autoevaluación pública"},
+                      Case{"Caf&eacute;", "Café"}, Case{"informaci&#243;n", "información"},
+                      Case{"informaci&#xF3;n", "información"},
+                      Case{"informaci&#XF3;n", "información"},
+                      Case{"A&Ntilde;O &iquest;s&iacute;?", "AÑO ¿sí?"},
+                      Case{"&lt;b&gt; &quot;x&quot;", "<b> \"x\""},
+                      Case{"2013&ndash;2015", "2013–2015"}, Case{"&#x1F600;", "\xF0\x9F\x98\x80"},
+                      // Unknown or malformed references stay as they are.
+                      Case{"AT&T and R&D", "AT&T and R&D"}, Case{"&bogus;", "&bogus;"},
+                      Case{"&#;", "&#;"}, Case{"&#x;", "&#x;"}, Case{"&#12a;", "&#12a;"},
+                      Case{"a & b; c", "a & b; c"}, Case{"trailing &", "trailing &"},
+                      // A reference that would give NUL or a surrogate becomes U+FFFD.
+                      Case{"&#xD800;", "\xEF\xBF\xBD"}));
+
+class StripInlineHtml : public ::testing::TestWithParam<Case> {};
+
+TEST_P(StripInlineHtml, RemovesTagsKeepsAutolinksAndText) {
+  EXPECT_EQ(strip_inline_html(GetParam().input), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tags, StripInlineHtml,
+    ::testing::Values(
+        // Autolinks are text a reader needs.
+        Case{"Véase <http://www.compranet.gob.mx>", "Véase <http://www.compranet.gob.mx>"},
+        Case{"<https://datos.gob.mx/>", "<https://datos.gob.mx/>"},
+        // A tag becomes a space so that words on both sides stay apart.
+        Case{"la <i>Ley Federal</i> de", "la  Ley Federal  de"},
+        Case{"<ul style=\"list-style: none\">programas", " programas"},
+        Case{"uno</li><li>dos", "uno  dos"}, Case{"línea<br/>otra", "línea otra"},
+        Case{"<p class='x'>&eacute;xito</p>", " éxito "},
+        // Not tags: comparisons and a tag cut by a line break.
+        Case{"5 < 6 y 7 > 3", "5 < 6 y 7 > 3"}, Case{"a <b\nc> d", "a <b\nc> d"},
+        Case{"<3 tags", "<3 tags"}));
+
+class StripMarkdown : public ::testing::TestWithParam<Case> {};
+
+TEST_P(StripMarkdown, KeepsWordsAndUsefulUrls) {
+  EXPECT_EQ(strip_markdown(GetParam().input), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Markup, StripMarkdown,
+    ::testing::Values(Case{"**Compromiso 1** con *Plan de Acción*",
+                           "Compromiso 1 con Plan de Acción"},
+                      Case{"__subrayado__", "subrayado"}, Case{"[Preámbulo](#)", "Preámbulo"},
+                      Case{"[portal](http://x)", "portal (http://x)"},
+                      Case{"Ver [datos abiertos](https://datos.gob.mx) hoy",
+                           "Ver datos abiertos (https://datos.gob.mx) hoy"},
+                      Case{"[vacío]()", "vacío"},
+                      // Bullets and arithmetic keep their asterisks and dashes.
+                      Case{"- primer punto\n- segundo", "- primer punto\n- segundo"},
+                      Case{"* punto", "* punto"}, Case{"5 * 3", "5 * 3"},
+                      // Brackets that are not links stay.
+                      Case{"[nota] al pie", "[nota] al pie"},
+                      Case{"[a](sin cerrar\n)", "[a](sin cerrar\n)"}));
+
+TEST(TextCleanup, CleanConvertedTextCombinesAllAndCollapsesSpaces) {
+  EXPECT_EQ(clean_converted_text("  la   <i>Ley</i>   de **Transparencia** &amp; [datos](#)  "),
+            "la Ley de Transparencia & datos");
+  // Each line is cleaned on its own; line breaks stay.
+  EXPECT_EQ(clean_converted_text("uno  dos\n\n  tres   \r\ncuatro"), "uno dos\n\ntres\ncuatro");
+}
+
+TEST(TextCleanup, CleanConvertedTextKeepsTabsBetweenTableCells) {
+  EXPECT_EQ(clean_converted_text("Compromiso\tAvance  total\tNC"), "Compromiso\tAvance total\tNC");
+  EXPECT_EQ(clean_converted_text("a \t b"), "a\tb");
+}
+
+}  // namespace
+}  // namespace lupa::indexer

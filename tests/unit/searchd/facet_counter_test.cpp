@@ -1,0 +1,207 @@
+#include "lupa/searchd/facet_counter.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <array>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/indexer/document_builder.h"
+
+namespace lupa::searchd {
+namespace {
+
+using Counts = std::map<std::string, Xapian::doccount>;
+using Which = std::array<bool, schema::kFacets.size()>;
+// One passage's facet values: (facet name, value) pairs, in slot order.
+using Values = std::vector<std::pair<std::string, std::string>>;
+
+std::size_t index_of(const std::string& name) {
+  return schema::facet_index(*schema::find_facet(name));
+}
+
+// kSlotFacetValues as the indexer writes it: facet code, value, separator.
+std::string slot(const Values& values) {
+  std::string encoded;
+  for (const auto& [facet, value] : values) {
+    encoded += schema::facet_code(index_of(facet));
+    encoded += value;
+    encoded += schema::kValueSeparator;
+  }
+  return encoded;
+}
+
+Which only(std::initializer_list<const char*> names) {
+  Which which{};
+  for (const char* name : names) which[index_of(name)] = true;
+  return which;
+}
+
+Which every_counted_facet() {
+  Which which{};
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) which[i] = schema::kFacets[i].counted;
+  return which;
+}
+
+using AllCounts = std::array<Counts, schema::kFacets.size()>;
+
+// What a FacetCounter counting `which` finds over documents whose facet slots are `slots`.
+AllCounts count(const std::vector<std::string>& slots, const Which& which) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const std::string& value : slots) {
+    Xapian::Document document;
+    document.add_boolean_term("Tall");
+    if (!value.empty()) document.add_value(schema::kSlotFacetValues, value);
+    document.add_value(schema::kSlotFacetValues + 1, slot({{"plan", "other slot ignored"}}));
+    database.add_document(document);
+  }
+  Xapian::Enquire enquire(database);
+  enquire.set_query(Xapian::Query("Tall"));
+  FacetCounter counter(which);
+  enquire.add_matchspy(&counter);
+  enquire.get_mset(0, 0, database.get_doccount());
+  AllCounts counts;
+  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = counter.counts(i);
+  return counts;
+}
+
+Counts counts_of(const std::vector<Values>& passages, const std::string& facet) {
+  std::vector<std::string> slots;
+  for (const Values& values : passages) slots.push_back(slot(values));
+  return count(slots, every_counted_facet())[index_of(facet)];
+}
+
+TEST(FacetCounter, CountsEachValueOfAMultiValuedFacet) {
+  const std::vector<Values> passages = {{{"plan", "mx-2011-2013"}, {"plan", "mx-2013-2015"}},
+                                        {{"plan", "mx-2011-2013"}},
+                                        {{"plan", "mx-2019-2021"}, {"plan", "mx-2013-2015"}},
+                                        {{"plan", "mx-2011-2013"}}};
+  EXPECT_EQ(counts_of(passages, "plan"),
+            (Counts{{"mx-2011-2013", 3}, {"mx-2013-2015", 2}, {"mx-2019-2021", 1}}));
+}
+
+TEST(FacetCounter, KeepsTheFacetsOfOneSlotApart) {
+  const std::vector<Values> passages = {
+      {{"plan", "mx-2011-2013"}, {"agency", "mx-sfp"}, {"responsible", "mx-sfp"}, {"lang", "es"}},
+      {{"agency", "mx-sfp"}, {"agency", "mx-shcp"}, {"lang", "en"}},
+      {{"lang", "es"}, {"status", "total"}}};
+  EXPECT_EQ(counts_of(passages, "plan"), (Counts{{"mx-2011-2013", 1}}));
+  EXPECT_EQ(counts_of(passages, "agency"), (Counts{{"mx-sfp", 2}, {"mx-shcp", 1}}));
+  EXPECT_EQ(counts_of(passages, "responsible"), (Counts{{"mx-sfp", 1}}));
+  EXPECT_EQ(counts_of(passages, "lang"), (Counts{{"es", 2}, {"en", 1}}));
+  EXPECT_EQ(counts_of(passages, "status"), (Counts{{"total", 1}}));
+  EXPECT_TRUE(counts_of(passages, "theme").empty());
+}
+
+// Every counted facet, whatever its position in kFacets, comes back out of the shared slot
+// (the "year" facet, at position 10, once had the separator '\n' as its index byte).
+class EveryFacet : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(EveryFacet, IsCountedFromTheSharedSlot) {
+  const std::string name(schema::kFacets[GetParam()].name);
+  const std::string other = name == "lang" ? "kind" : "lang";
+  const std::vector<Values> passages = {{{other, "es"}, {name, "2011"}, {other, "en"}},
+                                        {{name, "2011"}, {name, "other"}},
+                                        {{other, "es"}}};
+  EXPECT_EQ(counts_of(passages, name), (Counts{{"2011", 2}, {"other", 1}})) << name;
+  EXPECT_EQ(counts_of(passages, other), (Counts{{"es", 2}, {"en", 1}})) << other;
+}
+
+std::vector<std::size_t> counted_facets() {
+  std::vector<std::size_t> indices;
+  for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
+    if (schema::kFacets[i].counted) indices.push_back(i);
+  return indices;
+}
+
+INSTANTIATE_TEST_SUITE_P(Facets, EveryFacet, ::testing::ValuesIn(counted_facets()),
+                         [](const ::testing::TestParamInfo<std::size_t>& param_info) {
+                           return std::string(schema::kFacets[param_info.param].name);
+                         });
+
+TEST(FacetCounter, CountsOnlyTheFacetsItWasAskedFor) {
+  const std::vector<std::string> slots = {
+      slot({{"plan", "mx-2011-2013"}, {"lang", "es"}, {"kind", "paragraph"}})};
+  const AllCounts counts = count(slots, only({"lang"}));
+  EXPECT_EQ(counts[index_of("lang")], (Counts{{"es", 1}}));
+  EXPECT_TRUE(counts[index_of("plan")].empty());
+  EXPECT_TRUE(counts[index_of("kind")].empty());
+}
+
+TEST(FacetCounter, PassagesWithoutValuesCountForNothing) {
+  EXPECT_EQ(count({"", slot({{"lang", "es"}}), ""}, every_counted_facet())[index_of("lang")],
+            (Counts{{"es", 1}}));
+  for (const Counts& counts : count({"", ""}, every_counted_facet())) EXPECT_TRUE(counts.empty());
+}
+
+TEST(FacetCounter, EntriesOfNoKnownFacetAndEmptyValuesAreIgnored) {
+  std::string slot_value = "~not a facet\n";
+  slot_value += schema::facet_code(index_of("plan"));  // a facet code without a value
+  slot_value += schema::kValueSeparator;
+  slot_value += slot({{"lang", "es"}});
+  const AllCounts counts = count({slot_value}, every_counted_facet());
+  EXPECT_EQ(counts[index_of("lang")], (Counts{{"es", 1}}));
+  EXPECT_TRUE(counts[index_of("plan")].empty());
+}
+
+TEST(FacetCounter, ValuesAreCountedWholeNotByPrefix) {
+  EXPECT_EQ(counts_of({{{"plan", "mx-2011-2013"}}, {{"plan", "mx-2011-2013-extra"}}}, "plan"),
+            (Counts{{"mx-2011-2013", 1}, {"mx-2011-2013-extra", 1}}));
+}
+
+TEST(FacetCounter, ValuesWithSpacesAndAccentsAreKeptWhole) {
+  EXPECT_EQ(counts_of({{{"agency", "Secretaría de la Función Pública"}}}, "agency"),
+            (Counts{{"Secretaría de la Función Pública", 1}}));
+}
+
+TEST(FacetCounter, CountsOnlyTheDocumentsTheQueryMatches) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const char* value : {"es", "es", "en"}) {
+    Xapian::Document document;
+    document.add_boolean_term(std::string("XL") + value);
+    document.add_value(schema::kSlotFacetValues, slot({{"lang", value}}));
+    database.add_document(document);
+  }
+  Xapian::Enquire enquire(database);
+  enquire.set_query(Xapian::Query("XLes"));
+  FacetCounter counter(only({"lang"}));
+  enquire.add_matchspy(&counter);
+  enquire.get_mset(0, 10, database.get_doccount());
+  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 2}}));
+}
+
+TEST(FacetCounter, CountsWhatTheDocumentBuilderWrites) {
+  // The two halves of the slot format: the indexer's writer and the daemon's reader.
+  indexer::DocumentMetadata metadata;
+  metadata.country = "mx";
+  metadata.plans = {"mx-2011-2013"};
+  metadata.type = "action-plan";
+  metadata.date = "2011-09-20";
+  indexer::Passage passage;
+  passage.ordinal = 1;
+  passage.text = "La Secretaría de la Función Pública publica datos.";
+  passage.language = "es";
+  passage.agencies = {"mx-sfp"};
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  indexer::DocumentBuilder builder;
+  database.add_document(builder.build("corpus/a.txt", metadata, passage, 0));
+  Xapian::Enquire enquire(database);
+  enquire.set_query(Xapian::Query::MatchAll);
+  FacetCounter counter(every_counted_facet());
+  enquire.add_matchspy(&counter);
+  enquire.get_mset(0, 0, 1);
+  const std::pair<const char*, const char*> expected[] = {
+      {"plan", "mx-2011-2013"}, {"agency", "mx-sfp"}, {"kind", "paragraph"},
+      {"type", "action-plan"},  {"lang", "es"},       {"year", "2011"},
+      {"country", "mx"}};
+  for (const auto& [facet, value] : expected)
+    EXPECT_EQ(counter.counts(index_of(facet)), (Counts{{value, 1}})) << facet;
+}
+
+}  // namespace
+}  // namespace lupa::searchd
