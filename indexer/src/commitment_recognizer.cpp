@@ -149,7 +149,9 @@ std::map<int, std::string> challenge_legend(const std::vector<Passage>& passages
   for (const Passage& passage : passages) {
     for (const std::string& line : split_lines(passage.text)) {
       std::smatch match;
-      if (line.size() > 120 || !matches("challenge-legend", line, &match)) continue;
+      // A legend line starts with the challenge's number (see the rule); test only those.
+      const bool numbered = !line.empty() && std::isdigit(static_cast<unsigned char>(line[0]));
+      if (!numbered || line.size() > 120 || !matches("challenge-legend", line, &match)) continue;
       const auto found = reference().challenges().find_in(match[2].str());
       if (found.size() == 1) legend[std::stoi(match[1])] = found.front();
     }
