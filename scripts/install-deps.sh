@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libxapian-dev libpoco-dev libicu-dev libxml2-dev
-  googletest libgtest-dev
+  libgtest-dev libgmock-dev
 )
 
 missing=()

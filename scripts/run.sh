@@ -10,5 +10,6 @@ cmake --build build -j"$(nproc)"
 
 index=${LUPA_DATA:-data/index}
 mkdir -p "$(dirname "$index")"
-./build/bin/lupa-indexer --db "$index" corpus
+# Status 1 means some file failed and the rest is indexed: serve what there is.
+./build/bin/lupa-indexer --db "$index" corpus || [[ $? -eq 1 ]]
 exec ./build/bin/lupa-searchd --db "$index" --port "${LUPA_PORT:-8080}"

@@ -81,9 +81,9 @@ std::string rewrite_wildcards(const std::string& text) {
   return out;
 }
 
-constexpr unsigned kFullSyntax = Xapian::QueryParser::FLAG_PHRASE |
-                                 Xapian::QueryParser::FLAG_BOOLEAN |
-                                 Xapian::QueryParser::FLAG_LOVEHATE;
+constexpr unsigned kFullSyntax =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
 
 }  // namespace
 

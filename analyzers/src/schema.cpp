@@ -12,7 +12,7 @@ namespace lupa::schema {
 namespace {
 
 // Xapian refuses terms over 245 bytes; keys that could be that long (file paths, ids built from
-// them) keep a readable start and end in a digest so distinct long keys stay distinct.
+// them) keep their first 100 bytes and a digest of the whole, so distinct keys stay distinct.
 constexpr std::size_t kMaxTermBytes = 240;
 
 std::string bounded_term(std::string_view prefix, std::string_view key) {

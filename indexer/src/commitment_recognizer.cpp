@@ -53,7 +53,10 @@ std::vector<std::string> split_cells(const std::string& line) {
 }
 
 bool matches(std::string_view rule, const std::string& line, std::smatch* match = nullptr) {
-  const std::string folded = analyzers::fold_for_matching(line);
+  // libstdc++'s regex recurses per character: bound the subject (rules look at line starts).
+  std::size_t cut = std::min<std::size_t>(line.size(), 300);
+  while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
+  const std::string folded = analyzers::fold_for_matching(std::string_view(line).substr(0, cut));
   std::smatch local;
   std::smatch& m = match ? *match : local;
   // The match must refer to a string that outlives it: keep the folded line alive.
@@ -62,7 +65,7 @@ bool matches(std::string_view rule, const std::string& line, std::smatch* match 
   return std::regex_search(subject, m, reference().rule(rule));
 }
 
-// The heading components of a passage ("III. Compromisos — Mejora de servicios públicos").
+// The heading levels of a passage ("III. Compromisos › Mejora de servicios públicos").
 std::vector<std::string> heading_parts(const std::string& heading) {
   std::vector<std::string> parts;
   const std::string separator(kHeadingLevelSeparator);
@@ -164,6 +167,7 @@ std::optional<std::string> challenge_for_cell(const std::string& cell,
                                               const std::map<int, std::string>& legend) {
   if (!cell.empty() &&
       std::all_of(cell.begin(), cell.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (cell.size() > 2) return std::nullopt;  // a challenge number has one digit
     const int number = std::stoi(cell);
     if (auto found = legend.find(number); found != legend.end()) return found->second;
     for (const auto& entry : reference().challenges().entries())
@@ -298,7 +302,7 @@ void mark_ogp_entries(std::vector<Passage>& passages, const DocumentMetadata& me
     const std::string country = match[1].str();
     const int year = std::stoi(match[3].str());
     Commitment commitment;
-    commitment.ogp_id = lines[1].substr(0, 2) + match[2].str();
+    commitment.ogp_id = match[1].str() + match[2].str();
     std::transform(commitment.ogp_id.begin(), commitment.ogp_id.end(), commitment.ogp_id.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     commitment.title = strip_number(lines[0]);

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <deque>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -34,6 +35,9 @@ namespace lupa::indexer {
 namespace fs = std::filesystem;
 namespace {
 
+// Text documents larger than this are not reports but dumps; refusing them bounds memory.
+constexpr std::streamoff kMaxFileBytes = std::streamoff{256} << 20;
+
 struct CorpusFile {
   fs::path file;
   std::string document_path;  // "<folder name>/<relative path>", as users see it
@@ -49,6 +53,12 @@ struct CorpusListing {
   std::vector<std::string> roots;
 };
 
+std::string hex_sha1(const std::string& content) {
+  Poco::SHA1Engine engine;
+  engine.update(content.data(), content.size());
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
 std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   std::ostringstream out;
   out << schema::kAnalysisVersion;
@@ -60,13 +70,8 @@ std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   };
   field(metadata->title), field(metadata->country), list(metadata->plans), field(metadata->type);
   list(metadata->languages), field(metadata->date), field(metadata->source);
-  return out.str();
-}
-
-std::string hex_sha1(const std::string& content) {
-  Poco::SHA1Engine engine;
-  engine.update(content.data(), static_cast<unsigned>(content.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
+  // Hashed: the file state is tab-separated, and a title may hold a tab.
+  return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out.str());
 }
 
 std::string read_file(const fs::path& path) {
@@ -74,7 +79,11 @@ std::string read_file(const fs::path& path) {
   if (!in) throw ExtractionError("cannot be opened for reading");
   std::string content;
   in.seekg(0, std::ios::end);
-  content.resize(static_cast<std::size_t>(in.tellg()));
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw ExtractionError("size cannot be read");
+  if (size > kMaxFileBytes)
+    throw ExtractionError("larger than " + std::to_string(kMaxFileBytes >> 20) + " MB");
+  content.resize(static_cast<std::size_t>(size));
   in.seekg(0);
   in.read(content.data(), static_cast<std::streamsize>(content.size()));
   if (!in) throw ExtractionError("read error");
@@ -182,7 +191,7 @@ template <typename Result>
 class OrderedWorkers {
  public:
   OrderedWorkers(std::size_t count, std::function<Result(std::size_t)> work)
-      : work_(std::move(work)), results_(count) {
+      : work_(std::move(work)), results_(count), failures_(count) {
     const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
     ahead_ = threads * 2;
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
@@ -197,7 +206,8 @@ class OrderedWorkers {
 
   Result take(std::size_t index) {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return results_[index].has_value(); });
+    changed_.wait(lock, [&] { return results_[index].has_value() || failures_[index]; });
+    if (failures_[index]) std::rethrow_exception(failures_[index]);
     Result result = std::move(*results_[index]);
     results_[index].reset();
     taken_ = index + 1;
@@ -216,10 +226,13 @@ class OrderedWorkers {
         if (stopping_ || next_ >= results_.size()) return;
         index = next_++;
       }
-      Result result = work_(index);
-      {
+      try {
+        Result result = work_(index);
         std::lock_guard lock(mutex_);
         results_[index] = std::move(result);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        failures_[index] = std::current_exception();
       }
       changed_.notify_all();
     }
@@ -227,6 +240,7 @@ class OrderedWorkers {
 
   std::function<Result(std::size_t)> work_;
   std::vector<std::optional<Result>> results_;
+  std::vector<std::exception_ptr> failures_;  // rethrown to the consumer by take()
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t next_ = 0;
@@ -311,6 +325,13 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
   } catch (const fs::filesystem_error& error) {
     prepared.outcome = PreparedFile::Outcome::kFailed;
     prepared.error = error.code().message();
+  } catch (const Xapian::Error& error) {
+    prepared.outcome = PreparedFile::Outcome::kFailed;
+    prepared.error = error.get_description();
+  } catch (const std::exception& error) {
+    // A defect of ours on this file's content must cost the file, not the run.
+    prepared.outcome = PreparedFile::Outcome::kFailed;
+    prepared.error = std::string("could not be processed: ") + error.what();
   }
   return prepared;
 }

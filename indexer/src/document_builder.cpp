@@ -19,9 +19,12 @@ void add_facet(Xapian::Document& document, std::string& counted_values, std::str
   const auto facet = schema::find_facet(facet_name);
   if (!facet) throw std::logic_error("no facet " + std::string(facet_name) + " in the schema");
   std::vector<std::string> distinct;
-  for (const std::string& value : values)
+  for (const std::string& value : values) {
+    // A newline would break the counted-values slot's format; no canonical value has one.
+    if (value.empty() || value.find(schema::kValueSeparator) != std::string::npos) continue;
     if (std::find(distinct.begin(), distinct.end(), value) == distinct.end())
       distinct.push_back(value);
+  }
   for (const std::string& value : distinct) {
     document.add_boolean_term(schema::facet_term(*facet, value));
     if (!facet->counted) continue;

@@ -49,7 +49,7 @@ class IndexerApp final : public Application {
     if (help_shown_) return EXIT_OK;
     if (arguments.empty()) {
       std::cerr << "lupa-indexer: give at least one corpus folder (see --help)\n";
-      return EXIT_USAGE;
+      return 2;
     }
     lupa::indexer::IndexerOptions options;
     options.database = config().getString("db");

@@ -59,6 +59,14 @@ DocumentMetadata read_entry(const Object& entry, const std::string& where) {
       throw ManifestError(where + ": " + error.what());
     }
   }
+  if (metadata.country) {
+    bool known = false;
+    for (const auto& country : reference.countries())
+      known = known || country.code == *metadata.country;
+    if (!known)
+      throw ManifestError(where + ": country '" + *metadata.country +
+                          "' is not a lower-case code of analyzers/data/countries.tsv");
+  }
   static const std::regex kIsoDate(R"(\d{4}(-\d{2}(-\d{2})?)?)");
   if (metadata.date && !std::regex_match(*metadata.date, kIsoDate))
     throw ManifestError(where + ": date '" + *metadata.date +

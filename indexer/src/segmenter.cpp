@@ -171,7 +171,18 @@ std::vector<std::string> split_long_block(const std::string& text, std::size_t l
   while (text.size() - start > limit + limit / 2) {
     std::size_t cut = text.rfind(". ", start + limit);
     if (cut == std::string::npos || cut <= start + limit / 2) cut = text.find(". ", start + limit);
-    if (cut == std::string::npos) break;
+    if (cut == std::string::npos || cut > start + 2 * limit) {
+      // No sentence end near: cut at a space, or at a character boundary.
+      cut = text.rfind(' ', start + limit);
+      if (cut == std::string::npos || cut <= start) {
+        cut = start + limit;
+        while (cut > start && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      }
+      pieces.push_back(text.substr(start, cut - start));
+      start = cut;
+      while (start < text.size() && text[start] == ' ') ++start;
+      continue;
+    }
     pieces.push_back(text.substr(start, cut + 1 - start));
     start = cut + 2;
   }
@@ -186,7 +197,11 @@ class PassageBuilder {
   void heading(const Block& block) {
     close();
     std::string text = block.text;
-    if (text.starts_with('#')) text = std::string(trim(text.substr(text.find_first_not_of('#'))));
+    if (text.starts_with('#')) {
+      const std::size_t start = text.find_first_not_of("# ");
+      if (start == std::string::npos) return;  // a line of '#' alone names nothing
+      text = text.substr(start);
+    }
     pending_headings_.push_back({std::move(text), block.page});
   }
 

@@ -10,8 +10,8 @@ void FacetCounter::operator()(const Xapian::Document& document, double) {
   while (rest.size() > 1) {
     const std::size_t end = rest.find(schema::kValueSeparator);
     const std::string_view entry = rest.substr(0, end);
-    const std::size_t index = schema::facet_index_of_code(entry[0]);
     // The indexer writes each value of a facet once per passage.
+    const std::size_t index = entry.empty() ? which_.size() : schema::facet_index_of_code(entry[0]);
     if (index < which_.size() && which_[index] && entry.size() > 1) {
       auto& counts = counts_[index];
       const std::string value(entry.substr(1));

@@ -1,5 +1,6 @@
 // lupa-searchd: serves the search API over HTTP until SIGINT or SIGTERM.
-// Exit status: 0 after a clean stop, 2 when it cannot start (bad options, no index, port in use).
+// Exit status: 0 after a clean stop, 2 when it cannot start (no index, port in use), 78
+// (EX_CONFIG, from Poco) for options it cannot read.
 #include <Poco/Exception.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -45,7 +46,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage("--db DIR [--port N] [--bind ADDR] [--threads N]");
-    help.setHeader("Serves Lupa's search API (GET /api/search, /api/passages/{id}, /healthz).");
+    help.setHeader(
+        "Serves Lupa's search API (GET /api/search, /api/facets, /api/passages/{id}, /healthz).");
     help.format(std::cout);
     help_shown_ = true;
     stopOptionsProcessing();

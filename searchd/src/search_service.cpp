@@ -21,6 +21,12 @@ constexpr std::size_t kSnippetBytes = 300;
 
 std::atomic<unsigned long> next_instance_id{1};
 
+// A query of spaces browses, as an empty one does. (Xapian::Query::MatchAll is not used: it is
+// a shared static whose reference count is not thread-safe; Query(string()) matches all too.)
+bool is_blank(const std::string& query) {
+  return query.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
 Xapian::Query filter_query(const std::map<std::string, std::vector<std::string>>& filters,
                            const std::string& except_facet) {
   std::vector<Xapian::Query> per_facet;
@@ -85,7 +91,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 
   const analyzers::QueryAnalyzer analyzer(db);
   const Xapian::Query text_query =
-      request.query.empty() ? Xapian::Query::MatchAll : analyzer.parse(request.query);
+      is_blank(request.query) ? Xapian::Query(std::string()) : analyzer.parse(request.query);
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
@@ -97,7 +103,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   FacetCounter counter(unfiltered);
   Xapian::Enquire enquire(db);
   enquire.set_query(filtered(text_query, filter_query(request.filters, "")));
-  if (request.query.empty()) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  if (is_blank(request.query)) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   if (request.count_facets) enquire.add_matchspy(&counter);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
@@ -146,7 +152,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 FacetListing SearchService::facets() const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
-  enquire.set_query(Xapian::Query::MatchAll);
+  enquire.set_query(Xapian::Query(std::string()));
   std::array<bool, schema::kFacets.size()> counted{};
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i) counted[i] = schema::kFacets[i].counted;
   FacetCounter counter(counted);

@@ -144,6 +144,15 @@ TEST_F(SearchE2E, FacetCountingCanBeSkipped) {
   EXPECT_GT(counted->getObject("facets")->size(), 10u);
 }
 
+TEST_F(SearchE2E, NotExcludesAndAPureNotMatchesEverythingElse) {
+  const int all = total(search("q="));
+  const int corruption = total(search_q("corrupcion"));
+  ASSERT_GT(corruption, 3);
+  EXPECT_EQ(total(search_q("NOT corrupcion")), all - corruption);
+  EXPECT_LT(total(search_q("transparencia NOT corrupcion")), total(search_q("transparencia")));
+  EXPECT_EQ(total(search_q("   ")), all);  // blank browses, as empty does
+}
+
 TEST_F(SearchE2E, EmptyQueryBrowsesEveryPassage) {
   const auto browse = search("q=&per_page=5");
   const auto health = http_get(port(), "/healthz").json();

@@ -529,4 +529,24 @@ TEST(Segmenter, ComparableLineIgnoresMarkupAndSpacing) {
 }
 
 }  // namespace
+
+TEST(SegmenterRobustness, ALineOfHashesAloneIsNoHeadingAndNoError) {
+  const auto segmented =
+      segment_text("#\n\n###\n\nEl gobierno publicará los datos del presupuesto.\n");
+  ASSERT_EQ(segmented.passages.size(), 1u);
+  EXPECT_EQ(segmented.passages[0].heading, "");
+  EXPECT_EQ(segmented.passages[0].text, "El gobierno publicará los datos del presupuesto.");
+}
+
+TEST(SegmenterRobustness, AnOverlongBlockWithoutSentenceEndsIsCutAtSpaces) {
+  std::string words;
+  for (int i = 0; i < 2000; ++i) words += "palabra ";
+  const auto segmented = segment_text(words);
+  ASSERT_GT(segmented.passages.size(), 3u);
+  for (const auto& passage : segmented.passages) {
+    EXPECT_LE(passage.text.size(), SegmenterOptions{}.max_passage_bytes * 3 / 2);
+    EXPECT_FALSE(passage.text.starts_with(' '));
+  }
+}
+
 }  // namespace lupa::indexer

@@ -23,7 +23,7 @@ class QuerySyntaxError : public std::runtime_error {
 
 class QueryAnalyzer {
  public:
-  /// `database` supplies wildcard expansion; it must outlive the analyzer.
+  /// `database` is the index the query will run on; it must outlive the analyzer.
   explicit QueryAnalyzer(const Xapian::Database& database) : database_(database) {}
 
   /// Parses `user_query` (valid UTF-8). Free-text words are required (AND), stop words of
