@@ -61,10 +61,15 @@ class WildcardProcessor final : public Xapian::FieldProcessor {
   }
 };
 
-// Rewrites "word*" outside quotes as "lupawildcard:word".
+// A few wildcards serve any real query; each may expand to hundreds of terms, so more are read
+// as plain words rather than let one request do unbounded work.
+constexpr int kMaxWildcards = 4;
+
+// Rewrites "word*" outside quotes as "lupawildcard:word", for the first kMaxWildcards.
 std::string rewrite_wildcards(const std::string& text) {
   std::string out;
   bool in_quotes = false;
+  int wildcards = 0;
   std::size_t word_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -72,7 +77,7 @@ std::string rewrite_wildcards(const std::string& text) {
     const bool ends_word = i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == ')';
     if (c == '*' && !in_quotes && ends_word && out.size() > word_start &&
         out.find(':', word_start) == std::string::npos) {
-      out.insert(word_start, std::string(kWildcardField) + ":");
+      if (++wildcards <= kMaxWildcards) out.insert(word_start, std::string(kWildcardField) + ":");
       continue;
     }
     out += c;

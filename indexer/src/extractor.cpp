@@ -31,6 +31,8 @@ struct XmlDocFree {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
 };
 
+constexpr std::size_t kMaxTitleBytes = 300;
+
 std::string_view name_of(const xmlNode* node) {
   return node->name ? reinterpret_cast<const char*>(node->name) : "";
 }
@@ -109,6 +111,11 @@ std::optional<std::string> html_title(const xmlNode* node) {
         node->children->content) {
       std::string title =
           clean_converted_text(reinterpret_cast<const char*>(node->children->content));
+      if (title.size() > kMaxTitleBytes) {  // a <title> is a name, not a page of text
+        std::size_t cut = kMaxTitleBytes;
+        while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
+        title.resize(cut);
+      }
       if (!title.empty()) return title;
     }
     if (auto found = html_title(node->children)) return found;

@@ -67,7 +67,7 @@ class ApiHandler final : public HTTPRequestHandler {
     } catch (const Xapian::Error& error) {
       logger_.error("index error on %s: %s", request.getURI(), error.get_description());
       send_json(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                error_json("The index cannot be read right now: " + error.get_msg()));
+                error_json("The index cannot be read right now; try again shortly"));
     } catch (const std::exception& error) {
       logger_.error("unexpected error on %s: %s", request.getURI(), std::string(error.what()));
       send_json(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, error_json("Internal error"));
@@ -156,6 +156,8 @@ HttpServer::HttpServer(const SearchService& service, const HttpServerOptions& op
   params->setMaxThreads(options.threads);
   params->setMaxQueued(options.max_queued);
   params->setKeepAlive(true);
+  // Idle keep-alive connections hold a request thread each: let them go quickly.
+  params->setKeepAliveTimeout(Poco::Timespan(2, 0));
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(options.bind_address, options.port));
   server_ =
       std::make_unique<Poco::Net::HTTPServer>(new Router(service, logger), pool_, socket, params);
