@@ -99,6 +99,7 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
                           std::deque<std::map<std::string, DocumentMetadata>>& manifests) {
   CorpusListing listing;
   std::set<std::string> seen_paths;
+  std::map<std::string, std::string> id_owners;  // id of a document's passage 0 -> its path
   for (const fs::path& folder : folders) {
     if (!fs::is_directory(folder)) throw std::runtime_error(folder.string() + ": not a folder");
     const std::string root = fs::canonical(folder).filename().string();
@@ -141,6 +142,14 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
       }
       if (!seen_paths.insert(document_path).second) {
         listing.errors.push_back({document_path, "two corpus folders give the same document path"});
+        continue;
+      }
+      // Ids are made URL-safe, so "a b.txt" and "a-b.txt" would share them: refuse the second.
+      const auto [other, fresh] = id_owners.emplace(passage_id(document_path, 0), document_path);
+      if (!fresh) {
+        listing.errors.push_back({document_path, "its passage ids would be those of " +
+                                                     other->second +
+                                                     "; rename one of the two files"});
         continue;
       }
       if (broken_manifest_folders.contains(file.parent_path())) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 #include <unordered_map>
+#include <utility>
 
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/text_normalizer.h"
@@ -264,6 +265,14 @@ class PassageBuilder {
     contents.heading = heading_;
     contents.page = pending_headings_.front().page;
     for (std::size_t i = 0; i < count; ++i) {
+      // A long list of heading-like lines still makes passages of bounded size.
+      if (!contents.text.empty() &&
+          contents.text.size() + pending_headings_[i].text.size() > options_.max_passage_bytes) {
+        Passage next = contents;
+        next.text.clear();
+        next.page = pending_headings_[i].page;
+        emit(std::exchange(contents, std::move(next)));
+      }
       if (!contents.text.empty()) contents.text += '\n';
       contents.text += pending_headings_[i].text;
     }

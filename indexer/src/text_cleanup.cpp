@@ -7,6 +7,9 @@
 namespace lupa::indexer {
 namespace {
 
+// Longest inline tag or markdown link looked for; longer ones are left as text.
+constexpr std::size_t kMaxMarkupBytes = 512;
+
 bool is_alpha(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) != 0;
 }
@@ -113,12 +116,13 @@ std::string strip_inline_html(std::string_view text) {
       const bool has_name = name_end > name_start && is_alpha(text[name_start]);
       const char after = name_end < text.size() ? text[name_end] : '\0';
       const bool tag_like = after == '>' || after == ' ' || after == '/' || after == '\t';
-      const std::size_t close = text.find('>', name_end);
-      const std::size_t next_open = text.find('<', name_end);
-      if (has_name && tag_like && close != text.npos && close < next_open &&
-          text.substr(i, close - i).find('\n') == text.npos) {
+      // A tag ends on its own line and within kMaxMarkupBytes: looking no further keeps this
+      // linear on text with many '<' and no '>'.
+      const std::string_view window = text.substr(name_end, kMaxMarkupBytes);
+      const std::size_t close = window.find_first_of(">\n<");
+      if (has_name && tag_like && close != window.npos && window[close] == '>') {
         out += ' ';  // a tag separates words: "</li><li>" must not glue them
-        i = close;
+        i = name_end + close;
         continue;
       }
     }
@@ -145,11 +149,17 @@ std::string strip_markdown(std::string_view text) {
       if ((opens || closes) && !bullet) continue;
     }
     if (c == '[') {
-      const std::size_t close = text.find(']', i);
+      const std::string_view window = text.substr(i, kMaxMarkupBytes);
+      const std::size_t close_offset = window.find_first_of("]\n");
+      const std::size_t close =
+          close_offset == window.npos || window[close_offset] != ']' ? text.npos : i + close_offset;
       if (close != text.npos && close + 1 < text.size() && text[close + 1] == '(') {
-        const std::size_t paren = text.find(')', close);
-        const std::size_t newline = text.find('\n', i);
-        if (paren != text.npos && paren < newline) {
+        const std::string_view rest = text.substr(close, kMaxMarkupBytes);
+        const std::size_t paren_offset = rest.find_first_of(")\n");
+        const std::size_t paren = paren_offset == rest.npos || rest[paren_offset] != ')'
+                                      ? text.npos
+                                      : close + paren_offset;
+        if (paren != text.npos) {
           out += text.substr(i + 1, close - i - 1);
           const std::string_view url = text.substr(close + 2, paren - close - 2);
           if (!url.empty() && url != "#") {

@@ -180,6 +180,20 @@ TEST_F(IndexerE2E, HtmlLosesItsTagsScriptsAndStylesAndKeepsItsText) {
   EXPECT_EQ(passage->getValue<std::string>("text").find("<b>"), std::string::npos);
 }
 
+TEST_F(IndexerE2E, FilesWhosePassageIdsWouldCollideAreRefused) {
+  dir_.write("docs/plan a.txt", "Plan\n\n" + paragraph("tomates", 1));
+  dir_.write("docs/plan-a.txt", "Plan\n\n" + paragraph("lechugas", 1));
+  const RunResult run = index();
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(
+      run.err.find("error: docs/plan-a.txt: its passage ids would be those of docs/plan a.txt"),
+      std::string::npos)
+      << run.err;
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "tomates"), 1);
+  EXPECT_EQ(total(daemon, "lechugas"), 0);
+}
+
 TEST_F(IndexerE2E, UsageErrorsExitWithTwoAndSayWhy) {
   const RunResult no_folder = run_indexer(database_, {dir_.path() / "missing"});
   EXPECT_EQ(no_folder.exit_code, 2);

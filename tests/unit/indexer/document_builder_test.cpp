@@ -164,8 +164,8 @@ TEST(DocumentBuilder, ParagraphCarriesIdFileStemAndFacetTerms) {
         "XTaction-plan", "XLes", "XKparagraph", "XNmx", "XY2011", "Zinform"})
     EXPECT_TRUE(terms.contains(term)) << term;
   // The heading is searchable too.
-  EXPECT_TRUE(
-      terms.contains(std::string("Z").append(analyzers::index_stem("integridad", analyzers::Language::kSpanish))));
+  EXPECT_TRUE(terms.contains(
+      std::string("Z").append(analyzers::index_stem("integridad", analyzers::Language::kSpanish))));
   // Words are indexed as stems only (see passage_analyzer.h).
   EXPECT_FALSE(terms.contains("informacion"));
   // A paragraph names no commitment.
@@ -247,8 +247,8 @@ TEST(DocumentBuilder, CommitmentTitleIsSearchable) {
   DocumentBuilder builder;
   const auto terms =
       terms_of(builder.build("corpus/report.txt", plan_metadata(), passage, 1'700'000'000));
-  EXPECT_TRUE(
-      terms.contains(std::string("Z").append(analyzers::index_stem("procurement", analyzers::Language::kEnglish))));
+  EXPECT_TRUE(terms.contains(std::string("Z").append(
+      analyzers::index_stem("procurement", analyzers::Language::kEnglish))));
 }
 
 TEST(DocumentBuilder, StoredFieldsOfAParagraph) {

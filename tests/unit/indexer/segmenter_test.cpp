@@ -549,4 +549,16 @@ TEST(SegmenterRobustness, AnOverlongBlockWithoutSentenceEndsIsCutAtSpaces) {
   }
 }
 
+TEST(SegmenterRobustness, AnEndlessListOfHeadingsMakesPassagesOfBoundedSize) {
+  std::string contents;
+  for (int i = 1; i <= 400; ++i)
+    contents += "Capitulo " + std::to_string(i) + " Sobre el gasto publico\n";
+  contents += "\nEl texto del informe empieza aquí y describe los resultados del plan de acción.\n";
+  const auto segmented = segment_text(contents);
+  ASSERT_GT(segmented.passages.size(), 3u);
+  for (const auto& passage : segmented.passages)
+    EXPECT_LE(passage.text.size(), SegmenterOptions{}.max_passage_bytes);
+  EXPECT_NE(segmented.passages.front().text.find("Capitulo 1 Sobre"), std::string::npos);
+}
+
 }  // namespace lupa::indexer

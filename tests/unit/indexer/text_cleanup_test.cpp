@@ -93,4 +93,13 @@ TEST(TextCleanup, CleanConvertedTextKeepsTabsBetweenTableCells) {
 }
 
 }  // namespace
+
+TEST(TextCleanupRobustness, UnclosedMarkupStaysText) {
+  EXPECT_EQ(strip_inline_html("a <b and no end\n<i>c</i>"), "a <b and no end\n c ");
+  EXPECT_EQ(strip_markdown("[not a link\n](x) [link](http://x)"),
+            "[not a link\n](x) link (http://x)");
+  const std::string many(100000, '<');
+  EXPECT_EQ(strip_inline_html(many), many);
+}
+
 }  // namespace lupa::indexer
