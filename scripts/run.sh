@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
+# Only the two programs: the tests are the test command's business.
+cmake --build build -j"$(nproc)" --target lupa-indexer lupa-searchd
 
 index=${LUPA_DATA:-data/index}
 mkdir -p "$(dirname "$index")"
