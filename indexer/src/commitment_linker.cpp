@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lupa/analyzers/schema.h"
+#include "lupa/indexer/document_builder.h"
 
 namespace lupa::indexer {
 namespace {
@@ -68,12 +69,6 @@ Links read_links(const Object::Ptr& stored) {
   links.original = strings(stored->getArray("original"));
   links.linked_ogp_id = stored->optValue<std::string>("linked_ogp_id", "");
   return links;
-}
-
-Poco::JSON::Array::Ptr json_list(const std::vector<std::string>& values) {
-  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-  for (const std::string& value : values) list->add(value);
-  return list;
 }
 
 using PlanNumber = std::pair<std::string, int>;

@@ -2,6 +2,7 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
+#include <libxml/parser.h>
 
 #include <algorithm>
 #include <chrono>
@@ -361,6 +362,8 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   summary.files_failed = summary.errors.size();
 
   IndexWriter writer(options.database);
+  // libxml2 wants its global state set up once, on one thread, before others parse.
+  xmlInitParser();
   const int kill_after = crash_after_files();
   std::set<std::string> present(listing.frozen.begin(), listing.frozen.end());
   IndexProgress progress{0, listing.documents.size(), 0, 0};

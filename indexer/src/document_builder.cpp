@@ -34,12 +34,6 @@ void add_facet(Xapian::Document& document, std::string& counted_values, std::str
   }
 }
 
-Poco::JSON::Array::Ptr json_list(const std::vector<std::string>& values) {
-  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-  for (const std::string& value : values) list->add(value);
-  return list;
-}
-
 Poco::JSON::Object::Ptr commitment_json(const Commitment& commitment) {
   Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   if (commitment.number) json->set("number", *commitment.number);
@@ -55,6 +49,12 @@ Poco::JSON::Object::Ptr commitment_json(const Commitment& commitment) {
 }
 
 }  // namespace
+
+Poco::JSON::Array::Ptr json_list(const std::vector<std::string>& values) {
+  Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+  for (const std::string& value : values) list->add(value);
+  return list;
+}
 
 std::string passage_id(const std::string& document_path, int ordinal) {
   // Folders become dots; the extension stays (plan.txt and plan.html are two documents) as

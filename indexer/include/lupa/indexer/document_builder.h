@@ -3,9 +3,11 @@
 // Building needs no database, so it runs on worker threads while the writer writes.
 #pragma once
 
+#include <Poco/JSON/Array.h>
 #include <xapian.h>
 
 #include <string>
+#include <vector>
 
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/indexer/document.h"
@@ -16,6 +18,9 @@ namespace lupa::indexer {
 /// ("corpus/mx-plan.txt", 25 -> "corpus.mx-plan-txt.0025"). The same passage of an unchanged
 /// file keeps its id across runs.
 std::string passage_id(const std::string& document_path, int ordinal);
+
+/// A list of strings as a JSON array, the form stored fields keep lists in.
+Poco::JSON::Array::Ptr json_list(const std::vector<std::string>& values);
 
 /// Not thread-safe (it caches analyses): one per thread.
 class DocumentBuilder {
