@@ -17,4 +17,7 @@ std::vector<std::string> data_file_lines(std::string_view file_name);
 /// Splits a TSV line into its fields.
 std::vector<std::string> split_tabs(std::string_view line);
 
+/// Splits a `|`-separated list field; items are trimmed and empty ones dropped.
+std::vector<std::string> split_list(std::string_view text);
+
 }  // namespace lupa::analyzers

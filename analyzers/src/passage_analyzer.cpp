@@ -13,23 +13,21 @@ constexpr std::size_t kMaxCachedWords = 500'000;
 constexpr Xapian::termpos kFieldGap = 100;
 }  // namespace
 
-const PassageAnalyzer::WordTerms& PassageAnalyzer::terms_for(const std::string& word,
-                                                             Language language) {
+const std::string& PassageAnalyzer::stem_term(const std::string& word, Language language) {
   auto& cache = cache_[language == Language::kSpanish ? 0 : 1];
   if (auto found = cache.find(word); found != cache.end()) return found->second;
   if (cache.size() >= kMaxCachedWords) cache.clear();
   // Appending, not operator+: GCC 12 warns wrongly (-Wrestrict) about prefix + string.
-  WordTerms terms{std::string(schema::kStemPrefix)};
-  terms.stem_term += index_stem(word, language);
-  return cache.emplace(word, std::move(terms)).first->second;
+  std::string term(schema::kStemPrefix);
+  term += index_stem(word, language);
+  return cache.emplace(word, std::move(term)).first->second;
 }
 
 void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text, Language language,
                                Xapian::termcount wdf_increment) {
   for (const std::string& word : segment_words(text)) {
     if (word.size() > kMaxWordBytes) continue;
-    const WordTerms& terms = terms_for(word, language);
-    document.add_posting(terms.stem_term, next_position_, wdf_increment);
+    document.add_posting(stem_term(word, language), next_position_, wdf_increment);
     ++next_position_;
   }
   next_position_ += kFieldGap;

@@ -1,5 +1,6 @@
 #include "lupa/analyzers/reference_data.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -8,18 +9,6 @@
 
 namespace lupa::analyzers {
 namespace {
-
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = text.find(separator, start);
-    std::string part(text.substr(start, end == text.npos ? text.npos : end - start));
-    if (!part.empty()) parts.push_back(std::move(part));
-    if (end == text.npos) return parts;
-    start = end + 1;
-  }
-}
 
 std::vector<std::vector<std::string>> rows(std::string_view file_name, std::size_t min_fields) {
   std::vector<std::vector<std::string>> result;
@@ -34,8 +23,7 @@ std::vector<std::vector<std::string>> rows(std::string_view file_name, std::size
 
 // Counts whole-word occurrences, accent- and case-insensitively.
 int count_mentions(const std::string& haystack_folded, const std::string& name) {
-  std::string needle = fold_diacritics(name);
-  for (char& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string needle = fold_for_matching(name);
   int count = 0;
   for (std::size_t at = haystack_folded.find(needle); at != std::string::npos;
        at = haystack_folded.find(needle, at + 1)) {
@@ -59,7 +47,7 @@ const ReferenceData& ReferenceData::instance() {
 ReferenceData::ReferenceData() {
   for (auto& f : rows("countries.tsv", 3)) {
     countries_.push_back(
-        {f[0], {f[1], f[2]}, f.size() > 3 ? split(f[3], '|') : std::vector<std::string>{}});
+        {f[0], {f[1], f[2]}, f.size() > 3 ? split_list(f[3]) : std::vector<std::string>{}});
   }
   for (auto& f : rows("plans.tsv", 7)) {
     plans_.push_back({f[0], f[1], std::stoi(f[2]), std::stoi(f[3]), std::stoi(f[4]), {f[5], f[6]}});
@@ -75,10 +63,10 @@ ReferenceData::ReferenceData() {
   themes_ = Vocabulary::load_phrases("themes.tsv", false);
   for (auto& f : rows("compliance-status.tsv", 4)) statuses_.push_back({f[0], f[1], {f[2], f[3]}});
   for (auto& f : rows("field-labels.tsv", 3))
-    for (const std::string& label : split(f[2], '|'))
+    for (const std::string& label : split_list(f[2]))
       field_labels_.emplace_back(fold_for_matching(label), FieldLabel{f[0], f[1]});
   for (auto& f : rows("table-columns.tsv", 2))
-    for (const std::string& header : split(f[1], '|'))
+    for (const std::string& header : split_list(f[1]))
       table_columns_.emplace_back(fold_for_matching(header), f[0]);
   for (auto& f : rows("recognizer-rules.tsv", 2))
     rules_.emplace_back(f[0], std::regex(f[1], std::regex::ECMAScript | std::regex::icase));
@@ -121,6 +109,19 @@ const std::regex& ReferenceData::rule(std::string_view name) const {
   throw std::logic_error("no recogniser rule named " + std::string(name));
 }
 
+std::optional<std::vector<std::string>> ReferenceData::match_rule(std::string_view name,
+                                                                  std::string_view line,
+                                                                  std::size_t max_bytes) const {
+  std::size_t cut = std::min(line.size(), max_bytes);
+  while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
+  const std::string subject = fold_for_matching(line.substr(0, cut));
+  std::smatch match;
+  if (!std::regex_search(subject, match, rule(name))) return std::nullopt;
+  std::vector<std::string> groups;
+  for (const auto& group : match) groups.push_back(group.str());
+  return groups;
+}
+
 std::optional<std::string> ReferenceData::plan_starting(std::string_view country, int year) const {
   for (const ActionPlan& plan : plans_)
     if (plan.country == country && plan.first_year == year) return plan.id;
@@ -134,8 +135,7 @@ const ActionPlan* ReferenceData::find_plan(std::string_view id) const {
 }
 
 std::optional<std::string> ReferenceData::infer_country(std::string_view text) const {
-  std::string folded = fold_diacritics(text);
-  for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string folded = fold_for_matching(text);
   std::optional<std::string> best;
   int best_count = 0;
   for (const Country& country : countries_) {

@@ -8,21 +8,6 @@
 namespace lupa::analyzers {
 namespace {
 
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find('|', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string part(text.substr(start, end - start));
-    while (!part.empty() && part.back() == ' ') part.pop_back();
-    while (!part.empty() && part.front() == ' ') part.erase(0, 1);
-    if (!part.empty()) parts.push_back(std::move(part));
-    start = end + 1;
-  }
-  return parts;
-}
-
 std::vector<std::vector<std::string>> table(std::string_view file_name, std::size_t columns) {
   std::vector<std::vector<std::string>> rows;
   for (const std::string& line : data_file_lines(file_name)) {

@@ -52,17 +52,8 @@ std::vector<std::string> split_cells(const std::string& line) {
   }
 }
 
-bool matches(std::string_view rule, const std::string& line, std::smatch* match = nullptr) {
-  // libstdc++'s regex recurses per character: bound the subject (rules look at line starts).
-  std::size_t cut = std::min<std::size_t>(line.size(), 300);
-  while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
-  const std::string folded = analyzers::fold_for_matching(std::string_view(line).substr(0, cut));
-  std::smatch local;
-  std::smatch& m = match ? *match : local;
-  // The match must refer to a string that outlives it: keep the folded line alive.
-  thread_local std::string subject;
-  subject = folded;
-  return std::regex_search(subject, m, reference().rule(rule));
+std::optional<std::vector<std::string>> match_rule(std::string_view rule, const std::string& line) {
+  return reference().match_rule(rule, line);
 }
 
 // The heading levels of a passage ("III. Compromisos › Mejora de servicios públicos").
@@ -151,12 +142,13 @@ std::map<int, std::string> challenge_legend(const std::vector<Passage>& passages
   std::map<int, std::string> legend;
   for (const Passage& passage : passages) {
     for (const std::string& line : split_lines(passage.text)) {
-      std::smatch match;
       // A legend line starts with the challenge's number (see the rule); test only those.
       const bool numbered = !line.empty() && std::isdigit(static_cast<unsigned char>(line[0]));
-      if (!numbered || line.size() > 120 || !matches("challenge-legend", line, &match)) continue;
-      const auto found = reference().challenges().find_in(match[2].str());
-      if (found.size() == 1) legend[std::stoi(match[1])] = found.front();
+      if (!numbered || line.size() > 120) continue;
+      const auto match = match_rule("challenge-legend", line);
+      if (!match) continue;
+      const auto found = reference().challenges().find_in((*match)[2]);
+      if (found.size() == 1) legend[std::stoi((*match)[1])] = found.front();
     }
   }
   if (legend.size() < 3) legend.clear();  // two lines are not a legend
@@ -272,9 +264,9 @@ void mark_plan_commitments(std::vector<Passage>& passages) {
     if (passage.heading != last_heading) {
       last_heading = passage.heading;
       for (const std::string& part : heading_parts(passage.heading)) {
-        if (matches("commitments-section", part))
+        if (match_rule("commitments-section", part))
           in_section = true;
-        else if (matches("roman-heading", part))
+        else if (match_rule("roman-heading", part))
           in_section = false;
       }
     }
@@ -297,12 +289,12 @@ void mark_ogp_entries(std::vector<Passage>& passages, const DocumentMetadata& me
     if (!passage.number || passage.kind == "commitment") continue;
     const std::vector<std::string> lines = split_lines(passage.text);
     if (lines.size() < 2) continue;
-    std::smatch match;
-    if (!matches("ogp-entry", lines[1], &match)) continue;
-    const std::string country = match[1].str();
-    const int year = std::stoi(match[3].str());
+    const auto match = match_rule("ogp-entry", lines[1]);
+    if (!match) continue;
+    const std::string& country = (*match)[1];
+    const int year = std::stoi((*match)[3]);
     Commitment commitment;
-    commitment.ogp_id = match[1].str() + match[2].str();
+    commitment.ogp_id = country + (*match)[2];
     std::transform(commitment.ogp_id.begin(), commitment.ogp_id.end(), commitment.ogp_id.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     commitment.title = strip_number(lines[0]);
@@ -329,9 +321,9 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
   Passage* open = nullptr;
   for (Passage& passage : passages) {
     const std::string first_line = passage.text.substr(0, passage.text.find('\n'));
-    std::smatch match;
-    const bool starts =
-        passage.kind != "commitment" && matches("commitment-start", first_line, &match);
+    const auto start_match =
+        passage.kind != "commitment" ? match_rule("commitment-start", first_line) : std::nullopt;
+    const bool starts = start_match.has_value();
     Commitment fields_only;
     apply_fields(fields_only, passage.text);
     const bool outcome =
@@ -361,7 +353,7 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
       passage.kind = "commitment";
       Commitment commitment = std::move(fields_only);
       if (starts) {
-        commitment.number = std::stoi(match[1].str());
+        commitment.number = std::stoi((*start_match)[1]);
         commitment.title = title_from(text_after_number(first_line));
       } else {
         commitment.title = title_from(passage.text);  // after the split above
@@ -390,9 +382,9 @@ void mark_sections(std::vector<Passage>& passages) {
     if (passage.kind != "paragraph" || passage.number) continue;
     const auto parts = heading_parts(passage.heading);
     if (parts.empty()) continue;
-    std::smatch match;
-    if (!matches("section-heading", parts.back(), &match)) continue;
-    std::string number = match[1].str();
+    const auto match = match_rule("section-heading", parts.back());
+    if (!match) continue;
+    std::string number = (*match)[1];
     while (!number.empty() && !std::isalnum(static_cast<unsigned char>(number.back())))
       number.pop_back();
     passage.kind = "section";

@@ -47,9 +47,7 @@ std::string first_line(std::string_view text) {
 }  // namespace
 
 std::optional<std::string> find_first_date(std::string_view text) {
-  std::string folded = analyzers::fold_diacritics(text.substr(0, kOpeningBytes));
-  std::transform(folded.begin(), folded.end(), folded.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string folded = analyzers::fold_for_matching(text.substr(0, kOpeningBytes));
   static const std::regex kDate(
       R"((\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d{4}))"  // 20 de septiembre de 2011
       R"(|(\d{1,2})\s+([a-z]+)\s+(\d{4}))"                   // 14 december 2012

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <unordered_map>
 #include <utility>
 
@@ -314,13 +313,10 @@ class PassageBuilder {
 };
 
 // "Commitment No. 14: ..." opens a passage of its own even when short (recognizer-rules.tsv).
+// The label and number open the line: its first 60 bytes decide, which keeps this test, run
+// on every line of the corpus, cheap however long the line.
 bool starts_commitment(const std::string& line) {
-  // The label and number open the line: its first 60 bytes decide, which keeps this test,
-  // run on every line of the corpus, cheap however long the line.
-  std::size_t cut = std::min<std::size_t>(line.size(), 60);
-  while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
-  const std::string folded = analyzers::fold_for_matching(std::string_view(line).substr(0, cut));
-  return std::regex_search(folded, analyzers::ReferenceData::instance().rule("commitment-start"));
+  return analyzers::ReferenceData::instance().match_rule("commitment-start", line, 60).has_value();
 }
 
 }  // namespace

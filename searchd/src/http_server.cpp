@@ -125,14 +125,13 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
     try {
       path = Poco::URI(request.getURI()).getPath();
     } catch (const Poco::SyntaxException&) {
-      path.clear();  // the handler reports the malformed URL
+      path.clear();  // the handler parses the URL first and answers 400
     }
     // One route table: exact paths, then the passages prefix.
     static const std::map<std::string, ApiHandler::Route, std::less<>> kRoutes = {
         {"/api/search", &get_search},
         {"/api/facets", &get_facets},
         {"/healthz", &get_health},
-        {"", &get_search},  // a malformed URL: the handler parses it again and answers 400
     };
     ApiHandler::Route route = &not_found;
     if (const auto found = kRoutes.find(path); found != kRoutes.end())

@@ -31,14 +31,11 @@ class PassageAnalyzer {
   void start_document() { next_position_ = 1; }
 
  private:
-  struct WordTerms {
-    std::string stem_term;
-  };
-  const WordTerms& terms_for(const std::string& word, Language language);
+  const std::string& stem_term(const std::string& word, Language language);
 
   Xapian::termpos next_position_ = 1;
   // Words repeat a great deal across a corpus; caching their terms halves indexing time.
-  std::unordered_map<std::string, WordTerms> cache_[2];
+  std::unordered_map<std::string, std::string> cache_[2];  // word -> Z term
 };
 
 }  // namespace lupa::analyzers

@@ -75,6 +75,12 @@ class ReferenceData {
   /// A recogniser rule from recognizer-rules.tsv; throws std::logic_error for an unknown name.
   const std::regex& rule(std::string_view name) const;
 
+  /// Matches rule `name` against `line` lower-cased and accent-folded, looking at no more
+  /// than its first `max_bytes` (the rules describe line starts, and libstdc++'s matcher
+  /// recurses once per character). The capture groups, [0] the whole match, or nullopt.
+  std::optional<std::vector<std::string>> match_rule(std::string_view name, std::string_view line,
+                                                     std::size_t max_bytes = 300) const;
+
   /// The plan of `country` that starts in `year`, else the latest one whose years contain it.
   std::optional<std::string> plan_starting(std::string_view country, int year) const;
 
