@@ -7,6 +7,8 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libxapian-dev libpoco-dev libicu-dev libxml2-dev
   libgtest-dev libgmock-dev
+  libtesseract-dev libleptonica-dev libpoppler-cpp-dev
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
 )
 
 missing=()

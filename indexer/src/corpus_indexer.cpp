@@ -31,6 +31,7 @@
 #include "lupa/indexer/manifest.h"
 #include "lupa/indexer/metadata_inference.h"
 #include "lupa/indexer/segmenter.h"
+#include "lupa/ocr/document_reader.h"
 
 namespace lupa::indexer {
 namespace fs = std::filesystem;
@@ -271,8 +272,20 @@ struct PreparedFile {
   std::vector<FileReport> notes;
 };
 
+// Passages inherit where their page's text came from.
+void mark_text_sources(std::vector<Passage>& passages, const std::vector<PageOrigin>& pages) {
+  if (pages.empty()) return;
+  for (Passage& passage : passages) {
+    if (!passage.page || *passage.page < 1 || *passage.page > static_cast<int>(pages.size()))
+      continue;
+    const PageOrigin& origin = pages[static_cast<std::size_t>(*passage.page - 1)];
+    passage.text_source = origin.source;
+    passage.ocr_confidence = origin.confidence;
+  }
+}
+
 PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState>& previous,
-                          double now) {
+                          double now, const ocr::DocumentReader& page_reader) {
   thread_local DocumentBuilder builder;
   PreparedFile prepared;
   FileState& state = prepared.state;
@@ -293,8 +306,9 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
       prepared.outcome = PreparedFile::Outcome::kTouched;
       return prepared;
     }
-    ExtractedText extracted = extract_text(entry.file, content);
+    ExtractedText extracted = extract_text(entry.file, content, &page_reader);
     SegmentedText segmented = segment_text(extracted.text);
+    mark_text_sources(segmented.passages, extracted.pages);
     const DocumentMetadata given =
         entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
     // A document declared to be in one language is in that language throughout: short
@@ -362,6 +376,12 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   summary.files_failed = summary.errors.size();
 
   IndexWriter writer(options.database);
+  ocr::ReaderOptions reader_options;
+  reader_options.cache_directory = options.ocr_cache.empty()
+                                       ? fs::absolute(options.database).parent_path() / "ocr-cache"
+                                       : options.ocr_cache;
+  const ocr::DocumentReader page_reader(reader_options);
+  if (options.clear_ocr_cache) page_reader.clear_cache();
   // libxml2 wants its global state set up once, on one thread, before others parse.
   xmlInitParser();
   const int kill_after = crash_after_files();
@@ -377,7 +397,7 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   for (const CorpusFile& entry : listing.documents)
     previous_states.push_back(writer.file_state(entry.document_path));
   OrderedWorkers<PreparedFile> workers(listing.documents.size(), [&](std::size_t index) {
-    return prepare_file(listing.documents[index], previous_states[index], now);
+    return prepare_file(listing.documents[index], previous_states[index], now, page_reader);
   });
   for (std::size_t index = 0; index < listing.documents.size(); ++index) {
     const CorpusFile& entry = listing.documents[index];

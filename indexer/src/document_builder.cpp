@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -122,12 +123,14 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   stored.set("ordinal", passage.ordinal);
   if (passage.number) stored.set("paragraph", *passage.number);
   if (passage.page) stored.set("page", *passage.page);
+  stored.set("source", passage.text_source);
+  if (passage.ocr_confidence) stored.set("confidence", std::round(*passage.ocr_confidence));
   stored.set("lang", passage.language);
   stored.set("plans", json_list(plans));
   if (metadata.type) stored.set("type", *metadata.type);
   if (metadata.country) stored.set("country", *metadata.country);
   if (metadata.date) stored.set("date", *metadata.date);
-  if (metadata.source) stored.set("source", *metadata.source);
+  if (metadata.source) stored.set("publisher", *metadata.source);
   stored.set("doc_languages", json_list(metadata.languages));
   stored.set("indexed_at", static_cast<std::int64_t>(indexed_at));
   if (!passage.section_number.empty()) stored.set("section", passage.section_number);

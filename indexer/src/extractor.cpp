@@ -11,6 +11,7 @@
 
 #include "lupa/analyzers/text_normalizer.h"
 #include "lupa/indexer/text_cleanup.h"
+#include "lupa/ocr/document_reader.h"
 #include "lupa/ocr/file_format.h"
 
 namespace lupa::indexer {
@@ -153,15 +154,44 @@ ExtractedText read_plain_text(const std::string& content) {
   return extracted;
 }
 
+ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& reader) {
+  std::vector<ocr::PageText> pages;
+  try {
+    pages = reader.read(content);
+  } catch (const ocr::OcrError& error) {
+    throw ExtractionError(error.what());
+  }
+  ExtractedText extracted;
+  std::string low_confidence;
+  for (const ocr::PageText& page : pages) {
+    if (page.number > 1) extracted.text += '\f';
+    extracted.text += clean_converted_text(join_hyphenated_lines(page.text));
+    extracted.pages.push_back({std::string(ocr::source_name(page.source)), page.confidence});
+    if (page.confidence && *page.confidence < kLowOcrConfidence)
+      low_confidence += (low_confidence.empty() ? "" : ", ") + std::to_string(page.number) + " (" +
+                        std::to_string(static_cast<int>(*page.confidence)) + ")";
+  }
+  if (!low_confidence.empty())
+    extracted.notes.push_back("low OCR confidence on page " + low_confidence + ", below " +
+                              std::to_string(static_cast<int>(kLowOcrConfidence)));
+  return extracted;
+}
+
 }  // namespace
 
 bool is_supported_document(const std::filesystem::path& path) {
   const std::string extension = lower_extension(path);
-  return extension == ".txt" || extension == ".md" || is_html_extension(extension);
+  return extension == ".txt" || extension == ".md" || is_html_extension(extension) ||
+         ocr::is_page_document(path);
 }
 
-ExtractedText extract_text(const std::filesystem::path& path, const std::string& content) {
+ExtractedText extract_text(const std::filesystem::path& path, const std::string& content,
+                           const ocr::DocumentReader* page_reader) {
   if (content.empty()) throw ExtractionError("file is empty");
+  if (ocr::is_page_document(path)) {
+    if (!page_reader) throw ExtractionError("images and PDFs need the OCR reader");
+    return read_pages(content, *page_reader);
+  }
   const ocr::FileFormat format = ocr::sniff_format(std::string_view(content).substr(0, 16));
   if (format != ocr::FileFormat::kUnknown)
     throw ExtractionError("content is " + std::string(ocr::format_name(format)) +

@@ -29,6 +29,12 @@ class IndexerApp final : public Application {
                           .binding("db"));
     options.addOption(Option("quiet", "q", "no progress lines, only the summary").binding("quiet"));
     options.addOption(
+        Option("ocr-cache", "", "folder of recognised page texts (default: ocr-cache beside DIR)")
+            .argument("CACHE_DIR")
+            .binding("ocr-cache"));
+    options.addOption(Option("clear-ocr-cache", "", "recognise every image and scanned page anew")
+                          .binding("clear-ocr-cache"));
+    options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<IndexerApp>(this, &IndexerApp::show_help)));
   }
@@ -38,8 +44,9 @@ class IndexerApp final : public Application {
     help.setCommand(commandName());
     help.setUsage("--db DIR CORPUS_DIR...");
     help.setHeader(
-        "Indexes the .txt, .md and .html files of each CORPUS_DIR (and its manifest.json) "
-        "into the Xapian database DIR. Re-runs re-read only files that changed.");
+        "Indexes the .txt, .md, .html, .pdf, .png, .jpg, .jpeg, .tif and .tiff files of each "
+        "CORPUS_DIR (and its manifest.json) into the Xapian database DIR; images and scanned "
+        "PDF pages are recognised with Tesseract. Re-runs re-read only files that changed.");
     help.format(std::cout);
     help_shown_ = true;
     stopOptionsProcessing();
@@ -53,6 +60,8 @@ class IndexerApp final : public Application {
     }
     lupa::indexer::IndexerOptions options;
     options.database = config().getString("db");
+    options.ocr_cache = config().getString("ocr-cache", "");
+    options.clear_ocr_cache = config().hasProperty("clear-ocr-cache");
     for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
     const bool show_progress = !config().hasProperty("quiet");
     double last_report = -1;

@@ -1,5 +1,8 @@
 #include "lupa/indexer/text_cleanup.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cctype>
 #include <string_view>
 #include <unordered_map>
@@ -195,6 +198,43 @@ std::string collapse_spaces(std::string_view stripped) {
     start = end + 1;
   }
   return out;
+}
+
+}  // namespace lupa::indexer
+
+namespace lupa::indexer {
+namespace {
+
+bool lower_case_at(std::string_view text, std::size_t start) {
+  if (start >= text.size()) return false;
+  int32_t offset = static_cast<int32_t>(start);
+  UChar32 c = 0;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), offset, static_cast<int32_t>(text.size()),
+          c);
+  return c >= 0 && u_islower(c);
+}
+
+bool lower_case_before(std::string_view text, std::size_t end) {
+  if (end == 0) return false;
+  std::size_t start = end - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  return lower_case_at(text, start);
+}
+
+}  // namespace
+
+std::string join_hyphenated_lines(std::string_view text) {
+  std::string joined;
+  joined.reserve(text.size());
+  std::size_t from = 0;
+  for (std::size_t hyphen = text.find("-\n"); hyphen != std::string_view::npos;
+       hyphen = text.find("-\n", hyphen + 2)) {
+    if (!lower_case_before(text, hyphen) || !lower_case_at(text, hyphen + 2)) continue;
+    joined.append(text.substr(from, hyphen - from));
+    from = hyphen + 2;
+  }
+  joined.append(text.substr(from));
+  return joined;
 }
 
 }  // namespace lupa::indexer

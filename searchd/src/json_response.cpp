@@ -68,7 +68,8 @@ Object::Ptr hit_json(const Hit& hit) {
   json->set("commitment_number", commitment && commitment->has("number") ? commitment->get("number")
                                                                          : Poco::Dynamic::Var());
   json->set("commitment_title", commitment ? commitment->get("title") : Poco::Dynamic::Var());
-  for (const char* field : {"translation_id", "page", "paragraph", "section"})
+  for (const char* field : {"translation_id", "page", "paragraph", "section", "source",
+                            "confidence"})
     copy_or_null(stored, json, field, field);
   json->set("snippet", hit.snippet);
   return json;

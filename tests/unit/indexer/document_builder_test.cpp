@@ -267,7 +267,9 @@ TEST(DocumentBuilder, StoredFieldsOfAParagraph) {
   EXPECT_EQ(stored->getValue<std::string>("type"), "action-plan");
   EXPECT_EQ(stored->getValue<std::string>("country"), "mx");
   EXPECT_EQ(stored->getValue<std::string>("date"), "2011-09-20");
-  EXPECT_EQ(stored->getValue<std::string>("source"), "Government of Mexico");
+  EXPECT_EQ(stored->getValue<std::string>("publisher"), "Government of Mexico");
+  EXPECT_EQ(stored->getValue<std::string>("source"), "text");
+  EXPECT_FALSE(stored->has("confidence"));
   EXPECT_EQ(stored->getValue<std::int64_t>("indexed_at"), 1'700'000'000);
   EXPECT_EQ(stored->getValue<std::string>("text"), numbered_paragraph().text);
   EXPECT_THAT(strings(stored->getArray("plans")), ElementsAre("mx-2011-2013", "mx-2013-2015"));
@@ -319,7 +321,7 @@ TEST(DocumentBuilder, MissingMetadataLeavesItsFieldsAndFacetsOut) {
   EXPECT_EQ(counted_values(document), (FacetValues{{"lang", {"es"}}, {"kind", {"paragraph"}}}));
   const auto stored = stored_of(document);
   EXPECT_EQ(stored->getValue<std::string>("title"), "c/x.txt") << "the path stands in for a title";
-  for (const char* absent : {"paragraph", "page", "type", "country", "date", "source"})
+  for (const char* absent : {"paragraph", "page", "type", "country", "date", "publisher"})
     EXPECT_FALSE(stored->has(absent)) << absent;
 }
 

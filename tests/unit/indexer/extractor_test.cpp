@@ -122,9 +122,10 @@ TEST(Extractor, BinaryContentIsAnError) {
 }
 
 TEST(Extractor, SupportedDocumentsByExtension) {
-  for (const char* name : {"a.txt", "b.md", "c.html", "d.htm", "E.TXT", "f.Html", "dir/g.md"})
+  for (const char* name : {"a.txt", "b.md", "c.html", "d.htm", "E.TXT", "f.Html", "dir/g.md",
+                           "a.pdf", "b.PNG", "c.jpg", "d.jpeg", "e.tif", "f.TIFF"})
     EXPECT_TRUE(is_supported_document(name)) << name;
-  for (const char* name : {"a.pdf", "b.png", "c.docx", "README", "d.txt.bak", "manifest.json", ""})
+  for (const char* name : {"c.docx", "d.gif", "README", "d.txt.bak", "manifest.json", ""})
     EXPECT_FALSE(is_supported_document(name)) << name;
 }
 

@@ -102,4 +102,16 @@ TEST(TextCleanupRobustness, UnclosedMarkupStaysText) {
   EXPECT_EQ(strip_inline_html(many), many);
 }
 
+TEST(JoinHyphenatedLines, AWordSplitAtALineEndIsJoined) {
+  EXPECT_EQ(join_hyphenated_lines("la transpa-\nrencia y la información públi-\nca"),
+            "la transparencia y la información pública");
+  EXPECT_EQ(join_hyphenated_lines("rendi-\nción"), "rendición");
+}
+
+TEST(JoinHyphenatedLines, HyphensBetweenNumbersOrCapitalsStay) {
+  EXPECT_EQ(join_hyphenated_lines("plan 2019-\n2021"), "plan 2019-\n2021");
+  EXPECT_EQ(join_hyphenated_lines("Norte-\nSur"), "Norte-\nSur");
+  EXPECT_EQ(join_hyphenated_lines("- item\n-\nnext"), "- item\n-\nnext");
+}
+
 }  // namespace lupa::indexer

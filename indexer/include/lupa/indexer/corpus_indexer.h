@@ -19,6 +19,10 @@ struct IndexProgress {
 struct IndexerOptions {
   std::filesystem::path database;
   std::vector<std::filesystem::path> corpus_folders;
+  /// Where recognised page texts are kept between runs; empty: beside the database, in
+  /// `<database's parent>/ocr-cache`, so that rebuilding the database reuses them.
+  std::filesystem::path ocr_cache;
+  bool clear_ocr_cache = false;  ///< empty the cache before the run
   /// Called after each file; may be empty.
   std::function<void(const IndexProgress&)> on_progress;
 };

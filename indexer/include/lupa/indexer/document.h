@@ -40,6 +40,8 @@ struct Passage {
   std::string heading;        ///< the heading(s) the passage sits under, levels joined by " › "
   std::optional<int> number;  ///< the paragraph's own number ("25." -> 25)
   std::optional<int> page;    ///< 1-based page, when the document has pages
+  std::string text_source = "text";      ///< "text", or its page's: "text-layer" or "ocr"
+  std::optional<double> ocr_confidence;  ///< its page's mean word confidence, when recognised
   std::string text;
   std::string language;        ///< ISO 639-1, set by the indexer
   std::string section_number;  ///< "3.a" for passages under a numbered section

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace lupa::ocr {
+class DocumentReader;
+}
+
 namespace lupa::indexer {
 
 /// The file cannot be read as a document; what() gives the reason (the caller adds the path).
@@ -15,17 +19,31 @@ class ExtractionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Where the text of one page came from.
+struct PageOrigin {
+  std::string source;                ///< "text-layer" or "ocr"
+  std::optional<double> confidence;  ///< mean word confidence 0-100, recognised pages only
+};
+
+/// A page whose recognition confidence is below this is flagged in the indexer's summary.
+inline constexpr double kLowOcrConfidence = 70;
+
 struct ExtractedText {
   std::string text;                  ///< UTF-8; '\f' separates pages where the source has them
   std::optional<std::string> title;  ///< from the source's own metadata (HTML <title>)
   std::vector<std::string> notes;    ///< what the reader had to guess, for the summary
+  std::vector<PageOrigin> pages;     ///< per page, for images and PDFs; empty for text files
 };
 
-/// Whether the indexer has a reader for files named like `path` (.txt, .md, .html, .htm).
+/// Whether the indexer has a reader for files named like `path`: .txt, .md, .html, .htm, and
+/// the images and PDFs that `page_reader` reads.
 bool is_supported_document(const std::filesystem::path& path);
 
 /// Reads `path`. Plain text that is not UTF-8 is decoded as Windows-1252 (and noted); HTML
 /// loses its tags, scripts and styles, keeps headings as "# " lines and list items as "- ".
-ExtractedText extract_text(const std::filesystem::path& path, const std::string& content);
+/// Images and PDFs are read through `page_reader` (required for them), pages joined by form
+/// feeds, with words that a line end hyphenated joined again.
+ExtractedText extract_text(const std::filesystem::path& path, const std::string& content,
+                           const ocr::DocumentReader* page_reader = nullptr);
 
 }  // namespace lupa::indexer

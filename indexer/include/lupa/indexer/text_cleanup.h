@@ -19,6 +19,10 @@ std::string strip_inline_html(std::string_view text);
 /// their text (followed by the URL in parentheses when it leads somewhere).
 std::string strip_markdown(std::string_view text);
 
+/// Joins a word that a line end split with a hyphen ("transpa-\nrencia" -> "transparencia")
+/// when a lower-case letter stands on both sides; "Norte-\nSur" and "2019-\n2021" stay.
+std::string join_hyphenated_lines(std::string_view text);
+
 /// Runs of spaces inside each line collapsed to one; lines trimmed. Tabs are kept.
 std::string collapse_spaces(std::string_view text);
 

@@ -1,0 +1,49 @@
+// Reads the text of an image or PDF file page by page: text layers as they are, page images
+// through the preprocessor and Tesseract, the pages of one document in parallel on every core.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "lupa/ocr/leptonica_image.h"
+#include "lupa/ocr/page_recognizer.h"
+#include "lupa/ocr/page_text.h"
+
+namespace lupa::ocr {
+
+struct ReaderOptions {
+  RecognizerSettings recognizer;
+  unsigned threads = 0;  ///< recognition threads; 0: one per core
+  int render_dpi = 300;
+  std::optional<std::filesystem::path> cache_directory;
+  ImageLimits limits;
+};
+
+/// Whether the name says image or PDF (.pdf, .png, .jpg, .jpeg, .tif, .tiff, any case).
+bool is_page_document(const std::filesystem::path& path);
+
+class DocumentReader {
+ public:
+  explicit DocumentReader(ReaderOptions options = {});
+  ~DocumentReader();
+  DocumentReader(const DocumentReader&) = delete;
+  DocumentReader& operator=(const DocumentReader&) = delete;
+
+  /// Every page of the file held in `content`, in order. Thread-safe: several documents may be
+  /// read at once, sharing the recognition threads. Throws OcrError with the reason when the
+  /// file is not a readable image or PDF.
+  std::vector<PageText> read(std::string_view content) const;
+
+  /// Removes every cached recognition (nothing when no cache directory was given).
+  void clear_cache() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lupa::ocr

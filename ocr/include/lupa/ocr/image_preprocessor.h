@@ -1,0 +1,33 @@
+// Prepares a page image for Tesseract: grey, about 300 dpi, straight, with an even background,
+// binarised, and without the dark scanner edges and speckles that Tesseract reads as letters.
+#pragma once
+
+#include "lupa/ocr/leptonica_image.h"
+
+namespace lupa::ocr {
+
+inline constexpr int kTargetDpi = 300;
+
+struct PreparedPage {
+  PixPtr binary;  ///< 1 bpp, text black, at `dpi`
+  int dpi = kTargetDpi;
+  double skew_degrees = 0;  ///< the rotation that was corrected
+};
+
+/// The resolution to assume for `image`: its recorded resolution when plausible (72-1200 dpi),
+/// else the resolution at which its width would span a Letter page (8.5 in), since a scan
+/// without a recorded resolution is almost always a whole page.
+int effective_dpi(const Pix& image);
+
+/// The steps, in order:
+/// 1. to 8-bit grey (colour maps and alpha removed);
+/// 2. scaled to 300 dpi when below 250 or above 400 dpi (Tesseract is trained on text about
+///    that size; small text loses strokes, huge text wastes time);
+/// 3. deskewed when Leptonica finds a confident skew;
+/// 4. background normalised, so a page darker at one corner than the other binarises evenly;
+/// 5. binarised with Otsu's threshold per tile;
+/// 6. black regions touching the border (scanner edges, punched holes) and components smaller
+///    than a full stop at 300 dpi (speckles) removed.
+PreparedPage prepare_page(const Pix& image);
+
+}  // namespace lupa::ocr
