@@ -84,6 +84,35 @@ std::vector<std::size_t> PhraseMatcher::find(const std::vector<std::string>& wor
   return entries;
 }
 
+void PhraseMatcher::add_keys(const std::vector<std::string>& keys, std::size_t entry) {
+  if (keys.empty()) return;
+  std::size_t node = 0;
+  for (const std::string& key : keys) {
+    auto found = nodes_[node].next.find(key);
+    if (found == nodes_[node].next.end()) {
+      nodes_.emplace_back();
+      found = nodes_[node].next.emplace(key, nodes_.size() - 1).first;
+    }
+    node = found->second;
+  }
+  nodes_[node].terminals.push_back({entry, false, keys});
+}
+
+std::vector<PhraseMatcher::Span> PhraseMatcher::find_spans(
+    const std::vector<std::string>& keys) const {
+  std::vector<Span> spans;
+  for (std::size_t i = 0; i < keys.size();) {
+    const auto [entry, length] = longest_at(keys, keys, i);
+    if (length == 0) {
+      ++i;
+      continue;
+    }
+    spans.push_back({i, length, entry});
+    i += length;
+  }
+  return spans;
+}
+
 long PhraseMatcher::exact(std::string_view text) const {
   const std::vector<std::string> words = segment_words_keeping_case(text);
   if (words.empty()) return -1;

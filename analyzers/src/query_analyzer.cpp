@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -86,22 +87,142 @@ std::string rewrite_wildcards(const std::string& text) {
   return out;
 }
 
+// Shorter words are too often a real word of another language or an acronym.
+constexpr std::size_t kMinCorrectedBytes = 4;
+
+// "finales" and "final", "beneficiarios" and "beneficiaries" differ in their last letters
+// only: inflections, not misspellings, when the word's stem is indexed anyway. A misspelling
+// ("transparancy") usually differs inside the word.
+bool differs_only_in_ending(const std::string& word, const std::string& suggestion) {
+  const std::size_t shorter = std::min(word.size(), suggestion.size());
+  std::size_t common = 0;
+  while (common < shorter && word[common] == suggestion[common]) ++common;
+  return common + 2 >= shorter;
+}
+
 constexpr unsigned kFullSyntax =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
 
+// The indexed term of `word` in `language` ("Z" + stem).
+std::string stem_term(const std::string& word, Language language) {
+  std::string term(schema::kStemPrefix);
+  term.append(index_stem(word, language));
+  return term;
+}
+
+bool is_operator_word(std::string_view token) {
+  return token == "AND" || token == "OR" || token == "NOT" || token == "XOR" || token == "NEAR" ||
+         token == "ADJ";
+}
+
+// A token the glossary may rewrite: one word, with nothing the parser gives a meaning to.
+bool is_plain_word(std::string_view token) {
+  if (token.empty() || is_operator_word(token)) return false;
+  if (token.front() == '+' || token.front() == '-') return false;
+  if (token.find_first_of("\":*()") != std::string_view::npos) return false;
+  return segment_words(token).size() == 1;
+}
+
+struct Token {
+  std::string text;
+  bool plain = false;
+};
+
+// Splits at spaces, keeping a quoted phrase in one token.
+std::vector<Token> tokenize(const std::string& text) {
+  std::vector<Token> tokens;
+  std::string current;
+  bool in_quotes = false;
+  for (char c : text) {
+    if (c == '"') in_quotes = !in_quotes;
+    if (c == ' ' && !in_quotes) {
+      if (!current.empty()) tokens.push_back({std::move(current)});
+      current.clear();
+      continue;
+    }
+    current += c;
+  }
+  if (!current.empty()) tokens.push_back({std::move(current)});
+  for (Token& token : tokens) token.plain = is_plain_word(token.text);
+  return tokens;
+}
+
+std::string alternatives(const std::vector<Token>& tokens, const GlossaryMatch& match,
+                         const GlossaryConcept& entry) {
+  std::string typed;
+  for (std::size_t i = match.first_word; i < match.first_word + match.word_count; ++i)
+    typed += (typed.empty() ? "" : " ") + tokens[i].text;
+  const std::string typed_folded = fold_for_matching(typed);
+  std::string out = "((" + typed + ")";
+  for (Language language : kLanguages)
+    for (const std::string& term : entry.terms(language))
+      if (fold_for_matching(term) != typed_folded) out += " OR \"" + term + "\"";
+  return out + ")";
+}
+
 }  // namespace
 
-Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags) const {
+std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
+                                 std::vector<std::string>& concepts,
+                                 std::vector<Language>& matched_languages) {
+  const std::vector<Token> tokens = tokenize(text);
+  std::string out;
+  auto append = [&out](const std::string& piece) { out += (out.empty() ? "" : " ") + piece; };
+  for (std::size_t i = 0; i < tokens.size();) {
+    if (!tokens[i].plain) {
+      append(tokens[i++].text);
+      continue;
+    }
+    std::size_t end = i;
+    std::vector<std::string> words;
+    while (end < tokens.size() && tokens[end].plain)
+      words.push_back(segment_words(tokens[end++].text)[0]);
+    std::vector<Token> run(tokens.begin() + static_cast<std::ptrdiff_t>(i),
+                           tokens.begin() + static_cast<std::ptrdiff_t>(end));
+    std::size_t next = 0;
+    for (const GlossaryMatch& match : glossary.find(words)) {
+      for (; next < match.first_word; ++next) append(run[next].text);
+      const GlossaryConcept& entry = glossary.concepts()[match.concept_index];
+      append(alternatives(run, match, entry));
+      concepts.push_back(entry.id);
+      matched_languages.push_back(match.language);
+      next = match.first_word + match.word_count;
+    }
+    for (; next < run.size(); ++next) append(run[next].text);
+    i = end;
+  }
+  return out;
+}
+
+std::optional<Language> language_of_query(std::string_view text) {
+  static constexpr std::string_view kSpanishLetters[] = {"ñ", "á", "é", "í", "ó", "ú", "¿", "¡"};
+  const std::string lower = normalize_nfkc(text);
+  for (std::string_view letter : kSpanishLetters)
+    if (lower.find(letter) != std::string::npos) return Language::kSpanish;
+  int spanish = 0, english = 0;
+  for (const std::string& word : segment_words(text)) {
+    const std::string folded = fold_diacritics(word);
+    spanish += stop_words(Language::kSpanish).contains(folded) ? 1 : 0;
+    english += stop_words(Language::kEnglish).contains(folded) ? 1 : 0;
+  }
+  if (spanish > english) return Language::kSpanish;
+  if (english > spanish) return Language::kEnglish;
+  return std::nullopt;
+}
+
+Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
+                                        bool any_word) const {
   Xapian::Query combined;
   std::string first_description;
   for (Language language : kLanguages) {
+    if (!options_.both_stemmers && language != Language::kSpanish) continue;
     Xapian::QueryParser parser;
     parser.set_database(database_);
     parser.set_stemmer(folding_stemmer(language));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     parser.set_stopper((new BilingualStopper)->release());
-    parser.set_default_op(Xapian::Query::OP_AND);
+    parser.set_default_op(any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
     for (const schema::Facet& facet : schema::kFacets)
       parser.add_boolean_prefix(std::string(facet.name),
                                 (new FacetFieldProcessor(facet))->release());
@@ -118,15 +239,82 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags)
   return combined;
 }
 
-Xapian::Query QueryAnalyzer::parse(std::string_view user_query) const {
+std::string QueryAnalyzer::spelling_correction(const std::string& text) const {
+  // Word by word rather than QueryParser's FLAG_SPELLING_CORRECTION, which corrects every word
+  // missing from the dictionary, even one whose stem the index holds ("finales" -> "final").
+  bool changed = false;
+  std::string corrected;
+  for (const Token& token : tokenize(text)) {
+    std::string out = token.text;
+    if (token.plain) {
+      const std::string word = segment_words(token.text)[0];
+      const bool indexed =
+          std::any_of(std::begin(kLanguages), std::end(kLanguages),
+                      [&](Language l) { return database_.term_exists(stem_term(word, l)); });
+      const std::string suggestion = word.size() >= kMinCorrectedBytes
+                                         ? database_.get_spelling_suggestion(fold_diacritics(word))
+                                         : std::string();
+      if (!suggestion.empty() &&
+          (!indexed || !differs_only_in_ending(fold_diacritics(word), suggestion))) {
+        // The dictionary holds words without accents (see indexer/index_writer.h); the
+        // indexer noted how each is written, so "corupcion" is offered as "corrupción".
+        const std::string written =
+            database_.get_metadata(schema::accented_spelling_key(suggestion));
+        out = written.empty() ? suggestion : written;
+        changed = true;
+      }
+    }
+    corrected += (corrected.empty() ? "" : " ") + out;
+  }
+  return changed ? corrected : "";
+}
+
+std::optional<Language> QueryAnalyzer::language_by_index(const std::string& text) const {
+  // A word whose stem in one language is indexed and whose stem in the other is not was
+  // written in the first ("socially": English "social" is indexed, Spanish "socially" not).
+  int votes[2] = {0, 0};
+  for (const std::string& word : segment_words(text)) {
+    bool indexed[2];
+    for (Language language : kLanguages)
+      indexed[language == Language::kEnglish] = database_.term_exists(stem_term(word, language));
+    if (indexed[0] != indexed[1]) ++votes[indexed[1] ? 1 : 0];
+  }
+  if (votes[1] > votes[0]) return Language::kEnglish;
+  if (votes[0] > votes[1]) return Language::kSpanish;
+  return std::nullopt;
+}
+
+AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word) const {
   const std::string text = normalize_nfkc(user_query);
+  AnalyzedQuery analyzed;
+  std::vector<Language> matched_languages;
+  const std::string expanded =
+      options_.glossary
+          ? expand_with_glossary(text, Glossary::bundled(), analyzed.concepts, matched_languages)
+          : text;
+  if (!matched_languages.empty() &&
+      std::all_of(matched_languages.begin(), matched_languages.end(),
+                  [&](Language l) { return l == matched_languages.front(); }))
+    analyzed.language = matched_languages.front();
+  else
+    analyzed.language = language_of_query(text);
+  if (!analyzed.language) analyzed.language = language_by_index(text);
+  if (options_.spelling) analyzed.corrected = spelling_correction(text);
   try {
-    return parse_with(rewrite_wildcards(text), kFullSyntax);
+    analyzed.query = parse_with(rewrite_wildcards(expanded), kFullSyntax, any_word);
+    if (!analyzed.concepts.empty()) {
+      // The words as typed weigh again: a passage in the query's own words outranks one
+      // found through the glossary's translation alone.
+      analyzed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
+                                     parse_with(rewrite_wildcards(text), kFullSyntax, any_word));
+    }
+    return analyzed;
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.
   }
   try {
-    return parse_with(text, 0);
+    analyzed.query = parse_with(text, 0, any_word);
+    return analyzed;
   } catch (const Xapian::QueryParserError& error) {
     throw QuerySyntaxError("query cannot be read: " + error.get_msg());
   }

@@ -270,12 +270,15 @@ struct PreparedFile {
   std::string error;
   std::vector<FileReport> inferred;
   std::vector<FileReport> notes;
+  std::vector<PageOrigin> pages;
+  SpellingWords spelling;
 };
 
 // Passages inherit where their page's text came from.
 void mark_text_sources(std::vector<Passage>& passages, const std::vector<PageOrigin>& pages) {
   if (pages.empty()) return;
   for (Passage& passage : passages) {
+    if (!passage.page && pages.size() == 1) passage.page = 1;  // no form feed to number it
     if (!passage.page || *passage.page < 1 || *passage.page > static_cast<int>(pages.size()))
       continue;
     const PageOrigin& origin = pages[static_cast<std::size_t>(*passage.page - 1)];
@@ -309,6 +312,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
     ExtractedText extracted = extract_text(entry.file, content, &page_reader);
     SegmentedText segmented = segment_text(extracted.text);
     mark_text_sources(segmented.passages, extracted.pages);
+    prepared.pages = extracted.pages;
     const DocumentMetadata given =
         entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
     // A document declared to be in one language is in that language throughout: short
@@ -329,8 +333,10 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
     if (segmented.passages.empty()) throw ExtractionError("no text to index");
     recognize_commitments(segmented.passages, metadata);
     tag_passages(segmented.passages);
-    for (const Passage& passage : segmented.passages)
+    for (const Passage& passage : segmented.passages) {
       prepared.documents.push_back(builder.build(entry.document_path, metadata, passage, now));
+      collect_spelling_words(passage.text, prepared.spelling);
+    }
     state.passages = static_cast<int>(segmented.passages.size());
     prepared.outcome = PreparedFile::Outcome::kIndexed;
 
@@ -413,7 +419,7 @@ IndexSummary index_corpus(const IndexerOptions& options) {
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kIndexed:
-        writer.replace_file(prepared.state, prepared.documents);
+        writer.replace_file(prepared.state, prepared.documents, prepared.spelling);
         ++summary.files_indexed;
         summary.passages_written += prepared.documents.size();
         break;
@@ -425,6 +431,14 @@ IndexSummary index_corpus(const IndexerOptions& options) {
     }
     for (auto& report : prepared.inferred) summary.inferred.push_back(std::move(report));
     for (auto& report : prepared.notes) summary.notes.push_back(std::move(report));
+    for (const PageOrigin& page : prepared.pages) {
+      if (page.source != "ocr")
+        ++summary.pages_text_layer;
+      else if (page.from_cache)
+        ++summary.pages_from_cache;
+      else
+        ++summary.pages_recognised;
+    }
     ++progress.files_done;
     progress.bytes_read = summary.bytes_read;
     progress.seconds = elapsed();

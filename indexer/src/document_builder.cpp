@@ -113,6 +113,11 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   document.add_value(schema::kSlotFacetValues, facet_values);
   document.add_value(schema::kSlotIndexedAt, Xapian::sortable_serialise(indexed_at));
   document.add_value(schema::kSlotOrdinal, Xapian::sortable_serialise(passage.ordinal));
+  document.add_value(schema::kSlotLanguage, passage.language);
+  if (passage.translation_ordinal > 0)
+    document.add_value(schema::kSlotTranslationGroup,
+                       document_path + "#" +
+                           std::to_string(std::min(passage.ordinal, passage.translation_ordinal)));
 
   Poco::JSON::Object stored(Poco::JSON_PRESERVE_KEY_ORDER);
   stored.set("id", id);

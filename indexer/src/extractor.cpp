@@ -166,7 +166,8 @@ ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& 
   for (const ocr::PageText& page : pages) {
     if (page.number > 1) extracted.text += '\f';
     extracted.text += clean_converted_text(join_hyphenated_lines(page.text));
-    extracted.pages.push_back({std::string(ocr::source_name(page.source)), page.confidence});
+    extracted.pages.push_back(
+        {std::string(ocr::source_name(page.source)), page.confidence, page.from_cache});
     if (page.confidence && *page.confidence < kLowOcrConfidence)
       low_confidence += (low_confidence.empty() ? "" : ", ") + std::to_string(page.number) + " (" +
                         std::to_string(static_cast<int>(*page.confidence)) + ")";

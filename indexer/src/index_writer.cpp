@@ -7,17 +7,45 @@
 
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::indexer {
 namespace {
 
 constexpr std::string_view kStateKeyPrefix = "lupa:state:";
 
+constexpr std::string_view kSpellingKeyPrefix = "lupa:spelling:";
+constexpr std::size_t kMinSpellingBytes = 4;
+
 std::string state_key(const std::string& document_path) {
   return std::string(kStateKeyPrefix) + schema::file_term(document_path);
 }
 
+std::string spelling_key(const std::string& document_path) {
+  return std::string(kSpellingKeyPrefix) + schema::file_term(document_path);
+}
+
+bool is_stop_word(const std::string& word) {
+  const std::string folded = analyzers::fold_diacritics(word);
+  for (analyzers::Language language : analyzers::kLanguages)
+    if (analyzers::stop_words(language).contains(folded)) return true;
+  return false;
+}
+
 }  // namespace
+
+void collect_spelling_words(std::string_view text, SpellingWords& words) {
+  for (std::string& word : analyzers::segment_words(text)) {
+    if (word.size() < kMinSpellingBytes) continue;
+    if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    if (is_stop_word(word)) continue;
+    std::string accentless = analyzers::fold_diacritics(word);
+    SpellingWord& entry = words[accentless];
+    ++entry.count;
+    if (entry.written.empty() && accentless != word) entry.written = std::move(word);
+  }
+}
 
 std::string FileState::serialise() const {
   std::ostringstream out;
@@ -76,10 +104,34 @@ std::vector<std::string> IndexWriter::indexed_files() const {
 }
 
 void IndexWriter::replace_file(const FileState& state,
-                               const std::vector<Xapian::Document>& documents) {
+                               const std::vector<Xapian::Document>& documents,
+                               const SpellingWords& spelling) {
   database_.delete_document(schema::file_term(state.path));
   for (const Xapian::Document& document : documents) database_.add_document(document);
+  forget_spelling(state.path);
+  std::string listed;
+  for (const auto& [word, entry] : spelling) {
+    database_.add_spelling(word, entry.count);
+    listed += word + '\t' + std::to_string(entry.count) + '\n';
+    // Never removed: it is read only for words the dictionary offers.
+    if (!entry.written.empty() &&
+        database_.get_metadata(schema::accented_spelling_key(word)).empty())
+      database_.set_metadata(schema::accented_spelling_key(word), entry.written);
+  }
+  database_.set_metadata(spelling_key(state.path), listed);
   database_.set_metadata(state_key(state.path), state.serialise());
+}
+
+void IndexWriter::forget_spelling(const std::string& document_path) {
+  const std::string listed = database_.get_metadata(spelling_key(document_path));
+  std::istringstream lines(listed);
+  std::string word;
+  Xapian::termcount count = 0;
+  while (std::getline(lines, word, '\t') && lines >> count) {
+    lines.ignore(1);  // the newline
+    database_.remove_spelling(word, count);
+  }
+  database_.set_metadata(spelling_key(document_path), "");
 }
 
 void IndexWriter::update_state(const FileState& state) {
@@ -88,6 +140,7 @@ void IndexWriter::update_state(const FileState& state) {
 
 void IndexWriter::remove_file(const std::string& document_path) {
   database_.delete_document(schema::file_term(document_path));
+  forget_spelling(document_path);
   database_.set_metadata(state_key(document_path), "");
 }
 

@@ -106,6 +106,9 @@ class IndexerApp final : public Application {
         summary.files_seen, summary.files_indexed, summary.files_unchanged, summary.files_removed,
         summary.skipped.size(), summary.files_failed, summary.passages_written,
         summary.passages_in_index, static_cast<double>(summary.bytes_read) / 1e6, summary.seconds);
+    if (summary.pages_text_layer + summary.pages_recognised + summary.pages_from_cache > 0)
+      std::printf("pages: %zu recognised, %zu from the OCR cache, %zu from PDF text layers\n",
+                  summary.pages_recognised, summary.pages_from_cache, summary.pages_text_layer);
   }
 
   bool help_shown_ = false;

@@ -68,7 +68,7 @@ class DocumentReader::Impl {
   }
 
   std::vector<PageText> read(std::string_view content) {
-    if (content.empty()) throw OcrError("the file is empty");
+    if (content.empty()) throw OcrError("file is empty");
     const FileFormat format = sniff_format(content.substr(0, 8));
     if (format == FileFormat::kPdf) return read_pdf(content);
     if (format == FileFormat::kUnknown)

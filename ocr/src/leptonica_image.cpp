@@ -49,7 +49,7 @@ void silence_leptonica() {
 std::vector<PixPtr> decode_image_pages(std::string_view content, FileFormat format,
                                        const ImageLimits& limits) {
   silence_leptonica();
-  if (content.empty()) throw OcrError("the file is empty");
+  if (content.empty()) throw OcrError("file is empty");
   if (format != FileFormat::kPng && format != FileFormat::kJpeg && format != FileFormat::kTiff)
     throw OcrError("not a PNG, JPEG or TIFF image");
   check_header(content, format, limits);

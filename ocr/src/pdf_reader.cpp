@@ -8,6 +8,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -67,7 +68,7 @@ bool text_layer_is_usable(std::string_view text) {
 
 PdfDocument::PdfDocument(std::string_view content) {
   silence_poppler();
-  if (content.empty()) throw OcrError("the file is empty");
+  if (content.empty()) throw OcrError("file is empty");
   if (sniff_format(content.substr(0, 8)) != FileFormat::kPdf)
     throw OcrError("not a PDF (it does not start with %PDF-)");
   const std::size_t tail = content.size() > kEofSearchBytes ? content.size() - kEofSearchBytes : 0;
@@ -92,7 +93,10 @@ std::string PdfDocument::page_text(int index) const {
   if (!page) throw OcrError("page " + std::to_string(index + 1) + " cannot be read");
   const poppler::byte_array utf8 =
       page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout).to_utf8();
-  return std::string(utf8.begin(), utf8.end());
+  std::string text(utf8.begin(), utf8.end());
+  // poppler ends a page's text with a form feed; pages are the caller's to join.
+  std::replace(text.begin(), text.end(), '\f', '\n');
+  return text;
 }
 
 PixPtr PdfDocument::render_page(int index, int dpi, const ImageLimits& limits) const {

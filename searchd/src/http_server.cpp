@@ -112,6 +112,17 @@ Poco::JSON::Object::Ptr get_passage(const SearchService& service, const Poco::UR
   return passage;
 }
 
+constexpr std::string_view kSimilarPath = "/api/similar/";
+
+Poco::JSON::Object::Ptr get_similar(const SearchService& service, const Poco::URI& uri) {
+  const std::string id = uri.getPath().substr(kSimilarPath.size());
+  if (id.empty() || id.size() > 512) throw BadRequest("Passage id is missing or too long");
+  const SearchRequest paging = parse_search_request(uri.getQueryParameters());
+  auto similar = service.similar(id, paging.page, paging.per_page);
+  if (!similar) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
+  return search_json(*similar);
+}
+
 Poco::JSON::Object::Ptr not_found(const SearchService&, const Poco::URI& uri) {
   throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No such endpoint: " + uri.getPath());
 }
@@ -127,7 +138,7 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
     } catch (const Poco::SyntaxException&) {
       path.clear();  // the handler parses the URL first and answers 400
     }
-    // One route table: exact paths, then the passages prefix.
+    // One route table: exact paths, then the prefixes of paths that end in a passage id.
     static const std::map<std::string, ApiHandler::Route, std::less<>> kRoutes = {
         {"/api/search", &get_search},
         {"/api/facets", &get_facets},
@@ -138,6 +149,8 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
       route = found->second;
     else if (path.starts_with(kPassagesPath))
       route = &get_passage;
+    else if (path.starts_with(kSimilarPath))
+      route = &get_similar;
     return new ApiHandler(service_, logger_, route);
   }
 

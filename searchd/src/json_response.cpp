@@ -68,8 +68,8 @@ Object::Ptr hit_json(const Hit& hit) {
   json->set("commitment_number", commitment && commitment->has("number") ? commitment->get("number")
                                                                          : Poco::Dynamic::Var());
   json->set("commitment_title", commitment ? commitment->get("title") : Poco::Dynamic::Var());
-  for (const char* field : {"translation_id", "page", "paragraph", "section", "source",
-                            "confidence"})
+  for (const char* field :
+       {"translation_id", "page", "paragraph", "section", "source", "confidence"})
     copy_or_null(stored, json, field, field);
   json->set("snippet", hit.snippet);
   return json;
@@ -88,6 +88,15 @@ Object::Ptr search_json(const SearchResult& result) {
     json->set("corrected", *result.corrected);
   else
     json->set("corrected", Poco::Dynamic::Var());
+  json->set("corrected_applied", result.corrected_applied);
+  json->set("relaxed", result.relaxed);
+  if (result.language)
+    json->set("language", *result.language);
+  else
+    json->set("language", Poco::Dynamic::Var());
+  Array::Ptr expanded = new Array;
+  for (const std::string& concept_id : result.expanded) expanded->add(concept_id);
+  json->set("expanded", expanded);
   Array::Ptr hits = new Array;
   for (const Hit& hit : result.hits) hits->add(hit_json(hit));
   json->set("hits", hits);

@@ -35,6 +35,10 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .binding("bind"));
     options.addOption(
         Option("threads", "t", "request threads, default 8").argument("N").binding("threads"));
+    options.addOption(Option("baseline-ranking", "",
+                             "plain ranking for comparisons: one stemmer, no glossary, no "
+                             "spelling, no language preference, no collapsing of translations")
+                          .binding("baseline-ranking"));
     options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::show_help)));
@@ -66,7 +70,10 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
         throw Poco::InvalidArgumentException("--threads must be 1-256");
       options.port = static_cast<unsigned short>(port);
 
-      const lupa::searchd::SearchService service(databases_);
+      const lupa::searchd::SearchService service(databases_,
+                                                 config().hasProperty("baseline-ranking")
+                                                     ? lupa::searchd::RankingOptions::baseline()
+                                                     : lupa::searchd::RankingOptions{});
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
       const std::string url =

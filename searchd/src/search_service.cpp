@@ -18,6 +18,12 @@ namespace lupa::searchd {
 namespace {
 
 constexpr std::size_t kSnippetBytes = 300;
+// Added to the weight of a passage in the query's language (BM25 weights of one matched word
+// run from about 1 to 10 here).
+constexpr double kSameLanguageBoost = 0.5;
+// Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
+// stay on its topic.
+constexpr Xapian::termcount kSimilarTerms = 25;
 
 std::atomic<unsigned long> next_instance_id{1};
 
@@ -63,8 +69,21 @@ Poco::JSON::Object::Ptr parse_stored(const std::string& data) {
 
 }  // namespace
 
-SearchService::SearchService(std::vector<std::filesystem::path> databases)
-    : databases_(std::move(databases)), instance_id_(next_instance_id++) {
+RankingOptions RankingOptions::baseline() {
+  RankingOptions plain;
+  plain.query.glossary = false;
+  plain.query.both_stemmers = false;
+  plain.query.spelling = false;
+  plain.language_boost = false;
+  plain.collapse_translations = false;
+  plain.relax_when_empty = false;
+  return plain;
+}
+
+SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking)
+    : databases_(std::move(databases)),
+      ranking_(std::move(ranking)),
+      instance_id_(next_instance_id++) {
   if (databases_.empty()) throw std::invalid_argument("no database given");
   database();  // fail now, at start-up, when a database cannot be opened
 }
@@ -89,10 +108,56 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.page = request.page;
   result.per_page = request.per_page;
 
-  const analyzers::QueryAnalyzer analyzer(db);
-  const Xapian::Query text_query =
-      is_blank(request.query) ? Xapian::Query(std::string()) : analyzer.parse(request.query);
+  if (is_blank(request.query)) {
+    run(db, Xapian::Query(std::string()), true, std::nullopt, request, result);
+  } else {
+    const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
+    const analyzers::AnalyzedQuery analyzed = analyzer.analyze(request.query);
+    if (analyzed.language) result.language = std::string(language_code(*analyzed.language));
+    result.expanded = analyzed.concepts;
+    if (!analyzed.corrected.empty()) result.corrected = analyzed.corrected;
+    run(db, analyzed.query, false, analyzed.language, request, result);
+    std::string effective = request.query;
+    if (result.total == 0 && result.corrected) {
+      const analyzers::AnalyzedQuery corrected = analyzer.analyze(*result.corrected);
+      run(db, corrected.query, false, corrected.language, request, result);
+      result.corrected_applied = true;
+      result.expanded = corrected.concepts;
+      effective = *result.corrected;
+    }
+    if (result.total == 0 && ranking_.relax_when_empty) {
+      const analyzers::AnalyzedQuery any_word = analyzer.analyze(effective, true);
+      run(db, any_word.query, false, any_word.language, request, result);
+      result.relaxed = result.total > 0;
+    }
+  }
+  result.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, bool browsing,
+                        std::optional<analyzers::Language> language, const SearchRequest& request,
+                        SearchResult& result) const {
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
+  // A filter on language asks for that language's version: nothing to collapse then.
+  const bool collapse =
+      !browsing && ranking_.collapse_translations && !request.filters.contains("lang");
+  const std::optional<Xapian::valueno> collapse_slot =
+      collapse ? std::optional(schema::kSlotTranslationGroup) : std::nullopt;
+  Xapian::Query ranked = text_query;
+  if (!browsing && ranking_.language_boost && language) {
+    // Small beside a matched word's weight: it orders passages of equal relevance.
+    auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
+    boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
+    ranked =
+        Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query, Xapian::Query(boost->release()));
+  }
+  auto configure = [&](Xapian::Enquire& enquire) {
+    enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
+    if (collapse_slot) enquire.set_collapse_key(*collapse_slot);
+    if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  };
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
   // pass of its own without its filter (disjunctive faceting).
@@ -100,17 +165,20 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
     unfiltered[i] = request.count_facets && schema::kFacets[i].counted &&
                     !request.filters.contains(std::string(schema::kFacets[i].name));
-  FacetCounter counter(unfiltered);
+  FacetCounter counter(unfiltered, collapse_slot);
   Xapian::Enquire enquire(db);
-  enquire.set_query(filtered(text_query, filter_query(request.filters, "")));
-  if (is_blank(request.query)) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  configure(enquire);
+  enquire.set_query(filtered(ranked, filter_query(request.filters, "")));
   if (request.count_facets) enquire.add_matchspy(&counter);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
   const Xapian::MSet mset =
       enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
-  result.total = mset.get_matches_estimated();
+  // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
+  // is not the collapsed count; the lower bound is.
+  result.total = collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
 
+  result.facets.clear();
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i) {
     const schema::Facet& facet = schema::kFacets[i];
     if (!facet.counted || !request.count_facets) continue;
@@ -121,9 +189,10 @@ SearchResult SearchService::search(const SearchRequest& request) const {
     }
     std::array<bool, schema::kFacets.size()> only{};
     only[i] = true;
-    FacetCounter own(only);
+    FacetCounter own(only, collapse_slot);
     Xapian::Enquire facet_enquire(db);
-    facet_enquire.set_query(filtered(text_query, filter_query(request.filters, name)));
+    configure(facet_enquire);
+    facet_enquire.set_query(filtered(ranked, filter_query(request.filters, name)));
     facet_enquire.add_matchspy(&own);
     facet_enquire.get_mset(0, 0, everything);
     result.facets.push_back(make_facet(name, own.counts(i)));
@@ -131,6 +200,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 
   const Xapian::Stem highlighter =
       analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
+  result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
@@ -139,11 +209,68 @@ SearchResult SearchService::search(const SearchRequest& request) const {
     hit.stored = parse_stored(it.get_document().get_data());
     // Without the background model: it looks up every word's frequency in the index, which
     // cost more than the rest of a request; the densest window of matches is good enough.
-    hit.snippet =
-        mset.snippet(hit.stored->getValue<std::string>("text"), kSnippetBytes, highlighter,
-                     Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "\xE2\x80\xA6");
+    auto snippet_of = [&](const std::string& text) {
+      return mset.snippet(text, kSnippetBytes, highlighter, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                          "<mark>", "</mark>", "\xE2\x80\xA6");
+    };
+    const std::string text = hit.stored->getValue<std::string>("text");
+    hit.snippet = snippet_of(text);
+    // A passage found by its heading shows the heading, so the match is visible.
+    const std::string heading = hit.stored->optValue<std::string>("heading", "");
+    if (hit.snippet.find("<mark>") == std::string::npos && !heading.empty() && !browsing)
+      hit.snippet = snippet_of(heading + ": " + text);
     result.hits.push_back(std::move(hit));
   }
+}
+
+std::optional<SearchResult> SearchService::similar(const std::string& id, int page,
+                                                   int per_page) const {
+  const auto started = std::chrono::steady_clock::now();
+  Xapian::Database& db = database();
+  const std::string id_term = schema::id_term(id);
+  Xapian::PostingIterator posting = db.postlist_begin(id_term);
+  if (posting == db.postlist_end(id_term)) return std::nullopt;
+  const Xapian::docid docid = *posting;
+  const Poco::JSON::Object::Ptr stored = parse_stored(db.get_document(docid).get_data());
+
+  // The passage and its translation describe the commitment in both languages, so the
+  // expansion terms reach plans written in either.
+  Xapian::RSet relevant;
+  relevant.add_document(docid);
+  std::vector<Xapian::Query> excluded{Xapian::Query(id_term)};
+  const std::string translation = stored->optValue<std::string>("translation_id", "");
+  if (!translation.empty()) {
+    Xapian::PostingIterator other = db.postlist_begin(schema::id_term(translation));
+    if (other != db.postlist_end(schema::id_term(translation))) relevant.add_document(*other);
+    excluded.emplace_back(schema::id_term(translation));
+  }
+  struct StemsOnly final : Xapian::ExpandDecider {
+    bool operator()(const std::string& term) const override {
+      return term.starts_with(schema::kStemPrefix) && term.size() > 4;
+    }
+  } stems_only;
+  Xapian::Enquire expand(db);
+  const Xapian::ESet terms = expand.get_eset(kSimilarTerms, relevant, &stems_only);
+  SearchResult result;
+  result.query = "similar:" + id;
+  result.page = page;
+  result.per_page = per_page;
+  if (terms.empty()) return result;
+  std::vector<Xapian::Query> alternatives;
+  for (auto term = terms.begin(); term != terms.end(); ++term)
+    alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*term),
+                              term.get_weight());
+  const Xapian::Query like(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  const Xapian::Query unlike(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
+  const Xapian::Query commitments(schema::facet_term(*schema::find_facet("kind"), "commitment"));
+  SearchRequest request;
+  request.page = page;
+  request.per_page = per_page;
+  request.count_facets = false;
+  run(db,
+      Xapian::Query(Xapian::Query::OP_FILTER,
+                    Xapian::Query(Xapian::Query::OP_AND_NOT, like, unlike), commitments),
+      false, std::nullopt, request, result);
   result.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -23,7 +23,12 @@ void CorpusServer::StateDeleter::operator()(State* state) const {
 }
 
 CorpusServer::CorpusServer() : state_(new State) {
-  state_->indexer_run = run_indexer(state_->dir.path() / "index", {corpus_dir()});
+  // Every test process indexes the corpus; the scans are recognised once, by the first, and
+  // read from a cache in the build folder by the others.
+  state_->indexer_run =
+      run_program(std::filesystem::path(LUPA_BIN_DIR) / "lupa-indexer",
+                  {"--quiet", "--ocr-cache", LUPA_TEST_OCR_CACHE, "--db",
+                   (state_->dir.path() / "index").string(), corpus_dir().string()});
   if (state_->indexer_run.exit_code != 0)
     throw std::runtime_error("indexing the corpus failed: " + state_->indexer_run.err);
   state_->daemon = std::make_unique<SearchDaemon>(state_->dir.path() / "index");

@@ -91,7 +91,7 @@ TEST(DecodeImage, EveryPageOfAMultipageTiff) {
 }
 
 TEST(DecodeImage, AnEmptyFileIsRefused) {
-  EXPECT_EQ(error_of("", FileFormat::kPng), "the file is empty");
+  EXPECT_EQ(error_of("", FileFormat::kPng), "file is empty");
 }
 
 TEST(DecodeImage, AHugeClaimedSizeIsRefusedBeforeDecoding) {

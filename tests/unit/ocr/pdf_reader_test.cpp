@@ -57,7 +57,7 @@ std::string error_of(std::string_view content) {
 }
 
 TEST(PdfDocument, RefusesFilesThatAreNotPdfs) {
-  EXPECT_EQ(error_of(""), "the file is empty");
+  EXPECT_EQ(error_of(""), "file is empty");
   EXPECT_EQ(error_of("<!DOCTYPE html><html><body>Plan</body></html>"),
             "not a PDF (it does not start with %PDF-)");
 }

@@ -29,6 +29,18 @@ class PhraseMatcher {
   std::vector<std::size_t> find(const std::vector<std::string>& words,
                                 const std::vector<std::string>& folded) const;
 
+  /// Registers a phrase given as the keys it is compared by (stems, for instance), for
+  /// callers that compare words in a form of their own; such phrases are case-insensitive.
+  void add_keys(const std::vector<std::string>& keys, std::size_t entry);
+
+  struct Span {
+    std::size_t first = 0;   ///< index of the first word
+    std::size_t length = 0;  ///< words
+    std::size_t entry = 0;
+  };
+  /// Every match in `keys` (longest first at each position, not overlapping), with its place.
+  std::vector<Span> find_spans(const std::vector<std::string>& keys) const;
+
   /// `words` folded as the matcher compares them (cached per thread).
   static std::vector<std::string> fold_words(const std::vector<std::string>& words);
 

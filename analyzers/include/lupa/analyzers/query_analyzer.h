@@ -4,16 +4,25 @@
 // in the schema, trailing wildcards). A query carries no reliable language, so it is parsed
 // once with each language's folding stemmer and the two readings are OR-ed: "corrupcion" meets
 // Spanish passages through the Spanish stem and English ones through the English stem.
+// Before parsing, runs of plain words that name a glossary concept ("beneficial ownership")
+// become an OR of the words as typed and the concept's terms in both languages ("beneficiarios
+// finales"), so a query in one language finds passages in the other.
 #pragma once
 
 #include <xapian.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
+
+#include "lupa/analyzers/language.h"
 
 namespace lupa::analyzers {
+
+class Glossary;
 
 /// The query could not be read even leniently; what() says why, for the user.
 class QuerySyntaxError : public std::runtime_error {
@@ -21,20 +30,59 @@ class QuerySyntaxError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What the analysis of a query may use; all on by default. Turning them off gives the plain
+/// baseline the relevance benchmark compares against (one stemmer, no glossary, no spelling).
+struct QueryOptions {
+  bool glossary = true;
+  bool both_stemmers = true;  ///< else the Spanish stemmer alone
+  bool spelling = true;
+};
+
+struct AnalyzedQuery {
+  Xapian::Query query;
+  /// The query's language when its words tell it (glossary terms, stop words, Spanish
+  /// letters); used to rank passages in that language first at equal relevance.
+  std::optional<Language> language;
+  /// The query with misspelt words replaced from the index's spelling dictionary, when that
+  /// changes more than accents (which the search ignores anyway); empty otherwise.
+  std::string corrected;
+  std::vector<std::string> concepts;  ///< glossary concepts the query was expanded with
+};
+
 class QueryAnalyzer {
  public:
   /// `database` is the index the query will run on; it must outlive the analyzer.
-  explicit QueryAnalyzer(const Xapian::Database& database) : database_(database) {}
+  explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {})
+      : database_(database), options_(options) {}
+
+  /// Parses `user_query` like parse(), and says what else it found. With `any_word`, free-text
+  /// words are alternatives (OR) rather than all required: the relaxed reading of a question
+  /// whose words never occur together.
+  AnalyzedQuery analyze(std::string_view user_query, bool any_word = false) const;
 
   /// Parses `user_query` (valid UTF-8). Free-text words are required (AND), stop words of
   /// either language are dropped outside phrases. Syntax the parser rejects (a lone operator)
   /// is re-read as plain words; throws QuerySyntaxError only when that fails too.
-  Xapian::Query parse(std::string_view user_query) const;
+  Xapian::Query parse(std::string_view user_query) const { return analyze(user_query).query; }
 
  private:
-  Xapian::Query parse_with(const std::string& text, unsigned flags) const;
+  Xapian::Query parse_with(const std::string& text, unsigned flags, bool any_word = false) const;
+  std::string spelling_correction(const std::string& text) const;
+  std::optional<Language> language_by_index(const std::string& text) const;
   const Xapian::Database& database_;
+  QueryOptions options_;
 };
+
+/// `text` with each run of plain words (outside quotes, not operators, fields or wildcards)
+/// that names a glossary concept replaced by "((words as typed) OR "term" OR ...)". The
+/// concepts used and the languages of the matched terms are appended to the two lists.
+std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
+                                 std::vector<std::string>& concepts,
+                                 std::vector<Language>& matched_languages);
+
+/// The language a query's own words show, if any: Spanish letters (ñ, accents, ¿¡), then stop
+/// words of one language only.
+std::optional<Language> language_of_query(std::string_view text);
 
 /// The Z-prefixed and plain terms of `query`, for highlighting_stemmer.
 std::unordered_set<std::string> query_terms(const Xapian::Query& query);

@@ -24,9 +24,20 @@ inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (X
 inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one document file
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
 
+/// User metadata key holding how a word of the spelling dictionary, which holds words without
+/// accents, is written with them ("corrupcion" -> "corrupción").
+inline std::string accented_spelling_key(std::string_view accentless) {
+  return "lupa:accented:" + std::string(accentless);
+}
+
 // Value slots that are not facets.
 inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
 inline constexpr Xapian::valueno kSlotOrdinal = 1;    ///< passage position in its document
+/// The passage's language code ("es"), for ranking passages in the query's language first.
+inline constexpr Xapian::valueno kSlotLanguage = 3;
+/// Shared by a passage and its translation (document path + '#' + the lower ordinal), so a
+/// search shows one of the two; empty for passages without a translation.
+inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
 
 /// A facet: a filterable, countable field. Filtering uses boolean terms `prefix + value`.
 /// Counting reads kSlotFacetValues, one slot holding every counted facet value of the

@@ -42,6 +42,9 @@ struct IndexSummary {
   std::size_t passages_in_index = 0;
   std::uint64_t bytes_read = 0;
   double seconds = 0;
+  std::size_t pages_text_layer = 0;  ///< PDF pages read from their text layer
+  std::size_t pages_recognised = 0;  ///< page images recognised with Tesseract in this run
+  std::size_t pages_from_cache = 0;  ///< page images whose text came from the OCR cache
   std::size_t links = 0;             ///< commitment passages whose cross-document links changed
   std::vector<FileReport> errors;    ///< files that could not be indexed, and why
   std::vector<FileReport> skipped;   ///< files left alone, and why (unsupported type, ...)

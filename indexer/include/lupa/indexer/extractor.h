@@ -23,6 +23,7 @@ class ExtractionError : public std::runtime_error {
 struct PageOrigin {
   std::string source;                ///< "text-layer" or "ocr"
   std::optional<double> confidence;  ///< mean word confidence 0-100, recognised pages only
+  bool from_cache = false;           ///< recognised in an earlier run
 };
 
 /// A page whose recognition confidence is below this is flagged in the indexer's summary.

@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lupa/indexer/document.h"
@@ -31,6 +33,19 @@ struct FileState {
   static std::optional<FileState> parse(const std::string& serialised);
 };
 
+/// A word of the spelling dictionary, kept without accents: the search ignores them, and an
+/// accentless query word ("corupcion") is then one edit from its correction, not two.
+struct SpellingWord {
+  Xapian::termcount count = 0;
+  std::string written;  ///< the form with accents, when it has any ("corrupción")
+};
+/// Words of a file for the spelling dictionary, by accentless form.
+using SpellingWords = std::map<std::string, SpellingWord>;
+
+/// The words of `text` worth offering as spelling corrections: lower case, four letters or
+/// more, no digits, not stop words.
+void collect_spelling_words(std::string_view text, SpellingWords& words);
+
 class IndexWriter {
  public:
   /// Opens or creates the database in `directory` and begins the run's transaction.
@@ -45,8 +60,10 @@ class IndexWriter {
   /// Paths of every file that has passages or state in the database.
   std::vector<std::string> indexed_files() const;
 
-  /// Replaces the file's passages (if any) by `documents` (see DocumentBuilder).
-  void replace_file(const FileState& state, const std::vector<Xapian::Document>& documents);
+  /// Replaces the file's passages (if any) by `documents` (see DocumentBuilder), and its
+  /// words in the spelling dictionary by `spelling`.
+  void replace_file(const FileState& state, const std::vector<Xapian::Document>& documents,
+                    const SpellingWords& spelling = {});
   /// Records a new size or mtime for a file whose content did not change.
   void update_state(const FileState& state);
   void remove_file(const std::string& document_path);
@@ -60,6 +77,10 @@ class IndexWriter {
   Xapian::WritableDatabase& database() { return database_; }
 
  private:
+  /// Takes the file's words out of the spelling dictionary (kept per file in metadata, so
+  /// that a word disappears when the last file using it does).
+  void forget_spelling(const std::string& document_path);
+
   Xapian::WritableDatabase database_;
   bool committed_ = false;
 };

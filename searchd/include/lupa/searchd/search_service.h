@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/searchd/search_request.h"
 
@@ -43,7 +44,12 @@ struct SearchResult {
   int page = 1;
   int per_page = 10;
   double took_ms = 0;
-  std::optional<std::string> corrected;
+  std::optional<std::string> corrected;  ///< "did you mean", when spelling finds better words
+  bool corrected_applied = false;        ///< the query as typed matched nothing; these are its hits
+  /// Nothing had all the words (even corrected): these hits have some of them, best first.
+  bool relaxed = false;
+  std::optional<std::string> language;  ///< the query's language, when its words tell it
+  std::vector<std::string> expanded;    ///< glossary concepts the query was widened with
   std::vector<Hit> hits;
   /// Every schema facet. For a facet the request filters on, counts are computed with every
   /// filter except its own (disjunctive faceting), so the other values stay selectable.
@@ -60,10 +66,22 @@ struct IndexHealth {
   std::string revision;  ///< per shard, joined by ','
 };
 
+/// How results are ranked. The defaults are Lupa's; baseline() is the plain ranking the
+/// relevance benchmark compares against.
+struct RankingOptions {
+  analyzers::QueryOptions query;
+  bool language_boost = true;         ///< passages in the query's language first, all else equal
+  bool collapse_translations = true;  ///< one of a passage and its translation, unless `lang`
+  bool relax_when_empty = true;       ///< no passage has every word: show those with some
+  double bm25_k1 = 1.0;               ///< term frequency saturation
+  double bm25_b = 0.5;                ///< passage length normalisation
+  static RankingOptions baseline();
+};
+
 class SearchService {
  public:
   /// `databases`: one or more Xapian databases searched as one (shards). They must exist.
-  explicit SearchService(std::vector<std::filesystem::path> databases);
+  explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {});
 
   /// Throws BadRequest or analyzers::QuerySyntaxError for what the client got wrong, and
   /// Xapian::Error when the index cannot be read.
@@ -75,11 +93,21 @@ class SearchService {
   /// The stored fields of passage `id`, or nullptr when there is none.
   Poco::JSON::Object::Ptr passage(const std::string& id) const;
 
+  /// Commitments like passage `id` across all plans and documents, best first: the terms
+  /// that best tell the passage (and its translation) from the rest of the index, searched
+  /// for among commitment passages. nullopt when there is no passage `id`.
+  std::optional<SearchResult> similar(const std::string& id, int page, int per_page) const;
+
   IndexHealth health() const;
 
  private:
   Xapian::Database& database() const;
+  /// Runs `query` with the request's filters, page and facets into `result`.
+  void run(Xapian::Database& db, const Xapian::Query& query, bool browsing,
+           std::optional<analyzers::Language> language, const SearchRequest& request,
+           SearchResult& result) const;
   std::vector<std::filesystem::path> databases_;
+  RankingOptions ranking_;
   unsigned long instance_id_;
 };
 

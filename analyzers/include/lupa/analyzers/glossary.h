@@ -1,0 +1,53 @@
+// The bilingual glossary (data/glossary.tsv): open-government terms in English and Spanish that
+// name the same concept, so that a query in one language also finds passages in the other.
+//
+// Terms are compared by their stems in their own language, word by word, so "contrataciones
+// públicas" in a query meets the glossary's "contratación pública", and "Beneficial Owners"
+// meets "beneficial ownership" (both stem to "benefici owner").
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/language.h"
+#include "lupa/analyzers/phrase_matcher.h"
+
+namespace lupa::analyzers {
+
+struct GlossaryConcept {
+  std::string id;
+  std::vector<std::string> english;
+  std::vector<std::string> spanish;
+  const std::vector<std::string>& terms(Language language) const {
+    return language == Language::kEnglish ? english : spanish;
+  }
+};
+
+/// A glossary term found among a query's words.
+struct GlossaryMatch {
+  std::size_t first_word = 0;
+  std::size_t word_count = 0;
+  std::size_t concept_index = 0;           ///< into Glossary::concepts()
+  Language language = Language::kSpanish;  ///< the language of the term that matched
+};
+
+class Glossary {
+ public:
+  /// The glossary compiled from analyzers/data/glossary.tsv.
+  static const Glossary& bundled();
+
+  void add(GlossaryConcept entry);
+
+  /// The terms among `words` (lower-case words as segment_words gives them): at each position
+  /// the longest term of either language wins; matches do not overlap.
+  std::vector<GlossaryMatch> find(const std::vector<std::string>& words) const;
+
+  const std::vector<GlossaryConcept>& concepts() const { return concepts_; }
+
+ private:
+  std::vector<GlossaryConcept> concepts_;
+  PhraseMatcher matchers_[2];  // by stems: English, Spanish
+};
+
+}  // namespace lupa::analyzers
