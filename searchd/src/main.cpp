@@ -39,6 +39,12 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
                           .binding("baseline-ranking"));
+    options.addOption(Option("bm25-k1", "", "BM25 term frequency saturation (default 1.2)")
+                          .argument("K1")
+                          .binding("bm25-k1"));
+    options.addOption(Option("bm25-b", "", "BM25 length normalisation, 0-1 (default 0.3)")
+                          .argument("B")
+                          .binding("bm25-b"));
     options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::show_help)));
@@ -70,10 +76,14 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
         throw Poco::InvalidArgumentException("--threads must be 1-256");
       options.port = static_cast<unsigned short>(port);
 
-      const lupa::searchd::SearchService service(databases_,
-                                                 config().hasProperty("baseline-ranking")
-                                                     ? lupa::searchd::RankingOptions::baseline()
-                                                     : lupa::searchd::RankingOptions{});
+      lupa::searchd::RankingOptions ranking = config().hasProperty("baseline-ranking")
+                                                  ? lupa::searchd::RankingOptions::baseline()
+                                                  : lupa::searchd::RankingOptions{};
+      ranking.bm25_k1 = config().getDouble("bm25-k1", ranking.bm25_k1);
+      ranking.bm25_b = config().getDouble("bm25-b", ranking.bm25_b);
+      if (ranking.bm25_k1 < 0 || ranking.bm25_b < 0 || ranking.bm25_b > 1)
+        throw Poco::InvalidArgumentException("--bm25-k1 must be >= 0 and --bm25-b 0-1");
+      const lupa::searchd::SearchService service(databases_, ranking);
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
       const std::string url =

@@ -77,6 +77,8 @@ RankingOptions RankingOptions::baseline() {
   plain.language_boost = false;
   plain.collapse_translations = false;
   plain.relax_when_empty = false;
+  plain.bm25_k1 = 1.0;  // Xapian's defaults
+  plain.bm25_b = 0.5;
   return plain;
 }
 
@@ -198,8 +200,13 @@ void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, b
     result.facets.push_back(make_facet(name, own.counts(i)));
   }
 
-  const Xapian::Stem highlighter =
-      analyzers::highlighting_stemmer(analyzers::query_terms(text_query));
+  const std::unordered_set<std::string> terms = analyzers::query_terms(text_query);
+  const Xapian::Stem highlighter = analyzers::highlighting_stemmer(terms);
+  // Xapian's snippets do not mark the words of phrases, and glossary terms are phrases; an
+  // empty match over the same terms, ORed, gives snippets that mark every one of them.
+  Xapian::Enquire marking(db);
+  if (!browsing) marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  const Xapian::MSet marker = browsing ? mset : marking.get_mset(0, 0);
   result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -210,8 +217,8 @@ void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, b
     // Without the background model: it looks up every word's frequency in the index, which
     // cost more than the rest of a request; the densest window of matches is good enough.
     auto snippet_of = [&](const std::string& text) {
-      return mset.snippet(text, kSnippetBytes, highlighter, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                          "<mark>", "</mark>", "\xE2\x80\xA6");
+      return marker.snippet(text, kSnippetBytes, highlighter, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                            "<mark>", "</mark>", "\xE2\x80\xA6");
     };
     const std::string text = hit.stored->getValue<std::string>("text");
     hit.snippet = snippet_of(text);
