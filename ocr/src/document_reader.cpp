@@ -33,7 +33,7 @@ PageText recognize_page(const Pix& image, int number, EngineAccess& access, cons
     }
   }
   PreparedPage prepared = prepare_page(image);
-  Recognition recognition = access.engine().recognize(*prepared.binary, prepared.dpi);
+  Recognition recognition = access.engine().recognize(*prepared.grey, prepared.dpi);
   PageText page;
   page.number = number;
   page.text = std::move(recognition.text);

@@ -69,6 +69,12 @@ PreparedPage prepare_page(const Pix& image) {
       pixSelectBySize(without_edges.get(), 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr),
       "removing speckles");
   pixSetResolution(clean.get(), kTargetDpi, kTargetDpi);
+  // Tesseract reads grey better than our binarisation of it (its LSTM sees the grey image);
+  // the grey image keeps only what the clean-up kept, so edges and speckles are gone there too.
+  PixPtr removed = adopt_pix(pixXor(nullptr, binary.get(), clean.get()), "finding removed marks");
+  pixSetMasked(even.get(), removed.get(), 255);
+  pixSetResolution(even.get(), kTargetDpi, kTargetDpi);
+  prepared.grey = std::move(even);
   prepared.binary = std::move(clean);
   return prepared;
 }

@@ -10,6 +10,7 @@ inline constexpr int kTargetDpi = 300;
 
 struct PreparedPage {
   PixPtr binary;  ///< 1 bpp, text black, at `dpi`
+  PixPtr grey;    ///< 8 bpp, straightened, even background, without what the clean-up removed
   int dpi = kTargetDpi;
   double skew_degrees = 0;  ///< the rotation that was corrected
 };
