@@ -10,9 +10,11 @@
 #include <Poco/URI.h>
 
 #include <map>
+#include <sstream>
 
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/searchd/json_response.h"
+#include "lupa/searchd/result_export.h"
 
 namespace lupa::searchd {
 namespace {
@@ -38,12 +40,17 @@ void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
   response.send() << text;
 }
 
-// One handler object per request; routes are plain functions of (request) -> JSON.
+// One handler object per request; routes are plain functions of (request) -> JSON, or, for
+// answers too large to build first (exports, feeds), functions that write the response.
 class ApiHandler final : public HTTPRequestHandler {
  public:
   using Route = Poco::JSON::Object::Ptr (*)(const SearchService&, const Poco::URI&);
+  using Stream = void (*)(const SearchService&, const HTTPServerRequest&, const Poco::URI&,
+                          HTTPServerResponse&);
   ApiHandler(const SearchService& service, Poco::Logger& logger, Route route)
       : service_(service), logger_(logger), route_(route) {}
+  ApiHandler(const SearchService& service, Poco::Logger& logger, Stream stream)
+      : service_(service), logger_(logger), stream_(stream) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     try {
@@ -56,21 +63,23 @@ class ApiHandler final : public HTTPRequestHandler {
       } catch (const Poco::SyntaxException& error) {
         throw BadRequest("Malformed URL: " + error.message());
       }
-      send_json(response, HTTPResponse::HTTP_OK, call_with_retry(uri));
+      if (stream_)
+        stream_(service_, request, uri, response);
+      else
+        send_json(response, HTTPResponse::HTTP_OK, call_with_retry(uri));
     } catch (const HttpError& error) {
-      send_json(response, error.status, error_json(error.what()));
+      fail(response, error.status, error.what());
     } catch (const BadRequest& error) {
-      send_json(response, HTTPResponse::HTTP_BAD_REQUEST, error_json(error.what()));
+      fail(response, HTTPResponse::HTTP_BAD_REQUEST, error.what());
     } catch (const analyzers::QuerySyntaxError& error) {
-      send_json(response, HTTPResponse::HTTP_BAD_REQUEST,
-                error_json(std::string("Parameter `q`: ") + error.what()));
+      fail(response, HTTPResponse::HTTP_BAD_REQUEST, std::string("Parameter `q`: ") + error.what());
     } catch (const Xapian::Error& error) {
       logger_.error("index error on %s: %s", request.getURI(), error.get_description());
-      send_json(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                error_json("The index cannot be read right now; try again shortly"));
+      fail(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+           "The index cannot be read right now; try again shortly");
     } catch (const std::exception& error) {
       logger_.error("unexpected error on %s: %s", request.getURI(), std::string(error.what()));
-      send_json(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, error_json("Internal error"));
+      fail(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "Internal error");
     }
   }
 
@@ -85,10 +94,78 @@ class ApiHandler final : public HTTPRequestHandler {
     }
   }
 
+  // A streamed answer that fails half way has sent its status already: it ends short, and the
+  // log says why.
+  void fail(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+            const std::string& message) {
+    if (response.sent()) {
+      logger_.error("answer cut short: %s", message);
+      return;
+    }
+    send_json(response, status, error_json(message));
+  }
+
   const SearchService& service_;
   Poco::Logger& logger_;
-  Route route_;
+  Route route_ = nullptr;
+  Stream stream_ = nullptr;
 };
+
+// The search parameters of a URL without `name`, and the value `name` had (or `fallback`).
+std::string take_parameter(Poco::URI::QueryParameters& parameters, const std::string& name,
+                           const std::string& fallback) {
+  std::string value = fallback;
+  std::erase_if(parameters, [&](const auto& parameter) {
+    if (parameter.first != name) return false;
+    value = parameter.second;
+    return true;
+  });
+  return value;
+}
+
+void get_export(const SearchService& service, const HTTPServerRequest&, const Poco::URI& uri,
+                HTTPServerResponse& response) {
+  Poco::URI::QueryParameters parameters = uri.getQueryParameters();
+  const std::string format = take_parameter(parameters, "format", "csv");
+  if (format != "csv" && format != "json")
+    throw BadRequest("Parameter `format`: csv or json, not '" + format + "'");
+  const SearchRequest request = parse_search_request(parameters);
+  response.setChunkedTransferEncoding(true);
+  response.setContentType(format == "csv" ? "text/csv; charset=utf-8"
+                                          : "application/json; charset=utf-8");
+  response.set("Content-Disposition", "attachment; filename=\"lupa-export." + format + "\"");
+  response.set("Cache-Control", "no-store");
+  std::ostream& out = response.send();
+  CsvWriter csv(out);
+  JsonLinesArrayWriter json(out);
+  ResultWriter& writer = format == "csv" ? static_cast<ResultWriter&>(csv) : json;
+  writer.begin();
+  service.for_each_match(request,
+                         [&](const Poco::JSON::Object::Ptr& stored) { writer.passage(stored); });
+  writer.end();
+}
+
+// Entries in a feed: a reader polls it, so the newest are enough.
+constexpr int kFeedEntries = 50;
+
+void get_feed(const SearchService& service, const HTTPServerRequest& http_request,
+              const Poco::URI& uri, HTTPServerResponse& response) {
+  const SearchRequest request = parse_search_request(uri.getQueryParameters());
+  FeedDescription feed;
+  feed.title = "Lupa: " + (request.query.empty() ? std::string("every passage") : request.query);
+  for (const auto& [name, values] : request.filters)
+    for (const std::string& value : values) feed.title += " \xC2\xB7 " + name + " " + value;
+  feed.site_url = "http://" + (http_request.getHost().empty() ? std::string("localhost")
+                                                              : http_request.getHost());
+  feed.self_url = feed.site_url + uri.getPathAndQuery();
+  const auto passages = service.newest(request, kFeedEntries);
+  std::ostringstream body;
+  write_atom_feed(body, feed, passages);
+  const std::string text = body.str();
+  response.setContentType("application/atom+xml; charset=utf-8");
+  response.setContentLength(static_cast<std::streamsize>(text.size()));
+  response.send() << text;
+}
 
 Poco::JSON::Object::Ptr get_search(const SearchService& service, const Poco::URI& uri) {
   return search_json(service.search(parse_search_request(uri.getQueryParameters())));
@@ -144,6 +221,12 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
         {"/api/facets", &get_facets},
         {"/healthz", &get_health},
     };
+    static const std::map<std::string, ApiHandler::Stream, std::less<>> kStreams = {
+        {"/api/export", &get_export},
+        {"/api/feed", &get_feed},
+    };
+    if (const auto found = kStreams.find(path); found != kStreams.end())
+      return new ApiHandler(service_, logger_, found->second);
     ApiHandler::Route route = &not_found;
     if (const auto found = kRoutes.find(path); found != kRoutes.end())
       route = found->second;

@@ -21,6 +21,8 @@ constexpr std::size_t kSnippetBytes = 300;
 // Added to the weight of a passage in the query's language (BM25 weights of one matched word
 // run from about 1 to 10 here).
 constexpr double kSameLanguageBoost = 0.5;
+// Matches read per pass by an export: large enough to be few passes, small enough to hold.
+constexpr Xapian::doccount kExportBatch = 500;
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
@@ -228,6 +230,56 @@ void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, b
       hit.snippet = snippet_of(heading + ": " + text);
     result.hits.push_back(std::move(hit));
   }
+}
+
+void SearchService::prepare(Xapian::Database& db, const SearchRequest& request,
+                            Xapian::Enquire& enquire) const {
+  const bool browsing = is_blank(request.query);
+  Xapian::Query query(std::string{});
+  std::optional<analyzers::Language> language;
+  if (!browsing) {
+    const analyzers::AnalyzedQuery analyzed =
+        analyzers::QueryAnalyzer(db, ranking_.query).analyze(request.query);
+    query = analyzed.query;
+    language = analyzed.language;
+  }
+  if (!browsing && ranking_.language_boost && language) {
+    auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
+    boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
+    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(boost->release()));
+  }
+  enquire.set_query(filtered(query, filter_query(request.filters, "")));
+  enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
+  if (!browsing && ranking_.collapse_translations && !request.filters.contains("lang"))
+    enquire.set_collapse_key(schema::kSlotTranslationGroup);
+  if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+}
+
+void SearchService::for_each_match(
+    const SearchRequest& request,
+    const std::function<void(const Poco::JSON::Object::Ptr&)>& each) const {
+  Xapian::Database& db = database();
+  Xapian::Enquire enquire(db);
+  prepare(db, request, enquire);
+  for (Xapian::doccount offset = 0;; offset += kExportBatch) {
+    const Xapian::MSet batch = enquire.get_mset(offset, kExportBatch);
+    for (auto it = batch.begin(); it != batch.end(); ++it)
+      each(parse_stored(it.get_document().get_data()));
+    if (batch.size() < kExportBatch) return;
+  }
+}
+
+std::vector<Poco::JSON::Object::Ptr> SearchService::newest(const SearchRequest& request,
+                                                           int count) const {
+  Xapian::Database& db = database();
+  Xapian::Enquire enquire(db);
+  prepare(db, request, enquire);
+  enquire.set_sort_by_value_then_relevance(schema::kSlotIndexedAt, true);
+  std::vector<Poco::JSON::Object::Ptr> passages;
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    passages.push_back(parse_stored(it.get_document().get_data()));
+  return passages;
 }
 
 std::optional<SearchResult> SearchService::similar(const std::string& id, int page,

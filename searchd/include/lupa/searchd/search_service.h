@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,14 @@ class SearchService {
   /// Xapian::Error when the index cannot be read.
   SearchResult search(const SearchRequest& request) const;
 
+  /// Calls `each` with the stored fields of every match of `request`, in result order, reading
+  /// the matches a batch at a time (page and per_page are ignored): for exports.
+  void for_each_match(const SearchRequest& request,
+                      const std::function<void(const Poco::JSON::Object::Ptr&)>& each) const;
+
+  /// The `count` matches of `request` indexed last, newest first: for feeds.
+  std::vector<Poco::JSON::Object::Ptr> newest(const SearchRequest& request, int count) const;
+
   /// Every facet's values with labels and counts over the whole index.
   FacetListing facets() const;
 
@@ -108,6 +117,8 @@ class SearchService {
   void run(Xapian::Database& db, const Xapian::Query& query, bool browsing,
            std::optional<analyzers::Language> language, const SearchRequest& request,
            SearchResult& result) const;
+  /// The request's query with its filters, ranked as search() ranks it, ready for an Enquire.
+  void prepare(Xapian::Database& db, const SearchRequest& request, Xapian::Enquire& enquire) const;
   std::vector<std::filesystem::path> databases_;
   RankingOptions ranking_;
   unsigned long instance_id_;
