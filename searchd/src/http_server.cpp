@@ -15,8 +15,12 @@
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/searchd/json_response.h"
 #include "lupa/searchd/result_export.h"
+#include "lupa/searchd/web_page.h"
 
 namespace lupa::searchd {
+namespace detail {
+std::string_view embedded_file(std::string_view file_name);  // generated
+}
 namespace {
 
 using Poco::Net::HTTPRequestHandler;
@@ -145,6 +149,72 @@ void get_export(const SearchService& service, const HTTPServerRequest&, const Po
   writer.end();
 }
 
+void send_html(HTTPServerResponse& response, const std::string& html) {
+  response.setContentType("text/html; charset=utf-8");
+  response.set("Cache-Control", "no-store");
+  response.setContentLength(static_cast<std::streamsize>(html.size()));
+  response.send() << html;
+}
+
+UiLanguage ui_of(const HTTPServerRequest& request, const Poco::URI& uri) {
+  std::string ui;
+  for (const auto& [name, value] : uri.getQueryParameters())
+    if (name == "ui") ui = value;
+  return choose_ui_language(ui, request.get("Accept-Language", ""));
+}
+
+void get_page(const SearchService& service, const HTTPServerRequest& http_request,
+              const Poco::URI& uri, HTTPServerResponse& response) {
+  const Poco::URI::QueryParameters parameters = uri.getQueryParameters();
+  const SearchRequest request = parse_search_request(parameters);
+  send_html(response, render_search_page(request, service.search(request), parameters,
+                                         ui_of(http_request, uri)));
+}
+
+constexpr std::string_view kPassagePagePath = "/passages/";
+
+// "corpus.plan-txt.0025" -> "corpus.plan-txt.0024" (delta -1), keeping the number's width.
+std::string neighbour_id(const std::string& id, int delta) {
+  const auto dot = id.rfind('.');
+  if (dot == std::string::npos) return "";
+  const std::string digits = id.substr(dot + 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return "";
+  const long ordinal = std::stol(digits) + delta;
+  if (ordinal < 1) return "";
+  std::string number = std::to_string(ordinal);
+  if (number.size() < digits.size()) number.insert(0, digits.size() - number.size(), '0');
+  return id.substr(0, dot + 1) + number;
+}
+
+void get_passage_page(const SearchService& service, const HTTPServerRequest& http_request,
+                      const Poco::URI& uri, HTTPServerResponse& response) {
+  const std::string id = uri.getPath().substr(kPassagePagePath.size());
+  PassageView view;
+  view.passage = id.empty() || id.size() > 512 ? nullptr : service.passage(id);
+  if (!view.passage)
+    throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
+  view.previous = service.passage(neighbour_id(id, -1));
+  view.next = service.passage(neighbour_id(id, +1));
+  const std::string translation = view.passage->optValue<std::string>("translation_id", "");
+  if (!translation.empty()) view.translation = service.passage(translation);
+  if (const auto same = view.passage->getArray("same_as"))
+    for (std::size_t i = 0; i < same->size(); ++i)
+      if (auto other = service.passage(same->getElement<std::string>(static_cast<unsigned>(i))))
+        view.same_commitment.push_back(other);
+  if (view.passage->optValue<std::string>("kind", "") == "commitment")
+    view.similar = service.similar(id, 1, 5);
+  send_html(response, render_passage_page(view, ui_of(http_request, uri)));
+}
+
+void get_stylesheet(const SearchService&, const HTTPServerRequest&, const Poco::URI&,
+                    HTTPServerResponse& response) {
+  const std::string_view css = detail::embedded_file("lupa.css");
+  response.setContentType("text/css; charset=utf-8");
+  response.set("Cache-Control", "max-age=3600");
+  response.setContentLength(static_cast<std::streamsize>(css.size()));
+  response.send() << css;
+}
+
 // Entries in a feed: a reader polls it, so the newest are enough.
 constexpr int kFeedEntries = 50;
 
@@ -224,9 +294,13 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
     static const std::map<std::string, ApiHandler::Stream, std::less<>> kStreams = {
         {"/api/export", &get_export},
         {"/api/feed", &get_feed},
+        {"/", &get_page},
+        {"/static/lupa.css", &get_stylesheet},
     };
     if (const auto found = kStreams.find(path); found != kStreams.end())
       return new ApiHandler(service_, logger_, found->second);
+    if (path.starts_with(kPassagePagePath))
+      return new ApiHandler(service_, logger_, &get_passage_page);
     ApiHandler::Route route = &not_found;
     if (const auto found = kRoutes.find(path); found != kRoutes.end())
       route = found->second;

@@ -1,0 +1,365 @@
+#include "lupa/searchd/web_page.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "lupa/analyzers/reference_data.h"
+
+namespace lupa::searchd {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// The interface's words. Facet values carry their own labels (data/*.tsv).
+struct Words {
+  const char* es;
+  const char* en;
+};
+const std::map<std::string, Words, std::less<>> kWords = {
+    {"tagline",
+     {"Buscador de planes de acción, autoevaluaciones e informes de la Alianza para el Gobierno "
+      "Abierto",
+      "Search Open Government Partnership action plans, self-assessments and reports"}},
+    {"search", {"Buscar", "Search"}},
+    {"query", {"Palabras a buscar", "Words to search for"}},
+    {"filters", {"Filtros", "Filters"}},
+    {"apply", {"Aplicar filtros", "Apply filters"}},
+    {"skip", {"Ir a los resultados", "Skip to results"}},
+    {"results", {"pasajes", "passages"}},
+    {"did_you_mean", {"¿Quiso decir", "Did you mean"}},
+    {"showing_for",
+     {"No hubo resultados; se muestran los de", "Nothing matched; showing results for"}},
+    {"relaxed",
+     {"Ningún pasaje tiene todas las palabras; se muestran los que tienen algunas.",
+      "No passage has every word; showing those with some of them."}},
+    {"previous", {"Anterior", "Previous"}},
+    {"next", {"Siguiente", "Next"}},
+    {"page", {"Página", "Page"}},
+    {"of", {"de", "of"}},
+    {"pages", {"Páginas de resultados", "Result pages"}},
+    {"export", {"Descargar todos los resultados:", "Download every result:"}},
+    {"follow", {"Seguir esta búsqueda (Atom)", "Follow this search (Atom)"}},
+    {"other_language", {"English", "Español"}},
+    {"document", {"Documento", "Document"}},
+    {"doc_page", {"pág.", "p."}},
+    {"source_ocr", {"texto reconocido (OCR), confianza", "recognised text (OCR), confidence"}},
+    {"translation", {"Traducción", "Translation"}},
+    {"same_commitment",
+     {"El mismo compromiso en otros documentos", "The same commitment in other documents"}},
+    {"similar", {"Compromisos parecidos", "Similar commitments"}},
+    {"back", {"Volver a la búsqueda", "Back to search"}},
+    {"metadata", {"Datos del pasaje", "About this passage"}},
+    {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
+    {"plan", {"Plan de acción", "Action plan"}},
+    {"challenge", {"Desafío OGP", "OGP challenge"}},
+    {"theme", {"Área de política", "Policy area"}},
+    {"agency", {"Institución", "Agency"}},
+    {"organization", {"Organización", "Organisation"}},
+    {"type", {"Tipo de documento", "Document type"}},
+    {"lang", {"Idioma", "Language"}},
+    {"year", {"Año", "Year"}},
+};
+
+const char* word(const std::string& key, UiLanguage ui) {
+  const auto found = kWords.find(key);
+  if (found == kWords.end()) return "";
+  return ui == UiLanguage::kSpanish ? found->second.es : found->second.en;
+}
+
+const char* code(UiLanguage ui) {
+  return ui == UiLanguage::kSpanish ? "es" : "en";
+}
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string encoded(const std::string& text) {
+  std::string out;
+  Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]", out);
+  return out;
+}
+
+// The URL's parameters with `key` replaced by `value` (removed when empty); `page` is dropped
+// unless it is the key, since a changed search starts on its first page.
+std::string link(const QueryParameters& parameters, const std::string& key,
+                 const std::string& value, const std::string& path = "/") {
+  std::string query;
+  auto add = [&](const std::string& name, const std::string& item) {
+    query += query.empty() ? '?' : '&';
+    query += encoded(name);
+    query += '=';
+    query += encoded(item);
+  };
+  for (const auto& [name, item] : parameters)
+    if (name != key && (name != "page" || key == "page")) add(name, item);
+  if (!value.empty()) add(key, value);
+  return escaped(path + query);
+}
+
+std::string facet_label(const FacetValue& value, UiLanguage ui) {
+  const std::string& label = ui == UiLanguage::kSpanish ? value.label.es : value.label.en;
+  return label.empty() ? value.value : label;
+}
+
+std::string value_label(const std::string& facet, const std::string& value, UiLanguage ui) {
+  const analyzers::Label label = analyzers::ReferenceData::instance().facet_label(facet, value);
+  const std::string& text = ui == UiLanguage::kSpanish ? label.es : label.en;
+  return text.empty() ? value : text;
+}
+
+std::vector<std::string> strings(const Object::Ptr& object, const std::string& field) {
+  std::vector<std::string> out;
+  if (!object || !object->has(field)) return out;
+  const Array::Ptr list = object->getArray(field);
+  if (!list) return out;
+  for (std::size_t i = 0; i < list->size(); ++i)
+    out.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+  return out;
+}
+
+void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
+          const std::string& feed_url) {
+  out << "<!doctype html>\n<html lang=\"" << code(ui) << "\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>" << escaped(title) << "</title>\n";
+  if (!feed_url.empty())
+    out << "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"" << feed_url << "\">\n";
+  out << "<link rel=\"stylesheet\" href=\"/static/lupa.css\">\n</head>\n<body>\n";
+}
+
+const std::vector<std::string> kPageFacets = {"plan",         "challenge", "theme", "agency",
+                                              "organization", "type",      "lang",  "year"};
+constexpr std::size_t kValuesShown = 15;
+
+void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui) {
+  const Object::Ptr& stored = hit.stored;
+  const std::string id = stored->getValue<std::string>("id");
+  std::string title = stored->optValue<std::string>("title", "");
+  const std::string heading = stored->optValue<std::string>("heading", "");
+  out << "<li><article class=\"hit\" lang=\"" << escaped(stored->optValue<std::string>("lang", ""))
+      << "\">\n<h2><a href=\"" << link({{"ui", code(ui)}}, "", "", "/passages/" + id) << "\">"
+      << escaped(heading.empty() ? title : heading) << "</a></h2>\n"
+      << "<p class=\"snippet\">" << hit.snippet << "</p>\n<p class=\"chips\">";
+  for (const std::string& plan : strings(stored, "plans"))
+    out << "<span class=\"chip plan\">" << escaped(value_label("plan", plan, ui)) << "</span> ";
+  for (const std::string& agency : strings(stored, "agencies"))
+    out << "<span class=\"chip agency\">" << escaped(value_label("agency", agency, ui))
+        << "</span> ";
+  for (const std::string& challenge : strings(stored, "challenge"))
+    out << "<span class=\"chip challenge\">" << escaped(value_label("challenge", challenge, ui))
+        << "</span> ";
+  out << "</p>\n<p class=\"where\">" << escaped(title);
+  if (stored->has("page") && !stored->isNull("page"))
+    out << " · " << word("doc_page", ui) << " " << stored->getValue<int>("page");
+  if (stored->optValue<std::string>("source", "") == "ocr")
+    out << " · " << word("source_ocr", ui) << " " << stored->optValue<int>("confidence", 0);
+  out << "</p>\n</article></li>\n";
+}
+
+}  // namespace
+
+UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string& accept_language) {
+  if (ui_parameter == "en") return UiLanguage::kEnglish;
+  if (ui_parameter == "es") return UiLanguage::kSpanish;
+  const auto es = accept_language.find("es"), en = accept_language.find("en");
+  if (en != std::string::npos && (es == std::string::npos || en < es)) return UiLanguage::kEnglish;
+  return UiLanguage::kSpanish;
+}
+
+std::string render_search_page(const SearchRequest& request, const SearchResult& result,
+                               const QueryParameters& parameters, UiLanguage ui) {
+  QueryParameters with_ui = parameters;
+  std::erase_if(with_ui, [](const auto& p) { return p.first == "ui"; });
+  with_ui.emplace_back("ui", code(ui));
+  QueryParameters search_only = parameters;
+  std::erase_if(search_only, [](const auto& p) { return p.first == "ui" || p.first == "page"; });
+
+  std::ostringstream out;
+  head(out, request.query.empty() ? "Lupa" : "Lupa: " + request.query, ui,
+       link(search_only, "", "", "/api/feed"));
+  out << "<a class=\"skip\" href=\"#results\">" << word("skip", ui) << "</a>\n<header>\n"
+      << "<p class=\"brand\"><a href=\"/?ui=" << code(ui) << "\">Lupa</a></p>\n<p>"
+      << word("tagline", ui) << "</p>\n<p class=\"ui\"><a href=\""
+      << link(with_ui, "ui", ui == UiLanguage::kSpanish ? "en" : "es") << "\" lang=\""
+      << (ui == UiLanguage::kSpanish ? "en" : "es") << "\">" << word("other_language", ui)
+      << "</a></p>\n</header>\n"
+      << "<form method=\"get\" action=\"/\" role=\"search\">\n"
+      << "<input type=\"hidden\" name=\"ui\" value=\"" << code(ui) << "\">\n"
+      << "<p class=\"box\"><label for=\"q\">" << word("query", ui) << "</label>\n"
+      << "<input id=\"q\" name=\"q\" type=\"search\" value=\"" << escaped(request.query) << "\">\n"
+      << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
+      << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
+  for (const std::string& name : kPageFacets) {
+    const auto facet = std::find_if(result.facets.begin(), result.facets.end(),
+                                    [&](const Facet& f) { return f.name == name; });
+    if (facet == result.facets.end() || facet->values.empty()) continue;
+    const auto selected = request.filters.find(name);
+    out << "<fieldset class=\"facet\" id=\"facet-" << name << "\">\n<legend>" << word(name, ui)
+        << "</legend>\n";
+    std::size_t shown = 0;
+    for (const FacetValue& value : facet->values) {
+      const bool checked = selected != request.filters.end() &&
+                           std::find(selected->second.begin(), selected->second.end(),
+                                     value.value) != selected->second.end();
+      if (!checked && shown >= kValuesShown) continue;
+      ++shown;
+      const std::string input_id = "f-" + name + "-" + value.value;
+      out << "<div><input type=\"checkbox\" name=\"" << name << "\" value=\""
+          << escaped(value.value) << "\" id=\"" << escaped(input_id) << "\""
+          << (checked ? " checked" : "") << ">"
+          << "<label for=\"" << escaped(input_id) << "\">" << escaped(facet_label(value, ui))
+          << " <span class=\"count\">" << value.count << "</span></label></div>\n";
+    }
+    out << "</fieldset>\n";
+  }
+  out << "<button type=\"submit\">" << word("apply", ui) << "</button>\n</aside>\n"
+      << "<main id=\"results\" tabindex=\"-1\">\n<p class=\"total\" role=\"status\"><span "
+         "id=\"total\">"
+      << result.total << "</span> " << word("results", ui) << "</p>\n";
+  if (result.corrected) {
+    out << "<p class=\"correction\">"
+        << word(result.corrected_applied ? "showing_for" : "did_you_mean", ui) << " <a href=\""
+        << link(with_ui, "q", *result.corrected) << "\">" << escaped(*result.corrected) << "</a>"
+        << (result.corrected_applied ? "" : "?") << "</p>\n";
+  }
+  if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
+  if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
+  out << "<ol class=\"hits\" start=\"" << (result.hits.empty() ? 1 : result.hits.front().rank)
+      << "\">\n";
+  for (const Hit& hit : result.hits) hit_html(out, hit, ui);
+  out << "</ol>\n";
+  const int pages = static_cast<int>((result.total + static_cast<unsigned>(request.per_page) - 1) /
+                                     static_cast<unsigned>(request.per_page));
+  if (pages > 1) {
+    out << "<nav class=\"pager\" aria-label=\"" << word("pages", ui) << "\">";
+    if (request.page > 1)
+      out << "<a rel=\"prev\" href=\"" << link(with_ui, "page", std::to_string(request.page - 1))
+          << "\">" << word("previous", ui) << "</a> ";
+    out << "<span>" << word("page", ui) << " " << request.page << " " << word("of", ui) << " "
+        << pages << "</span>";
+    if (request.page < pages && request.page < kMaxPage)
+      out << " <a rel=\"next\" href=\"" << link(with_ui, "page", std::to_string(request.page + 1))
+          << "\">" << word("next", ui) << "</a>";
+    out << "</nav>\n";
+  }
+  out << "<p class=\"export\">" << word("export", ui) << " <a href=\""
+      << link(search_only, "format", "csv", "/api/export") << "\" download>CSV</a> · <a href=\""
+      << link(search_only, "format", "json", "/api/export") << "\" download>JSON</a> · <a href=\""
+      << link(search_only, "", "", "/api/feed") << "\">" << word("follow", ui) << "</a></p>\n"
+      << "</main>\n</div>\n</form>\n</body>\n</html>\n";
+  return out.str();
+}
+
+std::string render_passage_page(const PassageView& view, UiLanguage ui) {
+  const Object::Ptr& passage = view.passage;
+  const std::string title = passage->optValue<std::string>("title", "");
+  const std::string heading = passage->optValue<std::string>("heading", "");
+  std::ostringstream out;
+  head(out, heading.empty() ? title : heading + " — " + title, ui, "");
+  const std::string ui_query = std::string("?ui=") + code(ui);
+  auto passage_link = [&](const Object::Ptr& other, const std::string& text) {
+    out << "<a href=\"/passages/" << escaped(other->getValue<std::string>("id")) << ui_query
+        << "\" lang=\"" << escaped(other->optValue<std::string>("lang", "")) << "\">"
+        << escaped(text) << "</a>";
+  };
+  out << "<header>\n<p class=\"brand\"><a href=\"/" << ui_query << "\">Lupa</a></p>\n"
+      << "<p><a href=\"/" << ui_query << "\">" << word("back", ui) << "</a></p>\n</header>\n"
+      << "<main id=\"results\">\n<article class=\"passage\" lang=\""
+      << escaped(passage->optValue<std::string>("lang", "")) << "\">\n<h1>"
+      << escaped(heading.empty() ? title : heading) << "</h1>\n";
+  std::istringstream lines(passage->optValue<std::string>("text", ""));
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) out << "<p>" << escaped(line) << "</p>\n";
+  out << "</article>\n<section aria-labelledby=\"about\">\n<h2 id=\"about\">"
+      << word("metadata", ui) << "</h2>\n<dl>\n<dt>" << word("document", ui) << "</dt><dd>"
+      << escaped(title);
+  if (passage->has("page") && !passage->isNull("page"))
+    out << " · " << word("doc_page", ui) << " " << passage->getValue<int>("page");
+  out << "</dd>\n";
+  for (const char* facet :
+       {"plan", "challenge", "theme", "agency", "organization", "type", "lang"}) {
+    const std::string field = std::string(facet) == "plan"           ? "plans"
+                              : std::string(facet) == "theme"        ? "themes"
+                              : std::string(facet) == "agency"       ? "agencies"
+                              : std::string(facet) == "organization" ? "organizations"
+                                                                     : facet;
+    std::vector<std::string> values = strings(passage, field);
+    if (values.empty() && passage->has(field) && !passage->isNull(field) &&
+        !passage->getArray(field))
+      values.push_back(passage->getValue<std::string>(field));
+    if (values.empty()) continue;
+    out << "<dt>" << word(facet, ui) << "</dt><dd>";
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out << (i ? ", " : "") << escaped(value_label(facet, values[i], ui));
+    out << "</dd>\n";
+  }
+  out << "</dl>\n</section>\n<nav class=\"neighbours\">";
+  if (view.previous) {
+    out << "<p>" << word("previous", ui) << ": ";
+    passage_link(view.previous, view.previous->optValue<std::string>("heading", "…"));
+    out << "</p>";
+  }
+  if (view.next) {
+    out << "<p>" << word("next", ui) << ": ";
+    passage_link(view.next, view.next->optValue<std::string>("heading", "…"));
+    out << "</p>";
+  }
+  out << "</nav>\n";
+  if (view.translation) {
+    out << "<section class=\"translation\"><h2>" << word("translation", ui) << "</h2><p>";
+    passage_link(view.translation, view.translation->optValue<std::string>("heading", "…"));
+    out << "</p></section>\n";
+  }
+  if (!view.same_commitment.empty()) {
+    out << "<section><h2>" << word("same_commitment", ui) << "</h2><ul>\n";
+    for (const Object::Ptr& other : view.same_commitment) {
+      out << "<li>";
+      passage_link(other, other->optValue<std::string>("title", ""));
+      out << "</li>\n";
+    }
+    out << "</ul></section>\n";
+  }
+  if (view.similar && !view.similar->hits.empty()) {
+    out << "<section><h2>" << word("similar", ui) << "</h2><ul>\n";
+    for (const Hit& hit : view.similar->hits) {
+      out << "<li>";
+      passage_link(hit.stored, hit.stored->optValue<std::string>("heading", "") + " (" +
+                                   hit.stored->optValue<std::string>("title", "") + ")");
+      out << "</li>\n";
+    }
+    out << "</ul></section>\n";
+  }
+  out << "</main>\n</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace lupa::searchd
