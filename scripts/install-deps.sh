@@ -9,7 +9,10 @@ packages=(
   libgtest-dev libgmock-dev
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
+  chromium
 )
+# Node.js and npm for the browser tests, from Debian unless the machine already has them.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do

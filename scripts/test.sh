@@ -1,10 +1,13 @@
 #!/bin/bash
-# Builds Lupa and runs every test through ctest: the whole suite on a Release build, then the
-# unit tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Builds Lupa and runs every test through ctest: the whole suite on a Release build (with the
+# search page driven in headless Chromium), then the unit tests again on an AddressSanitizer +
+# UndefinedBehaviorSanitizer build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+# The browser tests' one npm package, at the version the lockfile pins.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 jobs=$(nproc)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

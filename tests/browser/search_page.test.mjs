@@ -1,0 +1,128 @@
+// The search page in a real browser: Debian's headless Chromium driven by playwright-core.
+// Indexes the bundled corpus, starts the real lupa-searchd on a free loopback port, and does
+// what a person does: types a query, ticks two agencies, pages, goes back, opens a passage and
+// its translation, switches the language, downloads the CSV. Each step saves a screenshot in
+// $LUPA_SCREENSHOTS. Run by ctest (tests/CMakeLists.txt) with node's own test runner.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const binDir = process.env.LUPA_BIN_DIR;
+const sourceDir = process.env.LUPA_SOURCE_DIR;
+const screenshots = process.env.LUPA_SCREENSHOTS;
+const ocrCache = process.env.LUPA_TEST_OCR_CACHE;
+assert.ok(binDir && sourceDir && screenshots, 'LUPA_BIN_DIR, LUPA_SOURCE_DIR and LUPA_SCREENSHOTS must be set');
+
+let work, daemon, base, browser, page;
+
+function startDaemon(database) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(binDir, 'lupa-searchd'), ['--db', database, '--port', '0']);
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const found = output.match(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (found) resolve({ child, url: found[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`lupa-searchd exited with ${code}: ${output}`)));
+  });
+}
+
+async function api(pathAndQuery) {
+  const answer = await fetch(base + pathAndQuery);
+  assert.equal(answer.status, 200, pathAndQuery);
+  return answer.json();
+}
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: false });
+}
+
+const shownTotal = async () => Number(await page.textContent('#total'));
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  work = mkdtempSync(path.join(tmpdir(), 'lupa-browser-'));
+  const database = path.join(work, 'index');
+  const indexing = spawnSync(path.join(binDir, 'lupa-indexer'),
+    ['--quiet', ...(ocrCache ? ['--ocr-cache', ocrCache] : []), '--db', database,
+     path.join(sourceDir, 'corpus')], { encoding: 'utf8' });
+  assert.equal(indexing.status, 0, indexing.stderr);
+  ({ child: daemon, url: base } = await startDaemon(database));
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true });
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  daemon?.kill('SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('typing a query, ticking two agencies, paging and going back', async () => {
+  await page.goto(base + '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');  // from Accept-Language
+  await page.fill('#q', 'transparencia');
+  await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
+  const everything = await shownTotal();
+  assert.equal(everything, (await api('/api/search?q=transparencia&facets=false')).total);
+  await shot('1-query');
+
+  await page.check('#f-agency-mx-sfp');
+  await page.check('#f-agency-mx-shcp');
+  await Promise.all([page.waitForNavigation(), page.click('aside button[type=submit]')]);
+  const two = await shownTotal();
+  const expected = await api('/api/search?q=transparencia&agency=mx-sfp&agency=mx-shcp');
+  assert.equal(two, expected.total);
+  assert.ok(two < everything);
+  assert.ok(await page.isChecked('#f-agency-mx-sfp'));
+  assert.ok(await page.isChecked('#f-agency-mx-shcp'));
+  const firstHit = await page.getAttribute('.hit h2 a', 'href');
+  assert.ok(firstHit.includes(expected.hits[0].id));
+  await shot('2-two-agencies');
+
+  await page.goto(base + '/?ui=en&q=gobierno');
+  await Promise.all([page.waitForNavigation(), page.click('a[rel=next]')]);
+  assert.equal(await page.getAttribute('ol.hits', 'start'), '11');
+  assert.ok(page.url().includes('page=2'));
+  await shot('3-page-two');
+  await page.goBack();
+  assert.equal(await page.getAttribute('ol.hits', 'start'), '1');
+});
+
+test('opening a passage and its translation, and switching the language', async () => {
+  await page.goto(base + '/?ui=es&q=' + encodeURIComponent('información socialmente útil'));
+  await Promise.all([page.waitForNavigation(), page.click('.hit h2 a')]);
+  assert.match(page.url(), /\/passages\/corpus\.mx-2011-action-plan-es-en-txt\.0025/);
+  assert.match(await page.textContent('article.passage'), /información socialmente útil/);
+  await shot('4-passage');
+  await Promise.all([page.waitForNavigation(), page.click('section.translation a')]);
+  assert.match(await page.textContent('article.passage'), /socially useful information/);
+  await shot('5-translation');
+
+  await page.goto(base + '/?ui=es&q=agua');
+  assert.equal(await page.textContent('form button[type=submit]'), 'Buscar');
+  await Promise.all([page.waitForNavigation(), page.click('header .ui a')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('form button[type=submit]'), 'Search');
+  await shot('6-english');
+});
+
+test('downloading every result as CSV', async () => {
+  await page.goto(base + '/?ui=en&q=gobierno');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.export a:has-text("CSV")')]);
+  const file = path.join(work, 'export.csv');
+  await download.saveAs(file);
+  const csv = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const rows = csv.split('\r\n').filter((line) => line.startsWith('corpus.'));
+  const expected = await api('/api/search?q=gobierno&facets=false&per_page=1');
+  assert.equal(rows.length, expected.total);
+  assert.ok(csv.startsWith('id,doc,title,'));
+  assert.ok(rows[0].startsWith(expected.hits[0].id + ','));
+  await shot('7-after-download');
+});
