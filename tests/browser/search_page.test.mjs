@@ -126,3 +126,19 @@ test('downloading every result as CSV', async () => {
   assert.ok(rows[0].startsWith(expected.hits[0].id + ','));
   await shot('7-after-download');
 });
+
+test('readable on a phone-sized screen, usable from the keyboard', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(base + '/?ui=es&q=transparencia');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await shot('8-phone');
+  // Tab from the top: the skip link first, then the language switch, then the search box.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await page.setViewportSize({ width: 1280, height: 720 });
+});
