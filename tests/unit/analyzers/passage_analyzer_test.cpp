@@ -26,8 +26,8 @@ TEST(PassageAnalyzer, IndexesOnlyStemsAndEveryStemHasPositions) {
     EXPECT_TRUE((*term).starts_with(schema::kStemPrefix)) << "unstemmed term " << *term;
     EXPECT_GT(term.positionlist_count(), 0u) << *term;
   }
-  EXPECT_EQ(terms,
-            (std::set<std::string>{"Zinform", std::string("Z").append(index_stem("pública", Language::kSpanish))}));
+  EXPECT_EQ(terms, (std::set<std::string>{"Zinform", std::string("Z").append(index_stem(
+                                                         "pública", Language::kSpanish))}));
 }
 
 TEST(PassageAnalyzer, AccentedAndUnaccentedSpellingsGiveOneTerm) {

@@ -38,8 +38,8 @@ class PageRecognizer {
   PageRecognizer(const PageRecognizer&) = delete;
   PageRecognizer& operator=(const PageRecognizer&) = delete;
 
-  /// Recognises `page` (prepared by prepare_page, at `dpi`), choosing the segmentation by page_layout.h's rule.
-  /// Throws OcrError when recognition fails or exceeds the time limit.
+  /// Recognises `page` (prepared by prepare_page, at `dpi`), choosing the segmentation by
+  /// page_layout.h's rule. Throws OcrError when recognition fails or exceeds the time limit.
   Recognition recognize(Pix& page, int dpi);
 
  private:
