@@ -6,6 +6,14 @@
 #include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::analyzers {
+
+bool is_stop_word(std::string_view word) {
+  const std::string folded = fold_diacritics(word);
+  for (Language language : kLanguages)
+    if (stop_words(language).contains(folded)) return true;
+  return false;
+}
+
 namespace {
 
 std::unordered_set<std::string> load_stop_words(std::string_view file_name) {

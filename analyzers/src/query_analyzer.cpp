@@ -16,12 +16,7 @@ namespace {
 // QueryParser hands the stopper lower-case words with their accents; the lists are folded.
 class BilingualStopper final : public Xapian::Stopper {
  public:
-  bool operator()(const std::string& word) const override {
-    const std::string folded = fold_diacritics(word);
-    for (Language language : kLanguages)
-      if (stop_words(language).contains(folded)) return true;
-    return false;
-  }
+  bool operator()(const std::string& word) const override { return is_stop_word(word); }
   std::string get_description() const override { return "bilingual stopper"; }
 };
 

@@ -25,13 +25,6 @@ std::string spelling_key(const std::string& document_path) {
   return std::string(kSpellingKeyPrefix) + schema::file_term(document_path);
 }
 
-bool is_stop_word(const std::string& word) {
-  const std::string folded = analyzers::fold_diacritics(word);
-  for (analyzers::Language language : analyzers::kLanguages)
-    if (analyzers::stop_words(language).contains(folded)) return true;
-  return false;
-}
-
 }  // namespace
 
 void collect_spelling_words(std::string_view text, SpellingWords& words) {
@@ -39,7 +32,7 @@ void collect_spelling_words(std::string_view text, SpellingWords& words) {
     if (word.size() < kMinSpellingBytes) continue;
     if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
-    if (is_stop_word(word)) continue;
+    if (analyzers::is_stop_word(word)) continue;
     std::string accentless = analyzers::fold_diacritics(word);
     SpellingWord& entry = words[accentless];
     ++entry.count;

@@ -8,6 +8,8 @@
 
 #include <sstream>
 
+#include "markup_escape.h"
+
 namespace lupa::searchd {
 namespace {
 
@@ -54,31 +56,6 @@ void write_csv_field(std::ostream& out, const std::string& text) {
     out << c;
   }
   out << '"';
-}
-
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
 }
 
 std::string rfc3339(double unix_seconds) {
@@ -129,9 +106,9 @@ void write_atom_feed(std::ostream& out, const FeedDescription& feed,
     newest = std::max(newest, passage->optValue<double>("indexed_at", 0));
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      << "  <title>" << xml_escaped(feed.title) << "</title>\n"
-      << "  <id>" << xml_escaped(feed.self_url) << "</id>\n"
-      << "  <link rel=\"self\" href=\"" << xml_escaped(feed.self_url) << "\"/>\n"
+      << "  <title>" << escape_markup(feed.title) << "</title>\n"
+      << "  <id>" << escape_markup(feed.self_url) << "</id>\n"
+      << "  <link rel=\"self\" href=\"" << escape_markup(feed.self_url) << "\"/>\n"
       << "  <updated>" << rfc3339(newest) << "</updated>\n"
       << "  <author><name>Lupa</name></author>\n";
   for (const Object::Ptr& passage : passages) {
@@ -146,12 +123,12 @@ void write_atom_feed(std::ostream& out, const FeedDescription& feed,
       summary = summary.substr(0, cut) + "\xE2\x80\xA6";
     }
     out << "  <entry>\n"
-        << "    <id>" << xml_escaped(feed.site_url + "/api/passages/" + id) << "</id>\n"
-        << "    <title>" << xml_escaped(title) << "</title>\n"
-        << "    <link href=\"" << xml_escaped(feed.site_url + "/api/passages/" + id) << "\"/>\n"
+        << "    <id>" << escape_markup(feed.site_url + "/api/passages/" + id) << "</id>\n"
+        << "    <title>" << escape_markup(title) << "</title>\n"
+        << "    <link href=\"" << escape_markup(feed.site_url + "/api/passages/" + id) << "\"/>\n"
         << "    <updated>" << rfc3339(passage->optValue<double>("indexed_at", 0)) << "</updated>\n"
-        << "    <summary xml:lang=\"" << xml_escaped(passage->optValue<std::string>("lang", ""))
-        << "\">" << xml_escaped(summary) << "</summary>\n"
+        << "    <summary xml:lang=\"" << escape_markup(passage->optValue<std::string>("lang", ""))
+        << "\">" << escape_markup(summary) << "</summary>\n"
         << "  </entry>\n";
   }
   out << "</feed>\n";

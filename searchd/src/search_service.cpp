@@ -144,23 +144,10 @@ void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, b
                         std::optional<analyzers::Language> language, const SearchRequest& request,
                         SearchResult& result) const {
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
-  // A filter on language asks for that language's version: nothing to collapse then.
-  const bool collapse =
-      !browsing && ranking_.collapse_translations && !request.filters.contains("lang");
-  const std::optional<Xapian::valueno> collapse_slot =
-      collapse ? std::optional(schema::kSlotTranslationGroup) : std::nullopt;
-  Xapian::Query ranked = text_query;
-  if (!browsing && ranking_.language_boost && language) {
-    // Small beside a matched word's weight: it orders passages of equal relevance.
-    auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
-    boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
-    ranked =
-        Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query, Xapian::Query(boost->release()));
-  }
+  const std::optional<Xapian::valueno> collapse_slot = collapse_slot_for(request, browsing);
+  const Xapian::Query ranked = ranked_query(text_query, browsing, language);
   auto configure = [&](Xapian::Enquire& enquire) {
-    enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
-    if (collapse_slot) enquire.set_collapse_key(*collapse_slot);
-    if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    configure_enquire(enquire, browsing, collapse_slot);
   };
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
@@ -243,15 +230,32 @@ void SearchService::prepare(Xapian::Database& db, const SearchRequest& request,
     query = analyzed.query;
     language = analyzed.language;
   }
-  if (!browsing && ranking_.language_boost && language) {
-    auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
-    boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
-    query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(boost->release()));
-  }
-  enquire.set_query(filtered(query, filter_query(request.filters, "")));
+  enquire.set_query(
+      filtered(ranked_query(query, browsing, language), filter_query(request.filters, "")));
+  configure_enquire(enquire, browsing, collapse_slot_for(request, browsing));
+}
+
+std::optional<Xapian::valueno> SearchService::collapse_slot_for(const SearchRequest& request,
+                                                                bool browsing) const {
+  // A filter on language asks for that language's version: nothing to collapse then.
+  if (browsing || !ranking_.collapse_translations || request.filters.contains("lang"))
+    return std::nullopt;
+  return schema::kSlotTranslationGroup;
+}
+
+Xapian::Query SearchService::ranked_query(const Xapian::Query& query, bool browsing,
+                                          std::optional<analyzers::Language> language) const {
+  if (browsing || !ranking_.language_boost || !language) return query;
+  // Small beside a matched word's weight: it orders passages of equal relevance.
+  auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
+  boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(boost->release()));
+}
+
+void SearchService::configure_enquire(Xapian::Enquire& enquire, bool browsing,
+                                      std::optional<Xapian::valueno> collapse_slot) const {
   enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
-  if (!browsing && ranking_.collapse_translations && !request.filters.contains("lang"))
-    enquire.set_collapse_key(schema::kSlotTranslationGroup);
+  if (collapse_slot) enquire.set_collapse_key(*collapse_slot);
   if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 }
 

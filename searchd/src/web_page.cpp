@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lupa/analyzers/reference_data.h"
+#include "markup_escape.h"
 
 namespace lupa::searchd {
 namespace {
@@ -75,33 +76,6 @@ const char* code(UiLanguage ui) {
   return ui == UiLanguage::kSpanish ? "es" : "en";
 }
 
-std::string escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string encoded(const std::string& text) {
   std::string out;
   Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]", out);
@@ -122,7 +96,7 @@ std::string link(const QueryParameters& parameters, const std::string& key,
   for (const auto& [name, item] : parameters)
     if (name != key && (name != "page" || key == "page")) add(name, item);
   if (!value.empty()) add(key, value);
-  return escaped(path + query);
+  return escape_markup(path + query);
 }
 
 std::string facet_label(const FacetValue& value, UiLanguage ui) {
@@ -150,7 +124,7 @@ void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
           const std::string& feed_url) {
   out << "<!doctype html>\n<html lang=\"" << code(ui) << "\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>" << escaped(title) << "</title>\n";
+      << "<title>" << escape_markup(title) << "</title>\n";
   if (!feed_url.empty())
     out << "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"" << feed_url << "\">\n";
   out << "<link rel=\"stylesheet\" href=\"/static/lupa.css\">\n</head>\n<body>\n";
@@ -165,19 +139,21 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui) {
   const std::string id = stored->getValue<std::string>("id");
   std::string title = stored->optValue<std::string>("title", "");
   const std::string heading = stored->optValue<std::string>("heading", "");
-  out << "<li><article class=\"hit\" lang=\"" << escaped(stored->optValue<std::string>("lang", ""))
-      << "\">\n<h2><a href=\"" << link({{"ui", code(ui)}}, "", "", "/passages/" + id) << "\">"
-      << escaped(heading.empty() ? title : heading) << "</a></h2>\n"
+  out << "<li><article class=\"hit\" lang=\""
+      << escape_markup(stored->optValue<std::string>("lang", "")) << "\">\n<h2><a href=\""
+      << link({{"ui", code(ui)}}, "", "", "/passages/" + id) << "\">"
+      << escape_markup(heading.empty() ? title : heading) << "</a></h2>\n"
       << "<p class=\"snippet\">" << hit.snippet << "</p>\n<p class=\"chips\">";
   for (const std::string& plan : strings(stored, "plans"))
-    out << "<span class=\"chip plan\">" << escaped(value_label("plan", plan, ui)) << "</span> ";
+    out << "<span class=\"chip plan\">" << escape_markup(value_label("plan", plan, ui))
+        << "</span> ";
   for (const std::string& agency : strings(stored, "agencies"))
-    out << "<span class=\"chip agency\">" << escaped(value_label("agency", agency, ui))
+    out << "<span class=\"chip agency\">" << escape_markup(value_label("agency", agency, ui))
         << "</span> ";
   for (const std::string& challenge : strings(stored, "challenge"))
-    out << "<span class=\"chip challenge\">" << escaped(value_label("challenge", challenge, ui))
-        << "</span> ";
-  out << "</p>\n<p class=\"where\">" << escaped(title);
+    out << "<span class=\"chip challenge\">"
+        << escape_markup(value_label("challenge", challenge, ui)) << "</span> ";
+  out << "</p>\n<p class=\"where\">" << escape_markup(title);
   if (stored->has("page") && !stored->isNull("page"))
     out << " · " << word("doc_page", ui) << " " << stored->getValue<int>("page");
   if (stored->optValue<std::string>("source", "") == "ocr")
@@ -215,7 +191,8 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "<form method=\"get\" action=\"/\" role=\"search\">\n"
       << "<input type=\"hidden\" name=\"ui\" value=\"" << code(ui) << "\">\n"
       << "<p class=\"box\"><label for=\"q\">" << word("query", ui) << "</label>\n"
-      << "<input id=\"q\" name=\"q\" type=\"search\" value=\"" << escaped(request.query) << "\">\n"
+      << "<input id=\"q\" name=\"q\" type=\"search\" value=\"" << escape_markup(request.query)
+      << "\">\n"
       << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
       << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
   for (const std::string& name : kPageFacets) {
@@ -234,10 +211,11 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       ++shown;
       const std::string input_id = "f-" + name + "-" + value.value;
       out << "<div><input type=\"checkbox\" name=\"" << name << "\" value=\""
-          << escaped(value.value) << "\" id=\"" << escaped(input_id) << "\""
+          << escape_markup(value.value) << "\" id=\"" << escape_markup(input_id) << "\""
           << (checked ? " checked" : "") << ">"
-          << "<label for=\"" << escaped(input_id) << "\">" << escaped(facet_label(value, ui))
-          << " <span class=\"count\">" << value.count << "</span></label></div>\n";
+          << "<label for=\"" << escape_markup(input_id) << "\">"
+          << escape_markup(facet_label(value, ui)) << " <span class=\"count\">" << value.count
+          << "</span></label></div>\n";
     }
     out << "</fieldset>\n";
   }
@@ -248,8 +226,8 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   if (result.corrected) {
     out << "<p class=\"correction\">"
         << word(result.corrected_applied ? "showing_for" : "did_you_mean", ui) << " <a href=\""
-        << link(with_ui, "q", *result.corrected) << "\">" << escaped(*result.corrected) << "</a>"
-        << (result.corrected_applied ? "" : "?") << "</p>\n";
+        << link(with_ui, "q", *result.corrected) << "\">" << escape_markup(*result.corrected)
+        << "</a>" << (result.corrected_applied ? "" : "?") << "</p>\n";
   }
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
@@ -287,21 +265,21 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui) {
   head(out, heading.empty() ? title : heading + " — " + title, ui, "");
   const std::string ui_query = std::string("?ui=") + code(ui);
   auto passage_link = [&](const Object::Ptr& other, const std::string& text) {
-    out << "<a href=\"/passages/" << escaped(other->getValue<std::string>("id")) << ui_query
-        << "\" lang=\"" << escaped(other->optValue<std::string>("lang", "")) << "\">"
-        << escaped(text) << "</a>";
+    out << "<a href=\"/passages/" << escape_markup(other->getValue<std::string>("id")) << ui_query
+        << "\" lang=\"" << escape_markup(other->optValue<std::string>("lang", "")) << "\">"
+        << escape_markup(text) << "</a>";
   };
   out << "<header>\n<p class=\"brand\"><a href=\"/" << ui_query << "\">Lupa</a></p>\n"
       << "<p><a href=\"/" << ui_query << "\">" << word("back", ui) << "</a></p>\n</header>\n"
       << "<main id=\"results\">\n<article class=\"passage\" lang=\""
-      << escaped(passage->optValue<std::string>("lang", "")) << "\">\n<h1>"
-      << escaped(heading.empty() ? title : heading) << "</h1>\n";
+      << escape_markup(passage->optValue<std::string>("lang", "")) << "\">\n<h1>"
+      << escape_markup(heading.empty() ? title : heading) << "</h1>\n";
   std::istringstream lines(passage->optValue<std::string>("text", ""));
   for (std::string line; std::getline(lines, line);)
-    if (!line.empty()) out << "<p>" << escaped(line) << "</p>\n";
+    if (!line.empty()) out << "<p>" << escape_markup(line) << "</p>\n";
   out << "</article>\n<section aria-labelledby=\"about\">\n<h2 id=\"about\">"
       << word("metadata", ui) << "</h2>\n<dl>\n<dt>" << word("document", ui) << "</dt><dd>"
-      << escaped(title);
+      << escape_markup(title);
   if (passage->has("page") && !passage->isNull("page"))
     out << " · " << word("doc_page", ui) << " " << passage->getValue<int>("page");
   out << "</dd>\n";
@@ -319,7 +297,7 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui) {
     if (values.empty()) continue;
     out << "<dt>" << word(facet, ui) << "</dt><dd>";
     for (std::size_t i = 0; i < values.size(); ++i)
-      out << (i ? ", " : "") << escaped(value_label(facet, values[i], ui));
+      out << (i ? ", " : "") << escape_markup(value_label(facet, values[i], ui));
     out << "</dd>\n";
   }
   out << "</dl>\n</section>\n<nav class=\"neighbours\">";

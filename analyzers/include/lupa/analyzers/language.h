@@ -24,6 +24,9 @@ std::string_view snowball_name(Language language);
 /// Stop words of `language`, accent-folded and lower case (from analyzers/data/stopwords-*.txt).
 const std::unordered_set<std::string>& stop_words(Language language);
 
+/// Whether `word` (lower case, with or without its accents) is a stop word of either language.
+bool is_stop_word(std::string_view word);
+
 /// Identifies the language of a passage from its words (as segment_words returns them).
 /// Counts the words that are stop words in only one of the two languages, plus letters only
 /// Spanish uses (ñ, ¿, ¡, accented vowels); with no evidence either way, returns `fallback`.

@@ -119,6 +119,15 @@ class SearchService {
            SearchResult& result) const;
   /// The request's query with its filters, ranked as search() ranks it, ready for an Enquire.
   void prepare(Xapian::Database& db, const SearchRequest& request, Xapian::Enquire& enquire) const;
+  /// The value slot matches collapse on, if any: translations, unless browsing or `lang`.
+  std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
+                                                   bool browsing) const;
+  /// `query` with passages in `language` ranked first at equal relevance.
+  Xapian::Query ranked_query(const Xapian::Query& query, bool browsing,
+                             std::optional<analyzers::Language> language) const;
+  /// Weighting, collapsing and order, the same for every Enquire of a search.
+  void configure_enquire(Xapian::Enquire& enquire, bool browsing,
+                         std::optional<Xapian::valueno> collapse_slot) const;
   std::vector<std::filesystem::path> databases_;
   RankingOptions ranking_;
   unsigned long instance_id_;
