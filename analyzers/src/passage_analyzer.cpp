@@ -6,8 +6,6 @@
 
 namespace lupa::analyzers {
 namespace {
-// Longer "words" are base64, URLs or table debris; they only bloat the index.
-constexpr std::size_t kMaxWordBytes = 64;
 constexpr std::size_t kMaxCachedWords = 500'000;
 // Leaves a gap so that no phrase matches across two add_text calls.
 constexpr Xapian::termpos kFieldGap = 100;
@@ -26,7 +24,7 @@ const std::string& PassageAnalyzer::stem_term(const std::string& word, Language 
 void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text, Language language,
                                Xapian::termcount wdf_increment) {
   for (const std::string& word : segment_words(text)) {
-    if (word.size() > kMaxWordBytes) continue;
+    if (word.size() > kMaxIndexedWordBytes) continue;
     document.add_posting(stem_term(word, language), next_position_, wdf_increment);
     ++next_position_;
   }

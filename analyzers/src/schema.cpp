@@ -13,22 +13,26 @@ namespace {
 
 // Xapian refuses terms over 245 bytes; keys that could be that long (file paths, ids built from
 // them) keep their first 100 bytes and a digest of the whole, so distinct keys stay distinct.
-constexpr std::size_t kMaxTermBytes = 240;
+constexpr std::size_t kMaxWholeTermBytes = 240;
 
-std::string bounded_term(std::string_view prefix, std::string_view key) {
-  std::string term(prefix);
-  if (prefix.size() + key.size() <= kMaxTermBytes) {
-    term += key;
-    return term;
+std::string bounded_key(std::string_view prefix, std::string_view key, std::size_t limit) {
+  std::string bounded(prefix);
+  if (prefix.size() + key.size() <= limit) {
+    bounded += key;
+    return bounded;
   }
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a: stable across runs and builds
   for (unsigned char c : key) hash = (hash ^ c) * 1099511628211ULL;
   char digest[17];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(hash));
-  term += key.substr(0, 100);
-  term += '#';
-  term += digest;
-  return term;
+  bounded += key.substr(0, 100);
+  bounded += '#';
+  bounded += digest;
+  return bounded;
+}
+
+std::string bounded_term(std::string_view prefix, std::string_view key) {
+  return bounded_key(prefix, key, kMaxWholeTermBytes);
 }
 
 }  // namespace
@@ -77,6 +81,10 @@ std::string facet_term(const Facet& facet, std::string_view value) {
 
 std::string id_term(std::string_view passage_id) {
   return bounded_term(kIdPrefix, passage_id);
+}
+
+std::string metadata_key(std::string_view prefix, std::string_view key) {
+  return bounded_key(prefix, key, kMaxMetadataKeyBytes);
 }
 
 std::string file_term(std::string_view document_path) {

@@ -2,9 +2,13 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -18,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "lupa/analyzers/language.h"
@@ -40,11 +45,25 @@ namespace {
 // Text documents larger than this are not reports but dumps; refusing them bounds memory.
 constexpr std::streamoff kMaxFileBytes = std::streamoff{256} << 20;
 
+// Past this many bytes of files read ahead of the writer, workers wait: a few huge files
+// prepared at once would otherwise hold several times their size in memory together.
+constexpr std::uint64_t kReadAheadBytes = std::uint64_t{64} << 20;
+
+// A file whose passages hold more text than this has its Xapian documents built as the
+// writer takes them, a batch at a time: built all at once they take ten times the text.
+constexpr std::size_t kBuildAheadTextBytes = std::size_t{8} << 20;
+constexpr std::size_t kPassagesPerBatch = 256;
+
+// Files the writer refused after the run had begun changing them; each costs a rerun.
+constexpr std::size_t kMaxRefusedFiles = 5;
+
 struct CorpusFile {
   fs::path file;
+  fs::path read_from;         // `file`, or where the symbolic link `file` leads
   std::string document_path;  // "<folder name>/<relative path>", as users see it
   const DocumentMetadata* manifest_entry = nullptr;
   std::string fingerprint;
+  std::uint64_t listed_size = 0;
 };
 
 struct CorpusListing {
@@ -53,6 +72,14 @@ struct CorpusListing {
   std::vector<FileReport> errors;
   std::set<std::string> frozen;  // documents under a broken manifest: keep as they are
   std::vector<std::string> roots;
+  std::size_t external_links = 0;  // symbolic links out of the corpus folders, not followed
+};
+
+// Xapian refused what the writer gave it for this file, after the run had begun changing the
+// database: the run is abandoned and done again without the file.
+struct RefusedFile {
+  std::string document_path;
+  std::string reason;
 };
 
 std::string hex_sha1(const std::string& content) {
@@ -76,64 +103,136 @@ std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out.str());
 }
 
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads the file the listing saw. O_NOFOLLOW: a file replaced by a symbolic link since the
+// listing is not followed; O_NONBLOCK: one replaced by a FIFO does not hang the run.
 std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ExtractionError("cannot be opened for reading");
-  std::string content;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw ExtractionError("size cannot be read");
-  if (size > kMaxFileBytes)
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (file.get() < 0) {
+    if (errno == ELOOP) throw ExtractionError("became a symbolic link since it was listed");
+    throw ExtractionError("cannot be opened for reading: " +
+                          std::generic_category().message(errno));
+  }
+  struct stat status {};
+  if (::fstat(file.get(), &status) != 0) throw ExtractionError("size cannot be read");
+  if (!S_ISREG(status.st_mode)) throw ExtractionError("not a regular file");
+  if (status.st_size > kMaxFileBytes)
     throw ExtractionError("larger than " + std::to_string(kMaxFileBytes >> 20) + " MB");
-  content.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!in) throw ExtractionError("read error");
+  std::string content(static_cast<std::size_t>(status.st_size), '\0');
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t got = ::read(file.get(), content.data() + done, content.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw ExtractionError("read error: " + std::generic_category().message(errno));
+    if (got == 0) break;  // shortened meanwhile
+    done += static_cast<std::size_t>(got);
+  }
+  content.resize(done);
   return content;
 }
+
+bool is_within(const fs::path& path, const fs::path& folder) {
+  auto [in_folder, in_path] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return in_folder == folder.end();
+}
+
+struct ListedFile {
+  fs::path path;
+  fs::path read_from;
+  bool operator<(const ListedFile& other) const { return path < other.path; }
+};
 
 bool is_hidden(const fs::path& path) {
   const std::string name = path.filename().string();
   return !name.empty() && name[0] == '.';
 }
 
-CorpusListing list_corpus(const std::vector<fs::path>& folders,
+CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_external_symlinks,
                           std::deque<std::map<std::string, DocumentMetadata>>& manifests) {
   CorpusListing listing;
   std::set<std::string> seen_paths;
   std::map<std::string, std::string> id_owners;  // id of a document's passage 0 -> its path
+  std::vector<fs::path> canonical_folders;
   for (const fs::path& folder : folders) {
     if (!fs::is_directory(folder)) throw std::runtime_error(folder.string() + ": not a folder");
-    const std::string root = fs::canonical(folder).filename().string();
+    canonical_folders.push_back(fs::canonical(folder));
+  }
+  for (std::size_t folder_index = 0; folder_index < folders.size(); ++folder_index) {
+    const fs::path& folder = folders[folder_index];
+    const std::string root = canonical_folders[folder_index].filename().string();
     listing.roots.push_back(root);
-    std::vector<fs::path> files;
+    auto shown = [&](const fs::path& file) {
+      // Lexically: fs::relative would resolve a link to its target's name.
+      return root + "/" + file.lexically_relative(folder).generic_string();
+    };
+    std::vector<ListedFile> files;
     for (auto it = fs::recursive_directory_iterator(folder,
                                                     fs::directory_options::skip_permission_denied);
          it != fs::recursive_directory_iterator(); ++it) {
+      std::error_code error;
       if (is_hidden(it->path())) {
-        if (it->is_directory()) it.disable_recursion_pending();
+        if (it->is_directory(error)) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file()) files.push_back(it->path());
+      if (!it->is_symlink(error)) {
+        if (it->is_regular_file(error)) files.push_back({it->path(), it->path()});
+        continue;
+      }
+      // Folder links are never followed (they could loop, or bring a folder in twice); file
+      // links are when they stay inside the corpus folders, outside only when asked.
+      const fs::path target = fs::canonical(it->path(), error);
+      if (error == std::errc::too_many_symbolic_link_levels) {
+        listing.errors.push_back({shown(it->path()), "symbolic link loop: not followed"});
+      } else if (error) {
+        listing.skipped.push_back(
+            {shown(it->path()), "symbolic link to nothing (" + error.message() + ")"});
+      } else if (fs::is_directory(target, error)) {
+        listing.skipped.push_back({shown(it->path()), "symbolic link to a folder: not followed"});
+      } else if (!follow_external_symlinks &&
+                 std::none_of(canonical_folders.begin(), canonical_folders.end(),
+                              [&](const fs::path& inside) { return is_within(target, inside); })) {
+        ++listing.external_links;
+        listing.skipped.push_back(
+            {shown(it->path()), "symbolic link to " + target.string() +
+                                    ", outside the corpus folders: not followed "
+                                    "(--follow-external-symlinks follows it)"});
+      } else if (fs::is_regular_file(target, error)) {
+        files.push_back({it->path(), target});
+      } else {
+        listing.skipped.push_back({shown(it->path()), "symbolic link to something not a file"});
+      }
     }
     std::sort(files.begin(), files.end());
 
     // Manifests first: each covers the files of its own folder.
     std::map<fs::path, const std::map<std::string, DocumentMetadata>*> manifest_of_folder;
     std::set<fs::path> broken_manifest_folders;
-    for (const fs::path& file : files) {
+    for (const auto& [file, read_from] : files) {
       if (file.filename() != kManifestFileName) continue;
       try {
-        manifests.push_back(load_manifest(file));
+        manifests.push_back(load_manifest(read_from));
         manifest_of_folder[file.parent_path()] = &manifests.back();
       } catch (const ManifestError& error) {
         listing.errors.push_back({file.string(), error.what()});
         broken_manifest_folders.insert(file.parent_path());
       }
     }
-    for (const fs::path& file : files) {
+    for (const auto& [file, read_from] : files) {
       if (file.filename() == kManifestFileName) continue;
-      const std::string document_path = root + "/" + fs::relative(file, folder).generic_string();
+      const std::string document_path = shown(file);
       if (!is_supported_document(file)) {
         const std::string extension = file.extension().string();
         listing.skipped.push_back(
@@ -160,7 +259,9 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders,
             {document_path, "left as indexed before: its folder's manifest is invalid"});
         continue;
       }
-      CorpusFile entry{file, document_path, nullptr, ""};
+      std::error_code size_error;
+      const std::uint64_t size = fs::file_size(read_from, size_error);
+      CorpusFile entry{file, read_from, document_path, nullptr, "", size_error ? 0 : size};
       if (auto manifest = manifest_of_folder.find(file.parent_path());
           manifest != manifest_of_folder.end()) {
         const std::string name = file.filename().string();
@@ -196,13 +297,20 @@ int crash_after_files() {
 }
 
 // Runs `work(0..count-1)` on worker threads that stay a bounded distance ahead of the
-// consumer, which takes the results in order. Workers live as long as the object, so their
-// thread-local caches (analysis, ICU break iterators) stay warm across files.
+// consumer, which takes the results in order: at most a few items, and at most `budget` of
+// their `weights` together unless the item is the very next one taken. Workers live as long
+// as the object, so their thread-local caches (analysis, ICU break iterators) stay warm.
 template <typename Result>
 class OrderedWorkers {
  public:
-  OrderedWorkers(std::size_t count, std::function<Result(std::size_t)> work)
-      : work_(std::move(work)), results_(count), failures_(count) {
+  OrderedWorkers(std::size_t count, std::function<Result(std::size_t)> work,
+                 std::vector<std::uint64_t> weights, std::uint64_t budget)
+      : work_(std::move(work)),
+        results_(count),
+        failures_(count),
+        weights_(std::move(weights)),
+        budget_(budget) {
+    weights_.resize(count);
     const unsigned threads = std::max(2u, std::thread::hardware_concurrency());
     ahead_ = threads * 2;
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
@@ -222,6 +330,7 @@ class OrderedWorkers {
     Result result = std::move(*results_[index]);
     results_[index].reset();
     taken_ = index + 1;
+    in_flight_ -= weights_[index];
     changed_.notify_all();
     return result;
   }
@@ -232,10 +341,14 @@ class OrderedWorkers {
       std::size_t index;
       {
         std::unique_lock lock(mutex_);
-        changed_.wait(
-            lock, [&] { return stopping_ || next_ >= results_.size() || next_ < taken_ + ahead_; });
+        changed_.wait(lock, [&] {
+          return stopping_ || next_ >= results_.size() ||
+                 (next_ < taken_ + ahead_ &&
+                  (next_ == taken_ || in_flight_ + weights_[next_] <= budget_));
+        });
         if (stopping_ || next_ >= results_.size()) return;
         index = next_++;
+        in_flight_ += weights_[index];
       }
       try {
         Result result = work_(index);
@@ -252,6 +365,9 @@ class OrderedWorkers {
   std::function<Result(std::size_t)> work_;
   std::vector<std::optional<Result>> results_;
   std::vector<std::exception_ptr> failures_;  // rethrown to the consumer by take()
+  std::vector<std::uint64_t> weights_;
+  std::uint64_t budget_;
+  std::uint64_t in_flight_ = 0;  // weights of the items started and not yet taken
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t next_ = 0;
@@ -266,6 +382,9 @@ struct PreparedFile {
   enum class Outcome { kUnchanged, kTouched, kIndexed, kFailed } outcome = Outcome::kUnchanged;
   FileState state;
   std::vector<Xapian::Document> documents;
+  // For a file too big to build all its documents ahead: the writer builds them in batches.
+  std::vector<Passage> passages_to_build;
+  DocumentMetadata metadata;
   std::uint64_t bytes_read = 0;
   std::string error;
   std::vector<FileReport> inferred;
@@ -293,14 +412,14 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
   PreparedFile prepared;
   FileState& state = prepared.state;
   try {
-    state = FileState{entry.document_path,  fs::file_size(entry.file),
-                      mtime_ns(entry.file), "",
-                      entry.fingerprint,    0};
+    state = FileState{entry.document_path,       fs::file_size(entry.read_from),
+                      mtime_ns(entry.read_from), "",
+                      entry.fingerprint,         0};
     const bool same_stat = previous && previous->size == state.size &&
                            previous->mtime_ns == state.mtime_ns &&
                            previous->fingerprint == state.fingerprint;
     if (same_stat) return prepared;
-    const std::string content = read_file(entry.file);
+    std::string content = read_file(entry.read_from);
     prepared.bytes_read = content.size();
     state.content_hash = hex_sha1(content);
     if (previous && previous->content_hash == state.content_hash &&
@@ -309,7 +428,8 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
       prepared.outcome = PreparedFile::Outcome::kTouched;
       return prepared;
     }
-    ExtractedText extracted = extract_text(entry.file, content, &page_reader);
+    ExtractedText extracted =
+        extract_text(entry.file, std::move(content), &page_reader, entry.document_path);
     SegmentedText segmented = segment_text(extracted.text);
     mark_text_sources(segmented.passages, extracted.pages);
     prepared.pages = extracted.pages;
@@ -330,14 +450,27 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
     std::vector<std::string> inferred;
     const DocumentMetadata metadata =
         complete_metadata(given, extracted.text, extracted.title, segmented.passages, inferred);
+    std::string().swap(extracted.text);  // the passages hold it now
     if (segmented.passages.empty()) throw ExtractionError("no text to index");
     recognize_commitments(segmented.passages, metadata);
     tag_passages(segmented.passages);
+    std::size_t text_bytes = 0;
     for (const Passage& passage : segmented.passages) {
-      prepared.documents.push_back(builder.build(entry.document_path, metadata, passage, now));
       collect_spelling_words(passage.text, prepared.spelling);
+      text_bytes += passage.text.size();
     }
     state.passages = static_cast<int>(segmented.passages.size());
+    if (text_bytes > kBuildAheadTextBytes) {
+      prepared.passages_to_build = std::move(segmented.passages);
+      prepared.metadata = metadata;
+    } else {
+      for (const Passage& passage : segmented.passages)
+        prepared.documents.push_back(builder.build(entry.document_path, metadata, passage, now));
+    }
+    // Xapian would refuse these inside the run's transaction, after the file's old passages
+    // were gone: refused here, the file fails alone and keeps what it had.
+    if (auto reason = unwritable_reason(prepared.documents, prepared.spelling))
+      throw ExtractionError(*reason);
     prepared.outcome = PreparedFile::Outcome::kIndexed;
 
     std::string guessed;
@@ -366,26 +499,53 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
   return prepared;
 }
 
-}  // namespace
+// Builds and writes, a batch at a time, the documents of a file too big to build ahead.
+std::size_t write_in_batches(IndexWriter& writer, PreparedFile& prepared, double now) {
+  DocumentBuilder builder;
+  std::vector<Passage>& passages = prepared.passages_to_build;
+  writer.start_file(prepared.state.path);
+  std::vector<Xapian::Document> batch;
+  for (std::size_t from = 0; from < passages.size(); from += kPassagesPerBatch) {
+    batch.clear();
+    const std::size_t to = std::min(passages.size(), from + kPassagesPerBatch);
+    for (std::size_t i = from; i < to; ++i) {
+      batch.push_back(builder.build(prepared.state.path, prepared.metadata, passages[i], now));
+      std::string().swap(passages[i].text);  // in the document now; assigning keeps capacity
+    }
+    if (auto reason = unwritable_reason(batch, {})) throw RefusedFile{prepared.state.path, *reason};
+    for (const Xapian::Document& document : batch) writer.add_passage(document);
+  }
+  writer.finish_file(prepared.state, prepared.spelling);
+  return passages.size();
+}
 
-IndexSummary index_corpus(const IndexerOptions& options) {
+// One attempt at the run; files in `refused` are failed without being read.
+IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFile>& refused) {
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   IndexSummary summary;
   std::deque<std::map<std::string, DocumentMetadata>> manifests;  // entries are pointed to
-  CorpusListing listing = list_corpus(options.corpus_folders, manifests);
+  CorpusListing listing =
+      list_corpus(options.corpus_folders, options.follow_external_symlinks, manifests);
   summary.files_seen = listing.documents.size();
   summary.skipped = std::move(listing.skipped);
   summary.errors = std::move(listing.errors);
   summary.files_failed = summary.errors.size();
+  summary.symlinks_not_followed = listing.external_links;
+  auto refusal = [&](const std::string& document_path) -> const RefusedFile* {
+    for (const RefusedFile& file : refused)
+      if (file.document_path == document_path) return &file;
+    return nullptr;
+  };
 
   IndexWriter writer(options.database);
   ocr::ReaderOptions reader_options;
   reader_options.cache_directory = options.ocr_cache.empty()
                                        ? fs::absolute(options.database).parent_path() / "ocr-cache"
                                        : options.ocr_cache;
+  reader_options.file_time_limit = options.file_time_limit;
   const ocr::DocumentReader page_reader(reader_options);
   if (options.clear_ocr_cache) page_reader.clear_cache();
   // libxml2 wants its global state set up once, on one thread, before others parse.
@@ -402,26 +562,57 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   std::vector<std::optional<FileState>> previous_states;
   for (const CorpusFile& entry : listing.documents)
     previous_states.push_back(writer.file_state(entry.document_path));
-  OrderedWorkers<PreparedFile> workers(listing.documents.size(), [&](std::size_t index) {
-    return prepare_file(listing.documents[index], previous_states[index], now, page_reader);
-  });
+  std::vector<std::uint64_t> file_sizes;
+  for (const CorpusFile& entry : listing.documents) file_sizes.push_back(entry.listed_size);
+  OrderedWorkers<PreparedFile> workers(
+      listing.documents.size(),
+      [&](std::size_t index) {
+        const CorpusFile& entry = listing.documents[index];
+        if (const RefusedFile* file = refusal(entry.document_path)) {
+          PreparedFile failed;
+          failed.outcome = PreparedFile::Outcome::kFailed;
+          failed.error =
+              "Xapian refused it (" + file->reason + "); the run was done again without it";
+          return failed;
+        }
+        return prepare_file(entry, previous_states[index], now, page_reader);
+      },
+      std::move(file_sizes), kReadAheadBytes);
   for (std::size_t index = 0; index < listing.documents.size(); ++index) {
     const CorpusFile& entry = listing.documents[index];
     PreparedFile prepared = workers.take(index);
     present.insert(entry.document_path);
     summary.bytes_read += prepared.bytes_read;
+    // Past this point an error cannot be undone for this file alone: the transaction holds
+    // the run's other files too. Refused input costs a rerun without the file; anything else
+    // (a full disk) ends the run, and the previous index stays as it was.
+    auto write = [&](const auto& change) {
+      try {
+        change();
+      } catch (const Xapian::InvalidArgumentError& error) {
+        throw RefusedFile{entry.document_path, error.get_description()};
+      } catch (const Xapian::Error& error) {
+        throw std::runtime_error(entry.document_path + ": " + error.get_description() +
+                                 " (while writing it; nothing of this run was committed)");
+      }
+    };
     switch (prepared.outcome) {
       case PreparedFile::Outcome::kUnchanged:
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kTouched:
-        writer.update_state(prepared.state);
+        write([&] { writer.update_state(prepared.state); });
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kIndexed:
-        writer.replace_file(prepared.state, prepared.documents, prepared.spelling);
+        if (prepared.passages_to_build.empty()) {
+          write(
+              [&] { writer.replace_file(prepared.state, prepared.documents, prepared.spelling); });
+          summary.passages_written += prepared.documents.size();
+        } else {
+          write([&] { summary.passages_written += write_in_batches(writer, prepared, now); });
+        }
         ++summary.files_indexed;
-        summary.passages_written += prepared.documents.size();
         break;
       case PreparedFile::Outcome::kFailed:
         // The file keeps the passages it had: nothing is lost to a bad read.
@@ -462,6 +653,24 @@ IndexSummary index_corpus(const IndexerOptions& options) {
   summary.passages_in_index = writer.passage_count();
   summary.seconds = elapsed();
   return summary;
+}
+
+}  // namespace
+
+IndexSummary index_corpus(const IndexerOptions& options) {
+  std::vector<RefusedFile> refused;
+  for (;;) {
+    try {
+      return run_once(options, refused);
+    } catch (RefusedFile& file) {
+      // The attempt's transaction was cancelled as its writer went: nothing of it remains.
+      if (refused.size() >= kMaxRefusedFiles)
+        throw std::runtime_error(file.document_path + ": " + file.reason + " (" +
+                                 std::to_string(refused.size() + 1) +
+                                 " files refused by Xapian; nothing of this run was committed)");
+      refused.push_back(std::move(file));
+    }
+  }
 }
 
 }  // namespace lupa::indexer

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "lupa/analyzers/language.h"
+#include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -18,18 +20,32 @@ constexpr std::string_view kSpellingKeyPrefix = "lupa:spelling:";
 constexpr std::size_t kMinSpellingBytes = 4;
 
 std::string state_key(const std::string& document_path) {
-  return std::string(kStateKeyPrefix) + schema::file_term(document_path);
+  return schema::metadata_key(kStateKeyPrefix, schema::file_term(document_path));
 }
 
 std::string spelling_key(const std::string& document_path) {
-  return std::string(kSpellingKeyPrefix) + schema::file_term(document_path);
+  return schema::metadata_key(kSpellingKeyPrefix, schema::file_term(document_path));
+}
+
+// Unless the user chose otherwise, Xapian holds 10,000 added documents in memory before it
+// writes their postings out, in a transaction too: with passages of up to a few kilobytes
+// that was 400 MB. A quarter of that keeps a huge file's run within bounds at little cost.
+void bound_xapian_buffering() {
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", "2500", /*overwrite=*/0);
+}
+
+std::string shown_start(std::string_view text) {
+  std::string start(text.substr(0, 40));
+  while (!start.empty() && (static_cast<unsigned char>(start.back()) & 0xC0) == 0x80)
+    start.pop_back();
+  return start + "...";
 }
 
 }  // namespace
 
 void collect_spelling_words(std::string_view text, SpellingWords& words) {
   for (std::string& word : analyzers::segment_words(text)) {
-    if (word.size() < kMinSpellingBytes) continue;
+    if (word.size() < kMinSpellingBytes || word.size() > analyzers::kMaxIndexedWordBytes) continue;
     if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
     if (analyzers::is_stop_word(word)) continue;
@@ -38,6 +54,23 @@ void collect_spelling_words(std::string_view text, SpellingWords& words) {
     ++entry.count;
     if (entry.written.empty() && accentless != word) entry.written = std::move(word);
   }
+}
+
+std::optional<std::string> unwritable_reason(const std::vector<Xapian::Document>& documents,
+                                             const SpellingWords& spelling) {
+  for (const Xapian::Document& document : documents)
+    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term)
+      if ((*term).size() > schema::kMaxTermBytes)
+        return "a term is longer than Xapian's " + std::to_string(schema::kMaxTermBytes) +
+               "-byte limit: " + shown_start(*term);
+  for (const auto& [word, entry] : spelling) {
+    if (word.empty() || word.size() > schema::kMaxSpellingWordBytes)
+      return "a spelling word is longer than Xapian's " +
+             std::to_string(schema::kMaxSpellingWordBytes) + "-byte limit: " + shown_start(word);
+    if (word.find_first_of("\t\n") != std::string::npos)
+      return "a spelling word holds a tab or a line end: " + shown_start(word);
+  }
+  return std::nullopt;
 }
 
 std::string FileState::serialise() const {
@@ -68,7 +101,7 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
 }
 
 IndexWriter::IndexWriter(const std::filesystem::path& directory)
-    : database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
+    : database_((bound_xapian_buffering(), directory.string()), Xapian::DB_CREATE_OR_OPEN) {
   database_.begin_transaction(true);
 }
 
@@ -99,8 +132,20 @@ std::vector<std::string> IndexWriter::indexed_files() const {
 void IndexWriter::replace_file(const FileState& state,
                                const std::vector<Xapian::Document>& documents,
                                const SpellingWords& spelling) {
-  database_.delete_document(schema::file_term(state.path));
-  for (const Xapian::Document& document : documents) database_.add_document(document);
+  start_file(state.path);
+  for (const Xapian::Document& document : documents) add_passage(document);
+  finish_file(state, spelling);
+}
+
+void IndexWriter::start_file(const std::string& document_path) {
+  database_.delete_document(schema::file_term(document_path));
+}
+
+void IndexWriter::add_passage(const Xapian::Document& document) {
+  database_.add_document(document);
+}
+
+void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {
   forget_spelling(state.path);
   std::string listed;
   for (const auto& [word, entry] : spelling) {

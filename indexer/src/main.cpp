@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "lupa/indexer/corpus_indexer.h"
@@ -34,6 +35,14 @@ class IndexerApp final : public Application {
             .binding("ocr-cache"));
     options.addOption(Option("clear-ocr-cache", "", "recognise every image and scanned page anew")
                           .binding("clear-ocr-cache"));
+    options.addOption(
+        Option("file-time-limit", "", "give up on an image or PDF after SECONDS (default 600)")
+            .argument("SECONDS")
+            .binding("file-time-limit"));
+    options.addOption(Option("follow-external-symlinks", "",
+                             "index files that symbolic links lead to outside the corpus folders "
+                             "(by default such links are reported and not followed)")
+                          .binding("follow-external-symlinks"));
     options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<IndexerApp>(this, &IndexerApp::show_help)));
@@ -62,6 +71,18 @@ class IndexerApp final : public Application {
     options.database = config().getString("db");
     options.ocr_cache = config().getString("ocr-cache", "");
     options.clear_ocr_cache = config().hasProperty("clear-ocr-cache");
+    options.follow_external_symlinks = config().hasProperty("follow-external-symlinks");
+    if (config().hasProperty("file-time-limit")) {
+      const std::string limit = config().getString("file-time-limit");
+      char* end = nullptr;
+      const long seconds = std::strtol(limit.c_str(), &end, 10);
+      if (limit.empty() || *end != '\0' || seconds <= 0 || seconds > 1'000'000) {
+        std::cerr << "lupa-indexer: --file-time-limit wants a positive number of seconds, not '"
+                  << limit << "'\n";
+        return 2;
+      }
+      options.file_time_limit = std::chrono::seconds(seconds);
+    }
     for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
     const bool show_progress = !config().hasProperty("quiet");
     double last_report = -1;
@@ -106,6 +127,11 @@ class IndexerApp final : public Application {
         summary.files_seen, summary.files_indexed, summary.files_unchanged, summary.files_removed,
         summary.skipped.size(), summary.files_failed, summary.passages_written,
         summary.passages_in_index, static_cast<double>(summary.bytes_read) / 1e6, summary.seconds);
+    if (summary.symlinks_not_followed > 0)
+      std::printf(
+          "symlinks: %zu leading outside the corpus folders not followed "
+          "(--follow-external-symlinks follows them)\n",
+          summary.symlinks_not_followed);
     if (summary.pages_text_layer + summary.pages_recognised + summary.pages_from_cache > 0)
       std::printf("pages: %zu recognised, %zu from the OCR cache, %zu from PDF text layers\n",
                   summary.pages_recognised, summary.pages_from_cache, summary.pages_text_layer);

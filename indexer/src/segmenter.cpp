@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -11,15 +12,40 @@
 namespace lupa::indexer {
 namespace {
 
+constexpr std::size_t kMaxMarkedHeadingBytes = 300;
+
+// Lines point into the text being segmented: copies would double its size in memory.
 struct Line {
-  std::string text;  // trimmed
-  std::string key;   // comparable_line(text)
+  std::string_view text;  // trimmed
+  std::string key;        // comparable_line(text), for lines that may be running headers only
   int form_feed_page = 1;
+  bool blank = false;  // nothing but markup and space
   bool header = false;
 };
 
+// Lines whose comparable form is longer are never running headers.
+constexpr std::size_t kMaxHeaderKeyBytes = 150;
+
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v';
+}
+
+// comparable_line into `key`, stopping with false as soon as the key would pass `limit`.
+bool comparable_line_within(std::string_view line, std::size_t limit, std::string& key) {
+  key.clear();
+  bool space = false;
+  for (char c : line) {
+    if (c == '*' || c == '#' || c == '_') continue;
+    if (is_space(c)) {
+      space = !key.empty();
+      continue;
+    }
+    if (space) key += ' ';
+    space = false;
+    key += c;
+    if (key.size() > limit) return false;
+  }
+  return true;
 }
 
 std::string_view trim(std::string_view s) {
@@ -77,23 +103,38 @@ std::vector<Line> split_lines(std::string_view text) {
     // A form feed ends a page; text after it on the same line belongs to the next page.
     for (std::size_t ff = raw.find('\f'); ff != raw.npos; ff = raw.find('\f')) {
       if (!trim(raw.substr(0, ff)).empty())
-        lines.push_back({std::string(trim(raw.substr(0, ff))), "", page, false});
+        lines.push_back({trim(raw.substr(0, ff)), "", page, false, false});
       ++page;
       raw.remove_prefix(ff + 1);
     }
-    lines.push_back({std::string(trim(raw)), "", page, false});
+    lines.push_back({trim(raw), "", page, false, false});
     start = end + 1;
   }
-  for (Line& line : lines) line.key = comparable_line(line.text);
   return lines;
 }
 
 // Marks running-header lines; returns the distinct header lines found.
 std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_repeats) {
+  // Repeats are counted by a hash of each line's key first, then exactly for the lines whose
+  // hash repeats: keeping every line's key would hold a second copy of the text.
+  std::unordered_map<std::size_t, int> hash_counts;
+  std::vector<std::optional<std::size_t>> hashes(lines.size());
+  std::string key;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!comparable_line_within(lines[i].text, kMaxHeaderKeyBytes, key)) continue;
+    lines[i].blank = key.empty();
+    if (key.empty()) continue;
+    hashes[i] = std::hash<std::string>{}(key);
+    ++hash_counts[*hashes[i]];
+  }
   std::unordered_map<std::string, int> counts;
-  for (const Line& line : lines)
-    if (!line.key.empty() && line.key.size() <= 150) ++counts[line.key];
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!hashes[i] || hash_counts[*hashes[i]] < min_repeats) continue;
+    lines[i].key = comparable_line(lines[i].text);
+    ++counts[lines[i].key];
+  }
   auto frequent = [&](const Line& line) {
+    if (line.key.empty()) return false;
     auto found = counts.find(line.key);
     return found != counts.end() && found->second >= min_repeats;
   };
@@ -108,7 +149,7 @@ std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_
     run.clear();
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].key.empty()) continue;  // blank lines do not break a header group
+    if (lines[i].blank) continue;  // blank lines do not break a header group
     if (frequent(lines[i])) {
       run.push_back(i);
     } else {
@@ -116,7 +157,7 @@ std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_
     }
   }
   close_run();
-  for (Line& line : lines) line.header = header_keys.contains(line.key);
+  for (Line& line : lines) line.header = !line.key.empty() && header_keys.contains(line.key);
   return header_lines;
 }
 
@@ -126,10 +167,12 @@ struct Block {
 };
 
 // Turns lines into blocks (one per source line), dropping headers, joining paragraphs that a
-// page break split, and numbering pages.
-std::vector<Block> build_blocks(const std::vector<Line>& lines, bool has_form_feeds,
-                                bool has_headers, int& dropped) {
-  std::vector<Block> blocks;
+// page break split, and numbering pages. Each block goes to `emit` once the next line shows it
+// complete, so that only one is held at a time.
+template <typename Emit>
+void build_blocks(const std::vector<Line>& lines, bool has_form_feeds, bool has_headers,
+                  int& dropped, Emit emit) {
+  std::optional<Block> pending;
   int header_page = 1;
   bool content_since_header = false;
   bool after_header = false;
@@ -151,48 +194,56 @@ std::vector<Block> build_blocks(const std::vector<Line>& lines, bool has_form_fe
       page = line.form_feed_page;
     else if (has_headers)
       page = header_page;
-    if (after_header && !blocks.empty() && starts_lowercase(line.text) &&
-        !ends_sentence(blocks.back().text)) {
-      blocks.back().text += ' ';
-      blocks.back().text += line.text;
+    if (after_header && pending && starts_lowercase(line.text) && !ends_sentence(pending->text)) {
+      pending->text += ' ';
+      pending->text += line.text;
     } else {
-      blocks.push_back({line.text, page});
+      if (pending) emit(*pending);
+      pending = Block{std::string(line.text), page};
     }
     after_header = false;
     content_since_header = true;
   }
-  return blocks;
+  if (pending) emit(*pending);
 }
 
-// Splits an over-long block at sentence ends into pieces of about `limit` bytes.
-std::vector<std::string> split_long_block(const std::string& text, std::size_t limit) {
+// Splits an over-long block at sentence ends into pieces of about `limit` bytes. Every search
+// looks within a window of the current piece, so a block without sentence ends or spaces (a
+// base64 blob, a file that is one line) costs time linear in its size.
+std::vector<std::string> split_long_block(std::string_view text, std::size_t limit) {
   std::vector<std::string> pieces;
   std::size_t start = 0;
   while (text.size() - start > limit + limit / 2) {
-    std::size_t cut = text.rfind(". ", start + limit);
-    if (cut == std::string::npos || cut <= start + limit / 2) cut = text.find(". ", start + limit);
-    if (cut == std::string::npos || cut > start + 2 * limit) {
+    const std::string_view window = text.substr(start, 2 * limit + 2);
+    std::size_t cut = window.substr(0, limit + 2).rfind(". ");
+    if (cut == window.npos || cut <= limit / 2) cut = window.find(". ", limit);
+    if (cut == window.npos) {
       // No sentence end near: cut at a space, or at a character boundary.
-      cut = text.rfind(' ', start + limit);
-      if (cut == std::string::npos || cut <= start) {
-        cut = start + limit;
-        while (cut > start && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      cut = window.substr(0, limit + 1).rfind(' ');
+      if (cut == window.npos || cut == 0) {
+        cut = limit;
+        while (cut > 0 && (static_cast<unsigned char>(window[cut]) & 0xC0) == 0x80) --cut;
+        if (cut == 0) cut = limit;  // not UTF-8 after all: any cut ends the loop
       }
-      pieces.push_back(text.substr(start, cut - start));
-      start = cut;
+      pieces.emplace_back(window.substr(0, cut));
+      start += cut;
       while (start < text.size() && text[start] == ' ') ++start;
       continue;
     }
-    pieces.push_back(text.substr(start, cut + 1 - start));
-    start = cut + 2;
+    pieces.emplace_back(window.substr(0, cut + 1));
+    start += cut + 2;
   }
-  pieces.push_back(text.substr(start));
+  pieces.emplace_back(text.substr(start));
   return pieces;
 }
 
 class PassageBuilder {
  public:
-  explicit PassageBuilder(const SegmenterOptions& options) : options_(options) {}
+  PassageBuilder(const SegmenterOptions& options, std::size_t text_bytes) : options_(options) {
+    // Room for passages of a few hundred bytes: a huge file's passages are then never copied
+    // while the vector grows, and capacity that is never written to costs address space only.
+    passages_.reserve(text_bytes / 256 + 16);
+  }
 
   void heading(const Block& block) {
     close();
@@ -289,8 +340,12 @@ class PassageBuilder {
   void close() {
     if (current_.text.empty()) return;
     std::vector<std::string> pieces = split_long_block(current_.text, options_.max_passage_bytes);
+    // Pieces copy the passage without its text: copying the text and then assigning the piece
+    // would leave each piece holding a buffer the size of the whole block.
+    Passage shell = std::move(current_);
+    shell.text = std::string();
     for (std::size_t i = 0; i < pieces.size(); ++i) {
-      Passage piece = current_;
+      Passage piece = shell;
       piece.text = std::move(pieces[i]);
       if (i > 0) piece.number.reset();
       emit(std::move(piece));
@@ -323,17 +378,7 @@ bool starts_commitment(const std::string& line) {
 
 std::string comparable_line(std::string_view line) {
   std::string key;
-  bool space = false;
-  for (char c : line) {
-    if (c == '*' || c == '#' || c == '_') continue;
-    if (is_space(c)) {
-      space = !key.empty();
-      continue;
-    }
-    if (space) key += ' ';
-    space = false;
-    key += c;
-  }
+  comparable_line_within(line, std::string::npos, key);
   return key;
 }
 
@@ -354,7 +399,9 @@ std::optional<std::pair<int, std::string_view>> numbered_paragraph(std::string_v
 bool looks_like_heading(std::string_view line) {
   line = trim(line);
   if (line.empty()) return false;
-  if (line.starts_with('#')) return true;
+  // A marked heading names every passage under it, so it is copied into each: one that is a
+  // page long is text.
+  if (line.starts_with('#')) return line.size() <= kMaxMarkedHeadingBytes;
   if (line.find('\t') != line.npos || is_bullet(line) || line.size() > 120) return false;
   // A contact line ("Name, Head of Unit name@agency.gob.mx") or a link is not a title.
   if (line.find('@') != line.npos || line.find("http") != line.npos ||
@@ -386,20 +433,19 @@ SegmentedText segment_text(std::string_view text, const SegmenterOptions& option
   std::vector<Line> lines = split_lines(text);
   result.running_header = mark_running_headers(lines, options.min_header_repeats);
   const bool has_form_feeds = text.find('\f') != text.npos;
-  const std::vector<Block> blocks = build_blocks(
-      lines, has_form_feeds, !result.running_header.empty(), result.header_lines_dropped);
-  PassageBuilder builder(options);
-  for (const Block& block : blocks) {
-    if (auto numbered = numbered_paragraph(block.text)) {
-      builder.numbered(block, numbered->first);
-    } else if (starts_commitment(block.text)) {
-      builder.starts_own_passage(block);
-    } else if (looks_like_heading(block.text)) {
-      builder.heading(block);
-    } else {
-      builder.body(block);
-    }
-  }
+  PassageBuilder builder(options, text.size());
+  build_blocks(lines, has_form_feeds, !result.running_header.empty(), result.header_lines_dropped,
+               [&builder](const Block& block) {
+                 if (auto numbered = numbered_paragraph(block.text)) {
+                   builder.numbered(block, numbered->first);
+                 } else if (starts_commitment(block.text)) {
+                   builder.starts_own_passage(block);
+                 } else if (looks_like_heading(block.text)) {
+                   builder.heading(block);
+                 } else {
+                   builder.body(block);
+                 }
+               });
   result.passages = builder.finish();
   return result;
 }

@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <unordered_map>
@@ -81,8 +82,11 @@ std::string decode_html_entities(std::string_view text) {
       out += text[i];
       continue;
     }
-    const std::size_t semicolon = text.find(';', i + 1);
-    if (semicolon == text.npos || semicolon - i > 10) {
+    // References are short: looking further would make text with many '&' quadratic.
+    const std::size_t window_semicolon = text.substr(i + 1, 10).find(';');
+    const std::size_t semicolon =
+        window_semicolon == std::string_view::npos ? text.npos : i + 1 + window_semicolon;
+    if (semicolon == text.npos) {
       out += '&';
       continue;
     }
@@ -181,7 +185,28 @@ std::string strip_markdown(std::string_view text) {
 }
 
 std::string clean_converted_text(std::string_view text) {
-  return collapse_spaces(strip_markdown(strip_inline_html(text)));
+  // Line by line: every step is local to a line, and cleaning a line at a time keeps the
+  // intermediate copies the size of a line rather than of the whole text.
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    const std::string stripped = strip_markdown(strip_inline_html(line));
+    if (stripped.find('\n') != std::string::npos) {
+      out += collapse_spaces(stripped);  // "&#10;" made lines of its own
+    } else {
+      std::string_view kept = stripped;
+      while (!kept.empty() && kept.back() == ' ') kept.remove_suffix(1);
+      append_collapsed(out, kept);
+    }
+    if (end == text.size()) break;
+    out += '\n';
+    // CRLF is one line end; a CR alone (old Mac files) is one too.
+    start = end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1);
+  }
+  return out;
 }
 
 std::string collapse_spaces(std::string_view stripped) {

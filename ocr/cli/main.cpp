@@ -5,7 +5,9 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -44,6 +46,10 @@ class OcrApp final : public Application {
     options.addOption(Option("threads", "t", "recognition threads (default: one per core)")
                           .argument("N")
                           .binding("threads"));
+    options.addOption(
+        Option("file-time-limit", "", "give up on the file after SECONDS (default 600)")
+            .argument("SECONDS")
+            .binding("file-time-limit"));
     options.addOption(Option("help", "h", "show this help")
                           .callback(Poco::Util::OptionCallback<OcrApp>(this, &OcrApp::show_help)));
   }
@@ -72,12 +78,23 @@ class OcrApp final : public Application {
     options.recognizer.languages = config().getString("languages", "spa+eng");
     options.threads = static_cast<unsigned>(config().getInt("threads", 0));
     if (config().hasProperty("cache")) options.cache_directory = config().getString("cache");
+    if (config().hasProperty("file-time-limit")) {
+      const std::string limit = config().getString("file-time-limit");
+      char* end = nullptr;
+      const long seconds = std::strtol(limit.c_str(), &end, 10);
+      if (limit.empty() || *end != '\0' || seconds <= 0 || seconds > 1'000'000) {
+        std::cerr << "lupa-ocr: --file-time-limit wants a positive number of seconds, not '"
+                  << limit << "'\n";
+        return 2;
+      }
+      options.file_time_limit = std::chrono::seconds(seconds);
+    }
     const bool verbose = config().hasProperty("verbose");
     try {
       const lupa::ocr::DocumentReader reader(options);
       if (config().hasProperty("clear-cache")) reader.clear_cache();
       const std::string content = read_file(path);
-      const auto pages = reader.read(content);
+      const auto pages = reader.read(content, path);
       for (std::size_t i = 0; i < pages.size(); ++i) {
         if (i > 0) std::cout << '\f';
         std::cout << pages[i].text;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <variant>
 
+#include "library_messages.h"
 #include "lupa/ocr/file_format.h"
 #include "lupa/ocr/image_preprocessor.h"
 #include "lupa/ocr/ocr_cache.h"
@@ -21,8 +22,41 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The time one file may take. poppler and Leptonica cannot be interrupted, so it is checked
+// between the steps of a page; Tesseract, which can, gets what is left as its deadline.
+class FileDeadline {
+ public:
+  explicit FileDeadline(std::chrono::seconds limit) : limit_(limit), end_(Clock::now() + limit) {}
+
+  bool passed() const { return Clock::now() >= end_; }
+  std::chrono::milliseconds left() const {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(end_ - Clock::now()));
+  }
+  OcrError exceeded(int page, int pages) const {
+    return OcrError("reading the file took longer than the limit of " +
+                    std::to_string(limit_.count()) + " s per file (stopped at page " +
+                    std::to_string(page) + " of " + std::to_string(pages) + ")");
+  }
+  void check(int page, int pages) const {
+    if (passed()) throw exceeded(page, pages);
+  }
+
+ private:
+  std::chrono::seconds limit_;
+  Clock::time_point end_;
+};
+
+// What every step of reading one file shares, on whichever thread it runs.
+struct FileContext {
+  FileDeadline deadline;
+  std::shared_ptr<DocumentMessages> messages;
+  int pages = 0;
+};
+
 PageText recognize_page(const Pix& image, int number, EngineAccess& access, const OcrCache* cache,
-                        const std::string& fingerprint, Clock::time_point start) {
+                        const std::string& fingerprint, const ImageLimits& limits,
+                        const FileDeadline& deadline, Clock::time_point start) {
   std::string key;
   if (cache) {
     key = OcrCache::key_for(image, fingerprint);
@@ -32,8 +66,9 @@ PageText recognize_page(const Pix& image, int number, EngineAccess& access, cons
       return *std::move(cached);
     }
   }
-  PreparedPage prepared = prepare_page(image);
-  Recognition recognition = access.engine().recognize(*prepared.grey, prepared.dpi);
+  PreparedPage prepared = prepare_page(image, limits);
+  Recognition recognition =
+      access.engine().recognize(*prepared.grey, prepared.dpi, deadline.left());
   PageText page;
   page.number = number;
   page.text = std::move(recognition.text);
@@ -64,19 +99,34 @@ class DocumentReader::Impl {
   explicit Impl(ReaderOptions options)
       : options_(std::move(options)), fingerprint_(recognizer_fingerprint(options_.recognizer)) {
     if (options_.cache_directory) cache_.emplace(*options_.cache_directory);
-    silence_leptonica();
+    route_library_messages();
   }
 
-  std::vector<PageText> read(std::string_view content) {
+  std::vector<PageText> read(std::string_view content, std::string_view name) {
+    auto file = std::make_shared<FileContext>(
+        FileContext{FileDeadline(options_.file_time_limit),
+                    std::make_shared<DocumentMessages>(std::string(name)), 0});
+    const MessageScope scope(file->messages);
+    std::vector<PageText> pages = read_pages(content, file);
+    file->messages->flush();
+    return pages;
+  }
+
+  std::vector<PageText> read_pages(std::string_view content,
+                                   const std::shared_ptr<FileContext>& file) {
     if (content.empty()) throw OcrError("file is empty");
     const FileFormat format = sniff_format(content.substr(0, 8));
-    if (format == FileFormat::kPdf) return read_pdf(content);
+    if (format == FileFormat::kPdf) return read_pdf(content, file);
     if (format == FileFormat::kUnknown)
       throw OcrError("not a PDF, PNG, JPEG or TIFF file (unrecognised content)");
-    std::vector<PixPtr> images = decode_image_pages(content, format, options_.limits);
-    PageCollector collector(*this);
-    for (std::size_t i = 0; i < images.size(); ++i)
-      collector.recognize(std::move(images[i]), static_cast<int>(i) + 1, Clock::now());
+    const ImagePages images(content, format, options_.limits);
+    file->pages = images.count();
+    PageCollector collector(*this, file);
+    for (int index = 0; index < images.count(); ++index) {
+      file->deadline.check(index + 1, file->pages);
+      const Clock::time_point start = Clock::now();
+      collector.recognize(images.decode(index), index + 1, start);
+    }
     return collector.finish();
   }
 
@@ -89,7 +139,8 @@ class DocumentReader::Impl {
   // few pages per thread in memory: a 500-page scan must not be rendered all at once.
   class PageCollector {
    public:
-    explicit PageCollector(Impl& reader) : reader_(reader) {}
+    PageCollector(Impl& reader, std::shared_ptr<const FileContext> file)
+        : reader_(reader), file_(std::move(file)) {}
     ~PageCollector() { drain(); }
     PageCollector(const PageCollector&) = delete;
     PageCollector& operator=(const PageCollector&) = delete;
@@ -102,11 +153,18 @@ class DocumentReader::Impl {
       std::shared_ptr<Pix> shared(image.release(), PixDeleter{});
       const OcrCache* cache = reader_.cache_ ? &*reader_.cache_ : nullptr;
       const std::string& fingerprint = reader_.fingerprint_;
-      pending_.emplace_back(pool.submit(
-          RecognitionPool::Job([shared, number, cache, &fingerprint, start](EngineAccess& access) {
+      const ImageLimits& limits = reader_.options_.limits;
+      pending_.emplace_back(
+          pool.submit(RecognitionPool::Job([shared, number, cache, &fingerprint, &limits,
+                                            file = file_, start](EngineAccess& access) {
+            const MessageScope scope(file->messages);
+            // A page queued before the budget ran out is not started after it.
+            file->deadline.check(number, file->pages);
             try {
-              return recognize_page(*shared, number, access, cache, fingerprint, start);
+              return recognize_page(*shared, number, access, cache, fingerprint, limits,
+                                    file->deadline, start);
             } catch (const OcrError& error) {
+              if (file->deadline.passed()) throw file->deadline.exceeded(number, file->pages);
               throw OcrError("page " + std::to_string(number) + ": " + error.what());
             }
           })));
@@ -144,30 +202,46 @@ class DocumentReader::Impl {
     }
 
     Impl& reader_;
+    std::shared_ptr<const FileContext> file_;
     std::deque<Pending> pending_;
     std::vector<PageText> done_;
   };
 
-  std::vector<PageText> read_pdf(std::string_view content) {
+  std::vector<PageText> read_pdf(std::string_view content,
+                                 const std::shared_ptr<FileContext>& file) {
     PdfDocument pdf(content);
     const int pages = pdf.page_count();
     if (pages <= 0) throw OcrError("the PDF has no pages");
     if (pages > options_.limits.max_pages)
       throw OcrError("the PDF has " + std::to_string(pages) + " pages, more than the limit of " +
                      std::to_string(options_.limits.max_pages));
-    PageCollector collector(*this);
+    file->pages = pages;
+    PageCollector collector(*this, file);
     for (int index = 0; index < pages; ++index) {
+      const int number = index + 1;
+      file->deadline.check(number, pages);
       const Clock::time_point start = Clock::now();
       std::string text = pdf.page_text(index);
+      // A page's content stream cannot be interrupted while poppler reads it; one that took the
+      // page's whole time limit just to be read is not rendered and read again.
+      if (Clock::now() - start > options_.recognizer.page_time_limit)
+        throw OcrError("page " + std::to_string(number) +
+                       ": reading its content took longer than the limit of " +
+                       std::to_string(options_.recognizer.page_time_limit.count()) + " s");
+      if (text.size() > options_.max_page_text_bytes)
+        throw OcrError("page " + std::to_string(number) + ": its text layer holds " +
+                       std::to_string(text.size()) + " bytes, more than the limit of " +
+                       std::to_string(options_.max_page_text_bytes));
       if (text_layer_is_usable(text)) {
         PageText page;
-        page.number = index + 1;
+        page.number = number;
         page.text = std::move(text);
         page.source = TextSource::kTextLayer;
         page.seconds = seconds_since(start);
         collector.add_ready(std::move(page));
       } else {
-        collector.recognize(pdf.render_page(index, options_.render_dpi, options_.limits), index + 1,
+        file->deadline.check(number, pages);
+        collector.recognize(pdf.render_page(index, options_.render_dpi, options_.limits), number,
                             start);
       }
     }
@@ -195,8 +269,8 @@ DocumentReader::DocumentReader(ReaderOptions options)
 
 DocumentReader::~DocumentReader() = default;
 
-std::vector<PageText> DocumentReader::read(std::string_view content) const {
-  return impl_->read(content);
+std::vector<PageText> DocumentReader::read(std::string_view content, std::string_view name) const {
+  return impl_->read(content, name);
 }
 
 void DocumentReader::clear_cache() const {

@@ -11,6 +11,7 @@ namespace {
 constexpr int kMinPlausibleDpi = 72;
 constexpr int kMaxPlausibleDpi = 1200;
 constexpr double kLetterWidthInches = 8.5;
+constexpr int kMaxRecognisableSide = 32767;
 
 PixPtr to_grey(const Pix& image) {
   Pix* source = const_cast<Pix*>(&image);  // Leptonica's API is not const-correct
@@ -27,13 +28,16 @@ PixPtr to_grey(const Pix& image) {
   return adopt_pix(pixConvertTo8(source, 0), "converting to grey");
 }
 
-PixPtr scale_to_target(PixPtr grey, int dpi) {
+PixPtr scale_to_target(PixPtr grey, int dpi, double& scaled_dpi, const ImageLimits& limits) {
+  scaled_dpi = dpi;
   if (dpi >= 250 && dpi <= 400) return grey;
-  const float factor = static_cast<float>(kTargetDpi) / static_cast<float>(dpi);
-  PixPtr scaled = adopt_pix(factor > 1 ? pixScaleGrayLI(grey.get(), factor, factor)
-                                       : pixScaleAreaMap(grey.get(), factor, factor),
-                            "scaling to 300 dpi");
-  return scaled;
+  const double factor =
+      scale_factor(pixGetWidth(grey.get()), pixGetHeight(grey.get()), dpi, kTargetDpi, limits);
+  if (factor == 1.0) return grey;
+  scaled_dpi = dpi * factor;
+  const auto f = static_cast<float>(factor);
+  return adopt_pix(f > 1 ? pixScaleGrayLI(grey.get(), f, f) : pixScaleAreaMap(grey.get(), f, f),
+                   "scaling to 300 dpi");
 }
 
 }  // namespace
@@ -45,9 +49,33 @@ int effective_dpi(const Pix& image) {
   return std::clamp(static_cast<int>(std::lround(from_width)), kMinPlausibleDpi, kMaxPlausibleDpi);
 }
 
-PreparedPage prepare_page(const Pix& image) {
+double scale_factor(int width, int height, int dpi, int target_dpi, const ImageLimits& limits) {
+  if (width <= 0 || height <= 0 || dpi <= 0) return 1.0;
+  double factor = static_cast<double>(target_dpi) / dpi;
+  if (factor <= 1.0) return factor;
+  // The size the scaled image would have, bounded before it is allocated: a small file that
+  // declares 72 dpi (or none, and is narrow) must not become gigapixels.
+  const double pixels = static_cast<double>(width) * height;
+  factor = std::min(factor, std::sqrt(static_cast<double>(limits.max_pixels) / pixels));
+  factor = std::min(factor, static_cast<double>(limits.max_side) / std::max(width, height));
+  // Leptonica rounds each side to nearest, in single precision: that must not carry the result
+  // over the limit.
+  const auto scaled_side = [&factor](int side) {
+    return std::lround(static_cast<float>(factor) * static_cast<float>(side));
+  };
+  while (factor > 1.0 && !fits_limits(scaled_side(width), scaled_side(height), limits))
+    factor *= 0.9999;
+  return std::max(factor, 1.0);
+}
+
+PreparedPage prepare_page(const Pix& image, const ImageLimits& limits) {
   PreparedPage prepared;
-  PixPtr grey = scale_to_target(to_grey(image), effective_dpi(image));
+  double scaled_dpi = kTargetDpi;
+  // Tesseract refuses an image with a side over 32767 pixels: scaling up must not make one.
+  ImageLimits scaling_limits = limits;
+  scaling_limits.max_side = std::min(limits.max_side, kMaxRecognisableSide);
+  PixPtr grey = scale_to_target(to_grey(image), effective_dpi(image), scaled_dpi, scaling_limits);
+  prepared.dpi = static_cast<int>(std::lround(scaled_dpi));
 
   l_float32 angle = 0, confidence = 0;
   PixPtr straight =
@@ -68,12 +96,12 @@ PreparedPage prepare_page(const Pix& image) {
   PixPtr clean = adopt_pix(
       pixSelectBySize(without_edges.get(), 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr),
       "removing speckles");
-  pixSetResolution(clean.get(), kTargetDpi, kTargetDpi);
+  pixSetResolution(clean.get(), prepared.dpi, prepared.dpi);
   // Tesseract reads grey better than our binarisation of it (its LSTM sees the grey image);
   // the grey image keeps only what the clean-up kept, so edges and speckles are gone there too.
   PixPtr removed = adopt_pix(pixXor(nullptr, binary.get(), clean.get()), "finding removed marks");
   pixSetMasked(even.get(), removed.get(), 255);
-  pixSetResolution(even.get(), kTargetDpi, kTargetDpi);
+  pixSetResolution(even.get(), prepared.dpi, prepared.dpi);
   prepared.grey = std::move(even);
   prepared.binary = std::move(clean);
   return prepared;

@@ -5,6 +5,7 @@
 #include <tesseract/ocrclass.h>
 #include <tesseract/pageiterator.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "lupa/ocr/page_layout.h"
@@ -85,7 +86,7 @@ PageRecognizer::PageRecognizer(const RecognizerSettings& settings)
 
 PageRecognizer::~PageRecognizer() = default;
 
-Recognition PageRecognizer::recognize(Pix& page, int dpi) {
+Recognition PageRecognizer::recognize(Pix& page, int dpi, std::chrono::milliseconds time_left) {
   tesseract::TessBaseAPI& api = api_->tesseract;
   Recognition result;
 
@@ -100,7 +101,10 @@ Recognition PageRecognizer::recognize(Pix& page, int dpi) {
   }
 
   tesseract::ETEXT_DESC monitor;
-  monitor.set_deadline_msecs(static_cast<int32_t>(std::chrono::milliseconds(time_limit_).count()));
+  // Tesseract reads a deadline of 0 as none.
+  const std::chrono::milliseconds deadline = std::max(
+      std::chrono::milliseconds(1), std::min<std::chrono::milliseconds>(time_limit_, time_left));
+  monitor.set_deadline_msecs(static_cast<int32_t>(deadline.count()));
   const int status = api.Recognize(&monitor);
   if (monitor.deadline_exceeded())
     throw OcrError("recognising a page took longer than the limit of " +

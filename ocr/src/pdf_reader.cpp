@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
 
+#include "library_messages.h"
 #include "lupa/ocr/file_format.h"
 #include "lupa/ocr/page_text.h"
 
@@ -24,13 +24,6 @@ constexpr double kMinWordCharacterShare = 0.60;
 constexpr double kMaxJunkShare = 0.02;
 constexpr std::size_t kEofSearchBytes = 1024;
 constexpr double kPointsPerInch = 72.0;
-
-// poppler prints parser complaints to stderr; the reader reports its own errors instead.
-void silence_poppler() {
-  static std::once_flag once;
-  std::call_once(
-      once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
-}
 
 bool is_junk(UChar32 c) {
   if (c < 0) return true;  // invalid UTF-8
@@ -67,7 +60,7 @@ bool text_layer_is_usable(std::string_view text) {
 }
 
 PdfDocument::PdfDocument(std::string_view content) {
-  silence_poppler();
+  route_library_messages();
   if (content.empty()) throw OcrError("file is empty");
   if (sniff_format(content.substr(0, 8)) != FileFormat::kPdf)
     throw OcrError("not a PDF (it does not start with %PDF-)");

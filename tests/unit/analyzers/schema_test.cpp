@@ -195,6 +195,20 @@ TEST(Schema, ShortKeysAreKeptReadable) {
   EXPECT_EQ(file_term(key), std::string(kFilePrefix) + key);
 }
 
+TEST(Schema, MetadataKeysFitXapiansKeyLimitAndShortOnesStayWhole) {
+  EXPECT_EQ(metadata_key("lupa:state:", "XFcorpus/a.txt"), "lupa:state:XFcorpus/a.txt");
+  const std::string longest_whole(kMaxMetadataKeyBytes - 14, 'p');
+  EXPECT_EQ(metadata_key("lupa:spelling:", longest_whole), "lupa:spelling:" + longest_whole);
+  for (std::size_t length : {240u, 241u, 245u, 1000u}) {
+    const std::string key = metadata_key("lupa:spelling:", std::string(length, 'k'));
+    EXPECT_LE(key.size(), kMaxMetadataKeyBytes) << length;
+    EXPECT_TRUE(key.starts_with("lupa:spelling:kkk"));
+  }
+  EXPECT_NE(metadata_key("p:", std::string(300, 'k') + "a"),
+            metadata_key("p:", std::string(300, 'k') + "b"));
+  EXPECT_LE(accented_spelling_key(std::string(400, 'a')).size(), kMaxMetadataKeyBytes);
+}
+
 TEST(Schema, DocumentationMentionsEveryFacetAndPrefix) {
   const auto doc = lupa::testing::source_dir() / "docs" / "schema.md";
   if (!std::filesystem::exists(doc)) GTEST_SKIP() << doc << " does not exist (yet)";

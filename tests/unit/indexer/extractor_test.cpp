@@ -103,6 +103,54 @@ TEST(Extractor, Windows1252TextIsDecodedAndNoted) {
   EXPECT_THAT(extracted.notes[0], HasSubstr("Windows-1252"));
 }
 
+TEST(Extractor, Utf16WithAByteOrderMarkIsTextNotBinary) {
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("Informe\r\n\r\nPlan de datos\r\n")) utf16 += {c, '\0'};
+  const ExtractedText extracted = extract_text("wide.txt", utf16);
+  EXPECT_EQ(extracted.text, "Informe\n\nPlan de datos\n");
+  EXPECT_THAT(extracted.notes, ElementsAre("decoded as UTF-16LE"));
+}
+
+TEST(Extractor, Utf16HtmlIsParsed) {
+  std::string utf16 = "\xFE\xFF";
+  for (char c : std::string("<html><body><p>Datos abiertos</p></body></html>")) utf16 += {'\0', c};
+  EXPECT_THAT(lines_of(extract_text("wide.html", utf16).text), ElementsAre("Datos abiertos"));
+}
+
+TEST(Extractor, CarriageReturnsEndLinesAloneAndBeforeLineFeeds) {
+  EXPECT_EQ(extract_text("mac.txt", "Uno\rDos\r\rTres\r").text, "Uno\nDos\n\nTres\n");
+  EXPECT_EQ(extract_text("dos.txt", "Uno\r\nDos\r\n\r\nTres").text, "Uno\nDos\n\nTres");
+}
+
+TEST(Extractor, AnInvalidByteIsReplacedAndNoted) {
+  const ExtractedText extracted =
+      extract_text("bad.txt", "La participación \x80 y la rendición de cuentas.\n");
+  EXPECT_EQ(extracted.text, "La participación \xEF\xBF\xBD y la rendición de cuentas.\n");
+  EXPECT_THAT(extracted.notes, ElementsAre("1 invalid UTF-8 sequence(s) replaced by U+FFFD"));
+}
+
+// libxml2 stops at 256 levels of nesting unless told otherwise, and kept only the text before.
+TEST(Extractor, DeeplyNestedHtmlKeepsAllItsText) {
+  std::string html = "<html><head><title>Hondo</title></head><body><p>Arriba empieza</p>";
+  for (int i = 0; i < 20000; ++i) html += "<div>";
+  html += "Muy profundo";
+  for (int i = 0; i < 20000; ++i) html += "</div>";
+  html += "<p>Abajo termina</p></body></html>";
+  const ExtractedText extracted = extract_text("deep.html", html);
+  EXPECT_THAT(lines_of(extracted.text),
+              ElementsAre("Arriba empieza", "Muy profundo", "Abajo termina"));
+  EXPECT_EQ(extracted.title, "Hondo");
+  EXPECT_THAT(extracted.notes, IsEmpty());
+}
+
+TEST(Extractor, AnInvalidByteInUtf8HtmlCostsItsOwnCharacterOnly) {
+  const ExtractedText extracted = extract_text(
+      "bad.html", "<html><body><p>Información \xFF pública y participación</p></body></html>");
+  EXPECT_THAT(lines_of(extracted.text),
+              ElementsAre("Información \xEF\xBF\xBD pública y participación"));
+  EXPECT_THAT(extracted.notes, ElementsAre("1 invalid UTF-8 sequence(s) replaced by U+FFFD"));
+}
+
 TEST(Extractor, EmptyFileIsAnError) {
   EXPECT_EQ(extraction_error("empty.txt", ""), "file is empty");
   EXPECT_EQ(extraction_error("empty.html", ""), "file is empty");

@@ -71,6 +71,31 @@ TEST(IndexWriter, FileStateRoundTripsAPathWithATab) {
   EXPECT_EQ(parsed->passages, 4);
 }
 
+TEST(SpellingWords, WordsLongerThanAnIndexedWordAreLeftOut) {
+  SpellingWords words;
+  collect_spelling_words("transparencia " + std::string(65, 'x') + " " + std::string(300, 'y') +
+                             " " + std::string(64, 'z'),
+                         words);
+  std::vector<std::string> kept;
+  for (const auto& [word, entry] : words) kept.push_back(word);
+  EXPECT_THAT(kept, UnorderedElementsAre("transparencia", std::string(64, 'z')));
+}
+
+TEST(UnwritableReason, NamesATermOrSpellingWordOverXapiansLimits) {
+  Xapian::Document fine;
+  fine.add_term("Ztransparenc");
+  fine.add_term(std::string(245, 'a'));
+  EXPECT_EQ(unwritable_reason({fine}, {{"corrupcion", {}}}), std::nullopt);
+
+  Xapian::Document too_long;
+  too_long.add_term("Z" + std::string(245, 'b'));
+  EXPECT_EQ(unwritable_reason({fine, too_long}, {}),
+            "a term is longer than Xapian's 245-byte limit: Z" + std::string(39, 'b') + "...");
+  EXPECT_EQ(
+      unwritable_reason({}, {{std::string(255, 'c'), {}}}),
+      "a spelling word is longer than Xapian's 254-byte limit: " + std::string(40, 'c') + "...");
+}
+
 // ---------------------------------------------------------------------------------------------
 
 class IndexWriterDatabase : public ::testing::Test {

@@ -549,6 +549,37 @@ TEST(SegmenterRobustness, AnOverlongBlockWithoutSentenceEndsIsCutAtSpaces) {
   }
 }
 
+// A file that is one line (old Mac line ends read as one, a base64 blob) is cut into passages
+// that together hold its text once, whatever its length.
+TEST(SegmenterRobustness, AHugeLineIsCutIntoBoundedPassagesHoldingItsTextOnce) {
+  std::string line;
+  while (line.size() < 1'000'000) line += "datos abiertos del presupuesto ";
+  std::string blob(200'000, 'Q');
+  const auto segmented = segment_text("Informe\n\n" + line + "\n" + blob + "\n");
+  std::size_t words = 0, blob_bytes = 0;
+  for (const auto& passage : segmented.passages) {
+    EXPECT_LE(passage.text.size(), SegmenterOptions{}.max_passage_bytes * 3 / 2);
+    EXPECT_EQ(passage.heading, "Informe");
+    for (std::size_t at = passage.text.find("presupuesto"); at != std::string::npos;
+         at = passage.text.find("presupuesto", at + 1))
+      ++words;
+    blob_bytes +=
+        static_cast<std::size_t>(std::count(passage.text.begin(), passage.text.end(), 'Q'));
+  }
+  EXPECT_EQ(words, line.size() / std::string("datos abiertos del presupuesto ").size());
+  EXPECT_EQ(blob_bytes, blob.size());
+}
+
+// A marked heading is copied into every passage under it: a page-long one is text.
+TEST(SegmenterRobustness, AnOverlongMarkedHeadingIsText) {
+  const std::string long_heading = "# " + std::string(400, 'h');
+  const auto segmented = segment_text(long_heading + "\nEl texto sigue aquí con más palabras.\n");
+  ASSERT_EQ(segmented.passages.size(), 1u);
+  EXPECT_EQ(segmented.passages[0].heading, "");
+  EXPECT_NE(segmented.passages[0].text.find(std::string(400, 'h')), std::string::npos);
+  EXPECT_TRUE(looks_like_heading("# " + std::string(200, 'h')));
+}
+
 TEST(SegmenterRobustness, AnEndlessListOfHeadingsMakesPassagesOfBoundedSize) {
   std::string contents;
   for (int i = 1; i <= 400; ++i)

@@ -94,6 +94,22 @@ TEST(TextCleanup, CleanConvertedTextKeepsTabsBetweenTableCells) {
 
 }  // namespace
 
+TEST(TextCleanupRobustness, ManyAmpersandsWithoutSemicolonsStayTextInLinearTime) {
+  std::string text;
+  for (int i = 0; i < 200'000; ++i) text += "a & b ";
+  text += "&amp;";
+  const std::string decoded = decode_html_entities(text);
+  EXPECT_EQ(decoded.size(), text.size() - 4);  // only the last reference was one
+  EXPECT_TRUE(decoded.ends_with("a & b &"));
+  EXPECT_EQ(decode_html_entities("&eacute123456789;"), "&eacute123456789;");  // too far
+}
+
+TEST(TextCleanup, CarriageReturnsAloneOrBeforeLineFeedsEndLines) {
+  EXPECT_EQ(clean_converted_text("uno\rdos  tres\r\rcuatro"), "uno\ndos tres\n\ncuatro");
+  EXPECT_EQ(clean_converted_text("uno\r\n\r\ndos\r\n"), "uno\n\ndos\n");
+  EXPECT_EQ(clean_converted_text("<b>uno</b>\r*dos*"), "uno\ndos");
+}
+
 TEST(TextCleanupRobustness, UnclosedMarkupStaysText) {
   EXPECT_EQ(strip_inline_html("a <b and no end\n<i>c</i>"), "a <b and no end\n c ");
   EXPECT_EQ(strip_markdown("[not a link\n](x) [link](http://x)"),

@@ -4,8 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "lupa/ocr/image_preprocessor.h"
 #include "lupa/ocr/page_text.h"
@@ -116,6 +119,133 @@ TEST(DecodeImage, ADamagedPngIsRefused) {
               HasSubstr("damaged or truncated"));
 }
 
+void put_le(std::string& out, std::uint32_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
+}
+
+// One page of a hand-made TIFF: 8-bit grey, uncompressed, `stored` bytes of white whatever the
+// size it declares, so that a page may claim far more pixels than the file holds.
+struct TiffPage {
+  std::uint32_t width = 0, height = 0;
+  std::uint32_t stored = 0;
+};
+
+std::string tiff_of(const std::vector<TiffPage>& pages, bool loop_back = false) {
+  std::string out = std::string("II*\0", 4);
+  put_le(out, 0, 4);
+  std::size_t link = 4;  // where the offset of the next directory goes
+  std::uint32_t first_directory = 0;
+  for (const TiffPage& page : pages) {
+    const auto data_offset = static_cast<std::uint32_t>(out.size());
+    out.append(page.stored, '\xFF');
+    if (out.size() % 2) out += '\0';
+    const auto directory = static_cast<std::uint32_t>(out.size());
+    if (first_directory == 0) first_directory = directory;
+    for (int i = 0; i < 4; ++i)
+      out[link + static_cast<std::size_t>(i)] = static_cast<char>(directory >> (8 * i));
+    const std::vector<std::array<std::uint32_t, 3>> entries = {
+        {256, 4, page.width}, {257, 4, page.height}, {258, 3, 8},
+        {259, 3, 1},          {262, 3, 1},           {273, 4, data_offset},
+        {277, 3, 1},          {278, 4, page.height}, {279, 4, page.stored}};
+    put_le(out, static_cast<std::uint32_t>(entries.size()), 2);
+    for (const auto& [tag, type, value] : entries) {
+      put_le(out, tag, 2);
+      put_le(out, type, 2);
+      put_le(out, 1, 4);
+      put_le(out, value, 4);
+    }
+    link = out.size();
+    put_le(out, 0, 4);
+  }
+  if (loop_back)
+    for (int i = 0; i < 4; ++i)
+      out[link + static_cast<std::size_t>(i)] = static_cast<char>(first_directory >> (8 * i));
+  return out;
+}
+
+std::string pages_error(std::string_view content, const ImageLimits& limits = {}) {
+  try {
+    ImagePages pages(content, FileFormat::kTiff, limits);
+  } catch (const OcrError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ImagePages, EachTiffPageIsCheckedBeforeItIsDecoded) {
+  // The middle page claims 900 megapixels and holds 16 bytes: decoding it first would allocate
+  // the 900 MB (and then call it damaged); checked first, it is refused for its size.
+  const std::string tiff = tiff_of({{120, 50, 120 * 50}, {30000, 30000, 16}, {90, 40, 90 * 40}});
+  const ImagePages pages(tiff, FileFormat::kTiff);
+  ASSERT_EQ(pages.count(), 3);
+  EXPECT_EQ(pixGetWidth(pages.decode(0).get()), 120);
+  try {
+    pages.decode(1);
+    ADD_FAILURE() << "a 30000x30000 page was decoded";
+  } catch (const OcrError& error) {
+    EXPECT_STREQ(error.what(),
+                 "the image is 30000x30000 pixels, more than the limit of 80000000 pixels or "
+                 "40000 per side");
+  }
+  EXPECT_EQ(pixGetWidth(pages.decode(2).get()), 90);  // pages are independent of each other
+}
+
+TEST(ImagePages, AFirstTiffPageOverTheLimitIsRefusedWhenTheFileIsOpened) {
+  EXPECT_EQ(pages_error(tiff_of({{50000, 10, 16}})),
+            "the image is 50000x10 pixels, more than the limit of 80000000 pixels or 40000 per "
+            "side");
+}
+
+TEST(ImagePages, MorePagesThanTheLimitAreRefusedBeforeAnyIsDecoded) {
+  ImageLimits limits;
+  limits.max_pages = 5;
+  EXPECT_EQ(pages_error(tiff_of(std::vector<TiffPage>(6, {10, 10, 100})), limits),
+            "the TIFF has more than 5 pages, the limit");
+  EXPECT_EQ(pages_error(tiff_of(std::vector<TiffPage>(5, {10, 10, 100})), limits), "");
+}
+
+TEST(ImagePages, APageListThatLoopsIsRefusedAsDamaged) {
+  EXPECT_EQ(pages_error(tiff_of({{10, 10, 100}, {10, 10, 100}}, true)),
+            "the TIFF data is damaged or truncated (its list of pages loops)");
+}
+
+TEST(ImagePages, APageHeaderBeyondTheEndIsRefusedAsDamaged) {
+  std::string tiff = tiff_of({{10, 10, 100}});
+  tiff.resize(tiff.size() - 20);
+  EXPECT_THAT(pages_error(tiff), HasSubstr("the TIFF data is damaged or truncated"));
+}
+
+TEST(ImagePages, TheLastOfTwoThousandPagesIsReachedWithoutWalkingTheOthers) {
+  const std::string tiff = tiff_of(std::vector<TiffPage>(2000, {8, 4, 32}));
+  const ImagePages pages(tiff, FileFormat::kTiff);
+  ASSERT_EQ(pages.count(), 2000);
+  PixPtr last = pages.decode(1999);
+  EXPECT_EQ(pixGetWidth(last.get()), 8);
+  EXPECT_EQ(pixGetHeight(last.get()), 4);
+}
+
+TEST(ScaleFactor, UpscalingStopsAtThePixelLimit) {
+  // A Letter page scanned at 300 dpi but labelled 72: 300/72 each way would be 146 megapixels.
+  const ImageLimits limits;
+  const double factor = scale_factor(2550, 3300, 72, 300, limits);
+  EXPECT_LT(factor, 300.0 / 72);
+  const double pixels = std::round(2550 * factor) * std::round(3300 * factor);
+  EXPECT_LE(pixels, static_cast<double>(limits.max_pixels));
+  EXPECT_GT(pixels, 0.99 * static_cast<double>(limits.max_pixels));
+}
+
+TEST(ScaleFactor, UpscalingStopsAtTheSideLimit) {
+  const double factor = scale_factor(200, 39000, 72, 300, ImageLimits{});
+  EXPECT_LE(std::lround(39000 * factor), 40000);
+  EXPECT_GT(factor, 1.0);
+}
+
+TEST(ScaleFactor, APageAlreadyAtTheLimitIsNotEnlargedAndSmallOnesAreFully) {
+  EXPECT_EQ(scale_factor(8000, 10000, 72, 300, ImageLimits{}), 1.0);
+  EXPECT_DOUBLE_EQ(scale_factor(1275, 1650, 150, 300, ImageLimits{}), 2.0);
+  EXPECT_DOUBLE_EQ(scale_factor(5100, 6600, 600, 300, ImageLimits{}), 0.5);  // shrinking
+}
+
 TEST(EffectiveDpi, TheRecordedResolutionWhenPlausible) {
   EXPECT_EQ(effective_dpi(*white_page(1275, 1650, 150)), 150);
   EXPECT_EQ(effective_dpi(*white_page(2550, 3300, 300)), 300);
@@ -143,6 +273,29 @@ TEST(PreparePage, LowResolutionPagesAreScaledTo300Dpi) {
   EXPECT_EQ(pixGetDepth(prepared.binary.get()), 1);
   EXPECT_EQ(prepared.dpi, 300);
   EXPECT_NEAR(pixGetWidth(prepared.binary.get()), 2550, 4);
+}
+
+TEST(PreparePage, A72DpiPageIsScaledOnlyAsFarAsTheLimitAllows) {
+  ImageLimits limits;
+  limits.max_pixels = 6'000'000;
+  PixPtr page = page_of_bars(1275, 1650, 72, 20);  // 300 dpi would be 36 megapixels
+  const PreparedPage prepared = prepare_page(*page, limits);
+  const long long pixels =
+      static_cast<long long>(pixGetWidth(prepared.grey.get())) * pixGetHeight(prepared.grey.get());
+  EXPECT_LE(pixels, limits.max_pixels);
+  EXPECT_GT(pixels, 5'900'000);
+  // The resolution Tesseract is told is the one the page really has now.
+  EXPECT_NEAR(prepared.dpi, 72 * pixGetWidth(prepared.grey.get()) / 1275.0, 1);
+  EXPECT_EQ(pixGetXRes(prepared.grey.get()), prepared.dpi);
+}
+
+TEST(PreparePage, ANarrowPageDeclaringOneDpiGrowsNoTallerThanTesseractReads) {
+  // No plausible resolution: taken as a Letter page wide, 200 pixels make 72 dpi, and scaling
+  // to 300 would make the page 125,000 pixels tall; Tesseract reads at most 32767.
+  PixPtr page = page_of_bars(200, 30000, 1, 10);
+  const PreparedPage prepared = prepare_page(*page);
+  EXPECT_LE(pixGetHeight(prepared.grey.get()), 32767);
+  EXPECT_GT(pixGetHeight(prepared.grey.get()), 30000);
 }
 
 TEST(PreparePage, ASkewedPageIsStraightened) {

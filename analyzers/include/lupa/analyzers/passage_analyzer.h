@@ -19,6 +19,10 @@
 
 namespace lupa::analyzers {
 
+/// Longer "words" (base64, URLs, table debris) are neither indexed nor offered as spelling
+/// corrections: they only bloat the index, and Xapian refuses terms over 245 bytes.
+inline constexpr std::size_t kMaxIndexedWordBytes = 64;
+
 class PassageAnalyzer {
  public:
   /// Adds the terms of `text` to `document`. Positions continue from the previous call on the

@@ -17,17 +17,28 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/4";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/5";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
 inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one document file
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
 
+/// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
+/// longer user metadata key when it is set, and a longer spelling word only when the
+/// transaction commits, which would lose the whole run.
+inline constexpr std::size_t kMaxTermBytes = 245;
+inline constexpr std::size_t kMaxMetadataKeyBytes = 253;
+inline constexpr std::size_t kMaxSpellingWordBytes = 254;
+
+/// The user metadata key `prefix + key`; a key that would be over Xapian's limit keeps its
+/// first 100 bytes and a digest of the whole, as long terms do (see file_term).
+std::string metadata_key(std::string_view prefix, std::string_view key);
+
 /// User metadata key holding how a word of the spelling dictionary, which holds words without
 /// accents, is written with them ("corrupcion" -> "corrupción").
 inline std::string accented_spelling_key(std::string_view accentless) {
-  return "lupa:accented:" + std::string(accentless);
+  return metadata_key("lupa:accented:", accentless);
 }
 
 // Value slots that are not facets.

@@ -1,6 +1,7 @@
 // One indexer run: walks the corpus folders, re-reads what changed, and commits once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -23,6 +24,11 @@ struct IndexerOptions {
   /// `<database's parent>/ocr-cache`, so that rebuilding the database reuses them.
   std::filesystem::path ocr_cache;
   bool clear_ocr_cache = false;  ///< empty the cache before the run
+  /// Follow symbolic links to files outside the corpus folders (by default they are reported
+  /// and skipped: a link could make any file the indexer can read searchable).
+  bool follow_external_symlinks = false;
+  /// How long one image or PDF may take to read; past it the file is reported and skipped.
+  std::chrono::seconds file_time_limit{600};
   /// Called after each file; may be empty.
   std::function<void(const IndexProgress&)> on_progress;
 };
@@ -46,6 +52,8 @@ struct IndexSummary {
   std::size_t pages_recognised = 0;  ///< page images recognised with Tesseract in this run
   std::size_t pages_from_cache = 0;  ///< page images whose text came from the OCR cache
   std::size_t links = 0;             ///< commitment passages whose cross-document links changed
+  /// Symbolic links out of the corpus folders, not followed (each one is in `skipped` too).
+  std::size_t symlinks_not_followed = 0;
   std::vector<FileReport> errors;    ///< files that could not be indexed, and why
   std::vector<FileReport> skipped;   ///< files left alone, and why (unsupported type, ...)
   std::vector<FileReport> inferred;  ///< metadata the indexer guessed, per file

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lupa::ocr {
@@ -40,11 +41,15 @@ struct ExtractedText {
 /// the images and PDFs that `page_reader` reads.
 bool is_supported_document(const std::filesystem::path& path);
 
-/// Reads `path`. Plain text that is not UTF-8 is decoded as Windows-1252 (and noted); HTML
-/// loses its tags, scripts and styles, keeps headings as "# " lines and list items as "- ".
+/// Reads `path`. Plain text is decoded as text_decoding.h says (what was guessed or replaced
+/// is noted), UTF-16 and UTF-32 with a byte order mark are read as text, HTML included; CR and
+/// CRLF end lines as LF does. HTML loses its tags, scripts and styles, keeps headings as "# "
+/// lines and list items as "- ", however deeply it nests.
 /// Images and PDFs are read through `page_reader` (required for them), pages joined by form
-/// feeds, with words that a line end hyphenated joined again.
-ExtractedText extract_text(const std::filesystem::path& path, const std::string& content,
-                           const ocr::DocumentReader* page_reader = nullptr);
+/// feeds, with words that a line end hyphenated joined again; `name` (the document path) is
+/// given in the messages the PDF and image libraries print meanwhile.
+ExtractedText extract_text(const std::filesystem::path& path, std::string content,
+                           const ocr::DocumentReader* page_reader = nullptr,
+                           std::string_view name = {});
 
 }  // namespace lupa::indexer

@@ -43,8 +43,15 @@ struct SpellingWord {
 using SpellingWords = std::map<std::string, SpellingWord>;
 
 /// The words of `text` worth offering as spelling corrections: lower case, four letters or
-/// more, no digits, not stop words.
+/// more but no longer than an indexed word, no digits, not stop words.
 void collect_spelling_words(std::string_view text, SpellingWords& words);
+
+/// Why Xapian would refuse to write `documents` and `spelling` (a term or a spelling word
+/// over its limits), or nothing. Checked before the writer sees them: a refusal inside the
+/// run's transaction, after a file's old passages were deleted, cannot be undone for that
+/// file alone, and a spelling word is refused only when the whole run commits.
+std::optional<std::string> unwritable_reason(const std::vector<Xapian::Document>& documents,
+                                             const SpellingWords& spelling);
 
 class IndexWriter {
  public:
@@ -64,6 +71,11 @@ class IndexWriter {
   /// words in the spelling dictionary by `spelling`.
   void replace_file(const FileState& state, const std::vector<Xapian::Document>& documents,
                     const SpellingWords& spelling = {});
+  /// replace_file in three steps, for a file whose documents are built while it is written:
+  /// start_file, add_passage for each document, finish_file.
+  void start_file(const std::string& document_path);
+  void add_passage(const Xapian::Document& document);
+  void finish_file(const FileState& state, const SpellingWords& spelling);
   /// Records a new size or mtime for a file whose content did not change.
   void update_state(const FileState& state);
   void remove_file(const std::string& document_path);

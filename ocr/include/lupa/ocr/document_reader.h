@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,6 +22,14 @@ struct ReaderOptions {
   int render_dpi = 300;
   std::optional<std::filesystem::path> cache_directory;
   ImageLimits limits;
+  /// How long one file may take, text layers, rendering and recognition together. poppler
+  /// cannot be interrupted inside a page, so the budget is checked between pages and between a
+  /// page's text layer and its rendering, and what is left of it is Tesseract's deadline; past
+  /// it the file fails with a reason naming the limit.
+  std::chrono::seconds file_time_limit{600};
+  /// A page's text layer longer than this is not a page of text but a broken or hostile file
+  /// (a dense page of small print holds about 10 KB).
+  std::size_t max_page_text_bytes = 1'000'000;
 };
 
 /// Whether the name says image or PDF (.pdf, .png, .jpg, .jpeg, .tif, .tiff, any case).
@@ -35,8 +44,10 @@ class DocumentReader {
 
   /// Every page of the file held in `content`, in order. Thread-safe: several documents may be
   /// read at once, sharing the recognition threads. Throws OcrError with the reason when the
-  /// file is not a readable image or PDF.
-  std::vector<PageText> read(std::string_view content) const;
+  /// file is not a readable image or PDF, or exceeds a limit of `ReaderOptions`. `name` (the
+  /// path users know the file by) is given in the messages poppler, Leptonica and the image
+  /// decoders print on stderr while the file is read.
+  std::vector<PageText> read(std::string_view content, std::string_view name = {}) const;
 
   /// Removes every cached recognition (nothing when no cache directory was given).
   void clear_cache() const;

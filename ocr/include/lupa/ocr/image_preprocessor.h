@@ -11,7 +11,7 @@ inline constexpr int kTargetDpi = 300;
 struct PreparedPage {
   PixPtr binary;  ///< 1 bpp, text black, at `dpi`
   PixPtr grey;    ///< 8 bpp, straightened, even background, without what the clean-up removed
-  int dpi = kTargetDpi;
+  int dpi = kTargetDpi;     ///< below 300 when scaling up to it would exceed the image limits
   double skew_degrees = 0;  ///< the rotation that was corrected
 };
 
@@ -20,15 +20,22 @@ struct PreparedPage {
 /// without a recorded resolution is almost always a whole page.
 int effective_dpi(const Pix& image);
 
+/// The factor by which to scale a `width` x `height` image at `dpi` towards `target_dpi`: the
+/// plain ratio when shrinking; when enlarging, at most what keeps the result within `limits`
+/// (computed on the target size, before anything is allocated), and never below 1.
+double scale_factor(int width, int height, int dpi, int target_dpi, const ImageLimits& limits);
+
 /// The steps, in order:
 /// 1. to 8-bit grey (colour maps and alpha removed);
 /// 2. scaled to 300 dpi when below 250 or above 400 dpi (Tesseract is trained on text about
-///    that size; small text loses strokes, huge text wastes time);
+///    that size; small text loses strokes, huge text wastes time), but never beyond `limits`
+///    nor past 32767 pixels a side (Tesseract's own limit): a page that would exceed them is
+///    scaled only as far as they allow;
 /// 3. deskewed when Leptonica finds a confident skew;
 /// 4. background normalised, so a page darker at one corner than the other binarises evenly;
 /// 5. binarised with Otsu's threshold per tile;
 /// 6. black regions touching the border (scanner edges, punched holes) and components smaller
 ///    than a full stop at 300 dpi (speckles) removed.
-PreparedPage prepare_page(const Pix& image);
+PreparedPage prepare_page(const Pix& image, const ImageLimits& limits = {});
 
 }  // namespace lupa::ocr

@@ -39,8 +39,10 @@ class PageRecognizer {
   PageRecognizer& operator=(const PageRecognizer&) = delete;
 
   /// Recognises `page` (prepared by prepare_page, at `dpi`), choosing the segmentation by
-  /// page_layout.h's rule. Throws OcrError when recognition fails or exceeds the time limit.
-  Recognition recognize(Pix& page, int dpi);
+  /// page_layout.h's rule. Throws OcrError when recognition fails or exceeds the page time
+  /// limit or `time_left` (what remains of the file's budget), whichever is shorter.
+  Recognition recognize(Pix& page, int dpi,
+                        std::chrono::milliseconds time_left = std::chrono::milliseconds::max());
 
  private:
   struct Api;

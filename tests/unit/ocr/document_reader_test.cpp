@@ -1,0 +1,124 @@
+#include "lupa/ocr/document_reader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "lupa/ocr/page_text.h"
+#include "lupa/ocr/pdf_reader.h"
+
+namespace lupa::ocr {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+// A PDF of `pages` Letter pages that all draw the one content stream `content`, with the
+// standard Helvetica font as F1.
+std::string pdf_of(const std::string& content, int pages) {
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string kids;
+  for (int i = 0; i < pages; ++i) {
+    kids += std::to_string(5 + i) + " 0 R ";
+    objects.push_back(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R "
+        ">> >> /Contents 3 0 R >>");
+  }
+  objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>";
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const std::size_t offset : offsets) {
+    const std::string number = std::to_string(offset);
+    pdf += std::string(10 - number.size(), '0') + number + " 00000 n \n";
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+std::string repeat(std::string_view unit, std::size_t times) {
+  std::string text;
+  text.reserve(unit.size() * times);
+  for (std::size_t i = 0; i < times; ++i) text += unit;
+  return text;
+}
+
+// `lines` lines of prose in 2-point type, all on the page (a text layer keeps only that).
+std::string prose_page(std::size_t lines) {
+  std::string line = "(";
+  line += repeat("La transparencia presupuestaria y la rendicion de cuentas. ", 4);
+  line += ") ' ";
+  std::string page = "BT /F1 2 Tf 36 780 Td 2.4 TL ";
+  page += repeat(line, lines);
+  page += "ET";
+  return page;
+}
+
+std::string error_of(const DocumentReader& reader, std::string_view content) {
+  try {
+    reader.read(content, "test.pdf");
+  } catch (const OcrError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(DocumentReader, AFileOverItsTimeBudgetStopsBetweenPagesNamingTheBudget) {
+  // Each page draws 300,000 short strokes: poppler parses them for the text layer and again to
+  // render the page, and cannot be stopped inside a page.
+  const std::string pdf = pdf_of(repeat("0 0 m 1 1 l S\n", 300'000), 40);
+  const auto parse_start = std::chrono::steady_clock::now();
+  PdfDocument(pdf).page_text(0);
+  const double one_parse = seconds_since(parse_start);  // slower under sanitizers
+
+  ReaderOptions options;
+  options.threads = 1;
+  options.file_time_limit = std::chrono::seconds(1);
+  const DocumentReader reader(options);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string error = error_of(reader, pdf);
+  const double seconds = seconds_since(start);
+  EXPECT_THAT(error, MatchesRegex("reading the file took longer than the limit of 1 s per file "
+                                  "\\(stopped at page [0-9]+ of 40\\)"));
+  // The budget, plus the page under way when it ran out (read and rendered): not 40 pages.
+  EXPECT_LT(seconds, 1.0 + 4 * one_parse + 1.0) << error << "; one parse " << one_parse << " s";
+}
+
+TEST(DocumentReader, AFileWithinItsBudgetIsReadWhole) {
+  ReaderOptions options;
+  options.file_time_limit = std::chrono::seconds(30);
+  const DocumentReader reader(options);
+  const auto pages = reader.read(pdf_of(prose_page(20), 3), "ok.pdf");
+  ASSERT_EQ(pages.size(), 3U);
+  EXPECT_EQ(pages[2].source, TextSource::kTextLayer);
+  EXPECT_THAT(pages[2].text, HasSubstr("transparencia presupuestaria"));
+}
+
+TEST(DocumentReader, ATextLayerOverTheBoundFailsTheFile) {
+  ReaderOptions options;
+  options.max_page_text_bytes = 10'000;
+  const DocumentReader reader(options);
+  EXPECT_EQ(error_of(reader, pdf_of(prose_page(20), 1)), "");  // about 5 KB
+  EXPECT_THAT(error_of(reader, pdf_of(prose_page(300), 2)),    // about 70 KB
+              MatchesRegex("page 1: its text layer holds [0-9]+ bytes, more than the limit of "
+                           "10000"));
+}
+
+}  // namespace
+}  // namespace lupa::ocr
