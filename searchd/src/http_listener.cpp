@@ -16,11 +16,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -28,6 +30,7 @@
 
 #include "lupa/searchd/json_response.h"
 #include "security_headers.h"
+#include "socket_deadlines.h"
 
 namespace lupa::searchd {
 namespace {
@@ -66,12 +69,12 @@ std::string canned_answer(HTTPResponse::HTTPStatus status, const std::string& me
 // Whether the bytes start with a whole request head (blank line included). Bare LF line ends
 // are accepted, as Poco's parser accepts them.
 bool holds_whole_head(std::string_view bytes) {
-  return bytes.find("\r\n\r\n") != std::string_view::npos ||
+  return bytes.find("\n\r\n") != std::string_view::npos ||
          bytes.find("\n\n") != std::string_view::npos;
 }
 
 // Exposes the session's read-ahead: bytes of a pipelined next request already taken from the
-// socket, which must be served before the connection can wait in the epoll set again.
+// socket, which the event thread cannot see.
 class ServerSession final : public Poco::Net::HTTPServerSession {
  public:
   using HTTPServerSession::buffered;
@@ -130,6 +133,7 @@ class HttpListener::Impl {
         factory_(std::move(factory)),
         logger_(logger),
         params_(new Poco::Net::HTTPServerParams),
+        port_(socket_.address().port()),
         epoll_(::epoll_create1(EPOLL_CLOEXEC)),
         wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     if (epoll_.get() < 0 || wake_.get() < 0)
@@ -152,6 +156,7 @@ class HttpListener::Impl {
     if (stopping_.exchange(true)) return;
     wake();
     if (events_thread_.joinable()) events_thread_.join();
+    socket_.close();  // new clients are refused by the system rather than left in the backlog
     {
       std::lock_guard lock(jobs_mutex_);
       jobs_.clear();  // waiting requests are closed unanswered, as a stopped server would
@@ -164,7 +169,7 @@ class HttpListener::Impl {
     returned_.clear();
   }
 
-  unsigned short port() const { return socket_.address().port(); }
+  unsigned short port() const { return port_; }
 
  private:
   // A connection in the epoll set: waiting for a request, receiving its head, or (closing)
@@ -175,12 +180,17 @@ class HttpListener::Impl {
     int served = 0;
     bool head_begun = false;
     bool closing = false;
+    Clock::time_point next_peek{};  // a head trickled in tiny packets is peeked at this often
+    bool peek_pending = false;
   };
 
   struct Job {
     Poco::Net::StreamSocket socket;
     int served = 0;
+    bool closing = false;  // handed back to linger and close, not to wait for a request
   };
+
+  enum class After { kKeepAlive, kLingerAndClose, kClose };
 
   void watch(int fd, std::uint32_t events) {
     epoll_event event{};
@@ -201,25 +211,38 @@ class HttpListener::Impl {
     std::vector<epoll_event> events(256);
     auto next_sweep = Clock::now();
     while (!stopping_) {
-      const int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
-                                     kSweepInterval);
+      const int wait_ms = peek_later_.empty() ? kSweepInterval : kPeekInterval;
+      const int ready =
+          ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), wait_ms);
       for (int i = 0; i < ready; ++i) {
-        const int fd = events[static_cast<std::size_t>(i)].data.fd;
-        if (fd == socket_.impl()->sockfd())
-          accept_all();
-        else if (fd == wake_.get())
-          take_returned();
-        else
-          on_readable(fd);
+        const epoll_event& event = events[static_cast<std::size_t>(i)];
+        try {
+          if (event.data.fd == socket_.impl()->sockfd())
+            accept_all();
+          else if (event.data.fd == wake_.get())
+            take_returned();
+          else
+            on_readable(event.data.fd, (event.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+        } catch (const std::exception& error) {
+          // One connection's trouble (no memory for its epoll entry, ...) costs that one.
+          logger_.error("connection dropped by the event loop: %s", std::string(error.what()));
+          if (auto found = waiting_.find(event.data.fd); found != waiting_.end())
+            close_waiting(found);
+        }
       }
       const auto now = Clock::now();
-      if (now >= next_sweep) {
-        sweep(now);
-        next_sweep = now + std::chrono::milliseconds(kSweepInterval);
-      }
-      if (accept_paused_ && now >= accept_resumes_) {
-        accept_paused_ = false;
-        watch(socket_.impl()->sockfd(), EPOLLIN);
+      try {
+        peek_again(now);
+        if (now >= next_sweep) {
+          sweep(now);
+          next_sweep = now + std::chrono::milliseconds(kSweepInterval);
+        }
+        if (accept_paused_ && now >= accept_resumes_) {
+          accept_paused_ = false;
+          watch(socket_.impl()->sockfd(), EPOLLIN);
+        }
+      } catch (const std::exception& error) {
+        logger_.error("event loop: %s", std::string(error.what()));
       }
     }
   }
@@ -256,11 +279,11 @@ class HttpListener::Impl {
     const int fd = socket.impl()->sockfd();
     waiting_[fd] = Waiting{std::move(socket), Clock::now() + limits_.idle_timeout, served};
     // Edge-triggered: each arrival of bytes is reported once, so a head that arrives a byte
-    // at a time is peeked at once per arrival, not in a loop.
+    // at a time is looked at once per arrival, not in a loop.
     watch(fd, EPOLLIN | EPOLLRDHUP | EPOLLET);
   }
 
-  void on_readable(int fd) {
+  void on_readable(int fd, bool peer_closed) {
     const auto found = waiting_.find(fd);
     if (found == waiting_.end()) return;
     Waiting& waiting = found->second;
@@ -268,26 +291,62 @@ class HttpListener::Impl {
       drain(fd);
       return;
     }
-    std::string head(static_cast<std::size_t>(kMaxHeadBytes), '\0');
-    const ssize_t peeked = ::recv(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT);
-    if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    const auto now = Clock::now();
+    if (now < waiting.next_peek && !peer_closed) {
+      if (!waiting.peek_pending) peek_later_.push_back(fd);
+      waiting.peek_pending = true;
+      return;
+    }
+    peek_head(found, now, peer_closed);
+  }
+
+  // Looks at what has arrived of a request head, without taking it from the socket: the worker
+  // reads it through Poco. Each look copies what has arrived, so a connection is looked at no
+  // more often than every kPeekInterval, which bounds the copying a trickled head costs.
+  void peek_head(std::unordered_map<int, Waiting>::iterator found, Clock::time_point now,
+                 bool peer_closed) {
+    const int fd = found->first;
+    Waiting& waiting = found->second;
+    waiting.peek_pending = false;
+    waiting.next_peek = now + std::chrono::milliseconds(kPeekInterval);
+    const ssize_t peeked =
+        ::recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (peer_closed) close_waiting(found);
+      return;
+    }
     if (peeked <= 0) {  // the client closed, or the connection broke
       close_waiting(found);
       return;
     }
-    head.resize(static_cast<std::size_t>(peeked));
     if (!waiting.head_begun) {
       waiting.head_begun = true;
-      waiting.deadline = Clock::now() + limits_.request_timeout;
+      waiting.deadline = now + limits_.request_timeout;
     }
+    const std::string_view head(peek_buffer_.data(), static_cast<std::size_t>(peeked));
     if (holds_whole_head(head)) {
       dispatch(found);
     } else if (peeked >= kMaxHeadBytes) {
-      Poco::Net::StreamSocket socket = std::move(waiting.socket);
+      Poco::Net::StreamSocket socket = waiting.socket;
       close_waiting(found);
       refuse(std::move(socket), HTTPResponse::HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
              "The request head is longer than " + std::to_string(kMaxHeadBytes) + " bytes", false);
+    } else if (peer_closed) {
+      close_waiting(found);  // half a head, and no more will come
     }
+  }
+
+  void peek_again(Clock::time_point now) {
+    std::vector<int> later;
+    for (const int fd : peek_later_) {
+      const auto found = waiting_.find(fd);
+      if (found == waiting_.end() || !found->second.peek_pending) continue;
+      if (now < found->second.next_peek)
+        later.push_back(fd);
+      else
+        peek_head(found, now, false);
+    }
+    peek_later_.swap(later);
   }
 
   // Reads and drops what a refused client still sends, until it closes or its time is up.
@@ -312,16 +371,23 @@ class HttpListener::Impl {
   }
 
   // Answers at once and closes, from the event thread: used when no worker may take the
-  // connection. The socket lingers a moment so that the request's bytes are read rather than
-  // answered with a reset, which could destroy the answer before the client reads it.
+  // connection.
   void refuse(Poco::Net::StreamSocket socket, HTTPResponse::HTTPStatus status,
               const std::string& message, bool retry_later) {
     const std::string answer = canned_answer(status, message, retry_later);
-    const int fd = socket.impl()->sockfd();
     [[maybe_unused]] const auto sent =
-        ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::send(socket.impl()->sockfd(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    linger_and_close(std::move(socket));
+  }
+
+  // Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
+  // answer before the client reads it. So the socket lingers: our side is shut, and what the
+  // client still sends is read and dropped, until it closes or a second passes.
+  void linger_and_close(Poco::Net::StreamSocket socket) {
+    const int fd = socket.impl()->sockfd();
     ::shutdown(fd, SHUT_WR);
     if (lingering_ >= kMaxLingering) return;  // closes now
+    socket.setBlocking(false);
     ++lingering_;
     waiting_[fd] = Waiting{std::move(socket), Clock::now() + kLinger, 0, true, true};
     watch(fd, EPOLLIN | EPOLLRDHUP | EPOLLET);
@@ -346,28 +412,28 @@ class HttpListener::Impl {
   }
 
   void sweep(Clock::time_point now) {
-    for (auto it = waiting_.begin(); it != waiting_.end();) {
-      auto current = it++;
-      const Waiting& waiting = current->second;
-      if (now < waiting.deadline) continue;
-      if (waiting.head_begun && !waiting.closing) {
-        Poco::Net::StreamSocket socket = waiting.socket;
-        close_waiting(current);
+    std::vector<int> expired;
+    for (const auto& [fd, waiting] : waiting_)
+      if (now >= waiting.deadline) expired.push_back(fd);
+    for (const int fd : expired) {
+      const auto found = waiting_.find(fd);
+      const bool answer_408 = found->second.head_begun && !found->second.closing;
+      Poco::Net::StreamSocket socket = found->second.socket;
+      close_waiting(found);
+      if (answer_408)
         refuse(std::move(socket), HTTPResponse::HTTP_REQUEST_TIMEOUT,
-               "The request did not arrive within " +
-                   std::to_string(limits_.request_timeout.count() / 1000) + " s",
+               "The request head did not arrive within " +
+                   std::to_string(limits_.request_timeout.count()) + " ms",
                false);
-      } else {
-        close_waiting(current);
-      }
     }
   }
 
-  // Worker -> event thread: a kept-alive connection waits for its next request.
-  void hand_back(Poco::Net::StreamSocket socket, int served) {
+  // Worker -> event thread: a kept-alive connection waits for its next request, or a closed
+  // one lingers.
+  void hand_back(Poco::Net::StreamSocket socket, int served, bool closing) {
     {
       std::lock_guard lock(returned_mutex_);
-      returned_.push_back(Job{std::move(socket), served});
+      returned_.push_back(Job{std::move(socket), served, closing});
     }
     wake();
   }
@@ -380,7 +446,12 @@ class HttpListener::Impl {
       std::lock_guard lock(returned_mutex_);
       returned.swap(returned_);
     }
-    for (Job& job : returned) wait_for_request(std::move(job.socket), job.served);
+    for (Job& job : returned) {
+      if (job.closing)
+        linger_and_close(std::move(job.socket));
+      else
+        wait_for_request(std::move(job.socket), job.served);
+    }
   }
 
   void run_worker() {
@@ -398,65 +469,81 @@ class HttpListener::Impl {
   }
 
   void serve(Job job) {
-    bool keep_alive = false;
+    After after = After::kClose;
     try {
       job.socket.setBlocking(true);
       ServerSession session(job.socket, params_);
       job.socket.setReceiveTimeout(Poco::Timespan(limits_.request_timeout.count() * 1000));
       job.socket.setSendTimeout(Poco::Timespan(limits_.send_timeout.count() * 1000));
-      do {
-        keep_alive = serve_one(session, job.served++);
-        // A pipelined request already read ahead is served here: its bytes are in the
-        // session, not in the socket the event thread would watch.
-      } while (keep_alive && session.buffered() > 0);
-      if (keep_alive) {
+      after = serve_one(session, job.served++);
+      // A pipelined request's bytes may sit in the session now; the event thread cannot see
+      // them, and reading on here could wait on the client, so the connection ends.
+      if (after == After::kKeepAlive && session.buffered() > 0) after = After::kLingerAndClose;
+      if (after != After::kClose) {
         Poco::Net::StreamSocket socket = session.detachSocket();
         socket.setBlocking(false);
-        hand_back(std::move(socket), job.served);
+        if (after == After::kLingerAndClose) --open_connections_;  // lingering is counted apart
+        hand_back(std::move(socket), job.served, after == After::kLingerAndClose);
       }
     } catch (const std::exception& error) {
       logger_.debug("connection dropped: %s", std::string(error.what()));
-      keep_alive = false;
+      after = After::kClose;
+    } catch (...) {
+      logger_.error("connection dropped: unknown error");
+      after = After::kClose;
     }
-    if (!keep_alive) --open_connections_;
+    if (after == After::kClose) --open_connections_;
   }
 
-  // Reads, routes and answers one request; whether the connection may carry another.
-  bool serve_one(ServerSession& session, int served) {
+  // Reads, routes and answers one request, whose whole head is already in the socket.
+  After serve_one(ServerSession& session, int served) {
+    // Declared first, so that it still holds while the answer's last bytes are flushed.
+    std::optional<SocketDeadlines::Guard> answer_deadline;
     Poco::Net::HTTPServerResponseImpl response(session);
     std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
     try {
       request = std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session, params_);
     } catch (const Poco::Net::NoMessageException&) {
-      return false;  // the client closed between requests
+      return After::kClose;  // the client closed between requests
     } catch (const Poco::SyntaxException&) {
+      // The request object the response points to is gone: answer with a new response.
+      Poco::Net::HTTPServerResponseImpl error(session);
       send_error(HTTPResponse::HTTP_BAD_REQUEST,
-                 "Header `Content-Length` must be a whole number of bytes", response);
-      return false;
+                 "Header `Content-Length` must be a whole number of bytes", error);
+      return After::kLingerAndClose;
     } catch (const Poco::Net::MessageException& error) {
+      Poco::Net::HTTPServerResponseImpl error_response(session);
       send_error(HTTPResponse::HTTP_BAD_REQUEST, "Malformed HTTP request: " + error.message(),
-                 response);
-      return false;
+                 error_response);
+      return After::kLingerAndClose;
     }
     response.setDate(Poco::Timestamp());
     response.setVersion(request->getVersion());
     add_security_headers(response);
     if (const std::string error = body_framing_error(*request); !error.empty()) {
       send_error(HTTPResponse::HTTP_BAD_REQUEST, error, response);
-      return false;
+      return After::kLingerAndClose;
     }
-    const bool keep_alive = request->getKeepAlive() && !has_body(*request) &&
-                            served + 1 < limits_.keep_alive_requests && !stopping_;
+    const bool body = has_body(*request);
+    const bool keep_alive =
+        request->getKeepAlive() && !body && served + 1 < limits_.keep_alive_requests && !stopping_;
     response.setKeepAlive(keep_alive);
     std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
         factory_->createRequestHandler(*request));
+    const auto* timed = dynamic_cast<const TimedRequestHandler*>(handler.get());
+    answer_deadline.emplace(
+        deadlines_, session.socket(),
+        Clock::now() + (timed ? timed->answer_time_limit() : limits_.send_timeout));
     handler->handleRequest(*request, response);
-    return keep_alive && response.getKeepAlive() && response.sent() && !session.networkException();
+    if (keep_alive && response.getKeepAlive() && response.sent() && !session.networkException())
+      return After::kKeepAlive;
+    return body ? After::kLingerAndClose : After::kClose;
   }
 
   // Poco's own parser allows 100 fields of 8 KB; real browsers send 1-2 KB.
   static constexpr int kMaxHeadBytes = 16384;
   static constexpr int kSweepInterval = 100;  // ms: how late a timeout may fire
+  static constexpr int kPeekInterval = 20;    // ms
   static constexpr auto kLinger = std::chrono::seconds(1);
   static constexpr int kMaxLingering = 1024;
 
@@ -465,13 +552,17 @@ class HttpListener::Impl {
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
   Poco::Logger& logger_;
   Poco::Net::HTTPServerParams::Ptr params_;
+  const unsigned short port_;
   FileDescriptor epoll_;
   FileDescriptor wake_;
+  SocketDeadlines deadlines_;
   std::atomic<bool> stopping_ = false;
   std::atomic<int> open_connections_ = 0;  // waiting, queued and being served
 
   // Event thread only.
   std::unordered_map<int, Waiting> waiting_;
+  std::vector<int> peek_later_;  // connections with bytes not looked at yet
+  std::vector<char> peek_buffer_ = std::vector<char>(kMaxHeadBytes);
   int lingering_ = 0;
   bool accept_paused_ = false;
   Clock::time_point accept_resumes_;

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -21,7 +22,6 @@
 #include "lupa/searchd/json_response.h"
 #include "lupa/searchd/result_export.h"
 #include "lupa/searchd/web_page.h"
-#include "stream_deadline.h"
 
 namespace lupa::searchd {
 namespace detail {
@@ -51,14 +51,30 @@ struct AnswerCutShort : std::runtime_error {
 struct RouteContext {
   const SearchService& service;
   const HttpServerOptions& options;
-  StreamDeadlines& stream_deadlines;
+  std::atomic<int>& streams_in_progress;
 };
 
-// The connection under a request, for the watchdog of streamed answers.
-const Poco::Net::StreamSocket* connection_of(const HTTPServerRequest& request) {
-  const auto* connection = dynamic_cast<const Poco::Net::HTTPServerRequestImpl*>(&request);
-  return connection ? &const_cast<Poco::Net::HTTPServerRequestImpl*>(connection)->socket()
-                    : nullptr;
+// One of the exports and feeds running at once, of at most --max-streams: each may hold a
+// worker for up to --stream-time-limit, so they may not take every worker.
+class StreamSlot {
+ public:
+  explicit StreamSlot(const RouteContext& context) : count_(context.streams_in_progress) {
+    if (++count_ > context.options.max_streams) {
+      --count_;
+      throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                      "Too many exports and feeds at once; try again shortly");
+    }
+  }
+  ~StreamSlot() { --count_; }
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
+bool is_head(const HTTPServerRequest& request) {
+  return request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD;
 }
 
 void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
@@ -73,15 +89,21 @@ void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
 
 // One handler object per request; routes are plain functions of (request) -> JSON, or, for
 // answers too large to build first (exports, feeds), functions that write the response.
-class ApiHandler final : public HTTPRequestHandler {
+class ApiHandler final : public TimedRequestHandler {
  public:
   using Route = Poco::JSON::Object::Ptr (*)(const SearchService&, const Poco::URI&);
   using Stream = void (*)(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
                           HTTPServerResponse&);
   ApiHandler(const RouteContext& context, Poco::Logger& logger, Route route)
       : context_(context), logger_(logger), route_(route) {}
-  ApiHandler(const RouteContext& context, Poco::Logger& logger, Stream stream)
-      : context_(context), logger_(logger), stream_(stream) {}
+  ApiHandler(const RouteContext& context, Poco::Logger& logger, Stream stream,
+             bool long_running = false)
+      : context_(context), logger_(logger), stream_(stream), long_running_(long_running) {}
+
+  std::chrono::milliseconds answer_time_limit() const override {
+    if (long_running_) return context_.options.stream_time_limit;
+    return context_.options.limits.send_timeout;
+  }
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     try {
@@ -155,6 +177,7 @@ class ApiHandler final : public HTTPRequestHandler {
   Poco::Logger& logger_;
   Route route_ = nullptr;
   Stream stream_ = nullptr;
+  bool long_running_ = false;
 };
 
 // The search parameters of a URL without `name`, and the value `name` had (or `fallback`).
@@ -170,6 +193,7 @@ std::string take_parameter(Poco::URI::QueryParameters& parameters, const std::st
 }
 
 using Clock = std::chrono::steady_clock;
+constexpr auto kDeadlineSlack = std::chrono::milliseconds(100);
 
 void get_export(const RouteContext& context, const HTTPServerRequest& http_request,
                 const Poco::URI& uri, HTTPServerResponse& response) {
@@ -178,15 +202,18 @@ void get_export(const RouteContext& context, const HTTPServerRequest& http_reque
   if (format != "csv" && format != "json")
     throw BadRequest("Parameter `format`: csv or json, not '" + format + "'");
   const SearchRequest request = parse_search_request(parameters);
+  // The listener shuts the connection down at the same deadline, should a write be blocked.
   const auto deadline = Clock::now() + context.options.stream_time_limit;
-  std::optional<StreamDeadlines::Guard> watchdog;
-  if (const auto* connection = connection_of(http_request))
-    watchdog.emplace(context.stream_deadlines, *connection, deadline);
+  const StreamSlot slot(context);
   response.setChunkedTransferEncoding(true);
   response.setContentType(format == "csv" ? "text/csv; charset=utf-8"
                                           : "application/json; charset=utf-8");
   response.set("Content-Disposition", "attachment; filename=\"lupa-export." + format + "\"");
   response.set("Cache-Control", "no-store");
+  if (is_head(http_request)) {
+    response.send();
+    return;
+  }
   std::ostream& out = response.send();
   CsvWriter csv(out);
   JsonLinesArrayWriter json(out);
@@ -197,8 +224,8 @@ void get_export(const RouteContext& context, const HTTPServerRequest& http_reque
   context.service.for_each_match(request, [&](const Poco::JSON::Object::Ptr& stored) {
     writer.passage(stored);
     // A write to a client that left fails inside the stream, which only marks itself bad; so
-    // does one the watchdog cut at the deadline.
-    if ((!out.good() || ++rows % 100 == 0) && Clock::now() > deadline)
+    // does a write the listener cut at the deadline (which it may reach a moment before us).
+    if ((!out.good() || ++rows % 100 == 0) && Clock::now() + kDeadlineSlack >= deadline)
       stopped_because = "the export took longer than " +
                         std::to_string(context.options.stream_time_limit.count()) + " s";
     else if (!out.good())
@@ -283,10 +310,7 @@ constexpr int kFeedEntries = 50;
 void get_feed(const RouteContext& context, const HTTPServerRequest& http_request,
               const Poco::URI& uri, HTTPServerResponse& response) {
   const SearchRequest request = parse_search_request(uri.getQueryParameters());
-  std::optional<StreamDeadlines::Guard> watchdog;
-  if (const auto* connection = connection_of(http_request))
-    watchdog.emplace(context.stream_deadlines, *connection,
-                     Clock::now() + context.options.stream_time_limit);
+  const StreamSlot slot(context);
   FeedDescription feed;
   feed.title = "Lupa: " + (request.query.empty() ? std::string("every passage") : request.query);
   for (const auto& [name, values] : request.filters)
@@ -299,7 +323,10 @@ void get_feed(const RouteContext& context, const HTTPServerRequest& http_request
   const std::string text = body.str();
   response.setContentType("application/atom+xml; charset=utf-8");
   response.setContentLength(static_cast<std::streamsize>(text.size()));
-  response.send() << text;
+  if (is_head(http_request))
+    response.send();
+  else
+    response.send() << text;
 }
 
 Poco::JSON::Object::Ptr get_search(const SearchService& service, const Poco::URI& uri) {
@@ -363,7 +390,8 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
         {"/static/lupa.css", &get_stylesheet},
     };
     if (const auto found = kStreams.find(path); found != kStreams.end())
-      return new ApiHandler(context_, logger_, found->second);
+      return new ApiHandler(context_, logger_, found->second,
+                            found->second == &get_export || found->second == &get_feed);
     if (path.starts_with(kPassagePagePath))
       return new ApiHandler(context_, logger_, &get_passage_page);
     ApiHandler::Route route = &not_found;
@@ -388,12 +416,14 @@ ConnectionLimits ConnectionLimits::for_this_machine() {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   limits.workers = 4 * cores;
   limits.max_queued = 256 * cores;
-  // Each connection is a file descriptor; the index and the logs need some too.
+  // Each connection is a file descriptor. Kept apart: refused and closing connections that
+  // linger (up to 1024), each worker's database handles (a few files per shard), the logs.
   rlimit files{};
-  int descriptors = 1024;
-  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
-    descriptors = static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 20));
-  limits.max_connections = std::clamp(descriptors - 128, 16, 16384);
+  long descriptors = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0)
+    descriptors = files.rlim_cur == RLIM_INFINITY ? 1 << 20 : static_cast<long>(files.rlim_cur);
+  const long reserve = 1024 + 16L * limits.workers + 64;
+  limits.max_connections = static_cast<int>(std::clamp(descriptors - reserve, 16L, 16384L));
   return limits;
 }
 
@@ -402,7 +432,7 @@ class HttpServer::Impl {
   Impl(const SearchService& service, const HttpServerOptions& options, Poco::Logger& logger)
       : options_(options),
         socket_(Poco::Net::SocketAddress(options.bind_address, options.port)),
-        context_{service, options_, stream_deadlines_} {
+        context_{service, options_, streams_in_progress_} {
     if (options_.public_url.empty()) options_.public_url = "http://" + socket_.address().toString();
     while (options_.public_url.ends_with('/')) options_.public_url.pop_back();
     listener_ = std::make_unique<HttpListener>(socket_, options_.limits,
@@ -416,7 +446,7 @@ class HttpServer::Impl {
  private:
   HttpServerOptions options_;
   Poco::Net::ServerSocket socket_;
-  StreamDeadlines stream_deadlines_;
+  std::atomic<int> streams_in_progress_ = 0;
   RouteContext context_;
   std::unique_ptr<HttpListener> listener_;
 };

@@ -6,8 +6,10 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+#include <sys/resource.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -67,6 +69,11 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "seconds an export or feed may run before it is cut, default 60")
                           .argument("S")
                           .binding("stream-time-limit"));
+    options.addOption(Option("max-streams", "",
+                             "exports and feeds running at once before new ones get 503, "
+                             "default half the worker threads")
+                          .argument("N")
+                          .binding("max-streams"));
     options.addOption(Option("public-url", "",
                              "base URL of the links in feeds, e.g. https://lupa.example.org; "
                              "default http://<bind>:<port>")
@@ -88,6 +95,15 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
   }
 
   void add_db(const std::string&, const std::string& value) { databases_.emplace_back(value); }
+
+  // Every connection is a file descriptor, and the usual soft limit (1024) is far below what
+  // the system allows a process (the hard limit): take what is allowed, as servers do.
+  static void raise_file_limit() {
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max) return;
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   int bounded_int(const std::string& name, int fallback, int low, int high) {
     const int value = config().getInt(name, fallback);
@@ -126,6 +142,7 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       const int port = config().getInt("port", 8080);
       if (port < 0 || port > 65535) throw Poco::InvalidArgumentException("--port must be 0-65535");
       options.port = static_cast<unsigned short>(port);
+      raise_file_limit();
       lupa::searchd::ConnectionLimits& limits = options.limits;
       limits = lupa::searchd::ConnectionLimits::for_this_machine();
       limits.workers = bounded_int("threads", limits.workers, 1, 1024);
@@ -138,6 +155,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
           bounded_int("keep-alive-requests", limits.keep_alive_requests, 1, 1 << 20);
       options.stream_time_limit = std::chrono::seconds(bounded_int(
           "stream-time-limit", static_cast<int>(options.stream_time_limit.count()), 1, 24 * 3600));
+      options.max_streams =
+          bounded_int("max-streams", std::max(1, limits.workers / 2), 1, limits.workers);
       options.public_url = config().getString("public-url", "");
       if (!options.public_url.empty() && !options.public_url.starts_with("http://") &&
           !options.public_url.starts_with("https://"))

@@ -245,6 +245,69 @@ TEST_F(HostileClientsTest, ConnectionsBeyondTheLimitGetA503WithRetryAfterAtOnce)
   EXPECT_EQ(http_get(daemon.port(), "/healthz").status, 200);
 }
 
+TEST_F(HostileClientsTest, APipelinedRequestNeverHoldsAWorker) {
+  // One worker: were it waiting for the rest of the second request, the probe would wait too.
+  SearchDaemon daemon(database_, {"--threads", "1"});
+  RawConnection connection(daemon.port());
+  connection.send(get_request("/healthz") + "GET /heal");
+  const std::string answers = connection.receive_until_closed(3s);
+  EXPECT_EQ(status_of(answers), 200) << answers;
+  EXPECT_EQ(answers.find("HTTP/1.1", 1), std::string::npos) << answers;
+  const auto started = Clock::now();
+  EXPECT_EQ(http_get(daemon.port(), "/healthz").status, 200);
+  EXPECT_LT(Clock::now() - started, 1s);
+}
+
+TEST_F(HostileClientsTest, HeadAnswersCarryNoBodyAndKeepTheConnection) {
+  SearchDaemon daemon(database_);
+  RawConnection connection(daemon.port());
+  for (const std::string target :
+       {"/api/export?format=csv&q=transparencia", "/api/feed?q=transparencia",
+        "/api/search?q=transparencia", "/?q=transparencia"}) {
+    connection.send("HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string head = connection.receive_some(3s);
+    EXPECT_EQ(status_of(head), 200) << target << head;
+    EXPECT_TRUE(head.ends_with("\r\n\r\n")) << target << ": a body follows: " << head;
+  }
+  // The same connection still answers a GET in full.
+  connection.send(get_request("/healthz"));
+  const std::string answer = connection.receive_answer(3s);
+  EXPECT_EQ(status_of(answer), 200) << answer;
+  EXPECT_NE(body_of(answer).find("\"status\""), std::string::npos) << answer;
+  EXPECT_EQ(daemon.log().find("cut short"), std::string::npos) << daemon.log();
+}
+
+TEST_F(HostileClientsTest, RequestsBeyondTheQueueAndStreamsBeyondTheirLimitGetA503) {
+  // One worker, one queued request: of five exports sent at once to clients that read slowly,
+  // the worker takes one, the queue one, and the others are refused at once.
+  SearchDaemon daemon(database_, {"--threads", "1", "--max-queued", "1"});
+  std::vector<std::unique_ptr<RawConnection>> clients;
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(std::make_unique<RawConnection>(daemon.port(), 4096));
+    clients.back()->send(get_request("/api/export?format=csv&q=transparencia", true));
+  }
+  int refused = 0;
+  for (auto& client : clients) {
+    const std::string first = client->receive_some(500ms, 4096);
+    if (status_of(first) == 503) {
+      ++refused;
+      EXPECT_TRUE(has_header(first, "Retry-After: 1")) << first;
+    }
+  }
+  EXPECT_GE(refused, 3);
+  clients.clear();
+  // With the default limits, exports beyond --max-streams get a 503 while searches go on.
+  SearchDaemon streams(database_, {"--threads", "4", "--max-streams", "1"});
+  RawConnection slow_export(streams.port(), 4096);
+  slow_export.send(get_request("/api/export?format=csv&q=transparencia"));
+  ASSERT_EQ(status_of(slow_export.receive_some(3s, 1024)), 200);
+  const HttpReply second = http_get(streams.port(), "/api/export?format=csv&q=transparencia");
+  EXPECT_EQ(second.status, 503);
+  EXPECT_NE(second.json()->getValue<std::string>("error").find("Too many exports"),
+            std::string::npos);
+  EXPECT_EQ(http_get(streams.port(), "/api/search?q=transparencia").status, 200);
+}
+
 TEST_F(HostileClientsTest, AKeptAliveConnectionIsClosedAfterItsRequestQuota) {
   SearchDaemon daemon(database_, {"--keep-alive-requests", "3"});
   RawConnection connection(daemon.port());
@@ -339,7 +402,9 @@ TEST_F(HostileClientsTest, ErrorBodiesNeverEchoMarkupOrInvalidUtf8) {
 TEST_F(HostileClientsTest, AnExportStopsWhenItsClientLeaves) {
   SearchDaemon daemon(database_);
   {
-    RawConnection connection(daemon.port());
+    // A small receive buffer: the export cannot be written ahead into the sockets' buffers
+    // before the client leaves.
+    RawConnection connection(daemon.port(), 4096);
     connection.send(get_request("/api/export?format=csv&q=transparencia"));
     const std::string first = connection.receive_some(5s, 4096);
     ASSERT_EQ(status_of(first), 200) << first;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <mutex>
 #include <regex>
 #include <stdexcept>
@@ -51,7 +52,10 @@ SearchDaemon::SearchDaemon(const std::filesystem::path& database,
                            const std::vector<std::string>& extra_arguments)
     : log_(std::make_shared<Log>()) {
   Poco::Pipe out_pipe, err_pipe;
-  std::vector<std::string> arguments{"--db", database.string(), "--port", "0", "--threads", "4"};
+  std::vector<std::string> arguments{"--db", database.string(), "--port", "0"};
+  if (std::find(extra_arguments.begin(), extra_arguments.end(), "--threads") ==
+      extra_arguments.end())
+    arguments.insert(arguments.end(), {"--threads", "4"});
   arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
   handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
       program("lupa-searchd").string(), arguments, nullptr, &out_pipe, &err_pipe));

@@ -31,7 +31,7 @@ RunResult run_indexer(const std::filesystem::path& database,
 /// lupa-searchd on a free loopback port, stopped (SIGTERM, then SIGKILL) on destruction.
 class SearchDaemon {
  public:
-  /// `extra_arguments` follow --db, --port 0 and --threads 4 (and may override them).
+  /// `extra_arguments` follow --db, --port 0 and --threads 4 (unless they give --threads).
   explicit SearchDaemon(const std::filesystem::path& database,
                         const std::vector<std::string>& extra_arguments = {});
   ~SearchDaemon();

@@ -28,12 +28,14 @@ struct ConnectionLimits {
   std::chrono::milliseconds idle_timeout{5000};
   /// A request head must be whole this long after its first byte, or the answer is 408.
   std::chrono::milliseconds request_timeout{10000};
-  /// A write the client does not take for this long ends the connection.
+  /// An answer (other than an export or feed) must be written within this time, however
+  /// slowly the client reads; a write that makes no progress for this long ends it too.
   std::chrono::milliseconds send_timeout{10000};
   /// Requests one connection may carry before it is closed.
   int keep_alive_requests = 1000;
   /// Limits sized from this machine: workers 4 per core, 256 queued requests per core, and
-  /// connections up to 16384 or the process's file descriptor limit less a reserve.
+  /// connections up to 16384 or the process's file descriptor limit less a reserve for
+  /// lingering sockets and the workers' database handles.
   static ConnectionLimits for_this_machine();
 };
 
@@ -44,6 +46,9 @@ struct HttpServerOptions {
   /// An export or a feed that runs longer than this is cut short (the connection is closed
   /// before the end of the answer, so a client never takes a partial export for a whole one).
   std::chrono::seconds stream_time_limit{60};
+  /// Exports and feeds running at once; beyond: 503. Each may hold a worker for up to
+  /// stream_time_limit, so they must leave workers for searches.
+  int max_streams = 4;
   /// The base of the links in feeds, e.g. "https://lupa.example.org"; empty: the bound
   /// address, "http://<bind>:<port>". Never taken from the client's Host header.
   std::string public_url;

@@ -1,6 +1,7 @@
-// Ends a streamed answer whose time is up even while its thread is blocked writing to a client
-// that reads slowly: a watchdog thread shuts the connection down at the deadline, so the
-// blocked write fails at once instead of waiting for the client.
+// Ends an answer whose time is up even while its thread is blocked writing to a client that
+// reads slowly: a watchdog thread shuts the connection down at the deadline, so the blocked
+// write fails at once instead of waiting for the client. A per-call send timeout cannot do
+// this: a client that takes a byte now and then keeps every call alive.
 #pragma once
 
 #include <Poco/Exception.h>
@@ -15,12 +16,12 @@
 
 namespace lupa::searchd {
 
-class StreamDeadlines {
+class SocketDeadlines {
  public:
   using Clock = std::chrono::steady_clock;
 
-  StreamDeadlines() : thread_([this] { watch(); }) {}
-  ~StreamDeadlines() {
+  SocketDeadlines() : thread_([this] { watch(); }) {}
+  ~SocketDeadlines() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
@@ -28,13 +29,13 @@ class StreamDeadlines {
     changed_.notify_all();
     thread_.join();
   }
-  StreamDeadlines(const StreamDeadlines&) = delete;
-  StreamDeadlines& operator=(const StreamDeadlines&) = delete;
+  SocketDeadlines(const SocketDeadlines&) = delete;
+  SocketDeadlines& operator=(const SocketDeadlines&) = delete;
 
   /// While it lives, `socket` is shut down when `deadline` passes.
   class Guard {
    public:
-    Guard(StreamDeadlines& owner, const Poco::Net::StreamSocket& socket, Clock::time_point deadline)
+    Guard(SocketDeadlines& owner, const Poco::Net::StreamSocket& socket, Clock::time_point deadline)
         : owner_(owner) {
       std::lock_guard lock(owner_.mutex_);
       id_ = owner_.next_id_++;
@@ -49,7 +50,7 @@ class StreamDeadlines {
     Guard& operator=(const Guard&) = delete;
 
    private:
-    StreamDeadlines& owner_;
+    SocketDeadlines& owner_;
     std::uint64_t id_ = 0;
   };
 
@@ -63,7 +64,7 @@ class StreamDeadlines {
   void watch() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-      // Streams are few (exports and feeds in progress), so a scan is cheap.
+      // At most one entry per worker thread, so a scan is cheap.
       auto next = Clock::time_point::max();
       const auto now = Clock::now();
       for (auto& [id, watched] : watched_) {
