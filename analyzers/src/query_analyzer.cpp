@@ -35,11 +35,19 @@ class FacetFieldProcessor final : public Xapian::FieldProcessor {
 // "transparen*" is rewritten to this field, whose processor expands it over the indexed
 // stems (no unstemmed words are indexed, see passage_analyzer.h).
 constexpr std::string_view kWildcardField = "lupawildcard";
-constexpr Xapian::termcount kMaxWildcardExpansion = 200;
 
+std::string too_many_wildcards() {
+  return "at most " + std::to_string(QueryLimits::kMaxWildcards) +
+         " wildcards (word*) in one query";
+}
+
+// Counts its expansions into `expansions`, so that the limit holds for the field typed by
+// hand too; the parse is refused afterwards (an exception must not unwind through the parser).
 class WildcardProcessor final : public Xapian::FieldProcessor {
  public:
+  explicit WildcardProcessor(int& expansions) : expansions_(expansions) {}
   Xapian::Query operator()(const std::string& prefix) override {
+    if (++expansions_ > QueryLimits::kMaxWildcards) return Xapian::Query::MatchNothing;
     const std::string folded = fold_for_matching(prefix);
     // "transparen*" must also reach "transpar", the stem of "transparency".
     std::vector<std::string> roots{folded};
@@ -51,18 +59,18 @@ class WildcardProcessor final : public Xapian::FieldProcessor {
       if (root.size() < 2) continue;
       std::string pattern(schema::kStemPrefix);
       pattern += root;
-      expansions.emplace_back(Xapian::Query::OP_WILDCARD, pattern, kMaxWildcardExpansion,
+      expansions.emplace_back(Xapian::Query::OP_WILDCARD, pattern, QueryLimits::kMaxWildcardTerms,
                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     }
     return Xapian::Query(Xapian::Query::OP_SYNONYM, expansions.begin(), expansions.end());
   }
+
+ private:
+  int& expansions_;
 };
 
-// A few wildcards serve any real query; each may expand to hundreds of terms, so more are read
-// as plain words rather than let one request do unbounded work.
-constexpr int kMaxWildcards = 4;
-
-// Rewrites "word*" outside quotes as "lupawildcard:word", for the first kMaxWildcards.
+// Rewrites "word*" outside quotes as "lupawildcard:word". A few wildcards serve any real
+// query; each may expand to hundreds of terms, so more are refused.
 std::string rewrite_wildcards(const std::string& text) {
   std::string out;
   bool in_quotes = false;
@@ -74,7 +82,8 @@ std::string rewrite_wildcards(const std::string& text) {
     const bool ends_word = i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == ')';
     if (c == '*' && !in_quotes && ends_word && out.size() > word_start &&
         out.find(':', word_start) == std::string::npos) {
-      if (++wildcards <= kMaxWildcards) out.insert(word_start, std::string(kWildcardField) + ":");
+      if (++wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
+      out.insert(word_start, std::string(kWildcardField) + ":");
       continue;
     }
     out += c;
@@ -226,8 +235,10 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
     for (const schema::Facet& facet : schema::kFacets)
       parser.add_boolean_prefix(std::string(facet.name),
                                 (new FacetFieldProcessor(facet))->release());
-    parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor)->release());
+    int wildcards = 0;
+    parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor(wildcards))->release());
     Xapian::Query reading = parser.parse_query(text, flags);
+    if (wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
     const std::string description = reading.get_description();
     if (combined.empty()) {
       combined = reading;
@@ -251,9 +262,10 @@ std::string QueryAnalyzer::spelling_correction(const std::string& text) const {
       const bool indexed =
           std::any_of(std::begin(kLanguages), std::end(kLanguages),
                       [&](Language l) { return database_.term_exists(stem_term(word, l)); });
-      const std::string suggestion = word.size() >= kMinCorrectedBytes
-                                         ? database_.get_spelling_suggestion(fold_diacritics(word))
-                                         : std::string();
+      const std::string suggestion =
+          word.size() >= kMinCorrectedBytes && word.size() <= QueryLimits::kMaxCorrectedBytes
+              ? database_.get_spelling_suggestion(fold_diacritics(word))
+              : std::string();
       if (!suggestion.empty() &&
           (!indexed || !differs_only_in_ending(fold_diacritics(word), suggestion))) {
         // The dictionary holds words without accents (see indexer/index_writer.h); the
@@ -303,12 +315,21 @@ std::optional<Language> QueryAnalyzer::language_by_index(const std::string& text
 
 AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word) const {
   const std::string text = normalize_nfkc(user_query);
+  if (text.size() > QueryLimits::kMaxNormalizedBytes)
+    throw QueryLimitError("longer than " + std::to_string(QueryLimits::kMaxNormalizedBytes) +
+                          " bytes once normalised (some characters stand for several)");
+  if (segment_words(text).size() > QueryLimits::kMaxWords)
+    throw QueryLimitError("at most " + std::to_string(QueryLimits::kMaxWords) +
+                          " words in one query");
   AnalyzedQuery analyzed;
   std::vector<Language> matched_languages;
   const std::string expanded =
       options_.glossary
           ? expand_with_glossary(text, Glossary::bundled(), analyzed.concepts, matched_languages)
           : text;
+  if (analyzed.concepts.size() > QueryLimits::kMaxConcepts)
+    throw QueryLimitError("names more than " + std::to_string(QueryLimits::kMaxConcepts) +
+                          " glossary concepts; search for fewer at a time");
   if (!matched_languages.empty() &&
       std::all_of(matched_languages.begin(), matched_languages.end(),
                   [&](Language l) { return l == matched_languages.front(); }))

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "lupa/searchd/markup_escape.h"
+
 namespace lupa::searchd {
 namespace {
 
@@ -121,14 +123,15 @@ Object::Ptr health_json(const IndexHealth& health) {
 
 Object::Ptr error_json(const std::string& message) {
   Object::Ptr json = new_object();
-  json->set("error", message);
+  // Messages quote what the client sent, which may be any bytes.
+  json->set("error", with_valid_utf8(message));
   return json;
 }
 
 std::string to_string(const Object::Ptr& object) {
   std::ostringstream out;
   object->stringify(out);
-  return out.str();
+  return escape_markup_in_json(out.str());
 }
 
 }  // namespace lupa::searchd

@@ -6,8 +6,11 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+#include <sys/resource.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "lupa/searchd/http_server.h"
@@ -33,8 +36,49 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
     options.addOption(Option("bind", "b", "address to listen on, default 127.0.0.1")
                           .argument("ADDR")
                           .binding("bind"));
-    options.addOption(
-        Option("threads", "t", "request threads, default 8").argument("N").binding("threads"));
+    options.addOption(Option("threads", "t", "worker threads that run requests, default 4 per core")
+                          .argument("N")
+                          .binding("threads"));
+    options.addOption(Option("max-queued", "",
+                             "whole requests waiting for a worker before new ones get 503, "
+                             "default 256 per core")
+                          .argument("N")
+                          .binding("max-queued"));
+    options.addOption(Option("max-connections", "",
+                             "open connections, idle ones included, before new ones get 503; "
+                             "default the file descriptor limit less 128, at most 16384")
+                          .argument("N")
+                          .binding("max-connections"));
+    options.addOption(Option("idle-timeout", "",
+                             "seconds a connection may wait before its (next) request, default 5")
+                          .argument("S")
+                          .binding("idle-timeout"));
+    options.addOption(Option("request-timeout", "",
+                             "seconds a request head may take to arrive, default 10 (then 408)")
+                          .argument("S")
+                          .binding("request-timeout"));
+    options.addOption(Option("send-timeout", "",
+                             "seconds a client may stop reading before it is dropped, default 10")
+                          .argument("S")
+                          .binding("send-timeout"));
+    options.addOption(Option("keep-alive-requests", "",
+                             "requests one connection may carry before it is closed, default 1000")
+                          .argument("N")
+                          .binding("keep-alive-requests"));
+    options.addOption(Option("stream-time-limit", "",
+                             "seconds an export or feed may run before it is cut, default 60")
+                          .argument("S")
+                          .binding("stream-time-limit"));
+    options.addOption(Option("max-streams", "",
+                             "exports and feeds running at once before new ones get 503, "
+                             "default half the worker threads")
+                          .argument("N")
+                          .binding("max-streams"));
+    options.addOption(Option("public-url", "",
+                             "base URL of the links in feeds, e.g. https://lupa.example.org; "
+                             "default http://<bind>:<port>")
+                          .argument("URL")
+                          .binding("public-url"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -52,12 +96,38 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
 
   void add_db(const std::string&, const std::string& value) { databases_.emplace_back(value); }
 
+  // Every connection is a file descriptor, and the usual soft limit (1024) is far below what
+  // the system allows a process (the hard limit): take what is allowed, as servers do.
+  static void raise_file_limit() {
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max) return;
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
+
+  int bounded_int(const std::string& name, int fallback, int low, int high) {
+    const int value = config().getInt(name, fallback);
+    if (value < low || value > high)
+      throw Poco::InvalidArgumentException("--" + name + " must be " + std::to_string(low) + "-" +
+                                           std::to_string(high));
+    return value;
+  }
+
+  std::chrono::milliseconds seconds_option(const std::string& name,
+                                           std::chrono::milliseconds fallback) {
+    const double seconds = config().getDouble(name, static_cast<double>(fallback.count()) / 1000);
+    if (!(seconds >= 0.1 && seconds <= 3600))
+      throw Poco::InvalidArgumentException("--" + name + " must be 0.1-3600 seconds");
+    return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+  }
+
   void show_help(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("--db DIR [--port N] [--bind ADDR] [--threads N]");
+    help.setUsage("--db DIR [--port N] [--bind ADDR] [--threads N] [--public-url URL] ...");
     help.setHeader(
-        "Serves Lupa's search API (GET /api/search, /api/facets, /api/passages/{id}, /healthz).");
+        "Serves Lupa's search page and API (GET /, /api/search, /api/facets, /api/passages/{id}, "
+        "/api/export, /api/feed, /healthz). Limits and timeouts: docs/operations.md.");
     help.format(std::cout);
     help_shown_ = true;
     stopOptionsProcessing();
@@ -70,11 +140,27 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       lupa::searchd::HttpServerOptions options;
       options.bind_address = config().getString("bind", "127.0.0.1");
       const int port = config().getInt("port", 8080);
-      options.threads = config().getInt("threads", 8);
       if (port < 0 || port > 65535) throw Poco::InvalidArgumentException("--port must be 0-65535");
-      if (options.threads < 1 || options.threads > 256)
-        throw Poco::InvalidArgumentException("--threads must be 1-256");
       options.port = static_cast<unsigned short>(port);
+      raise_file_limit();
+      lupa::searchd::ConnectionLimits& limits = options.limits;
+      limits = lupa::searchd::ConnectionLimits::for_this_machine();
+      limits.workers = bounded_int("threads", limits.workers, 1, 1024);
+      limits.max_queued = bounded_int("max-queued", limits.max_queued, 1, 1 << 20);
+      limits.max_connections = bounded_int("max-connections", limits.max_connections, 1, 1 << 20);
+      limits.idle_timeout = seconds_option("idle-timeout", limits.idle_timeout);
+      limits.request_timeout = seconds_option("request-timeout", limits.request_timeout);
+      limits.send_timeout = seconds_option("send-timeout", limits.send_timeout);
+      limits.keep_alive_requests =
+          bounded_int("keep-alive-requests", limits.keep_alive_requests, 1, 1 << 20);
+      options.stream_time_limit = std::chrono::seconds(bounded_int(
+          "stream-time-limit", static_cast<int>(options.stream_time_limit.count()), 1, 24 * 3600));
+      options.max_streams =
+          bounded_int("max-streams", std::max(1, limits.workers / 2), 1, limits.workers);
+      options.public_url = config().getString("public-url", "");
+      if (!options.public_url.empty() && !options.public_url.starts_with("http://") &&
+          !options.public_url.starts_with("https://"))
+        throw Poco::InvalidArgumentException("--public-url must start with http:// or https://");
 
       lupa::searchd::RankingOptions ranking = config().hasProperty("baseline-ranking")
                                                   ? lupa::searchd::RankingOptions::baseline()

@@ -7,8 +7,9 @@
 #include <Poco/Timestamp.h>
 
 #include <sstream>
+#include <string_view>
 
-#include "markup_escape.h"
+#include "lupa/searchd/markup_escape.h"
 
 namespace lupa::searchd {
 namespace {
@@ -45,12 +46,21 @@ std::string cell_text(const Object::Ptr& stored, const std::string& column) {
   return joined;
 }
 
+// A spreadsheet runs a cell that starts with one of these as a formula, so a passage could
+// make a researcher's spreadsheet compute or fetch (CSV injection). As OWASP advises, such a
+// cell gets a leading apostrophe, which spreadsheets read as "this is text", and is quoted.
+bool could_start_a_formula(const std::string& text) {
+  return !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
+}
+
 void write_csv_field(std::ostream& out, const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+  const bool formula = could_start_a_formula(text);
+  if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) {
     out << text;
     return;
   }
   out << '"';
+  if (formula) out << '\'';
   for (char c : text) {
     if (c == '"') out << '"';
     out << c;

@@ -259,17 +259,20 @@ void SearchService::configure_enquire(Xapian::Enquire& enquire, bool browsing,
   if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 }
 
-void SearchService::for_each_match(
+bool SearchService::for_each_match(
     const SearchRequest& request,
-    const std::function<void(const Poco::JSON::Object::Ptr&)>& each) const {
+    const std::function<bool(const Poco::JSON::Object::Ptr&)>& each) const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
   prepare(db, request, enquire);
-  for (Xapian::doccount offset = 0;; offset += kExportBatch) {
-    const Xapian::MSet batch = enquire.get_mset(offset, kExportBatch);
+  // Each batch re-runs the match up to its end, so batches grow: the whole export costs a
+  // few matches of the result set rather than one per batch.
+  Xapian::doccount batch_size = kExportBatch;
+  for (Xapian::doccount offset = 0;; offset += batch_size, batch_size *= 2) {
+    const Xapian::MSet batch = enquire.get_mset(offset, batch_size);
     for (auto it = batch.begin(); it != batch.end(); ++it)
-      each(parse_stored(it.get_document().get_data()));
-    if (batch.size() < kExportBatch) return;
+      if (!each(parse_stored(it.get_document().get_data()))) return false;
+    if (batch.size() < batch_size) return true;
   }
 }
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "lupa/analyzers/reference_data.h"
-#include "markup_escape.h"
+#include "lupa/searchd/markup_escape.h"
 
 namespace lupa::searchd {
 namespace {

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <mutex>
 #include <regex>
 #include <stdexcept>
 #include <thread>
@@ -41,11 +43,31 @@ RunResult run_indexer(const std::filesystem::path& database,
   return run_program(program("lupa-indexer"), arguments, environment);
 }
 
-SearchDaemon::SearchDaemon(const std::filesystem::path& database) {
-  Poco::Pipe out_pipe;
-  std::vector<std::string> arguments{"--db", database.string(), "--port", "0", "--threads", "4"};
+struct SearchDaemon::Log {
+  std::mutex mutex;
+  std::string text;
+};
+
+SearchDaemon::SearchDaemon(const std::filesystem::path& database,
+                           const std::vector<std::string>& extra_arguments)
+    : log_(std::make_shared<Log>()) {
+  Poco::Pipe out_pipe, err_pipe;
+  std::vector<std::string> arguments{"--db", database.string(), "--port", "0"};
+  if (std::find(extra_arguments.begin(), extra_arguments.end(), "--threads") ==
+      extra_arguments.end())
+    arguments.insert(arguments.end(), {"--threads", "4"});
+  arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
   handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
-      program("lupa-searchd").string(), arguments, nullptr, &out_pipe, nullptr));
+      program("lupa-searchd").string(), arguments, nullptr, &out_pipe, &err_pipe));
+  // Keep draining stderr so the daemon never blocks on a full pipe; tests may read it.
+  std::thread([err = std::move(err_pipe), log = log_]() mutable {
+    Poco::PipeInputStream stream(err);
+    std::string line;
+    while (std::getline(stream, line)) {
+      std::lock_guard lock(log->mutex);
+      log->text += line + "\n";
+    }
+  }).detach();
   // The daemon prints its URL once it listens; that line gives the port it was given.
   Poco::PipeInputStream out_stream(out_pipe);
   std::string line;
@@ -57,7 +79,7 @@ SearchDaemon::SearchDaemon(const std::filesystem::path& database) {
       break;
     }
   }
-  if (port_ == 0) throw std::runtime_error("lupa-searchd did not start");
+  if (port_ == 0) throw std::runtime_error("lupa-searchd did not start: " + log());
   // Keep draining stdout so the daemon never blocks on a full pipe.
   std::thread([out = std::move(out_pipe)]() mutable {
     Poco::PipeInputStream rest(out);
@@ -65,6 +87,15 @@ SearchDaemon::SearchDaemon(const std::filesystem::path& database) {
     while (std::getline(rest, ignored)) {
     }
   }).detach();
+}
+
+long SearchDaemon::pid() const {
+  return handle_->id();
+}
+
+std::string SearchDaemon::log() const {
+  std::lock_guard lock(log_->mutex);
+  return log_->text;
 }
 
 SearchDaemon::~SearchDaemon() {

@@ -31,19 +31,26 @@ RunResult run_indexer(const std::filesystem::path& database,
 /// lupa-searchd on a free loopback port, stopped (SIGTERM, then SIGKILL) on destruction.
 class SearchDaemon {
  public:
-  explicit SearchDaemon(const std::filesystem::path& database);
+  /// `extra_arguments` follow --db, --port 0 and --threads 4 (unless they give --threads).
+  explicit SearchDaemon(const std::filesystem::path& database,
+                        const std::vector<std::string>& extra_arguments = {});
   ~SearchDaemon();
   SearchDaemon(const SearchDaemon&) = delete;
   SearchDaemon& operator=(const SearchDaemon&) = delete;
 
   unsigned short port() const { return port_; }
+  long pid() const;
   /// True while the process has not exited.
   bool running() const;
+  /// What the daemon has written to stderr (its log) so far.
+  std::string log() const;
 
  private:
   std::unique_ptr<Poco::ProcessHandle> handle_;
   unsigned short port_ = 0;
   mutable bool reaped_ = false;
+  struct Log;
+  std::shared_ptr<Log> log_;  // shared with the thread that reads stderr
 };
 
 }  // namespace lupa::testing

@@ -218,5 +218,48 @@ TEST(QueryAnalyzer, TypographicApostropheDoesNotHideAWord) {
   }
 }
 
+// Every expansion is bounded whatever the client types, and the error names the bound.
+struct LimitCase {
+  std::string query;
+  const char* limit;
+  friend void PrintTo(const LimitCase& c, std::ostream* out) { *out << c.limit; }
+};
+
+std::string repeated(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+class QueryOverLimit : public QueryAnalyzerTest, public ::testing::WithParamInterface<LimitCase> {};
+
+TEST_P(QueryOverLimit, IsRefusedWithAnErrorNamingTheLimit) {
+  const QueryAnalyzer analyzer(database_);
+  try {
+    analyzer.analyze(GetParam().query);
+    FAIL() << "accepted: " << GetParam().limit;
+  } catch (const QueryLimitError& error) {
+    EXPECT_NE(std::string(error.what()).find(GetParam().limit), std::string::npos) << error.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    QueryAnalyzer, QueryOverLimit,
+    ::testing::Values(
+        // U+FDFA is one character that NFKC turns into eighteen, four words.
+        LimitCase{repeated("\xEF\xB7\xBA", 300), "4096 bytes once normalised"},
+        LimitCase{repeated("palabra ", 65), "at most 64 words"},
+        LimitCase{"info* budg* rend* cuen* trans*", "at most 4 wildcards"},
+        // The field the wildcards are rewritten to, typed by hand, counts the same.
+        LimitCase{"lupawildcard:info lupawildcard:budg lupawildcard:rend lupawildcard:cuen "
+                  "lupawildcard:trans",
+                  "at most 4 wildcards"}));
+
+TEST_F(QueryAnalyzerTest, QueriesJustWithinTheLimitsAreServed) {
+  EXPECT_EQ(matches("info* budg* rend* cuen*"), Names{});  // no passage has all four
+  EXPECT_EQ(matches("info*"), (Names{"es-info"}));
+  EXPECT_EQ(matches(repeated("socialmente ", 64)), (Names{"es-info"}));
+}
+
 }  // namespace
 }  // namespace lupa::analyzers

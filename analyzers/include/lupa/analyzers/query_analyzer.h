@@ -30,6 +30,28 @@ class QuerySyntaxError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The query asks for more work than any real query needs; what() names the limit, for the
+/// user. Every expansion the analysis does is bounded by one of these limits, whatever the
+/// client types:
+struct QueryLimits {
+  /// Bytes after Unicode normalisation: one character may normalise to eighteen (U+FDFA).
+  static constexpr std::size_t kMaxNormalizedBytes = 4096;
+  /// Words after normalisation: each costs stemming, spelling and index lookups.
+  static constexpr std::size_t kMaxWords = 64;
+  /// Trailing wildcards (word*), each expanded to at most kMaxWildcardTerms indexed stems.
+  static constexpr int kMaxWildcards = 4;
+  static constexpr unsigned kMaxWildcardTerms = 200;
+  /// Glossary concepts a query is widened with, each to a handful of phrases.
+  static constexpr std::size_t kMaxConcepts = 16;
+  /// Longer words are not looked up in the spelling dictionary (an edit-distance search).
+  static constexpr std::size_t kMaxCorrectedBytes = 40;
+};
+
+class QueryLimitError : public QuerySyntaxError {
+ public:
+  using QuerySyntaxError::QuerySyntaxError;
+};
+
 /// What the analysis of a query may use; all on by default. Turning them off gives the plain
 /// baseline the relevance benchmark compares against (one stemmer, no glossary, no spelling).
 struct QueryOptions {
@@ -57,7 +79,8 @@ class QueryAnalyzer {
 
   /// Parses `user_query` like parse(), and says what else it found. With `any_word`, free-text
   /// words are alternatives (OR) rather than all required: the relaxed reading of a question
-  /// whose words never occur together.
+  /// whose words never occur together. Throws QueryLimitError when the query exceeds one of
+  /// QueryLimits.
   AnalyzedQuery analyze(std::string_view user_query, bool any_word = false) const;
 
   /// Parses `user_query` (valid UTF-8). Free-text words are required (AND), stop words of

@@ -1,14 +1,16 @@
 // The HTTP face of the search service: routes, error translation, the server's lifetime.
 //
 // Every error becomes a JSON body here and nowhere else: BadRequest and query syntax errors
-// are 400, unknown passages and routes 404, other methods 405, an unreadable index 503.
-// A client can never cause a 500; an unexpected exception is logged and answered 500.
+// are 400, unknown passages and routes 404, other methods 405 (with Allow), an unreadable index
+// or a full server 503 (with Retry-After). A client can never cause a 500; an unexpected
+// exception is logged and answered 500.
+//
+// Connections are bounded before any work: see ConnectionLimits and docs/operations.md.
 #pragma once
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/ThreadPool.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,11 +18,40 @@
 
 namespace lupa::searchd {
 
+/// How many clients the daemon serves at once, and how long each may take. Idle and slow
+/// clients wait in one event loop without a thread; only whole requests reach a worker.
+struct ConnectionLimits {
+  int workers = 8;             ///< threads that run requests
+  int max_queued = 512;        ///< whole requests waiting for a worker; beyond: 503
+  int max_connections = 1000;  ///< open connections, idle ones included; beyond: 503
+  /// A connection with no request begun (first, or next on keep-alive) is closed after this.
+  std::chrono::milliseconds idle_timeout{5000};
+  /// A request head must be whole this long after its first byte, or the answer is 408.
+  std::chrono::milliseconds request_timeout{10000};
+  /// An answer (other than an export or feed) must be written within this time, however
+  /// slowly the client reads; a write that makes no progress for this long ends it too.
+  std::chrono::milliseconds send_timeout{10000};
+  /// Requests one connection may carry before it is closed.
+  int keep_alive_requests = 1000;
+  /// Limits sized from this machine: workers 4 per core, 256 queued requests per core, and
+  /// connections up to 16384 or the process's file descriptor limit less a reserve for
+  /// lingering sockets and the workers' database handles.
+  static ConnectionLimits for_this_machine();
+};
+
 struct HttpServerOptions {
   std::string bind_address = "127.0.0.1";
   unsigned short port = 8080;  ///< 0 picks a free port (see HttpServer::port)
-  int threads = 8;             ///< request threads, each with its own database handle
-  int max_queued = 64;         ///< connections waiting beyond that are refused
+  ConnectionLimits limits;
+  /// An export or a feed that runs longer than this is cut short (the connection is closed
+  /// before the end of the answer, so a client never takes a partial export for a whole one).
+  std::chrono::seconds stream_time_limit{60};
+  /// Exports and feeds running at once; beyond: 503. Each may hold a worker for up to
+  /// stream_time_limit, so they must leave workers for searches.
+  int max_streams = 4;
+  /// The base of the links in feeds, e.g. "https://lupa.example.org"; empty: the bound
+  /// address, "http://<bind>:<port>". Never taken from the client's Host header.
+  std::string public_url;
 };
 
 class HttpServer {
@@ -37,8 +68,8 @@ class HttpServer {
   unsigned short port() const;
 
  private:
-  Poco::ThreadPool pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace lupa::searchd

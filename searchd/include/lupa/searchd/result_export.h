@@ -24,7 +24,9 @@ class ResultWriter {
 };
 
 /// RFC 4180 CSV with a header row, UTF-8 with a byte order mark (spreadsheets need it to read
-/// accents), CRLF line ends.
+/// accents), CRLF line ends. A cell that begins with =, +, -, @, tab or carriage return is
+/// written with a leading apostrophe, so that no spreadsheet runs it as a formula (the JSON
+/// export keeps every value as it is).
 class CsvWriter final : public ResultWriter {
  public:
   explicit CsvWriter(std::ostream& out) : out_(out) {}

@@ -91,9 +91,10 @@ class SearchService {
   SearchResult search(const SearchRequest& request) const;
 
   /// Calls `each` with the stored fields of every match of `request`, in result order, reading
-  /// the matches a batch at a time (page and per_page are ignored): for exports.
-  void for_each_match(const SearchRequest& request,
-                      const std::function<void(const Poco::JSON::Object::Ptr&)>& each) const;
+  /// the matches a batch at a time (page and per_page are ignored): for exports. `each` returns
+  /// false to stop (the client left, the time is up); then so does this.
+  bool for_each_match(const SearchRequest& request,
+                      const std::function<bool(const Poco::JSON::Object::Ptr&)>& each) const;
 
   /// The `count` matches of `request` indexed last, newest first: for feeds.
   std::vector<Poco::JSON::Object::Ptr> newest(const SearchRequest& request, int count) const;

@@ -1,0 +1,98 @@
+// Ends an answer whose time is up even while its thread is blocked writing to a client that
+// reads slowly: a watchdog thread shuts the connection down at the deadline, so the blocked
+// write fails at once instead of waiting for the client. A per-call send timeout cannot do
+// this: a client that takes a byte now and then keeps every call alive.
+#pragma once
+
+#include <Poco/Exception.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace lupa::searchd {
+
+class SocketDeadlines {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  SocketDeadlines() : thread_([this] { watch(); }) {}
+  ~SocketDeadlines() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  SocketDeadlines(const SocketDeadlines&) = delete;
+  SocketDeadlines& operator=(const SocketDeadlines&) = delete;
+
+  /// While it lives, `socket` is shut down when `deadline` passes.
+  class Guard {
+   public:
+    Guard(SocketDeadlines& owner, const Poco::Net::StreamSocket& socket, Clock::time_point deadline)
+        : owner_(owner) {
+      std::lock_guard lock(owner_.mutex_);
+      id_ = owner_.next_id_++;
+      owner_.watched_.emplace(id_, Watched{deadline, socket, false});
+      owner_.changed_.notify_all();
+    }
+    ~Guard() {
+      std::lock_guard lock(owner_.mutex_);
+      owner_.watched_.erase(id_);
+    }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    SocketDeadlines& owner_;
+    std::uint64_t id_ = 0;
+  };
+
+ private:
+  struct Watched {
+    Clock::time_point deadline;
+    Poco::Net::StreamSocket socket;
+    bool fired = false;
+  };
+
+  void watch() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      // At most one entry per worker thread, so a scan is cheap.
+      auto next = Clock::time_point::max();
+      const auto now = Clock::now();
+      for (auto& [id, watched] : watched_) {
+        if (watched.fired) continue;
+        if (watched.deadline <= now) {
+          watched.fired = true;
+          try {
+            watched.socket.shutdown();
+          } catch (const Poco::Exception&) {
+            // the client closed it already
+          }
+        } else {
+          next = std::min(next, watched.deadline);
+        }
+      }
+      if (next == Clock::time_point::max())
+        changed_.wait(lock);
+      else
+        changed_.wait_until(lock, next);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::uint64_t, Watched> watched_;
+  std::uint64_t next_id_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
+
+}  // namespace lupa::searchd
