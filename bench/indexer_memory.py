@@ -10,6 +10,8 @@ of input and the exit status:
   line-5mb      the same, 5 MB
   cr-only-50mb  50 MB of paragraphs with old Mac line ends (CR only)
   text-200mb    200 MB of ordinary text: LF line ends, paragraphs, numbered paragraphs
+  latin1-200mb  the same in Windows-1252 (decoded to UTF-8 a piece at a time)
+  html-p-10mb   10 MB of "<p>x" in a .html file (libxml2's tree took 100 times that)
 
 Usage:
   bench/indexer_memory.py [--build DIR] [--workdir DIR] [--keep] [--only NAME...]
@@ -61,10 +63,11 @@ def write_long_line(path: str, size: int, rng: random.Random) -> None:
         out.write("\n")
 
 
-def write_paragraphs(path: str, size: int, rng: random.Random, line_end: str) -> None:
+def write_paragraphs(path: str, size: int, rng: random.Random, line_end: str,
+                     encoding: str = "utf-8") -> None:
     # Sentences are generated once and reused: generating 200 MB word by word takes minutes.
     sentences = [sentence(rng) for _ in range(5000)]
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with open(path, "w", encoding=encoding, newline="") as out:
         out.write("Informe de avance" + line_end * 2)
         written, number = 0, 0
         while written < size:
@@ -75,7 +78,12 @@ def write_paragraphs(path: str, size: int, rng: random.Random, line_end: str) ->
                 lines[0] = f"{number % 500}. {lines[0]}"
             block = line_end.join(lines) + line_end * 2
             out.write(block)
-            written += len(block.encode("utf-8"))
+            written += len(block.encode(encoding))
+
+
+def write_html_paragraphs(path: str, size: int) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write("<html><body><p>Informe" + "<p>x" * (size // 4) + "</body></html>")
 
 
 FILES = {
@@ -83,6 +91,8 @@ FILES = {
     "line-5mb": lambda path, rng: write_long_line(path, 5 * MB, rng),
     "cr-only-50mb": lambda path, rng: write_paragraphs(path, 50 * MB, rng, "\r"),
     "text-200mb": lambda path, rng: write_paragraphs(path, 200 * MB, rng, "\n"),
+    "latin1-200mb": lambda path, rng: write_paragraphs(path, 200 * MB, rng, "\n", "cp1252"),
+    "html-p-10mb": lambda path, rng: write_html_paragraphs(path, 10 * MB),
 }
 
 
@@ -124,7 +134,7 @@ def main() -> int:
         for name in args.only or FILES:
             corpus = os.path.join(workdir, name)
             os.makedirs(corpus, exist_ok=True)
-            path = os.path.join(corpus, name + ".txt")
+            path = os.path.join(corpus, name + (".html" if name.startswith("html") else ".txt"))
             FILES[name](path, random.Random(args.seed))
             size = os.path.getsize(path)
             database = os.path.join(workdir, name + "-db")

@@ -42,9 +42,6 @@ namespace lupa::indexer {
 namespace fs = std::filesystem;
 namespace {
 
-// Text documents larger than this are not reports but dumps; refusing them bounds memory.
-constexpr std::streamoff kMaxFileBytes = std::streamoff{256} << 20;
-
 // Past this many bytes of files read ahead of the writer, workers wait: a few huge files
 // prepared at once would otherwise hold several times their size in memory together.
 constexpr std::uint64_t kReadAheadBytes = std::uint64_t{64} << 20;
@@ -75,11 +72,12 @@ struct CorpusListing {
   std::size_t external_links = 0;  // symbolic links out of the corpus folders, not followed
 };
 
-// Xapian refused what the writer gave it for this file, after the run had begun changing the
-// database: the run is abandoned and done again without the file.
+// Xapian refused what the writer gave it for this file, or building its documents on the
+// writer's thread failed (out of memory), after the run had begun changing the database: the
+// run is abandoned and done again without the file.
 struct RefusedFile {
   std::string document_path;
-  std::string reason;
+  std::string reason;  // "Xapian refused it (...)", "writing it failed (...)"
 };
 
 std::string hex_sha1(const std::string& content) {
@@ -117,9 +115,10 @@ class FileDescriptor {
   int fd_;
 };
 
-// Reads the file the listing saw. O_NOFOLLOW: a file replaced by a symbolic link since the
-// listing is not followed; O_NONBLOCK: one replaced by a FIFO does not hang the run.
-std::string read_file(const fs::path& path) {
+// Reads the file the listing saw, unless it is too large (extractor.h) for what its name says.
+// O_NOFOLLOW: a file replaced by a symbolic link since the listing is not followed; O_NONBLOCK: one
+// replaced by a FIFO does not hang the run.
+std::string read_file(const fs::path& path, const fs::path& named) {
   const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (file.get() < 0) {
     if (errno == ELOOP) throw ExtractionError("became a symbolic link since it was listed");
@@ -129,8 +128,8 @@ std::string read_file(const fs::path& path) {
   struct stat status {};
   if (::fstat(file.get(), &status) != 0) throw ExtractionError("size cannot be read");
   if (!S_ISREG(status.st_mode)) throw ExtractionError("not a regular file");
-  if (status.st_size > kMaxFileBytes)
-    throw ExtractionError("larger than " + std::to_string(kMaxFileBytes >> 20) + " MB");
+  if (auto reason = too_large_reason(named, static_cast<std::uint64_t>(status.st_size)))
+    throw ExtractionError(*reason);
   std::string content(static_cast<std::size_t>(status.st_size), '\0');
   std::size_t done = 0;
   while (done < content.size()) {
@@ -296,6 +295,17 @@ int crash_after_files() {
   return value ? std::atoi(value) : -1;
 }
 
+// For tests of the rerun without a refused file: the document path whose writing fails, once
+// the writer has replaced its passages in the run's transaction, as an exception thrown there
+// (std::bad_alloc) would. Read once, before the worker threads start.
+const std::string& file_to_refuse() {
+  static const std::string path = [] {
+    const char* value = std::getenv("LUPA_INDEXER_TEST_REFUSE_FILE");
+    return std::string(value ? value : "");
+  }();
+  return path;
+}
+
 // Runs `work(0..count-1)` on worker threads that stay a bounded distance ahead of the
 // consumer, which takes the results in order: at most a few items, and at most `budget` of
 // their `weights` together unless the item is the very next one taken. Workers live as long
@@ -419,7 +429,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
                            previous->mtime_ns == state.mtime_ns &&
                            previous->fingerprint == state.fingerprint;
     if (same_stat) return prepared;
-    std::string content = read_file(entry.read_from);
+    std::string content = read_file(entry.read_from, entry.file);
     prepared.bytes_read = content.size();
     state.content_hash = hex_sha1(content);
     if (previous && previous->content_hash == state.content_hash &&
@@ -512,7 +522,8 @@ std::size_t write_in_batches(IndexWriter& writer, PreparedFile& prepared, double
       batch.push_back(builder.build(prepared.state.path, prepared.metadata, passages[i], now));
       std::string().swap(passages[i].text);  // in the document now; assigning keeps capacity
     }
-    if (auto reason = unwritable_reason(batch, {})) throw RefusedFile{prepared.state.path, *reason};
+    if (auto reason = unwritable_reason(batch, {}))
+      throw RefusedFile{prepared.state.path, "Xapian refused it (" + *reason + ")"};
     for (const Xapian::Document& document : batch) writer.add_passage(document);
   }
   writer.finish_file(prepared.state, prepared.spelling);
@@ -551,6 +562,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   // libxml2 wants its global state set up once, on one thread, before others parse.
   xmlInitParser();
   const int kill_after = crash_after_files();
+  const std::string& refuse_for_test = file_to_refuse();
   std::set<std::string> present(listing.frozen.begin(), listing.frozen.end());
   IndexProgress progress{0, listing.documents.size(), 0, 0};
   const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
@@ -571,8 +583,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
         if (const RefusedFile* file = refusal(entry.document_path)) {
           PreparedFile failed;
           failed.outcome = PreparedFile::Outcome::kFailed;
-          failed.error =
-              "Xapian refused it (" + file->reason + "); the run was done again without it";
+          failed.error = file->reason + "; the run was done again without it";
           return failed;
         }
         return prepare_file(entry, previous_states[index], now, page_reader);
@@ -584,16 +595,24 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     present.insert(entry.document_path);
     summary.bytes_read += prepared.bytes_read;
     // Past this point an error cannot be undone for this file alone: the transaction holds
-    // the run's other files too. Refused input costs a rerun without the file; anything else
-    // (a full disk) ends the run, and the previous index stays as it was.
+    // the run's other files too. Refused input, or a failure building a big file's documents
+    // here on the writer's thread (out of memory), costs a rerun without the file; a database
+    // error (a full disk) ends the run, and the previous index stays as it was.
     auto write = [&](const auto& change) {
       try {
         change();
+        if (!refuse_for_test.empty() && refuse_for_test == entry.document_path &&
+            prepared.outcome == PreparedFile::Outcome::kIndexed)
+          throw std::runtime_error("refused for a test (LUPA_INDEXER_TEST_REFUSE_FILE)");
       } catch (const Xapian::InvalidArgumentError& error) {
-        throw RefusedFile{entry.document_path, error.get_description()};
+        throw RefusedFile{entry.document_path,
+                          "Xapian refused it (" + error.get_description() + ")"};
       } catch (const Xapian::Error& error) {
         throw std::runtime_error(entry.document_path + ": " + error.get_description() +
                                  " (while writing it; nothing of this run was committed)");
+      } catch (const std::exception& error) {
+        throw RefusedFile{entry.document_path,
+                          std::string("writing it failed (") + error.what() + ")"};
       }
     };
     switch (prepared.outcome) {
@@ -667,7 +686,7 @@ IndexSummary index_corpus(const IndexerOptions& options) {
       if (refused.size() >= kMaxRefusedFiles)
         throw std::runtime_error(file.document_path + ": " + file.reason + " (" +
                                  std::to_string(refused.size() + 1) +
-                                 " files refused by Xapian; nothing of this run was committed)");
+                                 " files refused; nothing of this run was committed)");
       refused.push_back(std::move(file));
     }
   }

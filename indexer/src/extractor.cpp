@@ -1,10 +1,11 @@
 #include "lupa/indexer/extractor.h"
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <new>
 #include <set>
@@ -30,14 +31,13 @@ bool is_html_extension(const std::string& extension) {
   return extension == ".html" || extension == ".htm";
 }
 
-struct XmlDocFree {
-  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
-};
-
 constexpr std::size_t kMaxTitleBytes = 300;
 
-std::string_view name_of(const xmlNode* node) {
-  return node->name ? reinterpret_cast<const char*>(node->name) : "";
+// Cuts `text` to at most `bytes`, at a character boundary.
+void cut_utf8(std::string& text, std::size_t bytes) {
+  if (text.size() <= bytes) return;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  text.resize(bytes);
 }
 
 bool is_block(std::string_view name) {
@@ -54,51 +54,23 @@ bool is_skipped(std::string_view name) {
          name == "head" || name == "svg" || name == "iframe";
 }
 
-// Visits `root` and everything after it at its level, depth first, without recursion: a page
-// nested thousands of elements deep must not exhaust a worker thread's stack.
-// `enter(node)` returns whether to visit the node's children; `leave(node)` follows them.
-template <typename Enter, typename Leave>
-void walk_tree(const xmlNode* root, Enter enter, Leave leave) {
-  const xmlNode* top = root ? root->parent : nullptr;
-  const xmlNode* node = root;
-  while (node) {
-    if (enter(node) && node->children) {
-      node = node->children;
-      continue;
-    }
-    leave(node);
-    while (!node->next && node->parent != top) {
-      node = node->parent;
-      leave(node);
-    }
-    node = node->next;
-  }
-}
-
+// Writes the text of a page as libxml2's SAX parser reports it, element by element, keeping
+// no tree: libxml2's tree took about 100 times the page ("<p>x" repeated 5 million times took
+// 2 GB), while this holds the text and a count of open elements, however deep they nest.
 class HtmlTextWriter {
  public:
-  void walk(const xmlNode* root) {
-    walk_tree(
-        root, [this](const xmlNode* node) { return enter(node); },
-        [this](const xmlNode* node) {
-          if (node->type == XML_ELEMENT_NODE && is_block(name_of(node))) break_line();
-        });
-  }
-
-  std::string take() {
-    break_line();
-    return std::move(text_);
-  }
-
- private:
-  bool enter(const xmlNode* node) {
-    if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-      append_inline(reinterpret_cast<const char*>(node->content));
-      return false;
+  void start_element(std::string_view name) {
+    if (title_open_) title_has_child_ = true;  // the title is its first text only
+    if (!title_ && !title_open_ && name == "title") {
+      title_open_ = true;
+      title_has_child_ = false;
+      title_depth_ = depth_;
     }
-    if (node->type != XML_ELEMENT_NODE) return false;
-    const std::string_view name = name_of(node);
-    if (is_skipped(name)) return false;
+    ++depth_;
+    if (skipped_depth_ > 0 || is_skipped(name)) {
+      ++skipped_depth_;
+      return;
+    }
     if (is_block(name)) break_line();
     if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6')
       line_ = std::string(static_cast<std::size_t>(name[1] - '0'), '#') + ' ';
@@ -106,16 +78,53 @@ class HtmlTextWriter {
       line_ = "- ";
     else if (name == "td" || name == "th")
       if (!line_.empty()) line_ += '\t';
-    return true;
   }
-  void append_inline(const char* content) {
-    if (!content) return;
-    for (const char* c = content; *c; ++c) {
-      const bool space = *c == ' ' || *c == '\n' || *c == '\r' || *c == '\t';
+
+  void end_element(std::string_view name) {
+    if (depth_ > 0) --depth_;
+    if (title_open_ && depth_ == title_depth_) close_title();
+    if (skipped_depth_ > 0) {
+      --skipped_depth_;
+      return;
+    }
+    if (is_block(name)) break_line();
+  }
+
+  void characters(std::string_view content) {
+    if (title_open_ && !title_has_child_ && title_text_.size() < kMaxRawTitleBytes)
+      title_text_.append(content.substr(0, kMaxRawTitleBytes - title_text_.size()));
+    if (skipped_depth_ == 0) append_inline(content);
+  }
+
+  std::string take_text() {
+    break_line();
+    return std::move(text_);
+  }
+
+  std::optional<std::string> take_title() {
+    if (title_open_) close_title();  // the parser stopped inside it
+    return std::move(title_);
+  }
+
+ private:
+  // Spaces collapse: a title of a page of blanks still fits once cleaned.
+  static constexpr std::size_t kMaxRawTitleBytes = 64 * kMaxTitleBytes;
+
+  void close_title() {
+    title_open_ = false;
+    cut_utf8(title_text_, kMaxRawTitleBytes);
+    std::string title = clean_converted_text(title_text_);
+    title_text_.clear();
+    cut_utf8(title, kMaxTitleBytes);  // a <title> is a name, not a page of text
+    if (!title.empty()) title_ = std::move(title);
+  }
+  void append_inline(std::string_view content) {
+    for (const char c : content) {
+      const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
       if (space) {
         if (!line_.empty() && line_.back() != ' ' && line_.back() != '\t') line_ += ' ';
       } else {
-        line_ += *c;
+        line_ += c;
       }
     }
   }
@@ -130,72 +139,100 @@ class HtmlTextWriter {
   }
   std::string text_;
   std::string line_;
+  std::size_t depth_ = 0;          // elements open
+  std::size_t skipped_depth_ = 0;  // of them, those inside a skipped one (script, head, ...)
+  std::optional<std::string> title_;
+  std::string title_text_;
+  bool title_open_ = false;
+  bool title_has_child_ = false;
+  std::size_t title_depth_ = 0;
 };
-
-std::optional<std::string> html_title(const xmlNode* root) {
-  std::optional<std::string> found;
-  walk_tree(
-      root,
-      [&found](const xmlNode* node) {
-        if (found) return false;
-        if (node->type == XML_ELEMENT_NODE && name_of(node) == "title" && node->children &&
-            node->children->content) {
-          std::string title =
-              clean_converted_text(reinterpret_cast<const char*>(node->children->content));
-          if (title.size() > kMaxTitleBytes) {  // a <title> is a name, not a page of text
-            std::size_t cut = kMaxTitleBytes;
-            while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-            title.resize(cut);
-          }
-          if (!title.empty()) found = std::move(title);
-        }
-        return !found;
-      },
-      [](const xmlNode*) {});
-  return found;
-}
 
 struct HtmlParserFree {
   void operator()(htmlParserCtxt* context) const { htmlFreeParserCtxt(context); }
 };
 
-ExtractedText read_html(const std::string& content, bool known_utf8) {
-  // Without a charset declaration libxml2 assumes Latin-1; most pages today are UTF-8.
-  const char* encoding = known_utf8 || analyzers::is_valid_utf8(content) ? "UTF-8" : nullptr;
-  std::unique_ptr<htmlParserCtxt, HtmlParserFree> context(htmlNewParserCtxt());
+// What the SAX callbacks reach through libxml2's user data.
+struct HtmlSaxState {
+  htmlParserCtxt* context;
+  HtmlTextWriter writer;
+  std::exception_ptr failure;  // C code must not be unwound through: rethrown after the parse
+};
+
+template <typename Work>
+void guarded(void* user_data, Work work) {
+  auto* state = static_cast<HtmlSaxState*>(user_data);
+  if (state->failure) return;
+  try {
+    work(state->writer);
+  } catch (...) {
+    state->failure = std::current_exception();
+    xmlStopParser(state->context);
+  }
+}
+
+std::string_view sax_name(const xmlChar* name) {
+  return name ? reinterpret_cast<const char*>(name) : "";
+}
+
+void on_start_element(void* user_data, const xmlChar* name, const xmlChar**) {
+  guarded(user_data, [name](HtmlTextWriter& writer) { writer.start_element(sax_name(name)); });
+}
+
+void on_end_element(void* user_data, const xmlChar* name) {
+  guarded(user_data, [name](HtmlTextWriter& writer) { writer.end_element(sax_name(name)); });
+}
+
+void on_characters(void* user_data, const xmlChar* content, int length) {
+  guarded(user_data, [content, length](HtmlTextWriter& writer) {
+    if (content && length > 0)
+      writer.characters({reinterpret_cast<const char*>(content), static_cast<std::size_t>(length)});
+  });
+}
+
+// `content` is UTF-8 (extract_text has decoded whatever it was).
+ExtractedText read_html(const std::string& content) {
+  std::unique_ptr<htmlParserCtxt, HtmlParserFree> context(
+      htmlCreateMemoryParserCtxt(content.data(), static_cast<int>(content.size())));
   if (!context) throw std::bad_alloc();
-  // XML_PARSE_HUGE lifts libxml2's nesting limit of 256 elements, past which it stops parsing
-  // and keeps only the text before; nesting costs memory per element like any element does.
-  std::unique_ptr<xmlDoc, XmlDocFree> doc(htmlCtxtReadMemory(
-      context.get(), content.data(), static_cast<int>(content.size()), nullptr, encoding,
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-          XML_PARSE_HUGE));
-  if (!doc) throw ExtractionError("HTML cannot be parsed");
+  HtmlSaxState state{context.get(), {}, nullptr};
+  // Only the callbacks below: no tree is built, and errors (none set) are not printed.
+  *context->sax = htmlSAXHandler{};
+  context->sax->startElement = on_start_element;
+  context->sax->endElement = on_end_element;
+  context->sax->characters = on_characters;
+  context->sax->cdataBlock = on_characters;  // script and style content, skipped by the writer
+  context->userData = &state;
+  // The text is UTF-8 already: a <meta> charset must not make libxml2 decode it again. Without
+  // a tree, libxml2 has no nesting limit to lift (it is in its tree builder), so no
+  // XML_PARSE_HUGE: its other limits (10 MB names and attribute values) stay in force.
+  xmlSwitchEncoding(context.get(), XML_CHAR_ENCODING_UTF8);
+  htmlCtxtUseOptions(context.get(), HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+  htmlParseDocument(context.get());
+  if (state.failure) std::rethrow_exception(state.failure);
   ExtractedText extracted;
   // Recoverable errors leave the parser going; an internal one (a limit) stops it.
   if (context->errNo == XML_ERR_INTERNAL_ERROR)
     extracted.notes.push_back(
         "the HTML parser stopped early; the text after that point is not "
         "indexed");
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
-  extracted.title = html_title(root);
-  HtmlTextWriter writer;
-  writer.walk(root);
+  extracted.title = state.writer.take_title();
   // libxml2 has decoded entities already; decoding again would turn "&amp;lt;" into "<".
-  extracted.text = collapse_spaces(writer.take());
+  extracted.text = collapse_spaces(state.writer.take_text());
   return extracted;
 }
 
-ExtractedText read_plain_text(std::string content) {
-  ExtractedText extracted;
-  DecodedText decoded = decode_text(std::move(content));
+// What decoding had to guess or replace, for the summary.
+void note_decoding(const DecodedText& decoded, std::vector<std::string>& notes) {
   if (decoded.encoding != "UTF-8")
-    extracted.notes.push_back("not UTF-8, decoded as " + decoded.encoding);
+    notes.push_back("not UTF-8, decoded as " + decoded.encoding);
+  else if (decoded.legacy_bytes > 0)
+    notes.push_back(std::to_string(decoded.legacy_bytes) +
+                    " byte(s) outside UTF-8 sequences read as Windows-1252");
   if (decoded.replaced > 0)
-    extracted.notes.push_back(std::to_string(decoded.replaced) +
-                              " invalid UTF-8 sequence(s) replaced by U+FFFD");
-  extracted.text = clean_converted_text(decoded.text);
-  return extracted;
+    notes.push_back(std::to_string(decoded.replaced) +
+                    " byte(s) that are no character replaced by U+FFFD");
 }
 
 ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& reader,
@@ -225,6 +262,14 @@ ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& 
 
 }  // namespace
 
+std::optional<std::string> too_large_reason(const std::filesystem::path& path, std::uint64_t size) {
+  const bool html = is_html_extension(lower_extension(path));
+  const std::uint64_t limit = html ? kMaxHtmlBytes : kMaxTextBytes;
+  if (size <= limit) return std::nullopt;
+  return "larger than " + std::to_string(limit >> 20) + " MB" +
+         (html ? ", the limit for HTML" : "");
+}
+
 bool is_supported_document(const std::filesystem::path& path) {
   const std::string extension = lower_extension(path);
   return extension == ".txt" || extension == ".md" || is_html_extension(extension) ||
@@ -242,28 +287,33 @@ ExtractedText extract_text(const std::filesystem::path& path, std::string conten
   if (format != ocr::FileFormat::kUnknown)
     throw ExtractionError("content is " + std::string(ocr::format_name(format)) +
                           ", not the text its name says");
+  const bool html = is_html_extension(lower_extension(path));
+  if (auto reason = too_large_reason(path, content.size())) throw ExtractionError(*reason);
+  std::vector<std::string> notes;
   // UTF-16 and UTF-32 hold NUL bytes: they are told from binary content by their mark.
-  std::string wide_encoding;
   if (has_wide_byte_order_mark(content)) {
     DecodedText decoded = decode_text(std::move(content));
     content = std::move(decoded.text);
-    wide_encoding = std::move(decoded.encoding);
+    notes.push_back("decoded as " + decoded.encoding);
+  } else {
+    if (content.find('\0') != std::string::npos) throw ExtractionError("binary content, not text");
+    // HTML too: libxml2 would read a page that is not UTF-8 and names no charset as Latin-1,
+    // Windows-1252's quotes and dashes becoming control characters, and one with a single bad
+    // byte in its UTF-8 as Latin-1 throughout.
+    DecodedText decoded = decode_text(std::move(content), /*markup=*/html);
+    content = std::move(decoded.text);
+    note_decoding(decoded, notes);
   }
   if (content.find('\0') != std::string::npos) throw ExtractionError("binary content, not text");
-  const bool html = is_html_extension(lower_extension(path));
-  // libxml2 would read a UTF-8 page with one bad byte as Latin-1, every accent garbled.
-  std::size_t replaced = 0;
-  if (html && wide_encoding.empty() && is_damaged_utf8(content)) {
-    DecodedText decoded = decode_text(std::move(content));
-    content = std::move(decoded.text);
-    replaced = decoded.replaced;
+  ExtractedText extracted;
+  if (html) {
+    extracted = read_html(content);
+  } else {
+    extracted.text = clean_converted_text(content);
   }
-  ExtractedText extracted = html ? read_html(content, !wide_encoding.empty() || replaced > 0)
-                                 : read_plain_text(std::move(content));
-  if (replaced > 0)
-    extracted.notes.push_back(std::to_string(replaced) +
-                              " invalid UTF-8 sequence(s) replaced by U+FFFD");
-  if (!wide_encoding.empty()) extracted.notes.push_back("decoded as " + wide_encoding);
+  notes.insert(notes.end(), std::make_move_iterator(extracted.notes.begin()),
+               std::make_move_iterator(extracted.notes.end()));
+  extracted.notes = std::move(notes);
   return extracted;
 }
 

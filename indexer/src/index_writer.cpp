@@ -27,13 +27,6 @@ std::string spelling_key(const std::string& document_path) {
   return schema::metadata_key(kSpellingKeyPrefix, schema::file_term(document_path));
 }
 
-// Unless the user chose otherwise, Xapian holds 10,000 added documents in memory before it
-// writes their postings out, in a transaction too: with passages of up to a few kilobytes
-// that was 400 MB. A quarter of that keeps a huge file's run within bounds at little cost.
-void bound_xapian_buffering() {
-  ::setenv("XAPIAN_FLUSH_THRESHOLD", "2500", /*overwrite=*/0);
-}
-
 std::string shown_start(std::string_view text) {
   std::string start(text.substr(0, 40));
   while (!start.empty() && (static_cast<unsigned char>(start.back()) & 0xC0) == 0x80)
@@ -101,7 +94,7 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
 }
 
 IndexWriter::IndexWriter(const std::filesystem::path& directory)
-    : database_((bound_xapian_buffering(), directory.string()), Xapian::DB_CREATE_OR_OPEN) {
+    : database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
   database_.begin_transaction(true);
 }
 

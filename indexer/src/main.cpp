@@ -5,6 +5,7 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -36,7 +37,8 @@ class IndexerApp final : public Application {
     options.addOption(Option("clear-ocr-cache", "", "recognise every image and scanned page anew")
                           .binding("clear-ocr-cache"));
     options.addOption(
-        Option("file-time-limit", "", "give up on an image or PDF after SECONDS (default 600)")
+        Option("file-time-limit", "",
+               "give up on an image or PDF after SECONDS of work on its pages (default 3600)")
             .argument("SECONDS")
             .binding("file-time-limit"));
     options.addOption(Option("follow-external-symlinks", "",
@@ -142,7 +144,20 @@ class IndexerApp final : public Application {
 
 }  // namespace
 
+// Descriptors 0-2 closed by whoever started us would be reused by the first files we open (the
+// database's lock file among them), and then stderr messages would be written into those.
+void keep_standard_descriptors_taken() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) == -1 && ::open("/dev/null", O_RDWR) != fd) std::abort();
+}
+
 int main(int argc, char** argv) {
+  keep_standard_descriptors_taken();
+  // Unless the user chose otherwise, Xapian holds 10,000 added documents in memory before it
+  // writes their postings out, in a transaction too: with passages of up to a few kilobytes
+  // that was 400 MB. A quarter of that keeps a huge file's run within bounds at little cost.
+  // Set here, before any thread starts: setenv is not safe against getenv on another thread.
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", "2500", /*overwrite=*/0);
   IndexerApp app;
   try {
     app.init(argc, argv);

@@ -47,7 +47,8 @@ class OcrApp final : public Application {
                           .argument("N")
                           .binding("threads"));
     options.addOption(
-        Option("file-time-limit", "", "give up on the file after SECONDS (default 600)")
+        Option("file-time-limit", "",
+               "give up on the file after SECONDS of work on its pages (default 3600)")
             .argument("SECONDS")
             .binding("file-time-limit"));
     options.addOption(Option("help", "h", "show this help")

@@ -35,12 +35,8 @@ void check_size(long long width, long long height, FileFormat format, const Imag
 
 void check_header(std::string_view content, FileFormat format, const ImageLimits& limits) {
   l_int32 file_format = 0, width = 0, height = 0, bits = 0, samples = 0, colormap = 0;
-  l_ok status = 0;
-  {
-    const StderrCapture decoder_messages;
-    status = pixReadHeaderMem(bytes_of(content), content.size(), &file_format, &width, &height,
-                              &bits, &samples, &colormap);
-  }
+  const l_ok status = pixReadHeaderMem(bytes_of(content), content.size(), &file_format, &width,
+                                       &height, &bits, &samples, &colormap);
   if (status != 0)
     throw OcrError("the " + std::string(format_name(format)) + " header cannot be read");
   check_size(width, height, format, limits);
@@ -153,10 +149,8 @@ PixPtr ImagePages::decode(int index) const {
     std::size_t offset = directories_.at(static_cast<std::size_t>(index));
     const auto [width, height] = TiffDirectories(content_).size_at(offset);
     check_size(width, height, format_, limits_);
-    const StderrCapture decoder_messages;
     page = pixReadMemFromMultipageTiff(bytes_of(content_), content_.size(), &offset);
   } else {
-    const StderrCapture decoder_messages;
     page = pixReadMem(bytes_of(content_), content_.size());
   }
   if (!page) throw OcrError(damaged);

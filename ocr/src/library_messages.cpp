@@ -12,23 +12,15 @@ namespace {
 
 thread_local std::shared_ptr<DocumentMessages> current_document;
 
-// A copy of the original stderr: our lines go there even while a StderrCapture has redirected
-// descriptor 2, so they are never captured and reported twice.
-int message_descriptor() {
-  static const int descriptor = [] {
-    const int copy = ::dup(STDERR_FILENO);
-    return copy >= 0 ? copy : STDERR_FILENO;
-  }();
-  return descriptor;
-}
-
+// A line in one write(2) when the descriptor takes it whole, so that it is not interleaved with
+// the lines other threads write to stderr.
 void write_line(std::string line) {
   static std::mutex writing;
   line += '\n';
   const std::lock_guard lock(writing);
   std::size_t written = 0;
   while (written < line.size()) {
-    const ssize_t n = ::write(message_descriptor(), line.data() + written, line.size() - written);
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return;
     written += static_cast<std::size_t>(n);
@@ -75,17 +67,11 @@ void from_leptonica(const char* message) {
   if (message) report_lines("leptonica", message);
 }
 
-std::mutex& capture_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
 }  // namespace
 
 void route_library_messages() {
   static std::once_flag once;
   std::call_once(once, [] {
-    message_descriptor();
     poppler::set_debug_error_function(from_poppler, nullptr);
     leptSetStderrHandler(from_leptonica);
     // Leptonica's warnings are about its own heuristics on a page (a skew search that ended at
@@ -119,34 +105,6 @@ MessageScope::MessageScope(std::shared_ptr<DocumentMessages> messages)
 
 MessageScope::~MessageScope() {
   current_document = std::move(previous_);
-}
-
-StderrCapture::StderrCapture() : lock_(capture_mutex()) {
-  message_descriptor();  // copied before descriptor 2 is ever redirected
-  std::fflush(stderr);
-  file_ = std::tmpfile();
-  if (!file_) return;
-  saved_stderr_ = ::dup(STDERR_FILENO);
-  if (saved_stderr_ < 0 || ::dup2(::fileno(file_), STDERR_FILENO) < 0) {
-    if (saved_stderr_ >= 0) ::close(saved_stderr_);
-    saved_stderr_ = -1;
-    std::fclose(file_);
-    file_ = nullptr;
-  }
-}
-
-StderrCapture::~StderrCapture() {
-  if (!file_) return;
-  std::fflush(stderr);
-  ::dup2(saved_stderr_, STDERR_FILENO);
-  ::close(saved_stderr_);
-  // Enough for any honest warning; a decoder that writes more is flooding.
-  constexpr std::size_t kMaxCapturedBytes = 64 * 1024;
-  std::string captured(kMaxCapturedBytes, '\0');
-  std::rewind(file_);
-  captured.resize(std::fread(captured.data(), 1, captured.size(), file_));
-  std::fclose(file_);
-  report_lines("", captured);
 }
 
 }  // namespace lupa::ocr

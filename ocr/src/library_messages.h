@@ -1,9 +1,13 @@
-// Where poppler's, Leptonica's and the image decoders' own messages go: to stderr, one line
-// each, naming the document being read ("warning: FILE: poppler: ..."), at most a few per
-// document so that a damaged file cannot flood the terminal or the indexer's log.
+// Where poppler's and Leptonica's own messages go: to stderr, one line each, naming the
+// document being read ("warning: FILE: poppler: ..."), at most a few per document so that a
+// damaged file cannot flood the terminal or the indexer's log. Both libraries hand their
+// messages to a function we install, and the function runs on the thread that is reading the
+// document, which is how it knows the name. The image decoders under Leptonica have no such
+// hook: libpng and libjpeg print their warnings to stderr themselves, unnamed, and Leptonica
+// turns libtiff's off. Those are not captured by redirecting descriptor 2: that is the whole
+// process's stderr, and it would catch (and mislabel) every other thread's lines too.
 #pragma once
 
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,24 +53,6 @@ class MessageScope {
 
  private:
   std::shared_ptr<DocumentMessages> previous_;
-};
-
-/// libpng, libjpeg and libtiff print their warnings straight to file descriptor 2, and
-/// Leptonica, which creates their decoders, gives no hook for them. While alive, what is written
-/// there is collected in a temporary file; on destruction it is reported as messages about this
-/// thread's document. One capture at a time in the process (a decode is short); a thread that
-/// writes to stderr meanwhile has its line reported too, rather than lost.
-class StderrCapture {
- public:
-  StderrCapture();
-  ~StderrCapture();
-  StderrCapture(const StderrCapture&) = delete;
-  StderrCapture& operator=(const StderrCapture&) = delete;
-
- private:
-  std::unique_lock<std::mutex> lock_;
-  std::FILE* file_ = nullptr;
-  int saved_stderr_ = -1;
 };
 
 }  // namespace lupa::ocr

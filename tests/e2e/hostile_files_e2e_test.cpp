@@ -198,6 +198,14 @@ TEST_F(HostileFilesE2E, OddEncodingsAndDeepHtmlKeepTheirWordsSearchable) {
              "blica del a\xF1o pasado.\n");
   dir_.write("docs/bad-byte.txt",
              "Mercado\n\n1. Alcachofas \x80 espárragos, rábanos y acelgas de las hortalizas.\n");
+  // A UTF-8 opening pasted over a Windows-1252 body: each part is read in its own encoding.
+  dir_.write("docs/mixed.txt",
+             "Fumigación de cítricos\n\n1. Los jard\xEDnes bot\xE1nicos y los pl\xE1tanos "
+             "del vivero \x96 seg\xFAn el inventario de la poda.\n");
+  // Windows-1252 HTML naming no charset, which libxml2 alone reads as Latin-1.
+  dir_.write("docs/old.html",
+             "<html><body><p>La calefacci\xF3n del \x93"
+             "edificio\x94 municipal</p></body></html>");
   std::string html = "<html><body><p>Superficie del documento</p>";
   for (int i = 0; i < 20000; ++i) html += "<div>";
   html += "Profundidades marinas";
@@ -207,11 +215,19 @@ TEST_F(HostileFilesE2E, OddEncodingsAndDeepHtmlKeepTheirWordsSearchable) {
 
   const RunResult run = index();
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_TRUE(contains(run.out, "5 files (5 indexed")) << run.out;
+  EXPECT_TRUE(contains(run.out, "7 files (7 indexed")) << run.out;
   EXPECT_TRUE(contains(run.out, "note: docs/wide.txt: decoded as UTF-16LE")) << run.out;
   EXPECT_TRUE(contains(run.out, "note: docs/legacy.txt: not UTF-8, decoded as Windows-1252"))
       << run.out;
-  EXPECT_TRUE(contains(run.out, "note: docs/bad-byte.txt: 1 invalid UTF-8 sequence(s) replaced"))
+  EXPECT_TRUE(contains(run.out,
+                       "note: docs/bad-byte.txt: 1 byte(s) outside UTF-8 sequences read as "
+                       "Windows-1252"))
+      << run.out;
+  EXPECT_TRUE(contains(run.out,
+                       "note: docs/mixed.txt: 5 byte(s) outside UTF-8 sequences read as "
+                       "Windows-1252"))
+      << run.out;
+  EXPECT_TRUE(contains(run.out, "note: docs/old.html: not UTF-8, decoded as Windows-1252"))
       << run.out;
 
   SearchDaemon daemon(database_);
@@ -222,9 +238,82 @@ TEST_F(HostileFilesE2E, OddEncodingsAndDeepHtmlKeepTheirWordsSearchable) {
   EXPECT_EQ(total(daemon, "niños"), 1);
   for (const char* word : {"alcachofas", "espárragos", "rábanos", "acelgas", "hortalizas"})
     EXPECT_EQ(total(daemon, word), 1) << word;
+  for (const char* word : {"fumigación", "cítricos", "jardínes", "botánicos", "plátanos", "vivero"})
+    EXPECT_EQ(total(daemon, word), 1) << word;
+  EXPECT_EQ(total(daemon, "calefacción"), 1);
+  EXPECT_EQ(first_text(daemon, "calefacción"), "La calefacción del \u201Cedificio\u201D municipal");
   EXPECT_EQ(total(daemon, "superficie"), 1);
   EXPECT_EQ(total(daemon, "profundidades"), 1);
   EXPECT_EQ(total(daemon, "cierre"), 1);
+}
+
+// 6. libxml2's tree took about 100 times the page: 20 MB of "<p>x" peaked at 2.05 GB, and a
+// page at the 256 MB text limit would have been an out-of-memory kill losing the whole run.
+TEST_F(HostileFilesE2E, HtmlOfMillionsOfElementsIndexesInBoundedMemory) {
+  std::string html = "<html><body><p>Portada de coliflores";
+  html.reserve(10'100'000);
+  while (html.size() < 10'000'000) html += "<p>x";
+  html += "<p>Final con puerros</body></html>";
+  dir_.write("docs/many.html", html);
+  const std::uintmax_t size = fs::file_size(corpus_ / "many.html");
+
+  const MeasuredRun run =
+      run_measured(program("lupa-indexer"), {"--quiet", "--db", database_.string(), corpus_});
+  EXPECT_EQ(run.exit_code, 0);
+  // Measured: 285 MB, of which HTML parsing is about 20 MB; the rest is the segmenter's
+  // bookkeeping of 2.5 million one-letter lines, as for the same text in a .txt file.
+  const long bound_kb = static_cast<long>(32 * size / 1024) + 100 * 1024;
+  EXPECT_LT(run.peak_rss_kb, bound_kb) << "peak " << run.peak_rss_kb / 1024 << " MB";
+
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "coliflores"), 1);
+  EXPECT_EQ(total(daemon, "puerros"), 1);  // after the millions of elements
+}
+
+TEST_F(HostileFilesE2E, HtmlOverItsSizeLimitIsReportedNamingTheLimit) {
+  dir_.write("docs/huge.html", "<p>" + std::string((std::size_t{32} << 20) + 1, 'a') + "</p>");
+  const RunResult run = index();
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(contains(run.err, "error: docs/huge.html: larger than 32 MB, the limit for HTML"))
+      << run.err;
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "zanahorias"), 1);
+}
+
+// 7. A file whose writing fails on the writer's thread, after its old passages were deleted
+// in the run's transaction (out of memory building a big file's documents), ended the run
+// with exit 2. It is now refused: the run is done again without it, and it keeps what it had.
+TEST_F(HostileFilesE2E, AFileFailingAsItIsWrittenIsRefusedAndKeepsItsPassages) {
+  dir_.write("docs/target.txt", "Informe\n\n1. Las berenjenas del huerto comunitario.\n");
+  const RunResult first = index();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  dir_.write("docs/target.txt", "Informe\n\n1. Los pepinos del huerto comunitario.\n");
+  dir_.write("docs/new.txt", "Informe\n\n1. Las alcachofas del mercado central.\n");
+  const RunResult run =
+      run_program(program("lupa-indexer"), {"--quiet", "--db", database_.string(), corpus_},
+                  {{"LUPA_INDEXER_TEST_REFUSE_FILE", "docs/target.txt"}});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(contains(run.err,
+                       "error: docs/target.txt: writing it failed (refused for a test "
+                       "(LUPA_INDEXER_TEST_REFUSE_FILE)); the run was done again without it"))
+      << run.err;
+  EXPECT_TRUE(contains(run.out, "3 files (1 indexed, 1 unchanged, 0 removed, 0 skipped, 1 errors)"))
+      << run.out;
+  {
+    SearchDaemon daemon(database_);
+    EXPECT_EQ(total(daemon, "alcachofas"), 1);
+    EXPECT_EQ(total(daemon, "zanahorias"), 1);
+    EXPECT_EQ(total(daemon, "berenjenas"), 1);  // the refused file's previous passages
+    EXPECT_EQ(total(daemon, "pepinos"), 0);
+  }
+
+  const RunResult again = index();  // the file was not marked done: it is read again
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "(1 indexed, 2 unchanged")) << again.out;
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "pepinos"), 1);
+  EXPECT_EQ(total(daemon, "berenjenas"), 0);
 }
 
 }  // namespace

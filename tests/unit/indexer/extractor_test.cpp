@@ -70,11 +70,34 @@ TEST(Extractor, HtmlHeadingLevelsBecomeMarkdownHashes) {
   EXPECT_FALSE(extracted.title.has_value());
 }
 
-TEST(Extractor, HtmlWithoutUtf8IsReadAsLatin1) {
+TEST(Extractor, HtmlWithoutUtf8IsReadAsWindows1252) {
   const ExtractedText extracted = extract_text("old.HTML",
                                                "<html><body><p>Informaci\xF3n p\xFA"
                                                "blica</p></body></html>");
   EXPECT_THAT(lines_of(extracted.text), ElementsAre("Información pública"));
+}
+
+// libxml2 reads HTML that names no charset as Latin-1: Windows-1252's quotes, euro sign and
+// dashes became C1 control characters.
+TEST(Extractor, HtmlWindows1252QuotesAndDashesAreKept) {
+  const ExtractedText extracted =
+      extract_text("old.html",
+                   "<html><head><title>Presupuesto \x96 2019</title></head><body>"
+                   "<p>El \x93presupuesto abierto\x94 de 5 \x80 por ni\xF1o</p></body></html>");
+  EXPECT_THAT(
+      lines_of(extracted.text),
+      ElementsAre("El \xE2\x80\x9Cpresupuesto abierto\xE2\x80\x9D de 5 \xE2\x82\xAC por niño"));
+  EXPECT_EQ(extracted.title, "Presupuesto \xE2\x80\x93 2019");
+  EXPECT_THAT(extracted.notes, ElementsAre("not UTF-8, decoded as Windows-1252"));
+}
+
+// A charset the page declares is not applied a second time to text decoded already.
+TEST(Extractor, HtmlDeclaringLatin1ButWrittenInUtf8StaysUtf8) {
+  const ExtractedText extracted = extract_text(
+      "a.html",
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">"
+      "</head><body><p>Participación ciudadana</p></body></html>");
+  EXPECT_THAT(lines_of(extracted.text), ElementsAre("Participación ciudadana"));
 }
 
 TEST(Extractor, Utf8TextIsCleanedButOtherwiseKept) {
@@ -122,11 +145,12 @@ TEST(Extractor, CarriageReturnsEndLinesAloneAndBeforeLineFeeds) {
   EXPECT_EQ(extract_text("dos.txt", "Uno\r\nDos\r\n\r\nTres").text, "Uno\nDos\n\nTres");
 }
 
-TEST(Extractor, AnInvalidByteIsReplacedAndNoted) {
+TEST(Extractor, AnInvalidByteIsReadAsWindows1252AndNoted) {
   const ExtractedText extracted =
-      extract_text("bad.txt", "La participación \x80 y la rendición de cuentas.\n");
-  EXPECT_EQ(extracted.text, "La participación \xEF\xBF\xBD y la rendición de cuentas.\n");
-  EXPECT_THAT(extracted.notes, ElementsAre("1 invalid UTF-8 sequence(s) replaced by U+FFFD"));
+      extract_text("bad.txt", "La participación \x80 y la educaci\xF3n de cuentas.\n");
+  EXPECT_EQ(extracted.text, "La participación \xE2\x82\xAC y la educación de cuentas.\n");
+  EXPECT_THAT(extracted.notes,
+              ElementsAre("2 byte(s) outside UTF-8 sequences read as Windows-1252"));
 }
 
 // libxml2 stops at 256 levels of nesting unless told otherwise, and kept only the text before.
@@ -145,10 +169,43 @@ TEST(Extractor, DeeplyNestedHtmlKeepsAllItsText) {
 
 TEST(Extractor, AnInvalidByteInUtf8HtmlCostsItsOwnCharacterOnly) {
   const ExtractedText extracted = extract_text(
-      "bad.html", "<html><body><p>Información \xFF pública y participación</p></body></html>");
+      "bad.html", "<html><body><p>Información \x96 pública y educaci\xF3n</p></body></html>");
   EXPECT_THAT(lines_of(extracted.text),
-              ElementsAre("Información \xEF\xBF\xBD pública y participación"));
-  EXPECT_THAT(extracted.notes, ElementsAre("1 invalid UTF-8 sequence(s) replaced by U+FFFD"));
+              ElementsAre("Información \xE2\x80\x93 pública y educación"));
+  EXPECT_THAT(extracted.notes,
+              ElementsAre("2 byte(s) outside UTF-8 sequences read as Windows-1252"));
+}
+
+// Nothing of the page is held as a tree: a page of millions of elements keeps all its text.
+TEST(Extractor, HtmlOfManyElementsKeepsAllItsText) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 200'000; ++i) html += "<p>x";
+  html += "<p>final</body></html>";
+  const ExtractedText extracted = extract_text("many.html", html);
+  const std::vector<std::string> lines = lines_of(extracted.text);
+  ASSERT_EQ(lines.size(), 200'001u);
+  EXPECT_EQ(lines.back(), "final");
+  EXPECT_THAT(extracted.notes, IsEmpty());
+}
+
+TEST(Extractor, HtmlOverItsSizeLimitIsRefusedNamingIt) {
+  EXPECT_EQ(too_large_reason("big.html", kMaxHtmlBytes + 1),
+            "larger than 32 MB, the limit for HTML");
+  EXPECT_EQ(too_large_reason("big.html", kMaxHtmlBytes), std::nullopt);
+  EXPECT_EQ(too_large_reason("big.txt", kMaxHtmlBytes + 1), std::nullopt);
+  EXPECT_EQ(too_large_reason("big.md", kMaxTextBytes + 1), "larger than 256 MB");
+  EXPECT_EQ(extraction_error("big.htm", std::string(kMaxHtmlBytes + 1, ' ')),
+            "larger than 32 MB, the limit for HTML");
+}
+
+TEST(Extractor, HtmlTitleIsItsFirstTextAndBounded) {
+  EXPECT_EQ(extract_text("a.html", "<title>Plan <b>x</b> y</title><p>Texto</p>").title, "Plan");
+  const std::string long_title(100'000, 'a');
+  const ExtractedText extracted =
+      extract_text("b.html", "<title>" + long_title + "</title><p>Texto</p>");
+  ASSERT_TRUE(extracted.title.has_value());
+  EXPECT_EQ(extracted.title->size(), 300u);
+  EXPECT_EQ(extract_text("c.html", "<title> </title><p>Texto</p>").title, std::nullopt);
 }
 
 TEST(Extractor, EmptyFileIsAnError) {

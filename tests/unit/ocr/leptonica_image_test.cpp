@@ -5,9 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lupa/ocr/image_preprocessor.h"
@@ -117,6 +122,35 @@ TEST(DecodeImage, ADamagedPngIsRefused) {
   const std::string png = as_png(page.get());
   EXPECT_THAT(error_of(png.substr(0, png.size() / 2), FileFormat::kPng),
               HasSubstr("damaged or truncated"));
+}
+
+// stderr is the whole process's: decoding a page must leave alone what other threads write
+// there meanwhile (the indexer's progress lines). It was once redirected during each decode to
+// catch libpng's warnings, which took those lines, labelled them with the page's file, and
+// dropped them when the file failed.
+TEST(DecodeImage, LinesAnotherThreadWritesDuringDecodesGoOutAsWritten) {
+  PixPtr page = white_page(1700, 2200, 200);
+  const std::string png = as_png(page.get());
+  std::atomic<bool> decoding = true;
+  ::testing::internal::CaptureStderr();
+  std::thread writer([&decoding] {
+    for (int line = 0; decoding; ++line) {
+      std::fprintf(stderr, "progress %d\n", line);
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+  });
+  const auto start = std::chrono::steady_clock::now();
+  int decoded = 0;
+  while (decoded < 20 || std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500))
+    decoded += static_cast<int>(decode_image_pages(png, FileFormat::kPng).size());
+  decoding = false;
+  writer.join();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  std::istringstream lines(err);
+  int expected = 0;
+  for (std::string line; std::getline(lines, line); ++expected)
+    ASSERT_EQ(line, "progress " + std::to_string(expected)) << decoded << " pages decoded";
+  EXPECT_GT(expected, 50);
 }
 
 void put_le(std::string& out, std::uint32_t value, int bytes) {

@@ -28,7 +28,7 @@ struct IndexerOptions {
   /// and skipped: a link could make any file the indexer can read searchable).
   bool follow_external_symlinks = false;
   /// How long one image or PDF may take to read; past it the file is reported and skipped.
-  std::chrono::seconds file_time_limit{600};
+  std::chrono::seconds file_time_limit{3600};
   /// Called after each file; may be empty.
   std::function<void(const IndexProgress&)> on_progress;
 };

@@ -1,6 +1,7 @@
 // Reads a corpus file into plain text, one paragraph or line per line, ready for segmenting.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -37,6 +38,16 @@ struct ExtractedText {
   std::vector<PageOrigin> pages;     ///< per page, for images and PDFs; empty for text files
 };
 
+/// Text files larger than this are refused unread: they are dumps, not reports.
+inline constexpr std::uint64_t kMaxTextBytes = std::uint64_t{256} << 20;
+/// HTML larger than this is refused unread. libxml2's parser holds a copy of the page and
+/// takes time in proportion to its tags; real pages are a few megabytes.
+inline constexpr std::uint64_t kMaxHtmlBytes = std::uint64_t{32} << 20;
+
+/// Why a file of `size` bytes named like `path` is refused before it is read, if it is: it is
+/// over kMaxHtmlBytes (HTML) or kMaxTextBytes (anything else).
+std::optional<std::string> too_large_reason(const std::filesystem::path& path, std::uint64_t size);
+
 /// Whether the indexer has a reader for files named like `path`: .txt, .md, .html, .htm, and
 /// the images and PDFs that `page_reader` reads.
 bool is_supported_document(const std::filesystem::path& path);
@@ -44,7 +55,8 @@ bool is_supported_document(const std::filesystem::path& path);
 /// Reads `path`. Plain text is decoded as text_decoding.h says (what was guessed or replaced
 /// is noted), UTF-16 and UTF-32 with a byte order mark are read as text, HTML included; CR and
 /// CRLF end lines as LF does. HTML loses its tags, scripts and styles, keeps headings as "# "
-/// lines and list items as "- ", however deeply it nests.
+/// lines and list items as "- ", however deeply it nests, in memory of a few times its size.
+/// HTML that is not UTF-8 is decoded as plain text is, before it is parsed.
 /// Images and PDFs are read through `page_reader` (required for them), pages joined by form
 /// feeds, with words that a line end hyphenated joined again; `name` (the document path) is
 /// given in the messages the PDF and image libraries print meanwhile.

@@ -22,11 +22,14 @@ struct ReaderOptions {
   int render_dpi = 300;
   std::optional<std::filesystem::path> cache_directory;
   ImageLimits limits;
-  /// How long one file may take, text layers, rendering and recognition together. poppler
+  /// The work one file may take: the processor time spent on its own pages (opening it, text
+  /// layers, rendering or decoding, preparing, recognising), added up over the threads that
+  /// did it. Time its pages wait for a recognition thread busy with other files is not counted,
+  /// so that the budget bounds what a hostile file costs, not how long it queued. poppler
   /// cannot be interrupted inside a page, so the budget is checked between pages and between a
   /// page's text layer and its rendering, and what is left of it is Tesseract's deadline; past
   /// it the file fails with a reason naming the limit.
-  std::chrono::seconds file_time_limit{600};
+  std::chrono::seconds file_time_limit{3600};
   /// A page's text layer longer than this is not a page of text but a broken or hostile file
   /// (a dense page of small print holds about 10 KB).
   std::size_t max_page_text_bytes = 1'000'000;

@@ -33,7 +33,9 @@ struct PageText {
   std::optional<double> confidence;  ///< mean word confidence 0-100, recognised pages only
   PageLayout layout = PageLayout::kRunningText;
   bool from_cache = false;
-  double seconds = 0;  ///< time spent on the page (render, preprocessing, recognition)
+  /// Processor time spent on the page (text layer, render or decode, preprocessing,
+  /// recognition), not time it waited: what the file's time budget adds up.
+  double seconds = 0;
 };
 
 }  // namespace lupa::ocr
