@@ -45,21 +45,28 @@ inline std::size_t utf8_sequence(std::string_view text, std::size_t at, char32_t
 
 }  // namespace detail
 
-/// `text` with each byte that is not part of well-formed UTF-8 replaced by U+FFFD.
-inline std::string with_valid_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+/// Calls `each(code_point, bytes)` for every well-formed UTF-8 sequence of `text`, in order,
+/// and `each(U+FFFD, its UTF-8)` for each byte that is not part of one.
+template <typename Each>
+void for_each_code_point(std::string_view text, Each each) {
   for (std::size_t at = 0; at < text.size();) {
     char32_t code_point = 0;
     const std::size_t length = detail::utf8_sequence(text, at, code_point);
     if (length == 0) {
-      out += detail::kReplacementCharacter;
+      each(char32_t{0xFFFD}, detail::kReplacementCharacter);
       ++at;
     } else {
-      out.append(text.substr(at, length));
+      each(code_point, text.substr(at, length));
       at += length;
     }
   }
+}
+
+/// `text` with each byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+inline std::string with_valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for_each_code_point(text, [&](char32_t, std::string_view bytes) { out.append(bytes); });
   return out;
 }
 
@@ -67,14 +74,7 @@ inline std::string with_valid_utf8(std::string_view text) {
 inline std::string escape_markup(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t at = 0; at < text.size();) {
-    char32_t code_point = 0;
-    const std::size_t length = detail::utf8_sequence(text, at, code_point);
-    if (length == 0) {
-      out += detail::kReplacementCharacter;
-      ++at;
-      continue;
-    }
+  for_each_code_point(text, [&](char32_t code_point, std::string_view bytes) {
     switch (code_point) {
       case '&':
         out += "&amp;";
@@ -96,10 +96,9 @@ inline std::string escape_markup(std::string_view text) {
         // page's text may hold the others. Carriage returns are dropped too: lines end in LF.
         if ((code_point >= 0x20 && code_point != 0xFFFE && code_point != 0xFFFF) ||
             code_point == '\n' || code_point == '\t')
-          out.append(text.substr(at, length));
+          out.append(bytes);
     }
-    at += length;
-  }
+  });
   return out;
 }
 
