@@ -40,7 +40,8 @@ class SocketDeadlines {
       std::lock_guard lock(owner_.mutex_);
       id_ = owner_.next_id_++;
       owner_.watched_.emplace(id_, Watched{deadline, socket, false});
-      owner_.changed_.notify_all();
+      // Every request takes a guard: wake the watchdog only when it would sleep past this one.
+      if (deadline < owner_.sleeping_until_) owner_.changed_.notify_all();
     }
     ~Guard() {
       std::lock_guard lock(owner_.mutex_);
@@ -80,10 +81,12 @@ class SocketDeadlines {
           next = std::min(next, watched.deadline);
         }
       }
+      sleeping_until_ = next;
       if (next == Clock::time_point::max())
         changed_.wait(lock);
       else
         changed_.wait_until(lock, next);
+      sleeping_until_ = Clock::time_point::min();  // awake: a new guard needs no wake-up
     }
   }
 
@@ -91,6 +94,7 @@ class SocketDeadlines {
   std::condition_variable changed_;
   std::map<std::uint64_t, Watched> watched_;
   std::uint64_t next_id_ = 0;
+  Clock::time_point sleeping_until_ = Clock::time_point::min();
   bool stopping_ = false;
   std::thread thread_;  // last: starts once the members it uses exist
 };
