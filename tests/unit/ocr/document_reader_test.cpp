@@ -16,6 +16,7 @@
 
 #include "lupa/ocr/page_text.h"
 #include "lupa/ocr/pdf_reader.h"
+#include "support/pdf_file.h"
 
 namespace lupa::ocr {
 namespace {
@@ -38,21 +39,7 @@ std::string pdf_of(const std::string& content, int pages) {
         ">> >> /Contents 3 0 R >>");
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>";
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (const std::size_t offset : offsets) {
-    const std::string number = std::to_string(offset);
-    pdf += std::string(10 - number.size(), '0') + number + " 00000 n \n";
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return lupa::testing::pdf_from_objects(objects);
 }
 
 std::string repeat(std::string_view unit, std::size_t times) {
