@@ -1,8 +1,12 @@
 # lupa_target_defaults(target): the warnings and sanitizers every Lupa target is built with.
 # Warnings apply to our own code only; third-party headers come in as system includes.
+# LUPA_WARNINGS_AS_ERRORS makes them errors (CI's builds).
 function(lupa_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wnull-dereference)
+  if(LUPA_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
   set(sanitizers "")
   if(LUPA_ASAN)
     list(APPEND sanitizers address)

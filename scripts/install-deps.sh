@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake pkg-config git ca-certificates clang-format
   libxapian-dev libpoco-dev libicu-dev libxml2-dev
   libgtest-dev libgmock-dev
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
