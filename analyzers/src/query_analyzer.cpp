@@ -232,7 +232,7 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     parser.set_stopper((new BilingualStopper)->release());
     parser.set_default_op(any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
-    for (const schema::Facet& facet : schema::kFacets)
+    for (const schema::Facet& facet : options_.facets)
       parser.add_boolean_prefix(std::string(facet.name),
                                 (new FacetFieldProcessor(facet))->release());
     int wildcards = 0;

@@ -1,10 +1,12 @@
 #include "lupa/analyzers/reference_data.h"
 
 #include <algorithm>
-#include <map>
+#include <array>
+#include <cctype>
 #include <stdexcept>
 
 #include "data_files.h"
+#include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::analyzers {
@@ -37,7 +39,58 @@ int count_mentions(const std::string& haystack_folded, const std::string& name) 
   return count;
 }
 
+// A row's role, read with `from_string`; a role the code does not know is a broken data file.
+template <typename Role>
+Role role_of(std::string_view file_name, const std::vector<std::string>& row, std::size_t column,
+             std::optional<Role> (*from_string)(std::string_view)) {
+  if (const auto role = from_string(row[column])) return *role;
+  std::string line;
+  for (const std::string& field : row) line += (line.empty() ? "" : "\t") + field;
+  throw std::logic_error(std::string(file_name) + ": unknown role `" + row[column] +
+                         "` in line: " + line);
+}
+
+constexpr std::array<std::pair<FieldRole, std::string_view>, 7> kFieldRoleNames = {{
+    {FieldRole::kAgencyResponsible, "agency-responsible"},
+    {FieldRole::kOrganization, "organization"},
+    {FieldRole::kDate, "date"},
+    {FieldRole::kDateRange, "date-range"},
+    {FieldRole::kParagraphReference, "paragraph-reference"},
+    {FieldRole::kStatus, "status"},
+    {FieldRole::kText, "text"},
+}};
+
+constexpr std::array<std::pair<TableRole, std::string_view>, 5> kTableRoleNames = {{
+    {TableRole::kNumber, "number"},
+    {TableRole::kOriginalNumber, "original_number"},
+    {TableRole::kTitle, "title"},
+    {TableRole::kChallenge, "challenge"},
+    {TableRole::kStatus, "status"},
+}};
+
+template <typename Role, std::size_t N>
+std::optional<Role> role_named(const std::array<std::pair<Role, std::string_view>, N>& names,
+                               std::string_view name) {
+  for (const auto& [role, role_name] : names)
+    if (role_name == name) return role;
+  return std::nullopt;
+}
+
+// Vocabularies with rows of their own shape, read by the code below.
+bool resolve_is_built_in(std::string_view name) {
+  return name == "plans" || name == "countries" || name == "languages" ||
+         name == "document-types" || name == "compliance-status";
+}
+
 }  // namespace
+
+std::optional<FieldRole> field_role_from_string(std::string_view name) {
+  return role_named(kFieldRoleNames, name);
+}
+
+std::optional<TableRole> table_role_from_string(std::string_view name) {
+  return role_named(kTableRoleNames, name);
+}
 
 const ReferenceData& ReferenceData::instance() {
   static const ReferenceData data;
@@ -62,14 +115,26 @@ ReferenceData::ReferenceData() {
   challenges_ = Vocabulary::load_phrases("challenges.tsv", true);
   themes_ = Vocabulary::load_phrases("themes.tsv", false);
   for (auto& f : rows("compliance-status.tsv", 4)) statuses_.push_back({f[0], f[1], {f[2], f[3]}});
-  for (auto& f : rows("field-labels.tsv", 3))
+  for (auto& f : rows("field-labels.tsv", 3)) {
+    fields_.push_back({f[0], role_of("field-labels.tsv", f, 1, &field_role_from_string)});
     for (const std::string& label : split_list(f[2]))
-      field_labels_.emplace_back(fold_for_matching(label), FieldLabel{f[0], f[1]});
-  for (auto& f : rows("table-columns.tsv", 2))
+      field_labels_.emplace_back(fold_for_matching(label), fields_.back());
+  }
+  for (auto& f : rows("table-columns.tsv", 2)) {
+    const TableRole role = role_of("table-columns.tsv", f, 0, &table_role_from_string);
     for (const std::string& header : split_list(f[1]))
-      table_columns_.emplace_back(fold_for_matching(header), f[0]);
+      table_columns_.emplace_back(fold_for_matching(header), role);
+  }
   for (auto& f : rows("recognizer-rules.tsv", 2))
     rules_.emplace_back(f[0], std::regex(f[1], std::regex::ECMAScript | std::regex::icase));
+  // A facet whose vocabulary has no code above reads it as a list of phrases: id, labels and
+  // other names, so a new facet needs only its data file.
+  for (const schema::Facet& facet : schema::kFacets) {
+    const std::string_view name = facet.vocabulary;
+    if (name.empty() || resolve_is_built_in(name) || facet_vocabulary(name)) continue;
+    facet_vocabularies_.emplace_back(name,
+                                     Vocabulary::load_phrases(std::string(name) + ".tsv", false));
+  }
 }
 
 const ComplianceStatus* ReferenceData::find_status(std::string_view code_or_id) const {
@@ -85,11 +150,17 @@ std::optional<FieldLabel> ReferenceData::find_field(std::string_view label) cons
   return std::nullopt;
 }
 
-std::optional<std::string> ReferenceData::table_column_role(std::string_view header) const {
+std::optional<FieldRole> ReferenceData::field_role(std::string_view field) const {
+  for (const FieldLabel& each : fields_)
+    if (each.field == field) return each.role;
+  return std::nullopt;
+}
+
+std::optional<TableRole> ReferenceData::table_column_role(std::string_view header) const {
   const std::string folded = fold_for_matching(header);
   // The longest header text that the cell equals or starts with: "commitment number" must not
   // be read as "commitment".
-  std::optional<std::string> best;
+  std::optional<TableRole> best;
   std::size_t best_length = 0;
   for (const auto& [text, role] : table_columns_) {
     const bool fits =
@@ -181,36 +252,70 @@ std::string ReferenceData::infer_document_type(std::string_view title) const {
   return "other-report";
 }
 
-Label ReferenceData::facet_label(std::string_view facet, std::string_view value) const {
-  if (facet == "plan") {
-    if (const ActionPlan* plan = find_plan(value)) return plan->label;
-  } else if (facet == "type") {
-    for (const DocumentType& type : document_types_)
-      if (type.id == value) return type.label;
-  } else if (facet == "lang") {
-    for (const auto& [code, label] : languages_)
-      if (code == value) return label;
-  } else if (facet == "country") {
+namespace {
+
+std::string lower_case(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+}  // namespace
+
+std::optional<std::string> ReferenceData::resolve(std::string_view vocabulary,
+                                                  std::string_view value) const {
+  const std::string lower = lower_case(value);
+  if (vocabulary == "plans") {
+    if (const ActionPlan* plan = find_plan(lower)) return plan->id;
+  } else if (vocabulary == "countries") {
     for (const Country& country : countries_)
-      if (country.code == value) return country.name;
-  } else if (facet == "agency" || facet == "responsible") {
-    if (const auto* entry = agencies_.find(value)) return entry->label;
-  } else if (facet == "organization") {
-    if (const auto* entry = organizations_.find(value)) return entry->label;
-  } else if (facet == "challenge") {
-    if (const auto* entry = challenges_.find(value)) return entry->label;
-  } else if (facet == "theme") {
-    if (const auto* entry = themes_.find(value)) return entry->label;
-  } else if (facet == "status") {
-    if (const auto* status = find_status(value)) return status->label;
-  } else if (facet == "kind") {
-    static const std::map<std::string, Label, std::less<>> kKinds = {
-        {"paragraph", {"Paragraph", "Párrafo"}},
-        {"section", {"Section", "Sección"}},
-        {"commitment", {"Commitment", "Compromiso"}}};
-    if (auto found = kKinds.find(value); found != kKinds.end()) return found->second;
+      if (country.code == lower) return country.code;
+  } else if (vocabulary == "languages") {
+    for (const auto& [code, label] : languages_)
+      if (code == lower) return code;
+  } else if (vocabulary == "document-types") {
+    for (const DocumentType& type : document_types_)
+      if (type.id == lower) return type.id;
+  } else if (vocabulary == "compliance-status") {
+    if (const ComplianceStatus* status = find_status(value)) return status->id;
+  } else if (vocabulary == "passage-kinds") {
+    // Kinds are named by their ids only, as the page and the API write them.
+    if (const Vocabulary* kinds = facet_vocabulary(vocabulary); kinds && kinds->find(lower))
+      return lower;
+  } else if (const Vocabulary* found = facet_vocabulary(vocabulary)) {
+    if (const VocabularyEntry* entry = found->resolve(value)) return entry->id;
   }
-  return {std::string(value), std::string(value)};
+  return std::nullopt;
+}
+
+std::optional<Label> ReferenceData::label(std::string_view vocabulary, std::string_view id) const {
+  if (vocabulary == "plans") {
+    if (const ActionPlan* plan = find_plan(id)) return plan->label;
+  } else if (vocabulary == "countries") {
+    for (const Country& country : countries_)
+      if (country.code == id) return country.name;
+  } else if (vocabulary == "languages") {
+    for (const auto& [code, label] : languages_)
+      if (code == id) return label;
+  } else if (vocabulary == "document-types") {
+    for (const DocumentType& type : document_types_)
+      if (type.id == id) return type.label;
+  } else if (vocabulary == "compliance-status") {
+    if (const ComplianceStatus* status = find_status(id)) return status->label;
+  } else if (const Vocabulary* found = facet_vocabulary(vocabulary)) {
+    if (const VocabularyEntry* entry = found->find(id)) return entry->label;
+  }
+  return std::nullopt;
+}
+
+const Vocabulary* ReferenceData::facet_vocabulary(std::string_view name) const {
+  if (name == "agencies") return &agencies_;
+  if (name == "organizations") return &organizations_;
+  if (name == "challenges") return &challenges_;
+  if (name == "themes") return &themes_;
+  for (const auto& [each, vocabulary] : facet_vocabularies_)
+    if (each == name) return &vocabulary;
+  return nullptr;
 }
 
 }  // namespace lupa::analyzers

@@ -1,24 +1,21 @@
 #include "lupa/indexer/commitment_linker.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
-#include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
-#include "lupa/indexer/document_builder.h"
 
 namespace lupa::indexer {
 namespace {
 
-using Poco::JSON::Object;
+using schema::CommitmentLinks;
+using schema::PassageRecord;
 
+// What linking reads of a commitment passage.
 struct Record {
   Xapian::docid docid = 0;
   std::string id;
@@ -30,45 +27,18 @@ struct Record {
   std::vector<int> original_paragraphs;
 };
 
-struct Links {
-  std::vector<std::string> same_as;
-  std::vector<std::string> original;
-  std::string linked_ogp_id;
-  bool operator==(const Links&) const = default;
-};
-
-std::vector<std::string> strings(const Poco::JSON::Array::Ptr& array) {
-  std::vector<std::string> values;
-  if (array)
-    for (std::size_t i = 0; i < array->size(); ++i)
-      values.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
-  return values;
-}
-
-Record read_record(Xapian::docid docid, const Object::Ptr& stored) {
+Record read_record(Xapian::docid docid, const PassageRecord& stored) {
   Record record;
   record.docid = docid;
-  record.id = stored->getValue<std::string>("id");
-  record.doc = stored->getValue<std::string>("doc");
-  record.type = stored->optValue<std::string>("type", "");
-  record.plans = strings(stored->getArray("plans"));
-  const auto commitment = stored->getObject("commitment");
-  if (!commitment) return record;
-  record.number = commitment->optValue<int>("number", 0);
-  record.own_ogp_id = commitment->optValue<std::string>("ogp_id", "");
-  const auto references = commitment->getArray("original_paragraphs");
-  if (references)
-    for (std::size_t i = 0; i < references->size(); ++i)
-      record.original_paragraphs.push_back(references->getElement<int>(static_cast<unsigned>(i)));
+  record.id = stored.id;
+  record.doc = stored.doc;
+  record.type = stored.type.value_or("");
+  record.plans = stored.plans;
+  if (!stored.commitment) return record;
+  record.number = stored.commitment->number.value_or(0);
+  record.own_ogp_id = stored.commitment->ogp_id;
+  record.original_paragraphs = stored.commitment->original_paragraphs;
   return record;
-}
-
-Links read_links(const Object::Ptr& stored) {
-  Links links;
-  links.same_as = strings(stored->getArray("same_as"));
-  links.original = strings(stored->getArray("original"));
-  links.linked_ogp_id = stored->optValue<std::string>("linked_ogp_id", "");
-  return links;
 }
 
 using PlanNumber = std::pair<std::string, int>;
@@ -76,18 +46,17 @@ using PlanNumber = std::pair<std::string, int>;
 }  // namespace
 
 std::size_t link_commitments(Xapian::WritableDatabase& database) {
-  const auto kind = schema::find_facet("kind");
-  const auto commitment_facet = schema::find_facet("commitment");
-  const std::string term = schema::facet_term(*kind, "commitment");
+  const std::string term = schema::facet_term(*schema::find_facet("kind"),
+                                              schema::to_string(schema::PassageKind::kCommitment));
 
   std::vector<Record> records;
-  std::map<Xapian::docid, Object::Ptr> stored_by_docid;
+  std::map<Xapian::docid, PassageRecord> stored_by_docid;
   for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
        ++posting) {
     const Xapian::Document document = database.get_document(*posting);
-    auto stored = Poco::JSON::Parser().parse(document.get_data()).extract<Object::Ptr>();
+    PassageRecord stored = PassageRecord::parse(document.get_data());
     records.push_back(read_record(*posting, stored));
-    stored_by_docid[*posting] = stored;
+    stored_by_docid.emplace(*posting, std::move(stored));
   }
 
   // Commitments of each plan's own documents, and the OGP entries of each plan.
@@ -117,7 +86,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
 
   std::size_t changed = 0;
   for (const Record& record : records) {
-    Links links;
+    CommitmentLinks links;
     if (record.number != 0 && record.plans.size() == 1 &&
         comparable_plans.contains(record.plans.front())) {
       const PlanNumber key{record.plans.front(), record.number};
@@ -131,24 +100,15 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
         for (const Record* original : in_plan_documents[{plan, paragraph}])
           links.original.push_back(original->id);
 
-    Object::Ptr stored = stored_by_docid[record.docid];
-    const Links before = read_links(stored);
-    if (links == before) continue;
+    // Rewritten only when its links change; a record never linked counts as linked to nothing.
+    const PassageRecord& before = stored_by_docid.at(record.docid);
+    if (links == before.links.value_or(CommitmentLinks{})) continue;
 
+    PassageRecord after = before;
+    after.links = std::move(links);
     Xapian::Document document = database.get_document(record.docid);
-    if (!before.linked_ogp_id.empty() && before.linked_ogp_id != record.own_ogp_id)
-      document.remove_term(schema::facet_term(*commitment_facet, before.linked_ogp_id));
-    if (!links.linked_ogp_id.empty())
-      document.add_boolean_term(schema::facet_term(*commitment_facet, links.linked_ogp_id));
-    stored->set("same_as", json_list(links.same_as));
-    stored->set("original", json_list(links.original));
-    if (links.linked_ogp_id.empty())
-      stored->remove("linked_ogp_id");
-    else
-      stored->set("linked_ogp_id", links.linked_ogp_id);
-    std::ostringstream data;
-    stored->stringify(data);
-    document.set_data(data.str());
+    schema::replace_facet_terms(before, after, document);
+    document.set_data(after.serialise());
     database.replace_document(record.docid, document);
     ++changed;
   }

@@ -14,7 +14,10 @@
 namespace lupa::indexer {
 namespace {
 
+using analyzers::FieldRole;
 using analyzers::ReferenceData;
+using analyzers::TableRole;
+using schema::PassageKind;
 
 // A commitment's description after its fields runs until the next commitment or heading;
 // past this size the rest stays in passages of its own.
@@ -124,17 +127,23 @@ std::vector<int> paragraph_references(const std::string& value) {
   return numbers;
 }
 
+// How the value of the field with id `field` is read (field-labels.tsv).
+std::optional<FieldRole> role_of(const std::string& field) {
+  return reference().field_role(field);
+}
+
 void apply_fields(Commitment& commitment, const std::string& text) {
   commitment.fields = field_lines(text);
   for (const auto& [field, value] : commitment.fields)
-    if (field == "original_paragraph")
+    if (role_of(field) == FieldRole::kParagraphReference)
       for (int number : paragraph_references(value))
         commitment.original_paragraphs.push_back(number);
 }
 
 bool has_responsible_field(const Commitment& commitment) {
-  return std::any_of(commitment.fields.begin(), commitment.fields.end(),
-                     [](const auto& field) { return field.first == "responsible"; });
+  return std::any_of(commitment.fields.begin(), commitment.fields.end(), [](const auto& field) {
+    return role_of(field.first) == FieldRole::kAgencyResponsible;
+  });
 }
 
 // The document's own numbering of the OGP challenges (a table legend), when it has one.
@@ -172,7 +181,7 @@ std::optional<std::string> challenge_for_cell(const std::string& cell,
 
 struct TableHeader {
   std::size_t line = 0;
-  std::vector<std::optional<std::string>> roles;  // per column
+  std::vector<std::optional<TableRole>> roles;  // per column
 };
 
 std::optional<TableHeader> find_table_header(const std::vector<std::string>& lines) {
@@ -182,8 +191,8 @@ std::optional<TableHeader> find_table_header(const std::vector<std::string>& lin
     bool number = false, title = false;
     for (const std::string& cell : split_cells(lines[i])) {
       header.roles.push_back(reference().table_column_role(cell));
-      number |= header.roles.back() == "number";
-      title |= header.roles.back() == "title";
+      number |= header.roles.back() == TableRole::kNumber;
+      title |= header.roles.back() == TableRole::kTitle;
     }
     if (number && title) return header;
   }
@@ -221,7 +230,7 @@ std::vector<Passage> expand_tables(std::vector<Passage> passages,
         continue;
       }
       Passage commitment_passage = passage;
-      commitment_passage.kind = "commitment";
+      commitment_passage.kind = PassageKind::kCommitment;
       commitment_passage.number.reset();
       Commitment commitment;
       std::string text;
@@ -230,21 +239,27 @@ std::vector<Passage> expand_tables(std::vector<Passage> passages,
         const std::string& cell = cells[c];
         text += header_cells[c] + ": " + cell + "\n";
         if (!role) continue;
-        if (*role == "number") {
-          try {
-            commitment.number = std::stoi(cell);
-          } catch (const std::exception&) {
-          }
-        } else if (*role == "title") {
-          commitment.title = cell;
-        } else if (*role == "original_number") {
-          commitment.fields.emplace_back("original_number", cell);
-        } else if (*role == "challenge") {
-          if (auto challenge = challenge_for_cell(cell, legend))
-            commitment_passage.challenges.push_back(*challenge);
-        } else if (*role == "status") {
-          if (const auto* status = reference().find_status(cell))
-            commitment_passage.status = status->id;
+        switch (*role) {
+          case TableRole::kNumber:
+            try {
+              commitment.number = std::stoi(cell);
+            } catch (const std::exception&) {
+            }
+            break;
+          case TableRole::kTitle:
+            commitment.title = cell;
+            break;
+          case TableRole::kOriginalNumber:
+            commitment.fields.emplace_back("original_number", cell);
+            break;
+          case TableRole::kChallenge:
+            if (auto challenge = challenge_for_cell(cell, legend))
+              commitment_passage.challenges.push_back(*challenge);
+            break;
+          case TableRole::kStatus:
+            if (const auto* status = reference().find_status(cell))
+              commitment_passage.status = status->id;
+            break;
         }
       }
       commitment_passage.text =
@@ -273,8 +288,8 @@ void mark_plan_commitments(std::vector<Passage>& passages) {
           in_section = false;
       }
     }
-    if (!in_section || !passage.number || passage.kind == "commitment") continue;
-    passage.kind = "commitment";
+    if (!in_section || !passage.number || passage.kind == PassageKind::kCommitment) continue;
+    passage.kind = PassageKind::kCommitment;
     Commitment commitment;
     commitment.number = passage.number;
     // A short first line is a title ("1. Open and responsible spending..."); otherwise the
@@ -289,7 +304,7 @@ void mark_plan_commitments(std::vector<Passage>& passages) {
 void mark_ogp_entries(std::vector<Passage>& passages, const DocumentMetadata& metadata) {
   std::map<std::string, int> count_in_plan;
   for (Passage& passage : passages) {
-    if (!passage.number || passage.kind == "commitment") continue;
+    if (!passage.number || passage.kind == PassageKind::kCommitment) continue;
     const std::vector<std::string> lines = split_lines(passage.text);
     if (lines.size() < 2) continue;
     const auto match = match_rule("ogp-entry", lines[1]);
@@ -301,7 +316,7 @@ void mark_ogp_entries(std::vector<Passage>& passages, const DocumentMetadata& me
     std::transform(commitment.ogp_id.begin(), commitment.ogp_id.end(), commitment.ogp_id.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     commitment.title = strip_number(lines[0]);
-    passage.kind = "commitment";
+    passage.kind = PassageKind::kCommitment;
     if (auto plan = reference().plan_starting(country, year)) {
       passage.plans = {*plan};
       commitment.number = ++count_in_plan[*plan];
@@ -325,13 +340,14 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
   Passage* open = nullptr;
   for (Passage& passage : passages) {
     const std::string first_line = passage.text.substr(0, passage.text.find('\n'));
-    const auto start_match =
-        passage.kind != "commitment" ? match_rule("commitment-start", first_line) : std::nullopt;
+    const auto start_match = passage.kind != PassageKind::kCommitment
+                                 ? match_rule("commitment-start", first_line)
+                                 : std::nullopt;
     const bool starts = start_match.has_value();
     Commitment fields_only;
     apply_fields(fields_only, passage.text);
     const bool outcome =
-        !starts && passage.kind != "commitment" && has_responsible_field(fields_only);
+        !starts && passage.kind != PassageKind::kCommitment && has_responsible_field(fields_only);
     if (outcome) {
       // The commitment starts at the line before its first field ("Mexico pledged to ..." /
       // "Responsible authority: ..."); text before that belongs to the passage before.
@@ -354,7 +370,7 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
       }
     }
     if (starts || outcome) {
-      passage.kind = "commitment";
+      passage.kind = PassageKind::kCommitment;
       Commitment commitment = std::move(fields_only);
       if (starts) {
         commitment.number = std::stoi((*start_match)[1]);
@@ -368,7 +384,7 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
       open = &result.back();
       continue;
     }
-    const bool continues = open && passage.kind != "commitment" &&
+    const bool continues = open && passage.kind != PassageKind::kCommitment &&
                            passage.heading == open->heading &&
                            open->text.size() + passage.text.size() <= kMaxCommitmentBytes;
     if (continues) {
@@ -383,7 +399,7 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages) {
 
 void mark_sections(std::vector<Passage>& passages) {
   for (Passage& passage : passages) {
-    if (passage.kind != "paragraph" || passage.number) continue;
+    if (passage.kind != PassageKind::kParagraph || passage.number) continue;
     const auto parts = heading_parts(passage.heading);
     if (parts.empty()) continue;
     const auto match = match_rule("section-heading", parts.back());
@@ -391,7 +407,7 @@ void mark_sections(std::vector<Passage>& passages) {
     std::string number = (*match)[1];
     while (!number.empty() && !std::isalnum(static_cast<unsigned char>(number.back())))
       number.pop_back();
-    passage.kind = "section";
+    passage.kind = PassageKind::kSection;
     passage.section_number = number;
   }
 }
@@ -441,11 +457,12 @@ void tag_passages(std::vector<Passage>& passages) {
     if (!passage.commitment) continue;
     append_unique(passage.themes, data.themes().find_in(passage.commitment->title));
     for (const auto& [field, value] : passage.commitment->fields) {
-      if (field == "responsible")
+      const auto role = data.field_role(field);
+      if (role == FieldRole::kAgencyResponsible)
         append_unique(passage.responsible, data.agencies().find_in(value));
-      if (field == "organization")
+      if (role == FieldRole::kOrganization)
         append_unique(passage.organizations, data.organizations().find_in(value));
-      if (field == "status" && !passage.status)
+      if (role == FieldRole::kStatus && !passage.status)
         if (const auto* status = data.find_status(value)) passage.status = status->id;
     }
     append_unique(passage.agencies, passage.responsible);

@@ -245,7 +245,8 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
         continue;
       }
       // Ids are made URL-safe, so "a b.txt" and "a-b.txt" would share them: refuse the second.
-      const auto [other, fresh] = id_owners.emplace(passage_id(document_path, 0), document_path);
+      const auto [other, fresh] =
+          id_owners.emplace(schema::passage_id(document_path, 0), document_path);
       if (!fresh) {
         listing.errors.push_back({document_path, "its passage ids would be those of " +
                                                      other->second +
@@ -642,7 +643,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     for (auto& report : prepared.inferred) summary.inferred.push_back(std::move(report));
     for (auto& report : prepared.notes) summary.notes.push_back(std::move(report));
     for (const PageOrigin& page : prepared.pages) {
-      if (page.source != "ocr")
+      if (page.source != schema::TextSource::kOcr)
         ++summary.pages_text_layer;
       else if (page.from_cache)
         ++summary.pages_from_cache;

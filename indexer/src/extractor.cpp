@@ -235,6 +235,16 @@ void note_decoding(const DecodedText& decoded, std::vector<std::string>& notes) 
                     " byte(s) that are no character replaced by U+FFFD");
 }
 
+schema::TextSource text_source(ocr::TextSource source) {
+  switch (source) {
+    case ocr::TextSource::kTextLayer:
+      return schema::TextSource::kTextLayer;
+    case ocr::TextSource::kOcr:
+      return schema::TextSource::kOcr;
+  }
+  return schema::TextSource::kOcr;
+}
+
 ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& reader,
                          std::string_view name) {
   std::vector<ocr::PageText> pages;
@@ -248,8 +258,7 @@ ExtractedText read_pages(const std::string& content, const ocr::DocumentReader& 
   for (const ocr::PageText& page : pages) {
     if (page.number > 1) extracted.text += '\f';
     extracted.text += clean_converted_text(join_hyphenated_lines(page.text));
-    extracted.pages.push_back(
-        {std::string(ocr::source_name(page.source)), page.confidence, page.from_cache});
+    extracted.pages.push_back({text_source(page.source), page.confidence, page.from_cache});
     if (page.confidence && *page.confidence < kLowOcrConfidence)
       low_confidence += (low_confidence.empty() ? "" : ", ") + std::to_string(page.number) + " (" +
                         std::to_string(static_cast<int>(*page.confidence)) + ")";

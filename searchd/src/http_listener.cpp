@@ -56,7 +56,7 @@ class FileDescriptor {
 // socket's send buffer, so writing it never blocks.
 std::string canned_answer(HTTPResponse::HTTPStatus status, const std::string& message,
                           bool retry_later) {
-  const std::string body = to_string(error_json(message));
+  const std::string body = error_json(message);
   std::string answer = "HTTP/1.1 " + std::to_string(static_cast<int>(status)) + " " +
                        std::string(HTTPResponse::getReasonForStatus(status)) + "\r\n";
   answer += "Content-Type: application/json; charset=utf-8\r\n";
@@ -111,7 +111,7 @@ bool has_body(const Poco::Net::HTTPRequest& request) {
 
 void send_error(HTTPResponse::HTTPStatus status, const std::string& message,
                 Poco::Net::HTTPServerResponse& response) {
-  const std::string body = to_string(error_json(message));
+  const std::string body = error_json(message);
   response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
   add_security_headers(response);
   response.setStatusAndReason(status);

@@ -12,7 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -78,27 +78,25 @@ bool is_head(const HTTPServerRequest& request) {
 }
 
 void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
-               const Poco::JSON::Object::Ptr& body) {
-  const std::string text = to_string(body);
+               const std::string& body) {
   response.setStatusAndReason(status);
   response.setContentType("application/json; charset=utf-8");
   response.set("Cache-Control", "no-store");
-  response.setContentLength(static_cast<std::streamsize>(text.size()));
-  response.send() << text;
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  response.send() << body;
 }
 
-// One handler object per request; routes are plain functions of (request) -> JSON, or, for
-// answers too large to build first (exports, feeds), functions that write the response.
+// Every route writes its own answer: a JSON body or a page built first, or, for answers too
+// large to build first (exports), written as they are read.
+using RouteHandler = void (*)(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
+                              HTTPServerResponse&);
+
+// One handler object per request.
 class ApiHandler final : public TimedRequestHandler {
  public:
-  using Route = Poco::JSON::Object::Ptr (*)(const SearchService&, const Poco::URI&);
-  using Stream = void (*)(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
-                          HTTPServerResponse&);
-  ApiHandler(const RouteContext& context, Poco::Logger& logger, Route route)
-      : context_(context), logger_(logger), route_(route) {}
-  ApiHandler(const RouteContext& context, Poco::Logger& logger, Stream stream,
-             bool long_running = false)
-      : context_(context), logger_(logger), stream_(stream), long_running_(long_running) {}
+  ApiHandler(const RouteContext& context, Poco::Logger& logger, RouteHandler route,
+             bool long_running)
+      : context_(context), logger_(logger), route_(route), long_running_(long_running) {}
 
   std::chrono::milliseconds answer_time_limit() const override {
     if (long_running_) return context_.options.stream_time_limit;
@@ -120,10 +118,7 @@ class ApiHandler final : public TimedRequestHandler {
       } catch (const Poco::SyntaxException& error) {
         throw BadRequest("Malformed URL: " + error.message());
       }
-      if (stream_)
-        stream_(context_, request, uri, response);
-      else
-        send_json(response, HTTPResponse::HTTP_OK, call_with_retry(uri));
+      call_with_retry(request, uri, response);
     } catch (const HttpError& error) {
       fail(request, response, error.status, error.what());
     } catch (const BadRequest& error) {
@@ -145,13 +140,16 @@ class ApiHandler final : public TimedRequestHandler {
   }
 
  private:
-  // The indexer may commit twice while a request reads an old revision; reading again
-  // from the newest one is always right.
-  Poco::JSON::Object::Ptr call_with_retry(const Poco::URI& uri) {
+  // Every route, page, export or feed alike: the indexer may commit twice while a request
+  // reads an old revision (Xapian::DatabaseModifiedError); reading again from the newest one
+  // is always right, as long as nothing of the answer has been sent.
+  void call_with_retry(HTTPServerRequest& request, const Poco::URI& uri,
+                       HTTPServerResponse& response) {
     try {
-      return route_(context_.service, uri);
+      route_(context_, request, uri, response);
     } catch (const Xapian::DatabaseModifiedError&) {
-      return route_(context_.service, uri);
+      if (response.sent()) throw;
+      route_(context_, request, uri, response);
     }
   }
 
@@ -175,9 +173,8 @@ class ApiHandler final : public TimedRequestHandler {
 
   const RouteContext& context_;
   Poco::Logger& logger_;
-  Route route_ = nullptr;
-  Stream stream_ = nullptr;
-  bool long_running_ = false;
+  RouteHandler route_;
+  bool long_running_;
 };
 
 // The search parameters of a URL without `name`, and the value `name` had (or `fallback`).
@@ -192,48 +189,68 @@ std::string take_parameter(Poco::URI::QueryParameters& parameters, const std::st
   return value;
 }
 
+SearchRequest search_request(const SearchService& service,
+                             const Poco::URI::QueryParameters& parameters) {
+  return parse_search_request(parameters, service.facets_table());
+}
+
 using Clock = std::chrono::steady_clock;
 constexpr auto kDeadlineSlack = std::chrono::milliseconds(100);
 
 void get_export(const RouteContext& context, const HTTPServerRequest& http_request,
                 const Poco::URI& uri, HTTPServerResponse& response) {
+  const SearchService& service = context.service;
   Poco::URI::QueryParameters parameters = uri.getQueryParameters();
   const std::string format = take_parameter(parameters, "format", "csv");
   if (format != "csv" && format != "json")
     throw BadRequest("Parameter `format`: csv or json, not '" + format + "'");
-  const SearchRequest request = parse_search_request(parameters);
+  const SearchRequest request = search_request(service, parameters);
   // The listener shuts the connection down at the same deadline, should a write be blocked.
   const auto deadline = Clock::now() + context.options.stream_time_limit;
   const StreamSlot slot(context);
-  response.setChunkedTransferEncoding(true);
-  response.setContentType(format == "csv" ? "text/csv; charset=utf-8"
-                                          : "application/json; charset=utf-8");
-  response.set("Content-Disposition", "attachment; filename=\"lupa-export." + format + "\"");
-  response.set("Cache-Control", "no-store");
-  if (is_head(http_request)) {
-    response.send();
-    return;
-  }
-  std::ostream& out = response.send();
-  CsvWriter csv(out);
-  JsonLinesArrayWriter json(out);
-  ResultWriter& writer = format == "csv" ? static_cast<ResultWriter&>(csv) : json;
-  writer.begin();
+  // Nothing is sent until the query has run and its first passage is read: a query the
+  // analyzer refuses is a 400 and a revision the indexer replaced meanwhile is read again
+  // (call_with_retry), as for a search.
+  std::ostream* out = nullptr;
+  std::unique_ptr<ResultWriter> writer;
+  auto send_headers = [&] {
+    response.setChunkedTransferEncoding(true);
+    response.setContentType(format == "csv" ? "text/csv; charset=utf-8"
+                                            : "application/json; charset=utf-8");
+    response.set("Content-Disposition", "attachment; filename=\"lupa-export." + format + "\"");
+    response.set("Cache-Control", "no-store");
+    if (is_head(http_request)) {
+      response.send();
+      return false;
+    }
+    out = &response.send();
+    if (format == "csv")
+      writer = std::make_unique<CsvWriter>(*out, service.facets_table());
+    else
+      writer = std::make_unique<JsonLinesArrayWriter>(*out, service.facets_table());
+    writer->begin();
+    return true;
+  };
   std::string stopped_because;
   int rows = 0;
-  context.service.for_each_match(request, [&](const Poco::JSON::Object::Ptr& stored) {
-    writer.passage(stored);
-    // A write to a client that left fails inside the stream, which only marks itself bad; so
-    // does a write the listener cut at the deadline (which it may reach a moment before us).
-    if ((!out.good() || ++rows % 100 == 0) && Clock::now() + kDeadlineSlack >= deadline)
-      stopped_because = "the export took longer than " +
-                        std::to_string(context.options.stream_time_limit.count()) + " s";
-    else if (!out.good())
-      stopped_because = "the client closed the connection";
-    return stopped_because.empty();
-  });
+  service.for_each_match(
+      request,
+      [&](const schema::PassageRecord& record) {
+        writer->passage(record);
+        // A write to a client that left fails inside the stream, which only marks itself bad;
+        // so does a write the listener cut at the deadline (which it may reach a moment
+        // before us).
+        if ((!out->good() || ++rows % 100 == 0) && Clock::now() + kDeadlineSlack >= deadline)
+          stopped_because = "the export took longer than " +
+                            std::to_string(context.options.stream_time_limit.count()) + " s";
+        else if (!out->good())
+          stopped_because = "the client closed the connection";
+        return stopped_because.empty();
+      },
+      send_headers);
+  if (!writer) return;  // HEAD
   if (!stopped_because.empty()) throw AnswerCutShort(stopped_because);
-  writer.end();
+  writer->end();
 }
 
 void send_html(HTTPServerResponse& response, const std::string& html) {
@@ -254,45 +271,29 @@ void get_page(const RouteContext& context, const HTTPServerRequest& http_request
               const Poco::URI& uri, HTTPServerResponse& response) {
   const SearchService& service = context.service;
   const Poco::URI::QueryParameters parameters = uri.getQueryParameters();
-  const SearchRequest request = parse_search_request(parameters);
+  const SearchRequest request = search_request(service, parameters);
   send_html(response, render_search_page(request, service.search(request), parameters,
-                                         ui_of(http_request, uri)));
+                                         ui_of(http_request, uri), service.facets_table()));
+}
+
+// The passage id at the end of a path that starts with `prefix`; empty when it is missing or
+// too long to be one.
+std::string id_after(const Poco::URI& uri, std::string_view prefix) {
+  const std::string id = uri.getPath().substr(prefix.size());
+  return id.size() > 512 ? std::string() : id;
 }
 
 constexpr std::string_view kPassagePagePath = "/passages/";
 
-// "corpus.plan-txt.0025" -> "corpus.plan-txt.0024" (delta -1), keeping the number's width.
-std::string neighbour_id(const std::string& id, int delta) {
-  const auto dot = id.rfind('.');
-  if (dot == std::string::npos) return "";
-  const std::string digits = id.substr(dot + 1);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return "";
-  const long ordinal = std::stol(digits) + delta;
-  if (ordinal < 1) return "";
-  std::string number = std::to_string(ordinal);
-  if (number.size() < digits.size()) number.insert(0, digits.size() - number.size(), '0');
-  return id.substr(0, dot + 1) + number;
-}
-
 void get_passage_page(const RouteContext& context, const HTTPServerRequest& http_request,
                       const Poco::URI& uri, HTTPServerResponse& response) {
   const SearchService& service = context.service;
-  const std::string id = uri.getPath().substr(kPassagePagePath.size());
-  PassageView view;
-  view.passage = id.empty() || id.size() > 512 ? nullptr : service.passage(id);
-  if (!view.passage)
-    throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
-  view.previous = service.passage(neighbour_id(id, -1));
-  view.next = service.passage(neighbour_id(id, +1));
-  const std::string translation = view.passage->optValue<std::string>("translation_id", "");
-  if (!translation.empty()) view.translation = service.passage(translation);
-  if (const auto same = view.passage->getArray("same_as"))
-    for (std::size_t i = 0; i < same->size(); ++i)
-      if (auto other = service.passage(same->getElement<std::string>(static_cast<unsigned>(i))))
-        view.same_commitment.push_back(other);
-  if (view.passage->optValue<std::string>("kind", "") == "commitment")
-    view.similar = service.similar(id, 1, 5);
-  send_html(response, render_passage_page(view, ui_of(http_request, uri)));
+  const std::string id = id_after(uri, kPassagePagePath);
+  const std::optional<PassageView> view = id.empty() ? std::nullopt : service.passage_view(id);
+  if (!view)
+    throw HttpError(HTTPResponse::HTTP_NOT_FOUND,
+                    "No passage with id '" + uri.getPath().substr(kPassagePagePath.size()) + "'");
+  send_html(response, render_passage_page(*view, ui_of(http_request, uri), service.facets_table()));
 }
 
 void get_stylesheet(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
@@ -309,7 +310,7 @@ constexpr int kFeedEntries = 50;
 
 void get_feed(const RouteContext& context, const HTTPServerRequest& http_request,
               const Poco::URI& uri, HTTPServerResponse& response) {
-  const SearchRequest request = parse_search_request(uri.getQueryParameters());
+  const SearchRequest request = search_request(context.service, uri.getQueryParameters());
   const StreamSlot slot(context);
   FeedDescription feed;
   feed.title = "Lupa: " + (request.query.empty() ? std::string("every passage") : request.query);
@@ -329,41 +330,79 @@ void get_feed(const RouteContext& context, const HTTPServerRequest& http_request
     response.send() << text;
 }
 
-Poco::JSON::Object::Ptr get_search(const SearchService& service, const Poco::URI& uri) {
-  return search_json(service.search(parse_search_request(uri.getQueryParameters())));
+void get_search(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
+                HTTPServerResponse& response) {
+  const SearchService& service = context.service;
+  const SearchResult result = service.search(search_request(service, uri.getQueryParameters()));
+  send_json(response, HTTPResponse::HTTP_OK, search_json(result, service.facets_table()));
 }
 
-Poco::JSON::Object::Ptr get_facets(const SearchService& service, const Poco::URI&) {
-  return facets_json(service.facets());
+void get_facets(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
+                HTTPServerResponse& response) {
+  send_json(response, HTTPResponse::HTTP_OK, facets_json(context.service.facets()));
 }
 
-Poco::JSON::Object::Ptr get_health(const SearchService& service, const Poco::URI&) {
-  return health_json(service.health());
+void get_health(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
+                HTTPServerResponse& response) {
+  send_json(response, HTTPResponse::HTTP_OK, health_json(context.service.health()));
 }
 
 constexpr std::string_view kPassagesPath = "/api/passages/";
 
-Poco::JSON::Object::Ptr get_passage(const SearchService& service, const Poco::URI& uri) {
-  const std::string id = uri.getPath().substr(kPassagesPath.size());
-  if (id.empty() || id.size() > 512) throw BadRequest("Passage id is missing or too long");
-  auto passage = service.passage(id);
+void get_passage(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
+                 HTTPServerResponse& response) {
+  const std::string id = id_after(uri, kPassagesPath);
+  if (id.empty()) throw BadRequest("Passage id is missing or too long");
+  const auto passage = context.service.passage(id);
   if (!passage) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
-  return passage;
+  send_json(response, HTTPResponse::HTTP_OK, passage_json(*passage));
 }
 
 constexpr std::string_view kSimilarPath = "/api/similar/";
 
-Poco::JSON::Object::Ptr get_similar(const SearchService& service, const Poco::URI& uri) {
-  const std::string id = uri.getPath().substr(kSimilarPath.size());
-  if (id.empty() || id.size() > 512) throw BadRequest("Passage id is missing or too long");
-  const SearchRequest paging = parse_search_request(uri.getQueryParameters());
-  auto similar = service.similar(id, paging.page, paging.per_page);
+void get_similar(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
+                 HTTPServerResponse& response) {
+  const SearchService& service = context.service;
+  const std::string id = id_after(uri, kSimilarPath);
+  if (id.empty()) throw BadRequest("Passage id is missing or too long");
+  const auto similar = service.similar(id, search_request(service, uri.getQueryParameters()));
   if (!similar) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
-  return search_json(*similar);
+  send_json(response, HTTPResponse::HTTP_OK, search_json(*similar, service.facets_table()));
 }
 
-Poco::JSON::Object::Ptr not_found(const SearchService&, const Poco::URI& uri) {
+void not_found(const RouteContext&, const HTTPServerRequest&, const Poco::URI& uri,
+               HTTPServerResponse&) {
   throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No such endpoint: " + uri.getPath());
+}
+
+// The route table: the one list of what the server answers, which the router reads and
+// `--help` prints.
+struct Route {
+  std::string_view path;  ///< the whole path, or, with `takes_id`, what precedes the id
+  bool takes_id;          ///< the path ends in a passage id
+  RouteHandler handler;
+  bool long_running;  ///< exports and feeds: --stream-time-limit rather than --send-timeout
+  std::string_view summary;
+};
+
+constexpr Route kRoutes[] = {
+    {"/", false, &get_page, false, "the search page (HTML)"},
+    {kPassagePagePath, true, &get_passage_page, false,
+     "a passage's page (HTML), its neighbours and translation"},
+    {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet"},
+    {"/api/search", false, &get_search, false, "search: hits, total, exact facet counts"},
+    {"/api/facets", false, &get_facets, false, "every facet's values and counts"},
+    {kPassagesPath, true, &get_passage, false, "every stored field of a passage"},
+    {kSimilarPath, true, &get_similar, false, "commitments like a passage, across plans"},
+    {"/api/export", false, &get_export, true, "every match of a search, format=csv or json"},
+    {"/api/feed", false, &get_feed, true, "an Atom feed of a search's newest matches"},
+    {"/healthz", false, &get_health, false, "passages in the index and its revision"},
+};
+
+const Route* find_route(std::string_view path) {
+  for (const Route& route : kRoutes)
+    if (route.takes_id ? path.starts_with(route.path) : path == route.path) return &route;
+  return nullptr;
 }
 
 class Router final : public Poco::Net::HTTPRequestHandlerFactory {
@@ -377,31 +416,9 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
     } catch (const Poco::SyntaxException&) {
       path.clear();  // the handler parses the URL first and answers 400
     }
-    // One route table: exact paths, then the prefixes of paths that end in a passage id.
-    static const std::map<std::string, ApiHandler::Route, std::less<>> kRoutes = {
-        {"/api/search", &get_search},
-        {"/api/facets", &get_facets},
-        {"/healthz", &get_health},
-    };
-    static const std::map<std::string, ApiHandler::Stream, std::less<>> kStreams = {
-        {"/api/export", &get_export},
-        {"/api/feed", &get_feed},
-        {"/", &get_page},
-        {"/static/lupa.css", &get_stylesheet},
-    };
-    if (const auto found = kStreams.find(path); found != kStreams.end())
-      return new ApiHandler(context_, logger_, found->second,
-                            found->second == &get_export || found->second == &get_feed);
-    if (path.starts_with(kPassagePagePath))
-      return new ApiHandler(context_, logger_, &get_passage_page);
-    ApiHandler::Route route = &not_found;
-    if (const auto found = kRoutes.find(path); found != kRoutes.end())
-      route = found->second;
-    else if (path.starts_with(kPassagesPath))
-      route = &get_passage;
-    else if (path.starts_with(kSimilarPath))
-      route = &get_similar;
-    return new ApiHandler(context_, logger_, route);
+    const Route* route = find_route(path);
+    if (!route) return new ApiHandler(context_, logger_, &not_found, false);
+    return new ApiHandler(context_, logger_, route->handler, route->long_running);
   }
 
  private:
@@ -410,6 +427,14 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
 };
 
 }  // namespace
+
+std::vector<RouteDescription> http_routes() {
+  std::vector<RouteDescription> routes;
+  for (const Route& route : kRoutes)
+    routes.push_back(
+        {std::string(route.path) + (route.takes_id ? "{id}" : ""), std::string(route.summary)});
+  return routes;
+}
 
 ConnectionLimits ConnectionLimits::for_this_machine() {
   ConnectionLimits limits;

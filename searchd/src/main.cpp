@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <string>
 
 #include "lupa/searchd/http_server.h"
 
@@ -126,9 +127,17 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
     help.setCommand(commandName());
     help.setUsage("--db DIR [--port N] [--bind ADDR] [--threads N] [--public-url URL] ...");
     help.setHeader(
-        "Serves Lupa's search page and API (GET /, /api/search, /api/facets, /api/passages/{id}, "
-        "/api/export, /api/feed, /healthz). Limits and timeouts: docs/operations.md.");
+        "Serves Lupa's search page and API (routes below; docs/http-api.md). Limits and "
+        "timeouts: docs/operations.md.");
     help.format(std::cout);
+    // The server's route table itself, so that this list cannot miss a route.
+    const auto routes = lupa::searchd::http_routes();
+    std::size_t width = 0;
+    for (const auto& route : routes) width = std::max(width, route.path.size());
+    std::cout << "\nroutes (GET and HEAD):\n";
+    for (const auto& route : routes)
+      std::cout << "  " << route.path << std::string(width + 2 - route.path.size(), ' ')
+                << route.summary << "\n";
     help_shown_ = true;
     stopOptionsProcessing();
   }

@@ -3,9 +3,13 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
@@ -14,31 +18,94 @@
 namespace lupa::searchd {
 namespace {
 
+using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-// Export column -> stored field, where they differ. `plans` etc. are lists.
-const std::vector<std::string> kColumns = {
-    "id",        "doc",        "title",          "heading",     "kind",
-    "type",      "plans",      "country",        "date",        "lang",
-    "page",      "paragraph",  "section",        "source",      "confidence",
-    "challenge", "themes",     "agencies",       "responsible", "organizations",
-    "status",    "commitment", "translation_id", "indexed_at",  "text"};
+// The columns every export has had, in their order; `text` comes last, after the fields of
+// facets appended to the standard table. Those named after a facet's field hold its values.
+constexpr std::string_view kColumns[] = {
+    "id",          "doc",           "title",      "heading",    "kind",           "type",
+    "plans",       "country",       "date",       "lang",       "page",           "paragraph",
+    "section",     "source",        "confidence", "challenge",  "themes",         "agencies",
+    "responsible", "organizations", "status",     "commitment", "translation_id", "indexed_at"};
+constexpr std::string_view kLastColumn = "text";
 
-bool is_list(const Poco::Dynamic::Var& value) {
-  return value.type() == typeid(Array::Ptr);
+bool is_fixed_column(std::string_view name) {
+  return name == kLastColumn ||
+         std::find(std::begin(kColumns), std::end(kColumns), name) != std::end(kColumns);
 }
 
-// A cell's text: lists joined with " | ", the commitment as its OGP id or number and title.
-std::string cell_text(const Object::Ptr& stored, const std::string& column) {
-  if (!stored->has(column) || stored->isNull(column)) return "";
-  if (column == "commitment") {
-    const Object::Ptr commitment = stored->getObject("commitment");
-    const std::string ogp = commitment->optValue<std::string>("ogp_id", "");
-    return ogp.empty() ? commitment->optValue<std::string>("title", "") : ogp;
+// A facet of `table` exported as a column of its own: one appended to the standard table,
+// whose field is no column already.
+bool is_added_column(const schema::Facet& facet) {
+  return !facet.field.empty() && !is_fixed_column(facet.field);
+}
+
+// The facet whose field is `column`: the table's, else the standard table's, so that a table
+// without one of the standard facets still gives every column.
+const schema::Facet* facet_of_column(std::string_view column, schema::FacetTable table) {
+  for (const schema::FacetTable each : {table, schema::standard_facets()})
+    for (const schema::Facet& facet : each)
+      if (facet.field == column) return &facet;
+  return nullptr;
+}
+
+template <typename T>
+Var or_null(const std::optional<T>& value) {
+  return value ? Var(*value) : Var();
+}
+
+// A facet's cell: a list as an array, a single-valued facet as its value or null.
+Var facet_cell(const schema::Facet& facet, const schema::PassageRecord& record) {
+  const std::vector<std::string> values = facet.values(record);
+  if (facet.single) return values.empty() ? Var() : Var(values.front());
+  Array::Ptr list = new Array;
+  for (const std::string& value : values) list->add(value);
+  return list;
+}
+
+// The cell of a column that is no facet's field. `commitment` is the commitment's own OGP id,
+// else its title (not the id the linker found, which the `commitment` facet filters by).
+Var record_cell(std::string_view column, const schema::PassageRecord& record) {
+  if (column == "id") return record.id;
+  if (column == "doc") return record.doc;
+  if (column == "title") return record.title;
+  if (column == "heading") return record.heading;
+  if (column == "date") return or_null(record.date);
+  if (column == "page") return or_null(record.page);
+  if (column == "paragraph") return or_null(record.paragraph);
+  if (column == "section") return or_null(record.section);
+  if (column == "source") return std::string(schema::to_string(record.source));
+  if (column == "confidence") return or_null(record.confidence);
+  if (column == "translation_id") return or_null(record.translation_id);
+  if (column == "indexed_at") return record.indexed_at;
+  if (column == "text") return record.text;
+  if (column == "commitment" && record.commitment) {
+    const schema::CommitmentRecord& commitment = *record.commitment;
+    const std::string& shown = commitment.ogp_id.empty() ? commitment.title : commitment.ogp_id;
+    return shown.empty() ? Var() : Var(shown);
   }
-  const Poco::Dynamic::Var value = stored->get(column);
-  if (!is_list(value)) return value.convert<std::string>();
+  return Var();
+}
+
+// One export row, in the order of export_columns(table).
+std::vector<Var> row_values(const schema::PassageRecord& record, schema::FacetTable table) {
+  std::vector<Var> row;
+  for (const std::string_view column : kColumns) {
+    const schema::Facet* facet = column == "commitment" ? nullptr : facet_of_column(column, table);
+    row.push_back(facet ? facet_cell(*facet, record) : record_cell(column, record));
+  }
+  for (const schema::Facet& facet : table)
+    if (is_added_column(facet)) row.push_back(facet_cell(facet, record));
+  row.push_back(record_cell(kLastColumn, record));
+  return row;
+}
+
+// A cell's text: empty for null, lists joined with " | ".
+std::string cell_text(const Var& value) {
+  if (value.isEmpty()) return "";
+  if (value.type() != typeid(Array::Ptr)) return value.convert<std::string>();
   std::string joined;
   const Array::Ptr list = value.extract<Array::Ptr>();
   for (std::size_t i = 0; i < list->size(); ++i)
@@ -68,7 +135,7 @@ void write_csv_field(std::ostream& out, const std::string& text) {
   out << '"';
 }
 
-std::string rfc3339(double unix_seconds) {
+std::string rfc3339(std::int64_t unix_seconds) {
   const Poco::Timestamp when =
       Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(unix_seconds));
   return Poco::DateTimeFormatter::format(when, Poco::DateTimeFormat::ISO8601_FORMAT);
@@ -76,44 +143,44 @@ std::string rfc3339(double unix_seconds) {
 
 }  // namespace
 
-const std::vector<std::string>& export_columns() {
-  return kColumns;
+std::vector<std::string> export_columns(schema::FacetTable table) {
+  std::vector<std::string> columns(std::begin(kColumns), std::end(kColumns));
+  for (const schema::Facet& facet : table)
+    if (is_added_column(facet)) columns.emplace_back(facet.field);
+  columns.emplace_back(kLastColumn);
+  return columns;
 }
 
 void CsvWriter::begin() {
   out_ << "\xEF\xBB\xBF";
-  for (std::size_t i = 0; i < kColumns.size(); ++i) out_ << (i ? "," : "") << kColumns[i];
+  const std::vector<std::string> columns = export_columns(table_);
+  for (std::size_t i = 0; i < columns.size(); ++i) out_ << (i ? "," : "") << columns[i];
   out_ << "\r\n";
 }
 
-void CsvWriter::passage(const Object::Ptr& stored) {
-  for (std::size_t i = 0; i < kColumns.size(); ++i) {
+void CsvWriter::passage(const schema::PassageRecord& record) {
+  const std::vector<Var> row = row_values(record, table_);
+  for (std::size_t i = 0; i < row.size(); ++i) {
     if (i) out_ << ',';
-    write_csv_field(out_, cell_text(stored, kColumns[i]));
+    write_csv_field(out_, cell_text(row[i]));
   }
   out_ << "\r\n";
 }
 
-void JsonLinesArrayWriter::passage(const Object::Ptr& stored) {
+void JsonLinesArrayWriter::passage(const schema::PassageRecord& record) {
+  const std::vector<Var> values = row_values(record, table_);
   Object row(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const std::string& column : kColumns) {
-    if (column == "commitment") {
-      const std::string text = cell_text(stored, column);
-      row.set(column, text.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(text));
-    } else {
-      row.set(column, stored->has(column) ? stored->get(column) : Poco::Dynamic::Var());
-    }
-  }
+  for (std::size_t i = 0; i < values.size(); ++i) row.set(columns_[i], values[i]);
   out_ << (first_ ? "" : ",\n");
   row.stringify(out_);
   first_ = false;
 }
 
 void write_atom_feed(std::ostream& out, const FeedDescription& feed,
-                     const std::vector<Object::Ptr>& passages) {
-  double newest = 0;
-  for (const Object::Ptr& passage : passages)
-    newest = std::max(newest, passage->optValue<double>("indexed_at", 0));
+                     const std::vector<schema::PassageRecord>& passages) {
+  std::int64_t newest = 0;
+  for (const schema::PassageRecord& passage : passages)
+    newest = std::max(newest, passage.indexed_at);
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
       << "  <title>" << escape_markup(feed.title) << "</title>\n"
@@ -121,24 +188,23 @@ void write_atom_feed(std::ostream& out, const FeedDescription& feed,
       << "  <link rel=\"self\" href=\"" << escape_markup(feed.self_url) << "\"/>\n"
       << "  <updated>" << rfc3339(newest) << "</updated>\n"
       << "  <author><name>Lupa</name></author>\n";
-  for (const Object::Ptr& passage : passages) {
-    const std::string id = passage->optValue<std::string>("id", "");
-    std::string title = passage->optValue<std::string>("title", "");
-    const std::string heading = passage->optValue<std::string>("heading", "");
-    if (!heading.empty()) title += " \xE2\x80\x94 " + heading;
-    std::string summary = passage->optValue<std::string>("text", "");
+  for (const schema::PassageRecord& passage : passages) {
+    std::string title = passage.title;
+    if (!passage.heading.empty()) title += " \xE2\x80\x94 " + passage.heading;
+    std::string summary = passage.text;
     if (summary.size() > 600) {
       std::size_t cut = 600;
       while (cut > 0 && (static_cast<unsigned char>(summary[cut]) & 0xC0) == 0x80) --cut;
       summary = summary.substr(0, cut) + "\xE2\x80\xA6";
     }
+    const std::string link = feed.site_url + "/api/passages/" + passage.id;
     out << "  <entry>\n"
-        << "    <id>" << escape_markup(feed.site_url + "/api/passages/" + id) << "</id>\n"
+        << "    <id>" << escape_markup(link) << "</id>\n"
         << "    <title>" << escape_markup(title) << "</title>\n"
-        << "    <link href=\"" << escape_markup(feed.site_url + "/api/passages/" + id) << "\"/>\n"
-        << "    <updated>" << rfc3339(passage->optValue<double>("indexed_at", 0)) << "</updated>\n"
-        << "    <summary xml:lang=\"" << escape_markup(passage->optValue<std::string>("lang", ""))
-        << "\">" << escape_markup(summary) << "</summary>\n"
+        << "    <link href=\"" << escape_markup(link) << "\"/>\n"
+        << "    <updated>" << rfc3339(passage.indexed_at) << "</updated>\n"
+        << "    <summary xml:lang=\"" << escape_markup(passage.lang) << "\">"
+        << escape_markup(summary) << "</summary>\n"
         << "  </entry>\n";
   }
   out << "</feed>\n";

@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::searchd {
@@ -26,7 +25,7 @@ std::size_t count_code_points(const std::string& utf8) {
 
 }  // namespace
 
-SearchRequest parse_search_request(const QueryParameters& parameters) {
+SearchRequest parse_search_request(const QueryParameters& parameters, schema::FacetTable table) {
   SearchRequest request;
   for (const auto& [name, value] : parameters) {
     if (!analyzers::is_valid_utf8(value))
@@ -45,7 +44,7 @@ SearchRequest parse_search_request(const QueryParameters& parameters) {
         throw BadRequest("Parameter `facets` must be true or false, not '" + value.substr(0, 40) +
                          "'");
       request.count_facets = value == "true";
-    } else if (schema::find_facet(name)) {
+    } else if (schema::find_facet(name, table)) {
       if (!value.empty()) request.filters[name].push_back(value);
     }
   }

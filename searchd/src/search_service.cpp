@@ -1,9 +1,6 @@
 #include "lupa/searchd/search_service.h"
 
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -35,41 +32,61 @@ bool is_blank(const std::string& query) {
   return query.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-Xapian::Query filter_query(const std::map<std::string, std::vector<std::string>>& filters,
-                           const std::string& except_facet) {
-  std::vector<Xapian::Query> per_facet;
-  for (const auto& [name, values] : filters) {
-    if (name == except_facet) continue;
-    const auto facet = schema::find_facet(name);
-    std::vector<Xapian::Query> alternatives;
-    for (const std::string& value : values)
-      alternatives.emplace_back(schema::facet_term(*facet, schema::canonical_value(*facet, value)));
-    per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
-  }
-  if (per_facet.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_AND, per_facet.begin(), per_facet.end());
-}
-
 Xapian::Query filtered(const Xapian::Query& text_query, const Xapian::Query& filter) {
   if (filter.empty()) return text_query;
   return Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
 }
 
-Facet make_facet(const std::string& name, const std::map<std::string, Xapian::doccount>& counts) {
-  const auto& reference = analyzers::ReferenceData::instance();
-  Facet facet{name, {}};
-  for (const auto& [value, count] : counts)
-    facet.values.push_back({value, reference.facet_label(name, value), count});
-  std::stable_sort(facet.values.begin(), facet.values.end(),
-                   [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
-  return facet;
+// Whether `query` with `filter` matches at least one passage: one match, unweighted, rather
+// than a full run with facets.
+bool matches_something(Xapian::Database& db, const Xapian::Query& query,
+                       const Xapian::Query& filter) {
+  Xapian::Enquire probe(db);
+  probe.set_weighting_scheme(Xapian::BoolWeight());
+  probe.set_query(filtered(query, filter));
+  return !probe.get_mset(0, 1).empty();
 }
 
-Poco::JSON::Object::Ptr parse_stored(const std::string& data) {
-  return Poco::JSON::Parser().parse(data).extract<Poco::JSON::Object::Ptr>();
+Facet make_facet(const schema::Facet& facet,
+                 const std::map<std::string, Xapian::doccount>& counts) {
+  Facet counted{std::string(facet.name), {}};
+  for (const auto& [value, count] : counts)
+    counted.values.push_back({value, schema::value_label(facet, value), count});
+  std::stable_sort(counted.values.begin(), counted.values.end(),
+                   [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+  return counted;
+}
+
+std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::string_view id) {
+  if (id.empty()) return std::nullopt;
+  const std::string term = schema::id_term(id);
+  Xapian::PostingIterator posting = db.postlist_begin(term);
+  if (posting == db.postlist_end(term)) return std::nullopt;
+  return schema::PassageRecord::parse(db.get_document(*posting).get_data());
+}
+
+double milliseconds_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+      .count();
 }
 
 }  // namespace
+
+// What a request runs, and what search() says about it.
+struct SearchService::EffectiveQuery {
+  Xapian::Query text;    ///< the words as analysed: what snippets mark
+  Xapian::Query ranked;  ///< `text` with passages in the query's language first
+  Xapian::Query filter;  ///< every filter of the request; empty when there is none
+  bool browsing = false;
+  std::optional<Xapian::valueno> collapse_slot;
+  std::optional<std::string> language;
+  std::vector<std::string> expanded;
+  std::optional<std::string> corrected;
+  bool corrected_applied = false;
+  bool relaxed = false;
+
+  Xapian::Query query() const { return filtered(ranked, filter); }
+};
 
 RankingOptions RankingOptions::baseline() {
   RankingOptions plain;
@@ -84,12 +101,16 @@ RankingOptions RankingOptions::baseline() {
   return plain;
 }
 
-SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking)
+SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking,
+                             schema::FacetTable facets)
     : databases_(std::move(databases)),
       ranking_(std::move(ranking)),
+      facets_(facets.begin(), facets.end()),
       instance_id_(next_instance_id++) {
+  schema::check_facet_table(facets_);
   if (databases_.empty()) throw std::invalid_argument("no database given");
-  database();  // fail now, at start-up, when a database cannot be opened
+  ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
+  database();                       // fail now, at start-up, when a database cannot be opened
 }
 
 Xapian::Database& SearchService::database() const {
@@ -104,6 +125,105 @@ Xapian::Database& SearchService::database() const {
   return *handle;
 }
 
+Xapian::Query SearchService::filter_query(const SearchRequest& request,
+                                          std::string_view except_facet) const {
+  std::vector<Xapian::Query> per_facet;
+  for (const auto& [name, values] : request.filters) {
+    if (name == except_facet) continue;
+    const schema::Facet* facet = schema::find_facet(name, facets_);
+    if (!facet) throw BadRequest("Parameter `" + name + "` is not a facet");
+    std::vector<Xapian::Query> alternatives;
+    for (const std::string& value : values)
+      alternatives.emplace_back(schema::facet_term(*facet, schema::canonical_value(*facet, value)));
+    per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  }
+  if (per_facet.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, per_facet.begin(), per_facet.end());
+}
+
+std::optional<Xapian::valueno> SearchService::collapse_slot_for(const SearchRequest& request,
+                                                                bool browsing) const {
+  if (browsing || !ranking_.collapse_translations) return std::nullopt;
+  // A filter on a facet that tells a passage from its translation (the language) asks for one
+  // of the two: nothing to collapse then.
+  for (const auto& [name, values] : request.filters) {
+    const schema::Facet* facet = schema::find_facet(name, facets_);
+    if (facet && facet->tells_translations_apart) return std::nullopt;
+  }
+  return schema::kSlotTranslationGroup;
+}
+
+SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& db,
+                                                             const SearchRequest& request,
+                                                             const MatchTest& matches) const {
+  EffectiveQuery effective;
+  effective.filter = filter_query(request, "");
+  effective.browsing = is_blank(request.query);
+  effective.collapse_slot = collapse_slot_for(request, effective.browsing);
+  if (effective.browsing) {
+    effective.text = effective.ranked = Xapian::Query(std::string());
+    matches(effective);
+    return effective;
+  }
+  const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
+  auto use = [&](const analyzers::AnalyzedQuery& analyzed) {
+    effective.text = effective.ranked = analyzed.query;
+    if (ranking_.language_boost && analyzed.language) {
+      // Small beside a matched word's weight: it orders passages of equal relevance.
+      auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
+      boost->add_mapping(std::string(language_code(*analyzed.language)), kSameLanguageBoost);
+      effective.ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
+                                       Xapian::Query(boost->release()));
+    }
+  };
+  const analyzers::AnalyzedQuery as_typed = analyzer.analyze(request.query);
+  if (as_typed.language) effective.language = std::string(language_code(*as_typed.language));
+  effective.expanded = as_typed.concepts;
+  if (!as_typed.corrected.empty()) effective.corrected = as_typed.corrected;
+  use(as_typed);
+  if (matches(effective)) return effective;
+  std::string words = request.query;
+  // The query as typed matches nothing: its correction is run instead, and reported so.
+  if (effective.corrected) {
+    words = *effective.corrected;
+    const analyzers::AnalyzedQuery corrected = analyzer.analyze(words);
+    effective.corrected_applied = true;
+    effective.expanded = corrected.concepts;
+    use(corrected);
+    if (matches(effective)) return effective;
+  }
+  // Nothing has every word: any of them may match, best first.
+  if (ranking_.relax_when_empty) {
+    use(analyzer.analyze(words, true));
+    effective.relaxed = matches(effective);
+  }
+  return effective;
+}
+
+SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& db,
+                                                             const SearchRequest& request) const {
+  return effective_query(db, request, [&db](const EffectiveQuery& candidate) {
+    return matches_something(db, candidate.text, candidate.filter);
+  });
+}
+
+SearchService::EffectiveQuery SearchService::similar_query(const Xapian::Query& like,
+                                                           const SearchRequest& request) const {
+  EffectiveQuery effective;
+  effective.text = effective.ranked = like;
+  effective.filter = filter_query(request, "");
+  effective.collapse_slot = collapse_slot_for(request, false);
+  return effective;
+}
+
+void SearchService::configure_enquire(Xapian::Enquire& enquire,
+                                      const EffectiveQuery& effective) const {
+  enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
+  if (effective.collapse_slot) enquire.set_collapse_key(*effective.collapse_slot);
+  if (effective.browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  enquire.set_query(effective.query());
+}
+
 SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   Xapian::Database& db = database();
@@ -111,55 +231,34 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.query = request.query;
   result.page = request.page;
   result.per_page = request.per_page;
-
-  if (is_blank(request.query)) {
-    run(db, Xapian::Query(std::string()), true, std::nullopt, request, result);
-  } else {
-    const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
-    const analyzers::AnalyzedQuery analyzed = analyzer.analyze(request.query);
-    if (analyzed.language) result.language = std::string(language_code(*analyzed.language));
-    result.expanded = analyzed.concepts;
-    if (!analyzed.corrected.empty()) result.corrected = analyzed.corrected;
-    run(db, analyzed.query, false, analyzed.language, request, result);
-    std::string effective = request.query;
-    if (result.total == 0 && result.corrected) {
-      const analyzers::AnalyzedQuery corrected = analyzer.analyze(*result.corrected);
-      run(db, corrected.query, false, corrected.language, request, result);
-      result.corrected_applied = true;
-      result.expanded = corrected.concepts;
-      effective = *result.corrected;
-    }
-    if (result.total == 0 && ranking_.relax_when_empty) {
-      const analyzers::AnalyzedQuery any_word = analyzer.analyze(effective, true);
-      run(db, any_word.query, false, any_word.language, request, result);
-      result.relaxed = result.total > 0;
-    }
-  }
-  result.took_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // Each candidate is run in full, with its facets: the last run is the one returned.
+  const EffectiveQuery effective =
+      effective_query(db, request, [&](const EffectiveQuery& candidate) {
+        run(db, candidate, request, result);
+        return result.total > 0;
+      });
+  result.language = effective.language;
+  result.expanded = effective.expanded;
+  result.corrected = effective.corrected;
+  result.corrected_applied = effective.corrected_applied;
+  result.relaxed = effective.relaxed;
+  result.took_ms = milliseconds_since(started);
   return result;
 }
 
-void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, bool browsing,
-                        std::optional<analyzers::Language> language, const SearchRequest& request,
-                        SearchResult& result) const {
+void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
+                        const SearchRequest& request, SearchResult& result) const {
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
-  const std::optional<Xapian::valueno> collapse_slot = collapse_slot_for(request, browsing);
-  const Xapian::Query ranked = ranked_query(text_query, browsing, language);
-  auto configure = [&](Xapian::Enquire& enquire) {
-    configure_enquire(enquire, browsing, collapse_slot);
-  };
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
   // pass of its own without its filter (disjunctive faceting).
-  std::array<bool, schema::kFacets.size()> unfiltered{};
-  for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
-    unfiltered[i] = request.count_facets && schema::kFacets[i].counted &&
-                    !request.filters.contains(std::string(schema::kFacets[i].name));
-  FacetCounter counter(unfiltered, collapse_slot);
+  std::vector<bool> unfiltered(facets_.size());
+  for (std::size_t i = 0; i < facets_.size(); ++i)
+    unfiltered[i] = request.count_facets && facets_[i].counted &&
+                    !request.filters.contains(std::string(facets_[i].name));
+  FacetCounter counter(facets_, unfiltered, effective.collapse_slot);
   Xapian::Enquire enquire(db);
-  configure(enquire);
-  enquire.set_query(filtered(ranked, filter_query(request.filters, "")));
+  configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
@@ -167,148 +266,133 @@ void SearchService::run(Xapian::Database& db, const Xapian::Query& text_query, b
       enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
   // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
   // is not the collapsed count; the lower bound is.
-  result.total = collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  result.total =
+      effective.collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
 
   result.facets.clear();
-  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) {
-    const schema::Facet& facet = schema::kFacets[i];
+  for (std::size_t i = 0; i < facets_.size(); ++i) {
+    const schema::Facet& facet = facets_[i];
     if (!facet.counted || !request.count_facets) continue;
-    const std::string name(facet.name);
     if (unfiltered[i]) {
-      result.facets.push_back(make_facet(name, counter.counts(i)));
+      result.facets.push_back(make_facet(facet, counter.counts(i)));
       continue;
     }
-    std::array<bool, schema::kFacets.size()> only{};
+    std::vector<bool> only(facets_.size());
     only[i] = true;
-    FacetCounter own(only, collapse_slot);
+    FacetCounter own(facets_, only, effective.collapse_slot);
+    EffectiveQuery without_own = effective;
+    without_own.filter = filter_query(request, facet.name);
     Xapian::Enquire facet_enquire(db);
-    configure(facet_enquire);
-    facet_enquire.set_query(filtered(ranked, filter_query(request.filters, name)));
+    configure_enquire(facet_enquire, without_own);
     facet_enquire.add_matchspy(&own);
     facet_enquire.get_mset(0, 0, everything);
-    result.facets.push_back(make_facet(name, own.counts(i)));
+    result.facets.push_back(make_facet(facet, own.counts(i)));
   }
 
-  const std::unordered_set<std::string> terms = analyzers::query_terms(text_query);
+  const std::unordered_set<std::string> terms = analyzers::query_terms(effective.text);
   const Xapian::Stem highlighter = analyzers::highlighting_stemmer(terms);
   // Xapian's snippets do not mark the words of phrases, and glossary terms are phrases; an
   // empty match over the same terms, ORed, gives snippets that mark every one of them.
   Xapian::Enquire marking(db);
-  if (!browsing) marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-  const Xapian::MSet marker = browsing ? mset : marking.get_mset(0, 0);
+  if (!effective.browsing)
+    marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  const Xapian::MSet marker = effective.browsing ? mset : marking.get_mset(0, 0);
   result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.rank = ++rank;
     hit.score = it.get_weight();
-    hit.stored = parse_stored(it.get_document().get_data());
+    hit.record = schema::PassageRecord::parse(it.get_document().get_data());
     // Without the background model: it looks up every word's frequency in the index, which
     // cost more than the rest of a request; the densest window of matches is good enough.
     auto snippet_of = [&](const std::string& text) {
       return marker.snippet(text, kSnippetBytes, highlighter, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                             "<mark>", "</mark>", "\xE2\x80\xA6");
     };
-    const std::string text = hit.stored->getValue<std::string>("text");
-    hit.snippet = snippet_of(text);
+    hit.snippet = snippet_of(hit.record.text);
     // A passage found by its heading shows the heading, so the match is visible.
-    const std::string heading = hit.stored->optValue<std::string>("heading", "");
-    if (hit.snippet.find("<mark>") == std::string::npos && !heading.empty() && !browsing)
-      hit.snippet = snippet_of(heading + ": " + text);
+    if (hit.snippet.find("<mark>") == std::string::npos && !hit.record.heading.empty() &&
+        !effective.browsing)
+      hit.snippet = snippet_of(hit.record.heading + ": " + hit.record.text);
     result.hits.push_back(std::move(hit));
   }
 }
 
-void SearchService::prepare(Xapian::Database& db, const SearchRequest& request,
-                            Xapian::Enquire& enquire) const {
-  const bool browsing = is_blank(request.query);
-  Xapian::Query query(std::string{});
-  std::optional<analyzers::Language> language;
-  if (!browsing) {
-    const analyzers::AnalyzedQuery analyzed =
-        analyzers::QueryAnalyzer(db, ranking_.query).analyze(request.query);
-    query = analyzed.query;
-    language = analyzed.language;
-  }
-  enquire.set_query(
-      filtered(ranked_query(query, browsing, language), filter_query(request.filters, "")));
-  configure_enquire(enquire, browsing, collapse_slot_for(request, browsing));
-}
-
-std::optional<Xapian::valueno> SearchService::collapse_slot_for(const SearchRequest& request,
-                                                                bool browsing) const {
-  // A filter on language asks for that language's version: nothing to collapse then.
-  if (browsing || !ranking_.collapse_translations || request.filters.contains("lang"))
-    return std::nullopt;
-  return schema::kSlotTranslationGroup;
-}
-
-Xapian::Query SearchService::ranked_query(const Xapian::Query& query, bool browsing,
-                                          std::optional<analyzers::Language> language) const {
-  if (browsing || !ranking_.language_boost || !language) return query;
-  // Small beside a matched word's weight: it orders passages of equal relevance.
-  auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
-  boost->add_mapping(std::string(language_code(*language)), kSameLanguageBoost);
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(boost->release()));
-}
-
-void SearchService::configure_enquire(Xapian::Enquire& enquire, bool browsing,
-                                      std::optional<Xapian::valueno> collapse_slot) const {
-  enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
-  if (collapse_slot) enquire.set_collapse_key(*collapse_slot);
-  if (browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-}
-
-bool SearchService::for_each_match(
-    const SearchRequest& request,
-    const std::function<bool(const Poco::JSON::Object::Ptr&)>& each) const {
+bool SearchService::for_each_match(const SearchRequest& request,
+                                   const std::function<bool(const schema::PassageRecord&)>& each,
+                                   const std::function<bool()>& before_first) const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
-  prepare(db, request, enquire);
+  configure_enquire(enquire, effective_query(db, request));
   // Each batch re-runs the match up to its end, so batches grow: the whole export costs a
   // few matches of the result set rather than one per batch.
   Xapian::doccount batch_size = kExportBatch;
   for (Xapian::doccount offset = 0;; offset += batch_size, batch_size *= 2) {
     const Xapian::MSet batch = enquire.get_mset(offset, batch_size);
-    for (auto it = batch.begin(); it != batch.end(); ++it)
-      if (!each(parse_stored(it.get_document().get_data()))) return false;
+    auto it = batch.begin();
+    if (offset == 0) {
+      // Everything that reads the index before the first row is done before `before_first`.
+      std::optional<schema::PassageRecord> first;
+      if (it != batch.end()) first = schema::PassageRecord::parse(it.get_document().get_data());
+      if (before_first && !before_first()) return false;
+      if (first) {
+        if (!each(*first)) return false;
+        ++it;
+      }
+    }
+    for (; it != batch.end(); ++it)
+      if (!each(schema::PassageRecord::parse(it.get_document().get_data()))) return false;
     if (batch.size() < batch_size) return true;
   }
 }
 
-std::vector<Poco::JSON::Object::Ptr> SearchService::newest(const SearchRequest& request,
-                                                           int count) const {
+std::vector<schema::PassageRecord> SearchService::newest(const SearchRequest& request,
+                                                         int count) const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
-  prepare(db, request, enquire);
+  configure_enquire(enquire, effective_query(db, request));
   enquire.set_sort_by_value_then_relevance(schema::kSlotIndexedAt, true);
-  std::vector<Poco::JSON::Object::Ptr> passages;
+  std::vector<schema::PassageRecord> passages;
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    passages.push_back(parse_stored(it.get_document().get_data()));
+    passages.push_back(schema::PassageRecord::parse(it.get_document().get_data()));
   return passages;
+}
+
+std::optional<SearchResult> SearchService::similar(const std::string& id,
+                                                   const SearchRequest& request) const {
+  return similar_on(database(), id, request);
 }
 
 std::optional<SearchResult> SearchService::similar(const std::string& id, int page,
                                                    int per_page) const {
+  SearchRequest request;
+  request.page = page;
+  request.per_page = per_page;
+  return similar(id, request);
+}
+
+std::optional<SearchResult> SearchService::similar_on(Xapian::Database& db, const std::string& id,
+                                                      const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
-  Xapian::Database& db = database();
   const std::string id_term = schema::id_term(id);
   Xapian::PostingIterator posting = db.postlist_begin(id_term);
-  if (posting == db.postlist_end(id_term)) return std::nullopt;
+  if (id.empty() || posting == db.postlist_end(id_term)) return std::nullopt;
   const Xapian::docid docid = *posting;
-  const Poco::JSON::Object::Ptr stored = parse_stored(db.get_document(docid).get_data());
+  const schema::PassageRecord record =
+      schema::PassageRecord::parse(db.get_document(docid).get_data());
 
   // The passage and its translation describe the commitment in both languages, so the
   // expansion terms reach plans written in either.
   Xapian::RSet relevant;
   relevant.add_document(docid);
   std::vector<Xapian::Query> excluded{Xapian::Query(id_term)};
-  const std::string translation = stored->optValue<std::string>("translation_id", "");
-  if (!translation.empty()) {
-    Xapian::PostingIterator other = db.postlist_begin(schema::id_term(translation));
-    if (other != db.postlist_end(schema::id_term(translation))) relevant.add_document(*other);
-    excluded.emplace_back(schema::id_term(translation));
+  if (record.translation_id && !record.translation_id->empty()) {
+    const std::string translation = schema::id_term(*record.translation_id);
+    Xapian::PostingIterator other = db.postlist_begin(translation);
+    if (other != db.postlist_end(translation)) relevant.add_document(*other);
+    excluded.emplace_back(translation);
   }
   struct StemsOnly final : Xapian::ExpandDecider {
     bool operator()(const std::string& term) const override {
@@ -319,8 +403,8 @@ std::optional<SearchResult> SearchService::similar(const std::string& id, int pa
   const Xapian::ESet terms = expand.get_eset(kSimilarTerms, relevant, &stems_only);
   SearchResult result;
   result.query = "similar:" + id;
-  result.page = page;
-  result.per_page = per_page;
+  result.page = request.page;
+  result.per_page = request.per_page;
   if (terms.empty()) return result;
   std::vector<Xapian::Query> alternatives;
   for (auto term = terms.begin(); term != terms.end(); ++term)
@@ -328,17 +412,20 @@ std::optional<SearchResult> SearchService::similar(const std::string& id, int pa
                               term.get_weight());
   const Xapian::Query like(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   const Xapian::Query unlike(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
-  const Xapian::Query commitments(schema::facet_term(*schema::find_facet("kind"), "commitment"));
-  SearchRequest request;
-  request.page = page;
-  request.per_page = per_page;
-  request.count_facets = false;
+  const schema::Facet* kind = schema::find_facet("kind", facets_);
+  const Xapian::Query commitments =
+      kind ? Xapian::Query(
+                 schema::facet_term(*kind, schema::to_string(schema::PassageKind::kCommitment)))
+           : Xapian::Query(std::string());
+  SearchRequest paging = request;
+  paging.count_facets = false;
   run(db,
-      Xapian::Query(Xapian::Query::OP_FILTER,
-                    Xapian::Query(Xapian::Query::OP_AND_NOT, like, unlike), commitments),
-      false, std::nullopt, request, result);
-  result.took_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      similar_query(
+          Xapian::Query(Xapian::Query::OP_FILTER,
+                        Xapian::Query(Xapian::Query::OP_AND_NOT, like, unlike), commitments),
+          paging),
+      paging, result);
+  result.took_ms = milliseconds_since(started);
   return result;
 }
 
@@ -346,25 +433,43 @@ FacetListing SearchService::facets() const {
   Xapian::Database& db = database();
   Xapian::Enquire enquire(db);
   enquire.set_query(Xapian::Query(std::string()));
-  std::array<bool, schema::kFacets.size()> counted{};
-  for (std::size_t i = 0; i < schema::kFacets.size(); ++i) counted[i] = schema::kFacets[i].counted;
-  FacetCounter counter(counted);
+  std::vector<bool> counted(facets_.size());
+  for (std::size_t i = 0; i < facets_.size(); ++i) counted[i] = facets_[i].counted;
+  FacetCounter counter(facets_, counted);
   enquire.add_matchspy(&counter);
   FacetListing listing;
   listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))
                       .get_matches_estimated();
-  for (std::size_t i = 0; i < schema::kFacets.size(); ++i)
-    if (counted[i])
-      listing.facets.push_back(make_facet(std::string(schema::kFacets[i].name), counter.counts(i)));
+  for (std::size_t i = 0; i < facets_.size(); ++i)
+    if (counted[i]) listing.facets.push_back(make_facet(facets_[i], counter.counts(i)));
   return listing;
 }
 
-Poco::JSON::Object::Ptr SearchService::passage(const std::string& id) const {
+std::optional<schema::PassageRecord> SearchService::passage(const std::string& id) const {
+  return find_passage(database(), id);
+}
+
+std::optional<PassageView> SearchService::passage_view(const std::string& id) const {
+  // One handle, opened (or brought to the newest revision) once: every lookup below reads
+  // the same revision.
   Xapian::Database& db = database();
-  const std::string term = schema::id_term(id);
-  Xapian::PostingIterator posting = db.postlist_begin(term);
-  if (posting == db.postlist_end(term)) return nullptr;
-  return parse_stored(db.get_document(*posting).get_data());
+  std::optional<schema::PassageRecord> passage = find_passage(db, id);
+  if (!passage) return std::nullopt;
+  PassageView view{std::move(*passage), {}, {}, {}, {}, {}};
+  const schema::PassageRecord& shown = view.passage;
+  if (const auto previous = schema::neighbour_id(shown.id, -1))
+    view.previous = find_passage(db, *previous);
+  if (const auto next = schema::neighbour_id(shown.id, +1)) view.next = find_passage(db, *next);
+  if (shown.translation_id) view.translation = find_passage(db, *shown.translation_id);
+  if (shown.links)
+    for (const std::string& same : shown.links->same_as)
+      if (auto other = find_passage(db, same)) view.same_commitment.push_back(std::move(*other));
+  if (shown.kind == schema::PassageKind::kCommitment) {
+    SearchRequest first;
+    first.per_page = kSimilarOnPassagePage;
+    view.similar = similar_on(db, shown.id, first);
+  }
+  return view;
 }
 
 IndexHealth SearchService::health() const {

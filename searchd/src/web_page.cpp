@@ -1,22 +1,20 @@
 #include "lupa/searchd/web_page.h"
 
-#include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
+#include <string_view>
 
-#include "lupa/analyzers/reference_data.h"
 #include "lupa/searchd/markup_escape.h"
 
 namespace lupa::searchd {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
-
-// The interface's words. Facet values carry their own labels (data/*.tsv).
+// The interface's words. Facets carry their own titles (schema.h), facet values their own
+// labels (data/*.tsv).
 struct Words {
   const char* es;
   const char* en;
@@ -56,14 +54,6 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"back", {"Volver a la búsqueda", "Back to search"}},
     {"metadata", {"Datos del pasaje", "About this passage"}},
     {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
-    {"plan", {"Plan de acción", "Action plan"}},
-    {"challenge", {"Desafío OGP", "OGP challenge"}},
-    {"theme", {"Área de política", "Policy area"}},
-    {"agency", {"Institución", "Agency"}},
-    {"organization", {"Organización", "Organisation"}},
-    {"type", {"Tipo de documento", "Document type"}},
-    {"lang", {"Idioma", "Language"}},
-    {"year", {"Año", "Year"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -104,20 +94,14 @@ std::string facet_label(const FacetValue& value, UiLanguage ui) {
   return label.empty() ? value.value : label;
 }
 
-std::string value_label(const std::string& facet, const std::string& value, UiLanguage ui) {
-  const analyzers::Label label = analyzers::ReferenceData::instance().facet_label(facet, value);
+std::string value_label(const schema::Facet& facet, const std::string& value, UiLanguage ui) {
+  const analyzers::Label label = schema::value_label(facet, value);
   const std::string& text = ui == UiLanguage::kSpanish ? label.es : label.en;
   return text.empty() ? value : text;
 }
 
-std::vector<std::string> strings(const Object::Ptr& object, const std::string& field) {
-  std::vector<std::string> out;
-  if (!object || !object->has(field)) return out;
-  const Array::Ptr list = object->getArray(field);
-  if (!list) return out;
-  for (std::size_t i = 0; i < list->size(); ++i)
-    out.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
-  return out;
+std::string_view facet_title(const schema::Facet& facet, UiLanguage ui) {
+  return ui == UiLanguage::kSpanish ? facet.title.es : facet.title.en;
 }
 
 void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
@@ -130,34 +114,25 @@ void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
   out << "<link rel=\"stylesheet\" href=\"/static/lupa.css\">\n</head>\n<body>\n";
 }
 
-const std::vector<std::string> kPageFacets = {"plan",         "challenge", "theme", "agency",
-                                              "organization", "type",      "lang",  "year"};
 constexpr std::size_t kValuesShown = 15;
 
-void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui) {
-  const Object::Ptr& stored = hit.stored;
-  const std::string id = stored->getValue<std::string>("id");
-  std::string title = stored->optValue<std::string>("title", "");
-  const std::string heading = stored->optValue<std::string>("heading", "");
-  out << "<li><article class=\"hit\" lang=\""
-      << escape_markup(stored->optValue<std::string>("lang", "")) << "\">\n<h2><a href=\""
-      << link({{"ui", code(ui)}}, "", "", "/passages/" + id) << "\">"
-      << escape_markup(heading.empty() ? title : heading) << "</a></h2>\n"
+void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table) {
+  const schema::PassageRecord& record = hit.record;
+  out << "<li><article class=\"hit\" lang=\"" << escape_markup(record.lang) << "\">\n<h2><a href=\""
+      << link({{"ui", code(ui)}}, "", "", "/passages/" + record.id) << "\">"
+      << escape_markup(record.heading.empty() ? record.title : record.heading) << "</a></h2>\n"
       << "<p class=\"snippet\">" << hit.snippet << "</p>\n<p class=\"chips\">";
-  for (const std::string& plan : strings(stored, "plans"))
-    out << "<span class=\"chip plan\">" << escape_markup(value_label("plan", plan, ui))
-        << "</span> ";
-  for (const std::string& agency : strings(stored, "agencies"))
-    out << "<span class=\"chip agency\">" << escape_markup(value_label("agency", agency, ui))
-        << "</span> ";
-  for (const std::string& challenge : strings(stored, "challenge"))
-    out << "<span class=\"chip challenge\">"
-        << escape_markup(value_label("challenge", challenge, ui)) << "</span> ";
-  out << "</p>\n<p class=\"where\">" << escape_markup(title);
-  if (stored->has("page") && !stored->isNull("page"))
-    out << " · " << word("doc_page", ui) << " " << stored->getValue<int>("page");
-  if (stored->optValue<std::string>("source", "") == "ocr")
-    out << " · " << word("source_ocr", ui) << " " << stored->optValue<int>("confidence", 0);
+  for (const char* chip : {"plan", "agency", "challenge"}) {
+    const schema::Facet* facet = schema::find_facet(chip, table);
+    if (!facet) continue;
+    for (const std::string& value : facet->values(record))
+      out << "<span class=\"chip " << chip << "\">" << escape_markup(value_label(*facet, value, ui))
+          << "</span> ";
+  }
+  out << "</p>\n<p class=\"where\">" << escape_markup(record.title);
+  if (record.page) out << " · " << word("doc_page", ui) << " " << *record.page;
+  if (record.source == schema::TextSource::kOcr)
+    out << " · " << word("source_ocr", ui) << " " << std::lround(record.confidence.value_or(0));
   out << "</p>\n</article></li>\n";
 }
 
@@ -172,7 +147,8 @@ UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string
 }
 
 std::string render_search_page(const SearchRequest& request, const SearchResult& result,
-                               const QueryParameters& parameters, UiLanguage ui) {
+                               const QueryParameters& parameters, UiLanguage ui,
+                               schema::FacetTable table) {
   QueryParameters with_ui = parameters;
   std::erase_if(with_ui, [](const auto& p) { return p.first == "ui"; });
   with_ui.emplace_back("ui", code(ui));
@@ -195,13 +171,15 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "\">\n"
       << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
       << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
-  for (const std::string& name : kPageFacets) {
+  for (const schema::Facet& panel : table) {
+    if (!panel.shown) continue;
+    const std::string name(panel.name);
     const auto facet = std::find_if(result.facets.begin(), result.facets.end(),
                                     [&](const Facet& f) { return f.name == name; });
     if (facet == result.facets.end() || facet->values.empty()) continue;
     const auto selected = request.filters.find(name);
-    out << "<fieldset class=\"facet\" id=\"facet-" << name << "\">\n<legend>" << word(name, ui)
-        << "</legend>\n";
+    out << "<fieldset class=\"facet\" id=\"facet-" << escape_markup(name) << "\">\n<legend>"
+        << escape_markup(facet_title(panel, ui)) << "</legend>\n";
     std::size_t shown = 0;
     for (const FacetValue& value : facet->values) {
       const bool checked = selected != request.filters.end() &&
@@ -210,7 +188,7 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       if (!checked && shown >= kValuesShown) continue;
       ++shown;
       const std::string input_id = "f-" + name + "-" + value.value;
-      out << "<div><input type=\"checkbox\" name=\"" << name << "\" value=\""
+      out << "<div><input type=\"checkbox\" name=\"" << escape_markup(name) << "\" value=\""
           << escape_markup(value.value) << "\" id=\"" << escape_markup(input_id) << "\""
           << (checked ? " checked" : "") << ">"
           << "<label for=\"" << escape_markup(input_id) << "\">"
@@ -233,7 +211,7 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
   out << "<ol class=\"hits\" start=\"" << (result.hits.empty() ? 1 : result.hits.front().rank)
       << "\">\n";
-  for (const Hit& hit : result.hits) hit_html(out, hit, ui);
+  for (const Hit& hit : result.hits) hit_html(out, hit, ui, table);
   out << "</ol>\n";
   const int pages = static_cast<int>((result.total + static_cast<unsigned>(request.per_page) - 1) /
                                      static_cast<unsigned>(request.per_page));
@@ -257,45 +235,33 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   return out.str();
 }
 
-std::string render_passage_page(const PassageView& view, UiLanguage ui) {
-  const Object::Ptr& passage = view.passage;
-  const std::string title = passage->optValue<std::string>("title", "");
-  const std::string heading = passage->optValue<std::string>("heading", "");
+std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::FacetTable table) {
+  const schema::PassageRecord& passage = view.passage;
+  const std::string& heading = passage.heading;
   std::ostringstream out;
-  head(out, heading.empty() ? title : heading + " — " + title, ui, "");
+  head(out, heading.empty() ? passage.title : heading + " — " + passage.title, ui, "");
   const std::string ui_query = std::string("?ui=") + code(ui);
-  auto passage_link = [&](const Object::Ptr& other, const std::string& text) {
-    out << "<a href=\"/passages/" << escape_markup(other->getValue<std::string>("id")) << ui_query
-        << "\" lang=\"" << escape_markup(other->optValue<std::string>("lang", "")) << "\">"
-        << escape_markup(text) << "</a>";
+  auto passage_link = [&](const schema::PassageRecord& other, const std::string& text) {
+    out << "<a href=\"/passages/" << escape_markup(other.id) << ui_query << "\" lang=\""
+        << escape_markup(other.lang) << "\">" << escape_markup(text) << "</a>";
   };
   out << "<header>\n<p class=\"brand\"><a href=\"/" << ui_query << "\">Lupa</a></p>\n"
       << "<p><a href=\"/" << ui_query << "\">" << word("back", ui) << "</a></p>\n</header>\n"
-      << "<main id=\"results\">\n<article class=\"passage\" lang=\""
-      << escape_markup(passage->optValue<std::string>("lang", "")) << "\">\n<h1>"
-      << escape_markup(heading.empty() ? title : heading) << "</h1>\n";
-  std::istringstream lines(passage->optValue<std::string>("text", ""));
+      << "<main id=\"results\">\n<article class=\"passage\" lang=\"" << escape_markup(passage.lang)
+      << "\">\n<h1>" << escape_markup(heading.empty() ? passage.title : heading) << "</h1>\n";
+  std::istringstream lines(passage.text);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) out << "<p>" << escape_markup(line) << "</p>\n";
   out << "</article>\n<section aria-labelledby=\"about\">\n<h2 id=\"about\">"
       << word("metadata", ui) << "</h2>\n<dl>\n<dt>" << word("document", ui) << "</dt><dd>"
-      << escape_markup(title);
-  if (passage->has("page") && !passage->isNull("page"))
-    out << " · " << word("doc_page", ui) << " " << passage->getValue<int>("page");
+      << escape_markup(passage.title);
+  if (passage.page) out << " · " << word("doc_page", ui) << " " << *passage.page;
   out << "</dd>\n";
-  for (const char* facet :
-       {"plan", "challenge", "theme", "agency", "organization", "type", "lang"}) {
-    const std::string field = std::string(facet) == "plan"           ? "plans"
-                              : std::string(facet) == "theme"        ? "themes"
-                              : std::string(facet) == "agency"       ? "agencies"
-                              : std::string(facet) == "organization" ? "organizations"
-                                                                     : facet;
-    std::vector<std::string> values = strings(passage, field);
-    if (values.empty() && passage->has(field) && !passage->isNull(field) &&
-        !passage->getArray(field))
-      values.push_back(passage->getValue<std::string>(field));
+  for (const schema::Facet& facet : table) {
+    if (!facet.shown || facet.field.empty()) continue;
+    const std::vector<std::string> values = facet.values(passage);
     if (values.empty()) continue;
-    out << "<dt>" << word(facet, ui) << "</dt><dd>";
+    out << "<dt>" << escape_markup(facet_title(facet, ui)) << "</dt><dd>";
     for (std::size_t i = 0; i < values.size(); ++i)
       out << (i ? ", " : "") << escape_markup(value_label(facet, values[i], ui));
     out << "</dd>\n";
@@ -303,25 +269,25 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui) {
   out << "</dl>\n</section>\n<nav class=\"neighbours\">";
   if (view.previous) {
     out << "<p>" << word("previous", ui) << ": ";
-    passage_link(view.previous, view.previous->optValue<std::string>("heading", "…"));
+    passage_link(*view.previous, view.previous->heading);
     out << "</p>";
   }
   if (view.next) {
     out << "<p>" << word("next", ui) << ": ";
-    passage_link(view.next, view.next->optValue<std::string>("heading", "…"));
+    passage_link(*view.next, view.next->heading);
     out << "</p>";
   }
   out << "</nav>\n";
   if (view.translation) {
     out << "<section class=\"translation\"><h2>" << word("translation", ui) << "</h2><p>";
-    passage_link(view.translation, view.translation->optValue<std::string>("heading", "…"));
+    passage_link(*view.translation, view.translation->heading);
     out << "</p></section>\n";
   }
   if (!view.same_commitment.empty()) {
     out << "<section><h2>" << word("same_commitment", ui) << "</h2><ul>\n";
-    for (const Object::Ptr& other : view.same_commitment) {
+    for (const schema::PassageRecord& other : view.same_commitment) {
       out << "<li>";
-      passage_link(other, other->optValue<std::string>("title", ""));
+      passage_link(other, other.title);
       out << "</li>\n";
     }
     out << "</ul></section>\n";
@@ -330,8 +296,7 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui) {
     out << "<section><h2>" << word("similar", ui) << "</h2><ul>\n";
     for (const Hit& hit : view.similar->hits) {
       out << "<li>";
-      passage_link(hit.stored, hit.stored->optValue<std::string>("heading", "") + " (" +
-                                   hit.stored->optValue<std::string>("title", "") + ")");
+      passage_link(hit.record, hit.record.heading + " (" + hit.record.title + ")");
       out << "</li>\n";
     }
     out << "</ul></section>\n";

@@ -2,11 +2,14 @@
 // real lupa-searchd serves it on a loopback port, and the tests query it over HTTP.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "lupa/searchd/http_server.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/search_api.h"
@@ -268,6 +271,31 @@ TEST_F(SearchE2E, HealthReportsTheIndexedPassageCount) {
   const auto start = summary.rfind(", ", end) + 2;
   EXPECT_EQ(health->getValue<int>("passages"), std::stoi(summary.substr(start, end - start)));
   EXPECT_FALSE(health->getValue<std::string>("revision").empty());
+}
+
+// `--help` lists the route table itself (http_routes()), so no route can be served unlisted.
+TEST(SearchDaemonHelp, ListsEveryRouteOfTheRouteTable) {
+  const RunResult run =
+      run_program(std::filesystem::path(LUPA_BIN_DIR) / "lupa-searchd", {"--help"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::size_t listed = run.out.find("\nroutes (GET and HEAD):\n");
+  ASSERT_NE(listed, std::string::npos) << run.out;
+  const std::string listing = run.out.substr(listed);
+  std::set<std::string> paths;
+  for (const searchd::RouteDescription& route : searchd::http_routes()) {
+    paths.insert(route.path);
+    // A line of its own: the path, then, after spaces, its summary.
+    const std::size_t line = listing.find("\n  " + route.path + " ");
+    ASSERT_NE(line, std::string::npos) << route.path << "\n" << listing;
+    const std::string rest = listing.substr(line + 3 + route.path.size());
+    EXPECT_TRUE(rest.substr(rest.find_first_not_of(' ')).starts_with(route.summary + "\n"))
+        << route.path << "\n"
+        << listing;
+  }
+  for (const char* path :
+       {"/", "/passages/{id}", "/api/search", "/api/facets", "/api/passages/{id}",
+        "/api/similar/{id}", "/api/export", "/api/feed", "/healthz"})
+    EXPECT_TRUE(paths.contains(path)) << path;
 }
 
 }  // namespace

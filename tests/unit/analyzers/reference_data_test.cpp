@@ -110,51 +110,64 @@ TEST(ReferenceData, CountsAMentionOnceWhenBothNamesFoldAlike) {
   EXPECT_EQ(data().infer_country("Chile, Chile y Chile; una vez Perú y otra Peru"), "cl");
 }
 
-TEST(ReferenceData, FacetLabelsInBothLanguages) {
-  const Label plan = data().facet_label("plan", "mx-2019-2021");
+TEST(ReferenceData, LabelsInBothLanguages) {
+  const Label plan = *data().label("plans", "mx-2019-2021");
   EXPECT_EQ(plan.en, "Mexico 2019-2021 (action plan 4)");
   EXPECT_EQ(plan.es, "México 2019-2021 (plan de acción 4)");
-  const Label lang = data().facet_label("lang", "es");
+  const Label lang = *data().label("languages", "es");
   EXPECT_EQ(lang.en, "Spanish");
   EXPECT_EQ(lang.es, "Español");
-  const Label type = data().facet_label("type", "self-assessment");
+  const Label type = *data().label("document-types", "self-assessment");
   EXPECT_EQ(type.en, "Self-assessment report");
   EXPECT_EQ(type.es, "Informe de autoevaluación");
-  const Label country = data().facet_label("country", "mx");
+  const Label country = *data().label("countries", "mx");
   EXPECT_EQ(country.en, "Mexico");
   EXPECT_EQ(country.es, "México");
-  const Label kind = data().facet_label("kind", "paragraph");
+  const Label kind = *data().label("passage-kinds", "paragraph");
   EXPECT_EQ(kind.en, "Paragraph");
   EXPECT_EQ(kind.es, "Párrafo");
 }
 
-TEST(ReferenceData, FacetLabelsOfRecognisedValues) {
-  const Label agency = data().facet_label("agency", "mx-sfp");
+TEST(ReferenceData, LabelsOfRecognisedValues) {
+  const Label agency = *data().label("agencies", "mx-sfp");
   EXPECT_EQ(agency.es, "Secretaría de la Función Pública (SFP)");
   EXPECT_EQ(agency.en, "Ministry of Public Administration (SFP)");
-  EXPECT_EQ(data().facet_label("responsible", "mx-sfp").es, agency.es);
-  EXPECT_EQ(data().facet_label("challenge", "public-integrity").en, "Increasing public integrity");
-  EXPECT_EQ(data().facet_label("challenge", "public-integrity").es,
-            "Aumento de la integridad pública");
-  EXPECT_EQ(data().facet_label("theme", "fiscal-openness").en, "Fiscal Openness");
-  EXPECT_EQ(data().facet_label("theme", "fiscal-openness").es, "Apertura fiscal");
-  EXPECT_EQ(data().facet_label("status", "total").en, "Total compliance");
-  EXPECT_EQ(data().facet_label("status", "total").es, "Cumplimiento total");
-  EXPECT_EQ(data().facet_label("kind", "commitment").es, "Compromiso");
-  EXPECT_EQ(data().facet_label("kind", "section").en, "Section");
-  EXPECT_EQ(data().facet_label("organization", "org-fundar").es,
+  EXPECT_EQ(data().label("challenges", "public-integrity")->en, "Increasing public integrity");
+  EXPECT_EQ(data().label("challenges", "public-integrity")->es, "Aumento de la integridad pública");
+  EXPECT_EQ(data().label("themes", "fiscal-openness")->en, "Fiscal Openness");
+  EXPECT_EQ(data().label("themes", "fiscal-openness")->es, "Apertura fiscal");
+  EXPECT_EQ(data().label("compliance-status", "total")->en, "Total compliance");
+  EXPECT_EQ(data().label("compliance-status", "total")->es, "Cumplimiento total");
+  EXPECT_EQ(data().label("passage-kinds", "commitment")->es, "Compromiso");
+  EXPECT_EQ(data().label("passage-kinds", "section")->en, "Section");
+  EXPECT_EQ(data().label("organizations", "org-fundar")->es,
             "Fundar, Centro de Análisis e Investigación");
 }
 
-TEST(ReferenceData, UnknownFacetValuesAreLabelledWithThemselves) {
-  for (const auto& [facet, value] :
-       {std::pair{"plan", "xx-1999-2000"}, std::pair{"lang", "fr"}, std::pair{"type", "novel"},
-        std::pair{"year", "2019"}, std::pair{"nofacet", "value"}, std::pair{"agency", "xx-none"},
-        std::pair{"status", "unknown"}, std::pair{"challenge", "world-peace"}}) {
-    const Label label = data().facet_label(facet, value);
-    EXPECT_EQ(label.en, value) << facet;
-    EXPECT_EQ(label.es, value) << facet;
-  }
+TEST(ReferenceData, UnknownValuesAndVocabulariesHaveNoLabel) {
+  for (const auto& [vocabulary, value] :
+       {std::pair{"plans", "xx-1999-2000"}, std::pair{"languages", "fr"},
+        std::pair{"document-types", "novel"}, std::pair{"novocabulary", "value"},
+        std::pair{"agencies", "xx-none"}, std::pair{"compliance-status", "unknown"},
+        std::pair{"challenges", "world-peace"}, std::pair{"passage-kinds", "chapter"},
+        std::pair{"", "2019"}})
+    EXPECT_EQ(data().label(vocabulary, value), std::nullopt) << vocabulary << ":" << value;
+}
+
+TEST(ReferenceData, ResolvesWhatAUserMayWriteToAnId) {
+  EXPECT_EQ(data().resolve("agencies", "Función Pública"), "mx-sfp");
+  EXPECT_EQ(data().resolve("plans", "MX-2019-2021"), "mx-2019-2021");
+  EXPECT_EQ(data().resolve("countries", "MX"), "mx");
+  // Countries and passage kinds are named by their codes only, as filters always named them.
+  EXPECT_EQ(data().resolve("countries", "México"), std::nullopt);
+  EXPECT_EQ(data().resolve("passage-kinds", "Compromiso"), std::nullopt);
+  EXPECT_EQ(data().resolve("languages", "ES"), "es");
+  EXPECT_EQ(data().resolve("document-types", "IRM-Report"), "irm-report");
+  EXPECT_EQ(data().resolve("compliance-status", "TC"), "total");
+  EXPECT_EQ(data().resolve("passage-kinds", "Commitment"), "commitment");
+  EXPECT_EQ(data().resolve("challenges", "public integrity"), "public-integrity");
+  EXPECT_EQ(data().resolve("agencies", "Ministry of Magic"), std::nullopt);
+  EXPECT_EQ(data().resolve("novocabulary", "x"), std::nullopt);
 }
 
 TEST(ReferenceData, TablesAreConsistent) {
@@ -259,16 +272,53 @@ INSTANTIATE_TEST_SUITE_P(
                       FieldCase{"Objetivo", std::nullopt}, FieldCase{"", std::nullopt}));
 
 TEST(ReferenceData, FieldLabelsSayHowTheValueIsRead) {
-  EXPECT_EQ(data().find_field("Responsible authority")->role, "agency-responsible");
-  EXPECT_EQ(data().find_field("Organización")->role, "organization");
-  EXPECT_EQ(data().find_field("Fecha de cumplimiento")->role, "date");
+  EXPECT_EQ(data().find_field("Responsible authority")->role, FieldRole::kAgencyResponsible);
+  EXPECT_EQ(data().find_field("Organización")->role, FieldRole::kOrganization);
+  EXPECT_EQ(data().find_field("Fecha de cumplimiento")->role, FieldRole::kDate);
   EXPECT_EQ(data().find_field("Paragraph of the Original Action Plan")->role,
-            "paragraph-reference");
+            FieldRole::kParagraphReference);
+  EXPECT_EQ(data().find_field("Periodo de implementación")->role, FieldRole::kDateRange);
+  EXPECT_EQ(data().find_field("Evaluación global")->role, FieldRole::kStatus);
+  EXPECT_EQ(data().find_field("Nota")->role, FieldRole::kText);
+}
+
+TEST(ReferenceData, EachFieldHasOneRole) {
+  EXPECT_EQ(data().field_role("responsible"), FieldRole::kAgencyResponsible);
+  EXPECT_EQ(data().field_role("organization"), FieldRole::kOrganization);
+  EXPECT_EQ(data().field_role("status"), FieldRole::kStatus);
+  EXPECT_EQ(data().field_role("original_paragraph"), FieldRole::kParagraphReference);
+  EXPECT_EQ(data().field_role("compliance_date"), FieldRole::kDate);
+  EXPECT_EQ(data().field_role("period"), FieldRole::kDateRange);
+  EXPECT_EQ(data().field_role("contact"), FieldRole::kText);
+  // Fields no label introduces: a table's original number, an OGP entry's year.
+  EXPECT_EQ(data().field_role("original_number"), std::nullopt);
+  EXPECT_EQ(data().field_role("year"), std::nullopt);
+  EXPECT_EQ(data().field_role(""), std::nullopt);
+}
+
+TEST(ReferenceData, RolesAreReadFromTheirNamesInTheDataFiles) {
+  EXPECT_EQ(field_role_from_string("agency-responsible"), FieldRole::kAgencyResponsible);
+  EXPECT_EQ(field_role_from_string("organization"), FieldRole::kOrganization);
+  EXPECT_EQ(field_role_from_string("date"), FieldRole::kDate);
+  EXPECT_EQ(field_role_from_string("date-range"), FieldRole::kDateRange);
+  EXPECT_EQ(field_role_from_string("paragraph-reference"), FieldRole::kParagraphReference);
+  EXPECT_EQ(field_role_from_string("status"), FieldRole::kStatus);
+  EXPECT_EQ(field_role_from_string("text"), FieldRole::kText);
+  for (const char* unknown : {"", "agency", "Text", "responsible", "number"})
+    EXPECT_EQ(field_role_from_string(unknown), std::nullopt) << unknown;
+
+  EXPECT_EQ(table_role_from_string("number"), TableRole::kNumber);
+  EXPECT_EQ(table_role_from_string("original_number"), TableRole::kOriginalNumber);
+  EXPECT_EQ(table_role_from_string("title"), TableRole::kTitle);
+  EXPECT_EQ(table_role_from_string("challenge"), TableRole::kChallenge);
+  EXPECT_EQ(table_role_from_string("status"), TableRole::kStatus);
+  for (const char* unknown : {"", "original-number", "Number", "text", "date"})
+    EXPECT_EQ(table_role_from_string(unknown), std::nullopt) << unknown;
 }
 
 struct ColumnCase {
   std::string header;
-  std::optional<std::string> role;
+  std::optional<TableRole> role;
   friend void PrintTo(const ColumnCase& c, std::ostream* out) { *out << '"' << c.header << '"'; }
 };
 
@@ -280,17 +330,20 @@ TEST_P(TableColumnRole, ReadsAHeaderCell) {
 
 INSTANTIATE_TEST_SUITE_P(
     Headers, TableColumnRole,
-    ::testing::Values(ColumnCase{"Número en el plan", "number"},
-                      ColumnCase{"Action plan number", "number"}, ColumnCase{"No.", "number"},
-                      ColumnCase{"Palabras clave", "title"}, ColumnCase{"Key words", "title"},
-                      ColumnCase{"Reto AGA", "challenge"}, ColumnCase{"OGP challenge", "challenge"},
-                      ColumnCase{"Evaluación global", "status"},
-                      ColumnCase{"Global evaluation", "status"},
+    ::testing::Values(ColumnCase{"Número en el plan", TableRole::kNumber},
+                      ColumnCase{"Action plan number", TableRole::kNumber},
+                      ColumnCase{"No.", TableRole::kNumber},
+                      ColumnCase{"Palabras clave", TableRole::kTitle},
+                      ColumnCase{"Key words", TableRole::kTitle},
+                      ColumnCase{"Reto AGA", TableRole::kChallenge},
+                      ColumnCase{"OGP challenge", TableRole::kChallenge},
+                      ColumnCase{"Evaluación global", TableRole::kStatus},
+                      ColumnCase{"Global evaluation", TableRole::kStatus},
                       // The longest header text wins: "commitment number" is not "commitment".
-                      ColumnCase{"Commitment number", "original_number"},
-                      ColumnCase{"Commitment", "title"},
+                      ColumnCase{"Commitment number", TableRole::kOriginalNumber},
+                      ColumnCase{"Commitment", TableRole::kTitle},
                       // A cell may start with a header text followed by more words.
-                      ColumnCase{"Reto AGA (número)", "challenge"},
+                      ColumnCase{"Reto AGA (número)", TableRole::kChallenge},
                       ColumnCase{"Responsable", std::nullopt}, ColumnCase{"", std::nullopt}));
 
 TEST(ReferenceData, RulesAreCompiledAndUnknownRulesThrow) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/document_builder.h"
 #include "support/temp_dir.h"
@@ -41,7 +42,7 @@ Passage commitment(int ordinal, std::optional<int> number, const std::string& og
                    std::vector<std::string> plans = {}) {
   Passage passage;
   passage.ordinal = ordinal;
-  passage.kind = "commitment";
+  passage.kind = schema::PassageKind::kCommitment;
   passage.number = number;
   passage.text = "Compromiso " + std::to_string(number.value_or(0)) + ": publicar datos.";
   passage.language = "es";
@@ -87,6 +88,13 @@ class LinkCommitments : public ::testing::Test {
     return Poco::JSON::Parser()
         .parse(database_.get_document(*posting).get_data())
         .extract<Poco::JSON::Object::Ptr>();
+  }
+
+  std::optional<schema::PassageRecord> record(const std::string& id) const {
+    const std::string term = schema::id_term(id);
+    auto posting = database_.postlist_begin(term);
+    if (posting == database_.postlist_end(term)) return std::nullopt;
+    return schema::PassageRecord::parse(database_.get_document(*posting).get_data());
   }
 
   std::vector<std::string> list(const std::string& id, const std::string& field) const {
@@ -223,6 +231,29 @@ TEST_F(LinkCommitments, AnIndexWithoutCommitmentsIsLeftAlone) {
   add(kPlan, metadata_of("action-plan", {kPlanX}), {paragraph(1), paragraph(2)});
   EXPECT_EQ(link_commitments(database_), 0u);
   EXPECT_FALSE(stored("corpus.cl-plan-txt.0001")->has("same_as"));
+}
+
+TEST_F(LinkCommitments, ALinkedRecordIsTheRecordBuiltWithItsLinksAdded) {
+  add_plan_and_ogp_page();
+  const auto built = record("corpus.cl-plan-txt.0002");
+  ASSERT_TRUE(built);
+  EXPECT_EQ(built->links, std::nullopt);
+  link_commitments(database_);
+  const auto linked = record("corpus.cl-plan-txt.0002");
+  ASSERT_TRUE(linked);
+  ASSERT_TRUE(linked->links.has_value());
+  EXPECT_THAT(linked->links->same_as, ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_THAT(linked->links->original, IsEmpty());
+  EXPECT_EQ(linked->links->linked_ogp_id, "CL0012");
+  schema::PassageRecord expected = *built;
+  expected.links = linked->links;
+  EXPECT_EQ(*linked, expected) << "nothing else changes";
+  // As the linker has always written them: every object's keys in alphabetical order.
+  const std::string data = expected.serialise();
+  EXPECT_TRUE(data.starts_with(R"({"agencies":[],"challenge":[],"commitment":{"fields":{})"))
+      << data;
+  // A commitment nothing links to is left as built.
+  EXPECT_EQ(record("corpus.cl-ogp-page-txt.0003")->links, std::nullopt);
 }
 
 }  // namespace

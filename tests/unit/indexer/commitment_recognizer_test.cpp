@@ -65,7 +65,8 @@ DocumentMetadata metadata(const std::string& type, const std::string& country,
 
 std::string describe(const Passage& passage) {
   std::ostringstream out;
-  out << "passage " << passage.ordinal << " [" << passage.kind << ", " << passage.language;
+  out << "passage " << passage.ordinal << " [" << schema::to_string(passage.kind) << ", "
+      << passage.language;
   if (passage.number) out << ", paragraph " << *passage.number;
   if (passage.commitment) {
     out << ", commitment";
@@ -86,7 +87,7 @@ std::string describe(const std::vector<Passage>& passages) {
 std::vector<const Passage*> commitments(const std::vector<Passage>& passages) {
   std::vector<const Passage*> found;
   for (const Passage& passage : passages)
-    if (passage.kind == "commitment") found.push_back(&passage);
+    if (passage.kind == schema::PassageKind::kCommitment) found.push_back(&passage);
   return found;
 }
 
@@ -187,7 +188,7 @@ TEST(RecognizeCommitments, ARomanNumberedHeadingEndsTheCommitments) {
   for (const char* part : {"El Consejo para la Transparencia revisará", "mesa de seguimiento"}) {
     const Passage* passage = find_passage(passages, part);
     ASSERT_NE(passage, nullptr) << part << "\n" << describe(passages);
-    EXPECT_EQ(passage->kind, "paragraph") << describe(*passage);
+    EXPECT_EQ(passage->kind, schema::PassageKind::kParagraph) << describe(*passage);
     EXPECT_FALSE(passage->commitment.has_value()) << describe(*passage);
     EXPECT_TRUE(passage->number.has_value()) << "still a numbered paragraph";
   }
@@ -340,7 +341,7 @@ TEST(RecognizeCommitments, TextAfterTheFieldsBelongsToTheCommitmentUntilTheNextO
       << found[1]->text;
   // Nothing is left over as a passage of its own: a heading and two commitments.
   for (const Passage& passage : passages) {
-    if (passage.kind == "commitment") continue;
+    if (passage.kind == schema::PassageKind::kCommitment) continue;
     EXPECT_EQ(passage.text.find("cinco años"), std::string::npos) << describe(passage);
   }
 }
@@ -475,7 +476,7 @@ TEST(RecognizeCommitments, EveryTableRowIsACommitmentWithStatusAndChallenge) {
   }
   // The header stays a passage of its own, before the rows.
   ASSERT_FALSE(passages.empty());
-  EXPECT_EQ(passages.front().kind, "paragraph") << describe(passages);
+  EXPECT_EQ(passages.front().kind, schema::PassageKind::kParagraph) << describe(passages);
   EXPECT_NE(passages.front().text.find("Número en el plan"), std::string::npos);
 }
 
@@ -504,9 +505,9 @@ TEST(RecognizeCommitments, TextUnderANumberedSectionHeadingIsASection) {
   const Passage* challenges = find_passage(passages, "capacitar a los funcionarios");
   ASSERT_NE(results, nullptr) << describe(passages);
   ASSERT_NE(challenges, nullptr) << describe(passages);
-  EXPECT_EQ(results->kind, "section") << describe(*results);
+  EXPECT_EQ(results->kind, schema::PassageKind::kSection) << describe(*results);
   EXPECT_EQ(results->section_number, "2.a") << describe(*results);
-  EXPECT_EQ(challenges->kind, "section") << describe(*challenges);
+  EXPECT_EQ(challenges->kind, schema::PassageKind::kSection) << describe(*challenges);
   EXPECT_EQ(challenges->section_number, "2.b") << describe(*challenges);
 }
 
@@ -527,7 +528,7 @@ TEST_P(SectionHeading, GivesTheSectionNumber) {
                                   metadata("irm-report", "cl", {"cl-2016-2018"}, {"es"}));
   const Passage* passage = find_passage(passages, "diez mil visitas");
   ASSERT_NE(passage, nullptr) << describe(passages);
-  EXPECT_EQ(passage->kind, "section") << describe(*passage);
+  EXPECT_EQ(passage->kind, schema::PassageKind::kSection) << describe(*passage);
   EXPECT_EQ(passage->section_number, GetParam().number) << describe(*passage);
 }
 
@@ -543,7 +544,7 @@ TEST(RecognizeCommitments, TextUnderAPlainHeadingIsAParagraph) {
       recognize("Resultados\n\nEl portal recibió más de diez mil visitas durante el primer año.\n",
                 metadata("irm-report", "cl", {"cl-2016-2018"}, {"es"}));
   ASSERT_EQ(passages.size(), 1u) << describe(passages);
-  EXPECT_EQ(passages[0].kind, "paragraph");
+  EXPECT_EQ(passages[0].kind, schema::PassageKind::kParagraph);
   EXPECT_TRUE(passages[0].section_number.empty());
 }
 
@@ -557,7 +558,7 @@ TEST(TagPassages, APlainMentionOfABodyIsAnAgencyNotAResponsibleOne) {
       "compromisos del plan de acción ante el comité coordinador.\n",
       metadata("other-report", "mx", {"mx-2016-2018"}, {"es"}));
   ASSERT_EQ(passages.size(), 1u) << describe(passages);
-  EXPECT_EQ(passages[0].kind, "paragraph");
+  EXPECT_EQ(passages[0].kind, schema::PassageKind::kParagraph);
   EXPECT_FALSE(passages[0].commitment.has_value());
   EXPECT_THAT(passages[0].agencies, ElementsAre("mx-sfp"));
   EXPECT_THAT(passages[0].responsible, IsEmpty());
@@ -676,7 +677,7 @@ TEST_F(CorpusDocument, ActionPlan2011HasCommitments21To38InBothLanguagesLinkedPa
   // Paragraphs before the commitments heading are not commitments.
   const Passage* introduction = find_passage(passages, "Los compromisos planteados aquí");
   ASSERT_NE(introduction, nullptr);
-  EXPECT_EQ(introduction->kind, "paragraph");
+  EXPECT_EQ(introduction->kind, schema::PassageKind::kParagraph);
 }
 
 TEST_F(CorpusDocument, SelfAssessmentTableGivesThirtyEightRowsWithAStatus) {
@@ -706,7 +707,7 @@ TEST_F(CorpusDocument, SelfAssessmentCommitment14NamesTheAttorneyGeneralAsRespon
   const auto passages = recognize_corpus_file("mx-2012-self-assessment-report.txt");
   const Passage* passage = find_passage(passages, "Commitment No. 14");
   ASSERT_NE(passage, nullptr);
-  EXPECT_EQ(passage->kind, "commitment") << describe(*passage);
+  EXPECT_EQ(passage->kind, schema::PassageKind::kCommitment) << describe(*passage);
   ASSERT_TRUE(passage->commitment.has_value());
   EXPECT_EQ(passage->commitment->number, 14);
   EXPECT_TRUE(passage->commitment->title.starts_with("To develop a program"))

@@ -7,15 +7,17 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
-#include <cctype>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 
@@ -26,67 +28,18 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using FacetValues = std::map<std::string, std::vector<std::string>>;
 
-TEST(PassageId, IsThePathWithItsExtensionMadeUrlSafe) {
-  struct {
-    const char* path;
-    int ordinal;
-    const char* id;
-  } const cases[] = {
-      {"corpus/mx-plan.txt", 25, "corpus.mx-plan-txt.0025"},
-      {"corpus/mx-2011-action-plan-es-en.txt", 1, "corpus.mx-2011-action-plan-es-en-txt.0001"},
-      {"corpus/sub/Informe Final.TXT", 3, "corpus.sub.Informe-Final-TXT.0003"},
-      {"corpus/no-extension", 7, "corpus.no-extension.0007"},
-      {"corpus.v2/plan.md", 12345, "corpus-v2.plan-md.12345"},
-      {"corpus/a_b.txt", 1, "corpus.a_b-txt.0001"},
-  };
-  for (const auto& c : cases) EXPECT_EQ(passage_id(c.path, c.ordinal), c.id) << c.path;
-}
-
-TEST(PassageId, IsStable) {
-  EXPECT_EQ(passage_id("corpus/a.txt", 2), passage_id("corpus/a.txt", 2));
-  EXPECT_NE(passage_id("corpus/a.txt", 2), passage_id("corpus/a.txt", 3));
-  EXPECT_NE(passage_id("corpus/a.txt", 2), passage_id("other/a.txt", 2));
-}
-
-TEST(PassageId, DifferentDocumentsGetDifferentPassageIds) {
-  // The same report saved as .txt and .html in one folder is two documents.
-  const std::pair<const char*, const char*> pairs[] = {
-      {"corpus/informe.txt", "corpus/informe.html"},
-      {"corpus/informe.md", "corpus/informe.htm"},
-      {"corpus/a_b.txt", "corpus/a-b.txt"},
-      {"corpus/informe.txt", "corpus/informe"},
-      {"corpus/a.txt", "corpus/A.txt"},
-  };
-  for (const auto& [a, b] : pairs) EXPECT_NE(passage_id(a, 1), passage_id(b, 1)) << a << " / " << b;
-}
-
-TEST(PassageId, IsUrlSafe) {
-  for (const char* path : {"corpus/Plan de Acción 2019.txt", "c/a&b?c=d#e.txt", "c/a\tb.txt"}) {
-    const std::string id = passage_id(path, 1);
-    for (char c : id)
-      EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')
-          << path << " -> " << id;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-// The counted facet values of a document, decoded from kSlotFacetValues: for each value, the
-// facet's code (schema::facet_code), the value, and kValueSeparator.
-FacetValues counted_values(const Xapian::Document& document) {
-  const std::string slot = document.get_value(schema::kSlotFacetValues);
+// The counted facet values of a document, decoded from kSlotFacetValues, by facet name.
+FacetValues counted_values(const Xapian::Document& document,
+                           schema::FacetTable table = schema::standard_facets()) {
   FacetValues values;
-  for (std::size_t at = 0; at < slot.size();) {
-    const std::size_t index = schema::facet_index_of_code(slot[at]);
-    const std::size_t end = slot.find(schema::kValueSeparator, at + 1);
-    EXPECT_NE(end, std::string::npos) << "value without separator";
-    if (index >= schema::kFacets.size() || end == std::string::npos) {
-      ADD_FAILURE() << "malformed facet values: " << slot;
-      break;
-    }
-    values[std::string(schema::kFacets[index].name)].push_back(slot.substr(at + 1, end - at - 1));
-    at = end + 1;
-  }
+  schema::decode_facet_values(document.get_value(schema::kSlotFacetValues),
+                              [&](std::size_t index, std::string_view value) {
+                                if (index >= table.size()) {
+                                  ADD_FAILURE() << "no facet has code index " << index;
+                                  return;
+                                }
+                                values[std::string(table[index].name)].emplace_back(value);
+                              });
   return values;
 }
 
@@ -131,7 +84,7 @@ Passage numbered_paragraph() {
 Passage commitment_passage() {
   Passage passage;
   passage.ordinal = 7;
-  passage.kind = "commitment";
+  passage.kind = schema::PassageKind::kCommitment;
   passage.heading = "Commitments";
   passage.text = "Commitment No. 14: Publish the procurement data.\nResponsible authority: SFP";
   passage.language = "en";
@@ -330,6 +283,126 @@ TEST(DocumentBuilder, UnknownLanguageIsRejected) {
   passage.language = "fr";
   DocumentBuilder builder;
   EXPECT_THROW(builder.build("c/x.txt", plan_metadata(), passage, 0), std::invalid_argument);
+}
+
+TEST(DocumentBuilder, StoresTheRecordOfThePassage) {
+  DocumentBuilder builder;
+  for (const Passage& passage : {numbered_paragraph(), commitment_passage()}) {
+    const Xapian::Document document =
+        builder.build("corpus/plan.txt", plan_metadata(), passage, 1'700'000'000);
+    const schema::PassageRecord record =
+        make_passage_record("corpus/plan.txt", plan_metadata(), passage, 1'700'000'000);
+    EXPECT_EQ(document.get_data(), record.serialise());
+    EXPECT_EQ(schema::PassageRecord::parse(document.get_data()), record);
+  }
+}
+
+TEST(MakePassageRecord, TypesEveryFieldOfAParagraph) {
+  const schema::PassageRecord record =
+      make_passage_record("corpus/plan.txt", plan_metadata(), numbered_paragraph(), 1.7e9 + 0.9);
+  EXPECT_EQ(record.id, "corpus.plan-txt.0001");
+  EXPECT_EQ(record.doc, "corpus/plan.txt");
+  EXPECT_EQ(record.title, "Plan de Acción");
+  EXPECT_EQ(record.heading, "Aumentar la Integridad Pública");
+  EXPECT_EQ(record.kind, schema::PassageKind::kParagraph);
+  EXPECT_EQ(record.ordinal, 1);
+  EXPECT_EQ(record.paragraph, 25);
+  EXPECT_EQ(record.page, 5);
+  EXPECT_EQ(record.source, schema::TextSource::kText);
+  EXPECT_EQ(record.confidence, std::nullopt);
+  EXPECT_EQ(record.lang, "es");
+  EXPECT_THAT(record.plans, ElementsAre("mx-2011-2013", "mx-2013-2015"));
+  EXPECT_EQ(record.type, "action-plan");
+  EXPECT_EQ(record.country, "mx");
+  EXPECT_EQ(record.date, "2011-09-20");
+  EXPECT_EQ(record.year(), 2011);
+  EXPECT_EQ(record.publisher, "Government of Mexico");
+  EXPECT_THAT(record.doc_languages, ElementsAre("es", "en"));
+  EXPECT_EQ(record.indexed_at, 1'700'000'000) << "whole seconds";
+  EXPECT_EQ(record.section, std::nullopt) << "no section number, no section";
+  EXPECT_EQ(record.status, std::nullopt);
+  EXPECT_EQ(record.translation_id, std::nullopt);
+  EXPECT_EQ(record.commitment, std::nullopt);
+  EXPECT_EQ(record.links, std::nullopt) << "only the linker links";
+  EXPECT_EQ(record.text, numbered_paragraph().text);
+}
+
+TEST(MakePassageRecord, TypesEveryFieldOfACommitment) {
+  const schema::PassageRecord record =
+      make_passage_record("corpus/report.txt", plan_metadata(), commitment_passage(), 0);
+  EXPECT_EQ(record.kind, schema::PassageKind::kCommitment);
+  EXPECT_THAT(record.plans, ElementsAre("mx-2013-2015")) << "the passage's own plans";
+  EXPECT_EQ(record.section, "3.a");
+  EXPECT_EQ(record.status, "total");
+  EXPECT_EQ(record.translation_id, "corpus.report-txt.0003");
+  EXPECT_THAT(record.agencies, ElementsAre("mx-sfp", "mx-shcp"));
+  EXPECT_THAT(record.responsible, ElementsAre("mx-sfp"));
+  EXPECT_THAT(record.organizations, ElementsAre("org-fundar"));
+  EXPECT_THAT(record.challenges, ElementsAre("public-integrity"));
+  EXPECT_THAT(record.themes, ElementsAre("open-contracting", "anti-corruption"));
+  ASSERT_TRUE(record.commitment.has_value());
+  EXPECT_EQ(record.commitment->number, 14);
+  EXPECT_EQ(record.commitment->ogp_id, "MX0031");
+  EXPECT_EQ(record.commitment->title, "Publish the procurement data.");
+  EXPECT_EQ(record.commitment->fields,
+            (std::vector<std::pair<std::string, std::string>>{{"responsible", "SFP"},
+                                                              {"compliance_date", "June 2013"}}));
+  EXPECT_THAT(record.commitment->original_paragraphs, ElementsAre(21, 22));
+  EXPECT_THAT(record.ogp_ids(), ElementsAre("MX0031"));
+}
+
+TEST(MakePassageRecord, ARecognisedPassageKeepsItsSourceAndARoundedConfidence) {
+  Passage passage = numbered_paragraph();
+  passage.text_source = schema::TextSource::kOcr;
+  passage.ocr_confidence = 87.6;
+  DocumentMetadata metadata;
+  const schema::PassageRecord record = make_passage_record("scans/a.png", metadata, passage, 0);
+  EXPECT_EQ(record.source, schema::TextSource::kOcr);
+  EXPECT_EQ(record.confidence, 88.0);
+  EXPECT_EQ(record.title, "scans/a.png") << "the path stands in for a title";
+  EXPECT_EQ(record.type, std::nullopt);
+  EXPECT_EQ(record.year(), std::nullopt);
+
+  DocumentBuilder builder;
+  const auto stored = stored_of(builder.build("scans/a.png", metadata, passage, 0));
+  EXPECT_EQ(stored->getValue<std::string>("source"), "ocr");
+  EXPECT_EQ(stored->getValue<double>("confidence"), 88.0);
+}
+
+// A facet no part of Lupa knows: whether the passage's document has a publisher.
+std::vector<std::string> published_by(const schema::PassageRecord& record) {
+  return record.publisher ? std::vector<std::string>{"known"} : std::vector<std::string>{};
+}
+
+TEST(DocumentBuilder, IndexesTheFacetsOfTheTableItIsGiven) {
+  std::vector<schema::Facet> table(schema::kFacets.begin(), schema::kFacets.end());
+  table.push_back(schema::Facet{.name = "publisher",
+                                .prefix = "XW",
+                                .field = "publisher",
+                                .values = &published_by,
+                                .single = true,
+                                .vocabulary = "",
+                                .value_case = schema::ValueCase::kLower,
+                                .counted = true,
+                                .shown = false,
+                                .tells_translations_apart = false,
+                                .title = {"Publisher", "Editor"},
+                                .description = "whether the publisher is known"});
+  DocumentBuilder builder(table);
+  const Xapian::Document document =
+      builder.build("corpus/plan.txt", plan_metadata(), numbered_paragraph(), 1'700'000'000);
+  EXPECT_TRUE(terms_of(document).contains("XWknown"));
+  const FacetValues values = counted_values(document, table);
+  EXPECT_EQ(values.at("publisher"), (std::vector<std::string>{"known"}));
+  EXPECT_EQ(values.at("plan"), (std::vector<std::string>{"mx-2011-2013", "mx-2013-2015"}));
+  // The stored record is the same whatever the table.
+  EXPECT_EQ(document.get_data(),
+            DocumentBuilder()
+                .build("corpus/plan.txt", plan_metadata(), numbered_paragraph(), 1'700'000'000)
+                .get_data());
+  EXPECT_FALSE(terms_of(DocumentBuilder().build("corpus/plan.txt", plan_metadata(),
+                                                numbered_paragraph(), 1'700'000'000))
+                   .contains("XWknown"));
 }
 
 }  // namespace

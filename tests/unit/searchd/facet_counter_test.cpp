@@ -3,21 +3,22 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
-#include <array>
 #include <initializer_list>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/document_builder.h"
+#include "support/decade_facet.h"
 
 namespace lupa::searchd {
 namespace {
 
 using Counts = std::map<std::string, Xapian::doccount>;
-using Which = std::array<bool, schema::kFacets.size()>;
+using Which = std::vector<bool>;
 // One passage's facet values: (facet name, value) pairs, in slot order.
 using Values = std::vector<std::pair<std::string, std::string>>;
 
@@ -37,18 +38,18 @@ std::string slot(const Values& values) {
 }
 
 Which only(std::initializer_list<const char*> names) {
-  Which which{};
+  Which which(schema::kFacets.size());
   for (const char* name : names) which[index_of(name)] = true;
   return which;
 }
 
 Which every_counted_facet() {
-  Which which{};
+  Which which(schema::kFacets.size());
   for (std::size_t i = 0; i < schema::kFacets.size(); ++i) which[i] = schema::kFacets[i].counted;
   return which;
 }
 
-using AllCounts = std::array<Counts, schema::kFacets.size()>;
+using AllCounts = std::vector<Counts>;
 
 // What a FacetCounter counting `which` finds over documents whose facet slots are `slots`.
 AllCounts count(const std::vector<std::string>& slots, const Which& which) {
@@ -62,10 +63,10 @@ AllCounts count(const std::vector<std::string>& slots, const Which& which) {
   }
   Xapian::Enquire enquire(database);
   enquire.set_query(Xapian::Query("Tall"));
-  FacetCounter counter(which);
+  FacetCounter counter(schema::standard_facets(), which);
   enquire.add_matchspy(&counter);
   enquire.get_mset(0, 0, database.get_doccount());
-  AllCounts counts;
+  AllCounts counts(schema::kFacets.size());
   for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = counter.counts(i);
   return counts;
 }
@@ -169,10 +170,77 @@ TEST(FacetCounter, CountsOnlyTheDocumentsTheQueryMatches) {
   }
   Xapian::Enquire enquire(database);
   enquire.set_query(Xapian::Query("XLes"));
-  FacetCounter counter(only({"lang"}));
+  FacetCounter counter(schema::standard_facets(), only({"lang"}));
   enquire.add_matchspy(&counter);
   enquire.get_mset(0, 10, database.get_doccount());
   EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 2}}));
+}
+
+// A passage of translation group `group` (empty: none) with facet values `values`.
+Xapian::Document passage_in_group(const Values& values, const std::string& group) {
+  Xapian::Document document;
+  document.add_value(schema::kSlotFacetValues, slot(values));
+  if (!group.empty()) document.add_value(schema::kSlotTranslationGroup, group);
+  return document;
+}
+
+TEST(FacetCounter, CollapsedTranslationsCountOnceExceptInTheFacetThatTellsThemApart) {
+  FacetCounter counter(schema::standard_facets(), every_counted_facet(),
+                       schema::kSlotTranslationGroup);
+  // A paragraph and its translation (the Spanish one ranked higher), and a passage alone.
+  counter(passage_in_group({{"lang", "en"}, {"theme", "open-data"}}, "plan.txt#25"), 1.0);
+  counter(passage_in_group({{"lang", "es"}, {"theme", "fiscal-openness"}}, "plan.txt#25"), 2.0);
+  counter(passage_in_group({{"lang", "es"}, {"theme", "open-data"}}, ""), 1.5);
+  EXPECT_EQ(counter.counts(index_of("theme")), (Counts{{"fiscal-openness", 1}, {"open-data", 1}}));
+  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 2}, {"en", 1}}));
+}
+
+TEST(FacetCounter, CountsEveryFacetOfTheTableItIsGiven) {
+  const std::vector<schema::Facet> table = lupa::testing::facets_with_decade();
+  const std::size_t decade = table.size() - 1;
+  schema::FacetValuesEncoder first, second;
+  first.add(decade, "2010s");
+  first.add(index_of("lang"), "es");
+  second.add(decade, "2010s");
+  FacetCounter counter(table, std::vector<bool>(table.size(), true));
+  for (const schema::FacetValuesEncoder* encoder : {&first, &second}) {
+    Xapian::Document document;
+    document.add_value(schema::kSlotFacetValues, encoder->slot());
+    counter(document, 1.0);
+  }
+  EXPECT_EQ(counter.counts(decade), (Counts{{"2010s", 2}}));
+  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 1}}));
+  // The standard table has no such facet: its code counts for nothing there.
+  FacetCounter standard(schema::standard_facets(), every_counted_facet());
+  Xapian::Document document;
+  document.add_value(schema::kSlotFacetValues, first.slot());
+  standard(document, 1.0);
+  EXPECT_TRUE(standard.counts(decade).empty());
+  EXPECT_EQ(standard.counts(index_of("lang")), (Counts{{"es", 1}}));
+}
+
+TEST(FacetCounter, RefusesATableThatIsNotTheStandardOneWithEntriesAppended) {
+  // A facet's position is its code in the slot: a reordered or shortened table would count
+  // one facet's values as another's.
+  std::vector<schema::Facet> reordered(schema::kFacets.begin(), schema::kFacets.end());
+  std::swap(reordered[0], reordered[1]);
+  EXPECT_THROW(FacetCounter(reordered, std::vector<bool>(reordered.size(), true)),
+               std::invalid_argument);
+  const std::vector<schema::Facet> shortened(schema::kFacets.begin(), schema::kFacets.end() - 1);
+  EXPECT_THROW(FacetCounter(shortened, std::vector<bool>(shortened.size(), true)),
+               std::invalid_argument);
+}
+
+TEST(FacetCounter, TheFacetsThatTellTranslationsApartAreTheTables) {
+  // A table in which the document type, not the language, tells a passage from its
+  // translation: collapsing follows the table, not the facet's name.
+  std::vector<schema::Facet> table(schema::kFacets.begin(), schema::kFacets.end());
+  for (schema::Facet& facet : table) facet.tells_translations_apart = facet.name == "type";
+  FacetCounter counter(table, std::vector<bool>(table.size(), true), schema::kSlotTranslationGroup);
+  counter(passage_in_group({{"lang", "en"}, {"type", "a"}}, "g"), 1.0);
+  counter(passage_in_group({{"lang", "es"}, {"type", "b"}}, "g"), 2.0);
+  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 1}}));
+  EXPECT_EQ(counter.counts(index_of("type")), (Counts{{"a", 1}, {"b", 1}}));
 }
 
 TEST(FacetCounter, CountsWhatTheDocumentBuilderWrites) {
@@ -192,7 +260,7 @@ TEST(FacetCounter, CountsWhatTheDocumentBuilderWrites) {
   database.add_document(builder.build("corpus/a.txt", metadata, passage, 0));
   Xapian::Enquire enquire(database);
   enquire.set_query(Xapian::Query::MatchAll);
-  FacetCounter counter(every_counted_facet());
+  FacetCounter counter(schema::standard_facets(), every_counted_facet());
   enquire.add_matchspy(&counter);
   enquire.get_mset(0, 0, 1);
   const std::pair<const char*, const char*> expected[] = {

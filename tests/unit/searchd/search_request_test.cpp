@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/schema.h"
+
 namespace lupa::searchd {
 namespace {
 
@@ -119,6 +121,20 @@ TEST(SearchRequest, EveryFacetIsAFilterParameter) {
                                                       {"country", "c"},
                                                       {"year", "2019"}});
   EXPECT_EQ(request.filters.size(), 6u);
+}
+
+TEST(SearchRequest, TheFilterParametersAreTheFacetsOfTheTableGiven) {
+  std::vector<schema::Facet> table;
+  for (const schema::Facet& facet : schema::kFacets)
+    if (facet.name != "agency") table.push_back(facet);
+  schema::Facet decade = table.front();
+  decade.name = "decade";
+  table.push_back(decade);
+  const SearchRequest request =
+      parse_search_request({{"agency", "SFP"}, {"decade", "2010s"}, {"plan", "p"}}, table);
+  EXPECT_FALSE(request.filters.contains("agency"));
+  EXPECT_EQ(request.filters.at("decade"), (std::vector<std::string>{"2010s"}));
+  EXPECT_EQ(request.filters.at("plan"), (std::vector<std::string>{"p"}));
 }
 
 TEST(SearchRequest, EmptyFilterValuesAreIgnored) {

@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lupa/analyzers/schema.h"
+#include "support/decade_facet.h"
 #include "support/temp_dir.h"
 #include "support/test_index.h"
 
@@ -63,6 +67,7 @@ class SearchServiceTest : public ::testing::Test {
   void SetUp() override { ASSERT_NE(service_, nullptr) << "the test index was not built"; }
 
   static const SearchService& service() { return *service_; }
+  static const TempDir& dir() { return *dir_; }
 
   static SearchResult search(const std::string& query,
                              std::map<std::string, std::vector<std::string>> filters = {},
@@ -88,7 +93,7 @@ class SearchServiceTest : public ::testing::Test {
 
   static std::vector<std::string> ids(const SearchResult& result) {
     std::vector<std::string> found;
-    for (const Hit& hit : result.hits) found.push_back(hit.stored->getValue<std::string>("id"));
+    for (const Hit& hit : result.hits) found.push_back(hit.record.id);
     return found;
   }
 
@@ -157,8 +162,8 @@ TEST_F(SearchServiceTest, PlanFilterRestrictsResults) {
   const SearchResult result = search("", {{"plan", {"mx-2013-2015"}}});
   EXPECT_EQ(result.total, 2u);
   for (const Hit& hit : result.hits) {
-    EXPECT_EQ(hit.stored->getValue<std::string>("doc"), "corpus/report-b.txt");
-    EXPECT_EQ(hit.stored->getArray("plans")->getElement<std::string>(0), "mx-2013-2015");
+    EXPECT_EQ(hit.record.doc, "corpus/report-b.txt");
+    EXPECT_EQ(hit.record.plans.at(0), "mx-2013-2015");
   }
   EXPECT_EQ(facet(result, "lang"), (Counts{{"en", 2}}));
   EXPECT_EQ(facet(result, "type"), (Counts{{"self-assessment", 2}}));
@@ -194,17 +199,16 @@ TEST_F(SearchServiceTest, UnknownFacetValueMatchesNothing) {
 }
 
 TEST_F(SearchServiceTest, PassageById) {
-  EXPECT_EQ(service().passage("unknown"), nullptr);
-  EXPECT_EQ(service().passage(""), nullptr);
-  EXPECT_EQ(service().passage("corpus.plan-a-txt.0009"), nullptr);
+  EXPECT_EQ(service().passage("unknown"), std::nullopt);
+  EXPECT_EQ(service().passage(""), std::nullopt);
+  EXPECT_EQ(service().passage("corpus.plan-a-txt.0009"), std::nullopt);
   const auto passage = service().passage("corpus.plan-a-txt.0002");
-  ASSERT_NE(passage, nullptr);
-  EXPECT_EQ(passage->getValue<std::string>("text"),
-            "2. La información socialmente útil se publicará en datos abiertos.");
-  EXPECT_EQ(passage->getValue<int>("paragraph"), 2);
-  EXPECT_EQ(passage->getValue<std::string>("lang"), "es");
-  EXPECT_EQ(passage->getValue<std::string>("title"), "Plan de Acción de Prueba");
-  EXPECT_EQ(passage->getValue<std::string>("heading"), "Introducción del plan");
+  ASSERT_NE(passage, std::nullopt);
+  EXPECT_EQ(passage->text, "2. La información socialmente útil se publicará en datos abiertos.");
+  EXPECT_EQ(passage->paragraph, 2);
+  EXPECT_EQ(passage->lang, "es");
+  EXPECT_EQ(passage->title, "Plan de Acción de Prueba");
+  EXPECT_EQ(passage->heading, "Introducción del plan");
 }
 
 TEST_F(SearchServiceTest, SnippetMarksMatchesAndEscapesHtml) {
@@ -311,6 +315,181 @@ TEST_F(SearchServiceTest, WildcardFindsBothLanguages) {
   const SearchResult result = search("transparen*");
   EXPECT_EQ(ids(result),
             (std::vector<std::string>{"corpus.plan-a-txt.0001", "corpus.report-b-txt.0001"}));
+}
+
+TEST_F(SearchServiceTest, PassageViewHasTheNeighboursInItsDocument) {
+  const auto middle = service().passage_view("corpus.plan-a-txt.0002");
+  ASSERT_TRUE(middle);
+  EXPECT_EQ(middle->passage.id, "corpus.plan-a-txt.0002");
+  ASSERT_TRUE(middle->previous);
+  EXPECT_EQ(middle->previous->id, "corpus.plan-a-txt.0001");
+  ASSERT_TRUE(middle->next);
+  EXPECT_EQ(middle->next->id, "corpus.plan-a-txt.0003");
+  EXPECT_FALSE(middle->translation);
+  EXPECT_TRUE(middle->same_commitment.empty());
+  EXPECT_FALSE(middle->similar) << "only commitments have similar commitments";
+
+  const auto first = service().passage_view("corpus.plan-a-txt.0001");
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->previous) << "the first passage of a document has none before it";
+  ASSERT_TRUE(first->next);
+  EXPECT_EQ(first->next->id, "corpus.plan-a-txt.0002");
+
+  const auto last = service().passage_view("corpus.report-b-txt.0002");
+  ASSERT_TRUE(last);
+  ASSERT_TRUE(last->previous);
+  EXPECT_EQ(last->previous->id, "corpus.report-b-txt.0001");
+  EXPECT_FALSE(last->next) << "no passage after the last, nor one of another document";
+}
+
+TEST_F(SearchServiceTest, PassageViewOfNoPassageIsNothing) {
+  EXPECT_FALSE(service().passage_view(""));
+  EXPECT_FALSE(service().passage_view("corpus.plan-a-txt.0009"));
+  EXPECT_FALSE(service().passage_view("not an id"));
+}
+
+// Every id an export of `request` holds, in its order.
+std::vector<std::string> exported_ids(const SearchService& service, const SearchRequest& request) {
+  std::vector<std::string> ids;
+  service.for_each_match(request, [&](const schema::PassageRecord& record) {
+    ids.push_back(record.id);
+    return true;
+  });
+  return ids;
+}
+
+TEST_F(SearchServiceTest, ExportsAndFeedsHoldWhatTheSearchShows) {
+  struct Case {
+    const char* query;
+    std::map<std::string, std::vector<std::string>> filters;
+  };
+  const Case cases[] = {
+      {"", {}},
+      {"datos", {}},
+      {"datos", {{"lang", {"es"}}}},
+      {"corupcion", {}},                // corrected
+      {"presupuesto procurement", {}},  // relaxed: no passage has both
+      {"transparency", {{"plan", {"mx-2011-2013"}}}},
+      {"zzzzqqq", {}},  // nothing at all
+  };
+  for (const Case& each : cases) {
+    SearchRequest request;
+    request.query = each.query;
+    request.filters = each.filters;
+    request.per_page = kMaxPerPage;
+    const SearchResult result = service().search(request);
+    std::vector<std::string> shown = ids(result);
+    EXPECT_EQ(exported_ids(service(), request), shown) << each.query;
+    std::vector<std::string> newest;
+    for (const schema::PassageRecord& record : service().newest(request, 50))
+      newest.push_back(record.id);
+    std::sort(shown.begin(), shown.end());
+    std::sort(newest.begin(), newest.end());
+    EXPECT_EQ(newest, shown) << each.query;
+  }
+  EXPECT_TRUE(search("corupcion").corrected_applied);
+  EXPECT_GT(search("corupcion").total, 0u);
+  EXPECT_TRUE(search("presupuesto procurement").relaxed);
+  EXPECT_GE(search("presupuesto procurement").total, 2u);
+}
+
+TEST_F(SearchServiceTest, ExportStopsWhenAskedTo) {
+  SearchRequest request;
+  int seen = 0;
+  EXPECT_FALSE(
+      service().for_each_match(request, [&](const schema::PassageRecord&) { return ++seen < 2; }));
+  EXPECT_EQ(seen, 2);
+  EXPECT_TRUE(service().for_each_match(request, [](const schema::PassageRecord&) { return true; }));
+}
+
+TEST_F(SearchServiceTest, ExportCallsBeforeFirstOnceBeforeAnyPassage) {
+  for (const char* query : {"", "datos abiertos", "zzzzqqq"}) {
+    SearchRequest request;
+    request.query = query;
+    std::vector<std::string> calls;
+    EXPECT_TRUE(service().for_each_match(
+        request,
+        [&](const schema::PassageRecord& record) {
+          calls.push_back(record.id);
+          return true;
+        },
+        [&] {
+          calls.emplace_back("before");
+          return true;
+        }))
+        << query;
+    ASSERT_FALSE(calls.empty()) << query;
+    EXPECT_EQ(calls.front(), "before") << query;
+    EXPECT_EQ(std::count(calls.begin(), calls.end(), "before"), 1) << query;
+  }
+  // Returning false (a HEAD request) stops before the first passage.
+  int seen = 0;
+  EXPECT_FALSE(service().for_each_match(
+      SearchRequest{}, [&](const schema::PassageRecord&) { return ++seen > 0; },
+      [] { return false; }));
+  EXPECT_EQ(seen, 0);
+}
+
+TEST_F(SearchServiceTest, ExportThrowsARefusedQueryBeforeBeforeFirst) {
+  SearchRequest request;
+  request.query = "a* b* c* d* e* f*";
+  bool called = false;
+  EXPECT_THROW(service().for_each_match(
+                   request, [](const schema::PassageRecord&) { return true; },
+                   [&] {
+                     called = true;
+                     return true;
+                   }),
+               analyzers::QueryLimitError);
+  EXPECT_FALSE(called);
+}
+
+TEST_F(SearchServiceTest, FacetsFollowTheServicesTable) {
+  // The standard table and, appended, a facet the test index has no values of.
+  const std::vector<schema::Facet> table = lupa::testing::facets_with_decade();
+  std::optional<SearchService> with_decade;
+  {
+    const std::vector<schema::Facet> copy = table;  // the service keeps its own copy
+    with_decade.emplace(std::vector{dir() / "db"}, RankingOptions{}, copy);
+  }
+  EXPECT_EQ(with_decade->facets_table().size(), table.size());
+  EXPECT_EQ(with_decade->facets_table().back().name, "decade");
+  const SearchResult result = with_decade->search(SearchRequest{});
+  std::vector<std::string> names;
+  for (const Facet& facet : result.facets) names.push_back(facet.name);
+  std::vector<std::string> counted;
+  for (const schema::Facet& facet : table)
+    if (facet.counted) counted.emplace_back(facet.name);
+  EXPECT_EQ(names, counted);
+  // Every standard facet counts as the standard service does; the new one counts nothing.
+  EXPECT_EQ(facet(result, "year"), (Counts{{"2011", 3}, {"2015", 2}}));
+  EXPECT_EQ(facet(result, "lang"), (Counts{{"es", 3}, {"en", 2}}));
+  EXPECT_EQ(facet(result, "plan"), (Counts{{"mx-2011-2013", 3}, {"mx-2013-2015", 2}}));
+  EXPECT_EQ(facet(result, "decade"), Counts{});
+  const SearchResult standard = service().search(SearchRequest{});
+  for (const Facet& counted_facet : standard.facets)
+    EXPECT_EQ(facet(result, counted_facet.name), facet(standard, counted_facet.name))
+        << counted_facet.name;
+  std::vector<std::string> listed;
+  for (const Facet& facet : with_decade->facets().facets) listed.push_back(facet.name);
+  EXPECT_EQ(listed, names);
+}
+
+TEST_F(SearchServiceTest, RefusesATableThatIsNotTheStandardOneWithEntriesAppended) {
+  // Positions are codes in the counted-values slot: without `year`, every later facet would
+  // read the values of the one after it.
+  std::vector<schema::Facet> without_year;
+  for (const schema::Facet& facet : schema::kFacets)
+    if (facet.name != "year") without_year.push_back(facet);
+  EXPECT_THROW(SearchService({dir() / "db"}, RankingOptions{}, without_year),
+               std::invalid_argument);
+  std::vector<schema::Facet> reordered(schema::kFacets.begin(), schema::kFacets.end());
+  std::swap(reordered[0], reordered[1]);
+  EXPECT_THROW(SearchService({dir() / "db"}, RankingOptions{}, reordered), std::invalid_argument);
+  const std::vector<schema::Facet> shortened(schema::kFacets.begin(), schema::kFacets.end() - 1);
+  EXPECT_THROW(SearchService({dir() / "db"}, RankingOptions{}, shortened), std::invalid_argument);
+  EXPECT_NO_THROW(
+      SearchService({dir() / "db"}, RankingOptions{}, lupa::testing::facets_with_decade()));
 }
 
 TEST_F(SearchServiceTest, HealthCountsPassages) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lupa/analyzers/language.h"
+#include "lupa/analyzers/schema.h"
 
 namespace lupa::analyzers {
 
@@ -55,6 +56,8 @@ class QueryLimitError : public QuerySyntaxError {
 /// What the analysis of a query may use; all on by default. Turning them off gives the plain
 /// baseline the relevance benchmark compares against (one stemmer, no glossary, no spelling).
 struct QueryOptions {
+  /// The facets `name:value` in a query may name.
+  std::vector<schema::Facet> facets{schema::kFacets.begin(), schema::kFacets.end()};
   bool glossary = true;
   bool both_stemmers = true;  ///< else the Spanish stemmer alone
   bool spelling = true;

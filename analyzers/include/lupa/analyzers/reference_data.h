@@ -41,11 +41,35 @@ struct ComplianceStatus {
   Label label;
 };
 
+/// How the value of a labelled commitment field is read (field-labels.tsv, column `role`).
+enum class FieldRole {
+  kAgencyResponsible,   ///< "agency-responsible": bodies responsible (agencies.tsv)
+  kOrganization,        ///< "organization": civil-society organisations (organizations.tsv)
+  kDate,                ///< "date"
+  kDateRange,           ///< "date-range"
+  kParagraphReference,  ///< "paragraph-reference": paragraphs of the original plan
+  kStatus,              ///< "status": a mark of compliance-status.tsv
+  kText,                ///< "text": kept as written
+};
+/// The role a data file names ("agency-responsible"), or nullopt.
+std::optional<FieldRole> field_role_from_string(std::string_view name);
+
 /// A labelled field of a commitment description ("Responsible authority: ...").
 struct FieldLabel {
   std::string field;  ///< "responsible", "organization", "compliance_date", ...
-  std::string role;   ///< how its value is read: "agency-responsible", "organization", ...
+  FieldRole role = FieldRole::kText;
 };
+
+/// What a column of a commitment table holds (table-columns.tsv, column `role`).
+enum class TableRole {
+  kNumber,          ///< "number": the commitment's number in its plan
+  kOriginalNumber,  ///< "original_number": its number in the original plan
+  kTitle,           ///< "title"
+  kChallenge,       ///< "challenge": the OGP grand challenge, by name or number
+  kStatus,          ///< "status": a mark of compliance-status.tsv
+};
+/// The role a data file names ("original_number"), or nullopt.
+std::optional<TableRole> table_role_from_string(std::string_view name);
 
 /// Immutable after construction; one shared instance, safe to use from any thread.
 class ReferenceData {
@@ -69,8 +93,12 @@ class ReferenceData {
   /// The field a label names ("Responsible authority", "Institución responsable"), any case.
   std::optional<FieldLabel> find_field(std::string_view label) const;
 
+  /// The role of the field with id `field` ("responsible" -> kAgencyResponsible); nullopt for
+  /// a field no label introduces (a table's "original_number", an OGP entry's "year").
+  std::optional<FieldRole> field_role(std::string_view field) const;
+
   /// The role of a commitment-table column from its header cell ("OGP challenge" -> challenge).
-  std::optional<std::string> table_column_role(std::string_view header) const;
+  std::optional<TableRole> table_column_role(std::string_view header) const;
 
   /// A recogniser rule from recognizer-rules.tsv; throws std::logic_error for an unknown name.
   const std::regex& rule(std::string_view name) const;
@@ -96,11 +124,18 @@ class ReferenceData {
   /// The first document type whose title pattern matches `title`.
   std::string infer_document_type(std::string_view title) const;
 
-  /// Labels of a facet value in English and Spanish; the value itself when none is known.
-  Label facet_label(std::string_view facet, std::string_view value) const;
+  /// The canonical id that `value` stands for in `vocabulary` (a data file's name without
+  /// ".tsv", as a facet's table entry names it): an id, code, acronym or name, in any case.
+  /// nullopt when it names nothing there or the vocabulary is unknown.
+  std::optional<std::string> resolve(std::string_view vocabulary, std::string_view value) const;
+
+  /// The English and Spanish labels of `id` in `vocabulary`, or nullopt.
+  std::optional<Label> label(std::string_view vocabulary, std::string_view id) const;
 
  private:
   ReferenceData();
+  /// The Vocabulary-shaped vocabulary called `name`, or nullptr.
+  const Vocabulary* facet_vocabulary(std::string_view name) const;
   std::vector<Country> countries_;
   std::vector<ActionPlan> plans_;
   std::vector<DocumentType> document_types_;
@@ -110,9 +145,12 @@ class ReferenceData {
   Vocabulary challenges_;
   Vocabulary themes_;
   std::vector<ComplianceStatus> statuses_;
-  std::vector<std::pair<std::string, FieldLabel>> field_labels_;    // folded label -> field
-  std::vector<std::pair<std::string, std::string>> table_columns_;  // folded header -> role
+  std::vector<FieldLabel> fields_;                                // one per field
+  std::vector<std::pair<std::string, FieldLabel>> field_labels_;  // folded label -> field
+  std::vector<std::pair<std::string, TableRole>> table_columns_;  // folded header -> role
   std::vector<std::pair<std::string, std::regex>> rules_;
+  /// Vocabularies of facets that need no code of their own (id, labels, other names), by name.
+  std::vector<std::pair<std::string, Vocabulary>> facet_vocabularies_;
 };
 
 }  // namespace lupa::analyzers

@@ -10,8 +10,13 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "lupa/analyzers/passage_record.h"
+#include "lupa/analyzers/vocabulary.h"
 
 namespace lupa::schema {
 
@@ -41,69 +46,282 @@ inline std::string accented_spelling_key(std::string_view accentless) {
   return metadata_key("lupa:accented:", accentless);
 }
 
-// Value slots that are not facets.
+// Value slots.
 inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
 inline constexpr Xapian::valueno kSlotOrdinal = 1;    ///< passage position in its document
+/// Every counted facet value of the passage (FacetValuesEncoder, in passage_record.h).
+inline constexpr Xapian::valueno kSlotFacetValues = 2;
 /// The passage's language code ("es"), for ranking passages in the query's language first.
 inline constexpr Xapian::valueno kSlotLanguage = 3;
 /// Shared by a passage and its translation (document path + '#' + the lower ordinal), so a
 /// search shows one of the two; empty for passages without a translation.
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
 
-/// A facet: a filterable, countable field. Filtering uses boolean terms `prefix + value`.
-/// Counting reads kSlotFacetValues, one slot holding every counted facet value of the
-/// passage, so that exact counts over all matches read one value per match, not one per facet.
+/// A facet's name as the search page shows it.
+struct FacetTitle {
+  std::string_view en;
+  std::string_view es;
+};
+
+/// How a value is written when the facet's vocabulary does not name it (or it has none): as
+/// given (a name a user typed that names no body), lower case (codes), upper case (OGP ids).
+enum class ValueCase { kAsGiven, kLower, kUpper };
+
+/// A facet: a filterable, countable field, and everything each part of Lupa needs to know
+/// about it. The document builder, the facet counter, the query filters, the JSON answers, the
+/// export columns and the page's panels all loop over a FacetTable, so a new facet is a new
+/// entry here, its vocabulary's data file and its documentation (docs/HACKING.md).
 struct Facet {
   std::string_view name;    ///< API parameter and query-field name, e.g. "plan"
   std::string_view prefix;  ///< boolean term prefix
-  bool counted;             ///< counted in search answers (ids such as MX0085 are not)
+  /// The stored field (JSON key, export column) holding the values; empty when the values are
+  /// derived from other fields (the year, from the date).
+  std::string_view field;
+  /// The passage's values, canonical, as the builder indexes them and answers show them.
+  std::vector<std::string> (*values)(const PassageRecord&);
+  /// True when a passage has at most one value: answers show it as a value or null, not a list.
+  bool single;
+  /// The data file (analyzers/data/<vocabulary>.tsv) that canonicalises and labels the values;
+  /// empty for values that are their own labels (written in `value_case`).
+  std::string_view vocabulary;
+  ValueCase value_case;
+  bool counted;  ///< counted in search answers (ids such as MX0085 are not)
+  bool shown;    ///< a panel of the search page and a line of the passage page
+  /// A passage and its translation differ in this facet (the language): the facet counts both
+  /// even when results show one of the two, and a filter on it turns that collapsing off.
+  bool tells_translations_apart;
+  FacetTitle title;  ///< the panel's title
   std::string_view description;
 };
 
-/// Value slot with the passage's facet values: for each, the facet's code (facet_code), the
-/// value, and kValueSeparator.
-inline constexpr Xapian::valueno kSlotFacetValues = 2;
-inline constexpr char kValueSeparator = '\n';
+/// A set of facets; position in it is a facet's code in kSlotFacetValues, so the standard
+/// table only ever grows at its end.
+using FacetTable = std::span<const Facet>;
+
+namespace detail {
+inline std::vector<std::string> one(const std::optional<std::string>& value) {
+  return value ? std::vector<std::string>{*value} : std::vector<std::string>{};
+}
+}  // namespace detail
 
 inline constexpr std::array kFacets = {
-    Facet{"plan", "XP", true, "action plan, one value per country and period (mx-2019-2021)"},
-    Facet{"challenge", "XC", true, "OGP grand challenge (public-integrity, ...)"},
-    Facet{"theme", "XH", true, "OGP policy area (anti-corruption, fiscal-openness, ...)"},
-    Facet{"agency", "XA", true, "government body the passage names, responsible or not"},
-    Facet{"responsible", "XR", true, "government body responsible for the commitment"},
-    Facet{"organization", "XO", true, "civil-society organisation the passage names"},
-    Facet{"status", "XS", true, "compliance of the commitment (total, partial, none)"},
-    Facet{"kind", "XK", true, "passage kind (paragraph, section, commitment)"},
-    Facet{"type", "XT", true, "document type (action-plan, self-assessment, irm-report, ...)"},
-    Facet{"lang", "XL", true, "language of the passage (es, en)"},
-    Facet{"year", "XY", true, "year of the document's date"},
-    Facet{"country", "XN", true, "country of the document, ISO 3166-1 alpha-2 lower case"},
-    Facet{"commitment", "XM", false, "OGP commitment id (MX0085)"},
+    Facet{.name = "plan",
+          .prefix = "XP",
+          .field = "plans",
+          .values = [](const PassageRecord& r) { return r.plans; },
+          .single = false,
+          .vocabulary = "plans",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Action plan", "Plan de acción"},
+          .description = "action plan, one value per country and period (mx-2019-2021)"},
+    Facet{.name = "challenge",
+          .prefix = "XC",
+          .field = "challenge",
+          .values = [](const PassageRecord& r) { return r.challenges; },
+          .single = false,
+          .vocabulary = "challenges",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"OGP challenge", "Desafío OGP"},
+          .description = "OGP grand challenge (public-integrity, ...)"},
+    Facet{.name = "theme",
+          .prefix = "XH",
+          .field = "themes",
+          .values = [](const PassageRecord& r) { return r.themes; },
+          .single = false,
+          .vocabulary = "themes",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Policy area", "Área de política"},
+          .description = "OGP policy area (anti-corruption, fiscal-openness, ...)"},
+    Facet{.name = "agency",
+          .prefix = "XA",
+          .field = "agencies",
+          .values = [](const PassageRecord& r) { return r.agencies; },
+          .single = false,
+          .vocabulary = "agencies",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Agency", "Institución"},
+          .description = "government body the passage names, responsible or not"},
+    Facet{.name = "responsible",
+          .prefix = "XR",
+          .field = "responsible",
+          .values = [](const PassageRecord& r) { return r.responsible; },
+          .single = false,
+          .vocabulary = "agencies",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"Responsible agency", "Institución responsable"},
+          .description = "government body responsible for the commitment"},
+    Facet{.name = "organization",
+          .prefix = "XO",
+          .field = "organizations",
+          .values = [](const PassageRecord& r) { return r.organizations; },
+          .single = false,
+          .vocabulary = "organizations",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Organisation", "Organización"},
+          .description = "civil-society organisation the passage names"},
+    Facet{.name = "status",
+          .prefix = "XS",
+          .field = "status",
+          .values = [](const PassageRecord& r) { return detail::one(r.status); },
+          .single = true,
+          .vocabulary = "compliance-status",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"Compliance", "Cumplimiento"},
+          .description = "compliance of the commitment (total, partial, none)"},
+    Facet{.name = "kind",
+          .prefix = "XK",
+          .field = "kind",
+          .values =
+              [](const PassageRecord& r) {
+                return std::vector<std::string>{std::string(to_string(r.kind))};
+              },
+          .single = true,
+          .vocabulary = "passage-kinds",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"Passage kind", "Tipo de pasaje"},
+          .description = "passage kind (paragraph, section, commitment)"},
+    Facet{.name = "type",
+          .prefix = "XT",
+          .field = "type",
+          .values = [](const PassageRecord& r) { return detail::one(r.type); },
+          .single = true,
+          .vocabulary = "document-types",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Document type", "Tipo de documento"},
+          .description = "document type (action-plan, self-assessment, irm-report, ...)"},
+    Facet{.name = "lang",
+          .prefix = "XL",
+          .field = "lang",
+          .values = [](const PassageRecord& r) { return std::vector<std::string>{r.lang}; },
+          .single = true,
+          .vocabulary = "languages",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = true,
+          .title = {"Language", "Idioma"},
+          .description = "language of the passage (es, en)"},
+    Facet{.name = "year",
+          .prefix = "XY",
+          .field = "",
+          .values =
+              [](const PassageRecord& r) {
+                const auto year = r.year();
+                return year ? std::vector<std::string>{std::to_string(*year)}
+                            : std::vector<std::string>{};
+              },
+          .single = true,
+          .vocabulary = "",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Year", "Año"},
+          .description = "year of the document's date"},
+    Facet{.name = "country",
+          .prefix = "XN",
+          .field = "country",
+          .values = [](const PassageRecord& r) { return detail::one(r.country); },
+          .single = true,
+          .vocabulary = "countries",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"Country", "País"},
+          .description = "country of the document, ISO 3166-1 alpha-2 lower case"},
+    Facet{.name = "commitment",
+          .prefix = "XM",
+          .field = "commitment",
+          .values = [](const PassageRecord& r) { return r.ogp_ids(); },
+          .single = true,
+          .vocabulary = "",
+          .value_case = ValueCase::kUpper,
+          .counted = false,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"OGP commitment", "Compromiso OGP"},
+          .description = "OGP commitment id (MX0085): its own, or the one the linker found"},
 };
 
-/// The position of `facet` in kFacets.
-std::size_t facet_index(const Facet& facet);
+/// A facet's code in kSlotFacetValues is 'A' + its position: at most this many facets.
+inline constexpr std::size_t kMaxFacets = 60;
+static_assert(kFacets.size() <= kMaxFacets);
 
-/// The printable byte that stands for the facet at `index` in kSlotFacetValues ('A' + index:
-/// never the separator, whatever the number of facets).
-inline constexpr char facet_code(std::size_t index) {
-  return static_cast<char>('A' + index);
+/// The facets Lupa indexes and serves.
+inline FacetTable standard_facets() {
+  return kFacets;
 }
-inline constexpr std::size_t facet_index_of_code(char code) {
-  return static_cast<std::size_t>(code - 'A');
-}
+
+/// Throws std::invalid_argument unless `table` is the standard table with entries appended
+/// (a facet's position is its code in the counted-values slot of every index built so far)
+/// and has at most kMaxFacets entries with distinct names.
+void check_facet_table(FacetTable table);
+
+/// The position of `facet` in `table`; throws std::logic_error when it is not there.
+std::size_t facet_index(const Facet& facet, FacetTable table = standard_facets());
+
+/// The facet called `name` in `table`, or nullptr.
+const Facet* find_facet(std::string_view name, FacetTable table = standard_facets());
 
 /// The canonical form of a facet value as a user or a filter may write it: agency "SFP" or
 /// "Función Pública" -> "mx-sfp", challenge "public integrity" -> "public-integrity", status
-/// "TC" -> "total", commitment "mx0085" -> "MX0085"; other facets lower case. A value that names
-/// nothing known is returned as given (it then matches nothing).
+/// "TC" -> "total", commitment "mx0085" -> "MX0085". A value its vocabulary does not know,
+/// or of a facet without one, is written in the facet's case (it then matches nothing unless
+/// it is a value indexed as such).
 std::string canonical_value(const Facet& facet, std::string_view value);
 
-/// The facet called `name`, or nullopt.
-std::optional<Facet> find_facet(std::string_view name);
+/// The English and Spanish labels of a facet value; the value itself when none is known.
+analyzers::Label value_label(const Facet& facet, std::string_view value);
 
 /// The Xapian term that marks a passage as having `value` for `facet`.
 std::string facet_term(const Facet& facet, std::string_view value);
+
+/// Adds to `document` the filter term of every value of every facet in `table`, and the
+/// counted ones to kSlotFacetValues.
+void add_facet_terms(const PassageRecord& record, Xapian::Document& document,
+                     FacetTable table = standard_facets());
+
+/// Brings `document`'s facet terms and counted values from those of `before` to those of
+/// `after` (when the linker rewrites a record).
+void replace_facet_terms(const PassageRecord& before, const PassageRecord& after,
+                         Xapian::Document& document, FacetTable table = standard_facets());
+
+/// The passage id users see: the document path made URL-safe and the passage's ordinal
+/// ("corpus/mx-plan.txt", 25 -> "corpus.mx-plan-txt.0025"). The same passage of an unchanged
+/// file keeps its id across runs.
+std::string passage_id(std::string_view document_path, int ordinal);
+
+/// The id of the passage `delta` places after `id` in its document (before, when negative), or
+/// nullopt when `id` is not a passage id or the ordinal would be below 1.
+std::optional<std::string> neighbour_id(std::string_view id, int delta);
 
 /// The id term of a passage (prefix Q). Long ids are shortened to fit Xapian's term limit.
 std::string id_term(std::string_view passage_id);

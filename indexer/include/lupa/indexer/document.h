@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
+
 namespace lupa::indexer {
 
 /// A document's metadata, from the manifest or inferred. Every field may be missing.
@@ -35,18 +37,19 @@ struct Commitment {
 
 /// One searchable unit of a document.
 struct Passage {
-  int ordinal = 0;                 ///< 1-based position in the document
-  std::string kind = "paragraph";  ///< a value of the `kind` facet
+  int ordinal = 0;  ///< 1-based position in the document
+  schema::PassageKind kind = schema::PassageKind::kParagraph;
   std::string heading;        ///< the heading(s) the passage sits under, levels joined by " › "
   std::optional<int> number;  ///< the paragraph's own number ("25." -> 25)
   std::optional<int> page;    ///< 1-based page, when the document has pages
-  std::string text_source = "text";      ///< "text", or its page's: "text-layer" or "ocr"
+  /// kText, or its page's: kTextLayer or kOcr.
+  schema::TextSource text_source = schema::TextSource::kText;
   std::optional<double> ocr_confidence;  ///< its page's mean word confidence, when recognised
   std::string text;
   std::string language;        ///< ISO 639-1, set by the indexer
   std::string section_number;  ///< "3.a" for passages under a numbered section
 
-  std::optional<Commitment> commitment;  ///< set when kind is "commitment"
+  std::optional<Commitment> commitment;  ///< set when kind is kCommitment
   int translation_ordinal = 0;           ///< the same text in the other language, if any
   std::vector<std::string> plans;        ///< overrides the document's plans when not empty
 

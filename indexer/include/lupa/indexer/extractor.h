@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
+
 namespace lupa::ocr {
 class DocumentReader;
 }
@@ -23,7 +25,7 @@ class ExtractionError : public std::runtime_error {
 
 /// Where the text of one page came from.
 struct PageOrigin {
-  std::string source;                ///< "text-layer" or "ocr"
+  schema::TextSource source = schema::TextSource::kTextLayer;  ///< kTextLayer or kOcr
   std::optional<double> confidence;  ///< mean word confidence 0-100, recognised pages only
   bool from_cache = false;           ///< recognised in an earlier run
 };

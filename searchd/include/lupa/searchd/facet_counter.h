@@ -3,13 +3,13 @@
 
 #include <xapian.h>
 
-#include <array>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "lupa/analyzers/schema.h"
 
@@ -21,26 +21,31 @@ namespace lupa::searchd {
 /// would need a slot read per facet.
 class FacetCounter final : public Xapian::MatchSpy {
  public:
-  /// Counts the facets whose position in schema::kFacets is set in `which`. With
-  /// `collapse_slot`, passages sharing a non-empty value there count once, as the one of
-  /// highest weight: the match collapses them the same way (Enquire::set_collapse_key) but
-  /// shows its spies every candidate. The `lang` facet still counts both: its values are what
-  /// a `lang` filter, which turns collapsing off, would give.
-  explicit FacetCounter(std::array<bool, schema::kFacets.size()> which,
-                        std::optional<Xapian::valueno> collapse_slot = std::nullopt);
+  /// Counts the facets of `table` whose position is set in `which` (positions past its end
+  /// count nothing). With `collapse_slot`, passages sharing a non-empty value there count once,
+  /// as the one of highest weight: the match collapses them the same way
+  /// (Enquire::set_collapse_key) but shows its spies every candidate. Facets that tell
+  /// translations apart (the language) still count both: their values are what a filter on
+  /// them, which turns collapsing off, would give. Throws std::invalid_argument unless `table`
+  /// is the standard table with entries appended (schema::check_facet_table): a facet's
+  /// position is its code in the slot.
+  FacetCounter(schema::FacetTable table, std::vector<bool> which,
+               std::optional<Xapian::valueno> collapse_slot = std::nullopt);
   void operator()(const Xapian::Document& document, double weight) override;
 
-  /// Passages seen per value of the facet at `index` in schema::kFacets.
+  /// Passages seen per value of the facet at `index` in the table.
   const std::map<std::string, Xapian::doccount>& counts(std::size_t index);
 
  private:
-  void count(std::string_view values, bool collapsed_facets, bool other_facets);
+  /// Counts the facets that follow collapsing when `collapsed_facets`, and those that tell
+  /// translations apart when `translation_facets`.
+  void count(std::string_view values, bool collapsed_facets, bool translation_facets);
 
-  std::array<bool, schema::kFacets.size()> which_;
+  std::vector<bool> which_;
+  std::vector<bool> tells_translations_apart_;
   std::optional<Xapian::valueno> collapse_slot_;
-  std::size_t uncollapsed_facet_;
   std::unordered_map<std::string, std::pair<double, std::string>> best_of_group_;
-  std::array<std::map<std::string, Xapian::doccount>, schema::kFacets.size()> counts_;
+  std::vector<std::map<std::string, Xapian::doccount>> counts_;
 };
 
 }  // namespace lupa::searchd

@@ -1,9 +1,10 @@
 // The HTTP face of the search service: routes, error translation, the server's lifetime.
 //
-// Every error becomes a JSON body here and nowhere else: BadRequest and query syntax errors
-// are 400, unknown passages and routes 404, other methods 405 (with Allow), an unreadable index
+// Every error a route raises becomes a JSON body here: BadRequest and query syntax errors are
+// 400, unknown passages and routes 404, other methods 405 (with Allow), an unreadable index
 // or a full server 503 (with Retry-After). A client can never cause a 500; an unexpected
-// exception is logged and answered 500.
+// exception is logged and answered 500. (The listener answers the requests no route sees, a
+// malformed or slow head, a body, a full server, with the same JSON errors: http_listener.h.)
 //
 // Connections are bounded before any work: see ConnectionLimits and docs/operations.md.
 #pragma once
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lupa/searchd/search_service.h"
 
@@ -53,6 +55,15 @@ struct HttpServerOptions {
   /// address, "http://<bind>:<port>". Never taken from the client's Host header.
   std::string public_url;
 };
+
+/// A route the server answers (GET and HEAD), as `lupa-searchd --help` lists it.
+struct RouteDescription {
+  std::string path;     ///< "/api/search"; "/api/passages/{id}" for paths that end in an id
+  std::string summary;  ///< what it answers, in a line
+};
+
+/// Every route, in the order of the server's route table, which is their one definition.
+std::vector<RouteDescription> http_routes();
 
 class HttpServer {
  public:

@@ -1,22 +1,24 @@
-// The JSON bodies of the HTTP API (docs/http-api.md), built with Poco::JSON only.
+// The JSON bodies of the HTTP API (docs/http-api.md), serialised compactly, with <, > and & as
+// \u escapes so that no answer holds raw markup a browser could sniff.
 #pragma once
-
-#include <Poco/JSON/Object.h>
 
 #include <string>
 
+#include "lupa/analyzers/passage_record.h"
+#include "lupa/analyzers/schema.h"
 #include "lupa/searchd/search_service.h"
 
 namespace lupa::searchd {
 
-Poco::JSON::Object::Ptr search_json(const SearchResult& result);
-Poco::JSON::Object::Ptr facets_json(const FacetListing& listing);
-Poco::JSON::Object::Ptr health_json(const IndexHealth& health);
+/// A search (or similar) answer. Each hit has, besides its place and snippet, one key per facet
+/// of `table` that has a stored field: a list, or a value or null for single-valued facets.
+std::string search_json(const SearchResult& result,
+                        schema::FacetTable table = schema::standard_facets());
+std::string facets_json(const FacetListing& listing);
+std::string health_json(const IndexHealth& health);
+/// Every stored field of a passage (docs/schema.md), as stored.
+std::string passage_json(const schema::PassageRecord& record);
 /// {"error": message}, with bytes that are not UTF-8 replaced by U+FFFD.
-Poco::JSON::Object::Ptr error_json(const std::string& message);
-
-/// Serialises compactly (no indentation), with <, > and & as \u escapes so that no answer
-/// holds raw markup.
-std::string to_string(const Poco::JSON::Object::Ptr& object);
+std::string error_json(const std::string& message);
 
 }  // namespace lupa::searchd

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "lupa/analyzers/schema.h"
+
 namespace lupa::searchd {
 
 /// Something the client sent is wrong; what() names the parameter and says why. Becomes 400.
@@ -30,11 +32,11 @@ struct SearchRequest {
 
 using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
-/// Parses `q`, `page`, `per_page`, `facets` (true/false) and one parameter per schema facet
-/// (repeatable).
-/// Unknown parameters are ignored; unknown facet values simply match nothing.
-/// Throws BadRequest for invalid UTF-8, a query over kMaxQueryCharacters, or a page or
-/// per_page that is not a whole number in range.
-SearchRequest parse_search_request(const QueryParameters& parameters);
+/// Parses `q`, `page`, `per_page`, `facets` (true/false) and one parameter per facet of
+/// `table` (repeatable). Unknown parameters are ignored; unknown facet values simply match
+/// nothing. Throws BadRequest for invalid UTF-8, a query over kMaxQueryCharacters, or a page
+/// or per_page that is not a whole number in range.
+SearchRequest parse_search_request(const QueryParameters& parameters,
+                                   schema::FacetTable table = schema::standard_facets());
 
 }  // namespace lupa::searchd

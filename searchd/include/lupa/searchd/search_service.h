@@ -1,22 +1,31 @@
 // The search itself, without HTTP: query analysis, filters, exact and disjunctive facet
 // counts, snippets, passages by id. The HTTP layer and the tests call the same object.
 //
+// One query path: search(), for_each_match() (exports), newest() (feeds) and similar() turn a
+// request into the query they run the same way (spelling correction, relaxation, language
+// preference, filters, collapsing of translations, weighting), so an export or a feed holds
+// exactly the passages the search shows.
+//
 // Thread safety: a Xapian::Database must not be used by two threads at once, so each thread
 // that calls the service gets its own handle, opened on first use and reopened before every
-// request, which is how an index committed by the indexer becomes visible without a restart.
+// call, which is how an index committed by the indexer becomes visible without a restart.
+// Each call reads one revision; when the indexer has moved on twice meanwhile, it throws
+// Xapian::DatabaseModifiedError and may simply be called again.
 #pragma once
 
-#include <Poco/JSON/Object.h>
 #include <xapian.h>
 
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/reference_data.h"
+#include "lupa/analyzers/schema.h"
 #include "lupa/searchd/search_request.h"
 
 namespace lupa::searchd {
@@ -27,16 +36,17 @@ struct FacetValue {
   Xapian::doccount count = 0;
 };
 
+/// The counts of one facet of the table.
 struct Facet {
   std::string name;
   std::vector<FacetValue> values;  ///< by count, then value
 };
 
 struct Hit {
-  int rank = 0;                    ///< 1-based over the whole result set
-  double score = 0;                ///< BM25 weight; 0 when browsing
-  std::string snippet;             ///< HTML: text escaped, matched words in <mark>
-  Poco::JSON::Object::Ptr stored;  ///< the passage's stored fields (see docs/schema.md)
+  int rank = 0;                  ///< 1-based over the whole result set
+  double score = 0;              ///< BM25 weight; 0 when browsing
+  std::string snippet;           ///< HTML: text escaped, matched words in <mark>
+  schema::PassageRecord record;  ///< the passage's stored fields (see docs/schema.md)
 };
 
 struct SearchResult {
@@ -52,8 +62,9 @@ struct SearchResult {
   std::optional<std::string> language;  ///< the query's language, when its words tell it
   std::vector<std::string> expanded;    ///< glossary concepts the query was widened with
   std::vector<Hit> hits;
-  /// Every schema facet. For a facet the request filters on, counts are computed with every
-  /// filter except its own (disjunctive faceting), so the other values stay selectable.
+  /// Every counted facet of the table, in its order. For a facet the request filters on,
+  /// counts are computed with every filter except its own (disjunctive faceting), so the
+  /// other values stay selectable.
   std::vector<Facet> facets;
 };
 
@@ -67,13 +78,25 @@ struct IndexHealth {
   std::string revision;  ///< per shard, joined by ','
 };
 
+/// A passage with what its page shows beside it, all read from one revision of the index.
+struct PassageView {
+  schema::PassageRecord passage;
+  std::optional<schema::PassageRecord> previous;       ///< the passage before it in its document
+  std::optional<schema::PassageRecord> next;           ///< the one after it
+  std::optional<schema::PassageRecord> translation;    ///< its translation, if any
+  std::vector<schema::PassageRecord> same_commitment;  ///< in other documents (the linker's)
+  std::optional<SearchResult> similar;                 ///< similar commitments, for commitments
+};
+
 /// How results are ranked. The defaults are Lupa's; baseline() is the plain ranking the
 /// relevance benchmark compares against.
 struct RankingOptions {
   analyzers::QueryOptions query;
-  bool language_boost = true;         ///< passages in the query's language first, all else equal
-  bool collapse_translations = true;  ///< one of a passage and its translation, unless `lang`
-  bool relax_when_empty = true;       ///< no passage has every word: show those with some
+  bool language_boost = true;  ///< passages in the query's language first, all else equal
+  /// One of a passage and its translation, unless a filter asks for one of them (a facet that
+  /// tells translations apart: the language).
+  bool collapse_translations = true;
+  bool relax_when_empty = true;  ///< no passage has every word: show those with some
   // Tuned on tests/relevance/judgments.tsv (bench/relevance.py): b = 0.3 rather than Xapian's
   // 0.5, since passages vary from a title line to a page and short ones are not worth less.
   double bm25_k1 = 1.2;  ///< term frequency saturation
@@ -81,56 +104,94 @@ struct RankingOptions {
   static RankingOptions baseline();
 };
 
+/// Passages of the similar commitments a passage page shows.
+inline constexpr int kSimilarOnPassagePage = 5;
+
 class SearchService {
  public:
   /// `databases`: one or more Xapian databases searched as one (shards). They must exist.
-  explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {});
+  /// `facets`: the facet table they were indexed with, copied; throws std::invalid_argument
+  /// unless it is the standard table with entries appended (schema::check_facet_table).
+  explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {},
+                         schema::FacetTable facets = schema::standard_facets());
+
+  /// The facet table: requests, answers, exports and pages of this service follow it. It
+  /// lives as long as the service.
+  schema::FacetTable facets_table() const { return facets_; }
 
   /// Throws BadRequest or analyzers::QuerySyntaxError for what the client got wrong, and
   /// Xapian::Error when the index cannot be read.
   SearchResult search(const SearchRequest& request) const;
 
-  /// Calls `each` with the stored fields of every match of `request`, in result order, reading
-  /// the matches a batch at a time (page and per_page are ignored): for exports. `each` returns
-  /// false to stop (the client left, the time is up); then so does this.
+  /// Calls `each` with every match of the query search() runs for `request`, in its order,
+  /// reading the matches a batch at a time (page and per_page are ignored): for exports.
+  /// `each` returns false to stop (the client left, the time is up); then so does this.
+  /// `before_first`, when given, is called once the query is built and its first batch (and
+  /// first passage) read, before `each` is first called, even when nothing matches: an export
+  /// sends its headers there, so that whatever fails before it (a query the analyzer refuses,
+  /// an index that moved on, Xapian::DatabaseModifiedError) is thrown before anything of the
+  /// answer is sent. It returns false to stop there (a HEAD request); then so does this.
   bool for_each_match(const SearchRequest& request,
-                      const std::function<bool(const Poco::JSON::Object::Ptr&)>& each) const;
+                      const std::function<bool(const schema::PassageRecord&)>& each,
+                      const std::function<bool()>& before_first = {}) const;
 
-  /// The `count` matches of `request` indexed last, newest first: for feeds.
-  std::vector<Poco::JSON::Object::Ptr> newest(const SearchRequest& request, int count) const;
+  /// The `count` matches of the query search() runs for `request` indexed last, newest
+  /// first: for feeds.
+  std::vector<schema::PassageRecord> newest(const SearchRequest& request, int count) const;
 
-  /// Every facet's values with labels and counts over the whole index.
+  /// Every counted facet's values with labels and counts over the whole index.
   FacetListing facets() const;
 
-  /// The stored fields of passage `id`, or nullptr when there is none.
-  Poco::JSON::Object::Ptr passage(const std::string& id) const;
+  /// Passage `id`, or nullopt when there is none.
+  std::optional<schema::PassageRecord> passage(const std::string& id) const;
+
+  /// Passage `id` with its neighbours in its document (schema::neighbour_id), its
+  /// translation, the same commitment in other documents and, for a commitment, the
+  /// kSimilarOnPassagePage most similar commitments; nullopt when there is no passage `id`.
+  std::optional<PassageView> passage_view(const std::string& id) const;
 
   /// Commitments like passage `id` across all plans and documents, best first: the terms
   /// that best tell the passage (and its translation) from the rest of the index, searched
-  /// for among commitment passages. nullopt when there is no passage `id`.
+  /// for among commitment passages, with the filters, collapsing and paging of `request` (its
+  /// query is not used; facets are not counted). nullopt when there is no passage `id`.
+  std::optional<SearchResult> similar(const std::string& id, const SearchRequest& request) const;
+  /// similar() with no filters.
   std::optional<SearchResult> similar(const std::string& id, int page, int per_page) const;
 
   IndexHealth health() const;
 
  private:
+  struct EffectiveQuery;
+
   Xapian::Database& database() const;
-  /// Runs `query` with the request's filters, page and facets into `result`.
-  void run(Xapian::Database& db, const Xapian::Query& query, bool browsing,
-           std::optional<analyzers::Language> language, const SearchRequest& request,
+  /// Whether a candidate query matches any passage.
+  using MatchTest = std::function<bool(const EffectiveQuery&)>;
+  /// The query `request` runs: its words analysed, corrected when they match nothing as
+  /// typed, relaxed when even that matches nothing, with the language preference, filters,
+  /// collapse key; what search() reports about it. The candidates are tried in that order and
+  /// the first that `matches` is returned, else the last tried: so the last candidate given to
+  /// `matches` is the one returned, and search() tests each by running it in full, keeping
+  /// the run it shows; exports and feeds test with a one-match probe.
+  EffectiveQuery effective_query(Xapian::Database& db, const SearchRequest& request,
+                                 const MatchTest& matches) const;
+  /// The same, tested by a one-match probe.
+  EffectiveQuery effective_query(Xapian::Database& db, const SearchRequest& request) const;
+  /// `like` (similar passages) with the request's filters and collapsing.
+  EffectiveQuery similar_query(const Xapian::Query& like, const SearchRequest& request) const;
+  /// Weighting, collapsing, order and the filtered query: the same for every Enquire.
+  void configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective) const;
+  /// Runs `effective` with the request's page and facets into `result`.
+  void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
-  /// The request's query with its filters, ranked as search() ranks it, ready for an Enquire.
-  void prepare(Xapian::Database& db, const SearchRequest& request, Xapian::Enquire& enquire) const;
-  /// The value slot matches collapse on, if any: translations, unless browsing or `lang`.
+  std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
+                                         const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
                                                    bool browsing) const;
-  /// `query` with passages in `language` ranked first at equal relevance.
-  Xapian::Query ranked_query(const Xapian::Query& query, bool browsing,
-                             std::optional<analyzers::Language> language) const;
-  /// Weighting, collapsing and order, the same for every Enquire of a search.
-  void configure_enquire(Xapian::Enquire& enquire, bool browsing,
-                         std::optional<Xapian::valueno> collapse_slot) const;
+  Xapian::Query filter_query(const SearchRequest& request, std::string_view except_facet) const;
+
   std::vector<std::filesystem::path> databases_;
   RankingOptions ranking_;
+  std::vector<schema::Facet> facets_;
   unsigned long instance_id_;
 };
 

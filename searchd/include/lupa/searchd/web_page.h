@@ -4,12 +4,9 @@
 // back button.
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
-#include <optional>
 #include <string>
-#include <vector>
 
+#include "lupa/analyzers/schema.h"
 #include "lupa/searchd/search_request.h"
 #include "lupa/searchd/search_service.h"
 
@@ -21,19 +18,14 @@ enum class UiLanguage { kSpanish, kEnglish };
 UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string& accept_language);
 
 /// The search page for `request` and its `result`; `parameters` are the URL's, to build links.
+/// A panel per `shown` facet of `table`, in its order.
 std::string render_search_page(const SearchRequest& request, const SearchResult& result,
-                               const QueryParameters& parameters, UiLanguage ui);
+                               const QueryParameters& parameters, UiLanguage ui,
+                               schema::FacetTable table = schema::standard_facets());
 
-struct PassageView {
-  Poco::JSON::Object::Ptr passage;
-  Poco::JSON::Object::Ptr previous;     ///< the passage before it in its document, if any
-  Poco::JSON::Object::Ptr next;         ///< the one after it
-  Poco::JSON::Object::Ptr translation;  ///< its translation, if any
-  std::vector<Poco::JSON::Object::Ptr> same_commitment;  ///< in other documents (by OGP id)
-  std::optional<SearchResult> similar;                   ///< similar commitments
-};
-
-/// A passage with its document's metadata and its neighbours.
-std::string render_passage_page(const PassageView& view, UiLanguage ui);
+/// A passage with its document's metadata (a line per `shown` facet of `table` with a stored
+/// field) and its neighbours.
+std::string render_passage_page(const PassageView& view, UiLanguage ui,
+                                schema::FacetTable table = schema::standard_facets());
 
 }  // namespace lupa::searchd

@@ -1,0 +1,347 @@
+#include "lupa/analyzers/passage_record.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <array>
+#include <cctype>
+#include <sstream>
+
+namespace lupa::schema {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+constexpr std::array<std::pair<PassageKind, std::string_view>, 3> kKindNames = {{
+    {PassageKind::kParagraph, "paragraph"},
+    {PassageKind::kSection, "section"},
+    {PassageKind::kCommitment, "commitment"},
+}};
+
+constexpr std::array<std::pair<TextSource, std::string_view>, 3> kSourceNames = {{
+    {TextSource::kText, "text"},
+    {TextSource::kTextLayer, "text-layer"},
+    {TextSource::kOcr, "ocr"},
+}};
+
+template <typename Enum, std::size_t N>
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
+                         Enum value) {
+  for (const auto& [each, name] : names)
+    if (each == value) return name;
+  return {};
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
+                             std::string_view name) {
+  for (const auto& [each, each_name] : names)
+    if (each_name == name) return each;
+  return std::nullopt;
+}
+
+// --- Writing -----------------------------------------------------------------------------
+
+// Records the linker rewrote were, until this type existed, parsed with Poco's default
+// handler, which keeps keys in a sorted map, and written back so: those keep that form.
+Object::Ptr new_object(bool sorted) {
+  return sorted ? new Object : new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+Array::Ptr list(const std::vector<std::string>& values) {
+  Array::Ptr array = new Array;
+  for (const std::string& value : values) array->add(value);
+  return array;
+}
+
+Object::Ptr commitment_object(const CommitmentRecord& commitment, bool sorted) {
+  Object::Ptr json = new_object(sorted);
+  if (commitment.number) json->set("number", *commitment.number);
+  if (!commitment.ogp_id.empty()) json->set("ogp_id", commitment.ogp_id);
+  json->set("title", commitment.title);
+  Object::Ptr fields = new_object(sorted);
+  for (const auto& [name, value] : commitment.fields) fields->set(name, value);
+  json->set("fields", fields);
+  Array::Ptr references = new Array;
+  for (int number : commitment.original_paragraphs) references->add(number);
+  json->set("original_paragraphs", references);
+  return json;
+}
+
+// --- Reading -----------------------------------------------------------------------------
+
+[[noreturn]] void fail(std::string_view key, std::string_view why) {
+  throw RecordError("stored passage: key `" + std::string(key) + "` " + std::string(why));
+}
+
+class Reader {
+ public:
+  Reader(const Object& object, std::string context)
+      : object_(object), context_(std::move(context)) {}
+
+  std::string text(const std::string& key) const {
+    const auto value = optional_text(key);
+    if (!value) fail(name(key), "is missing");
+    return *value;
+  }
+
+  std::optional<std::string> optional_text(const std::string& key) const {
+    if (!present(key)) return std::nullopt;
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isString()) fail(name(key), "is not a string");
+    return value.extract<std::string>();
+  }
+
+  std::optional<std::int64_t> optional_integer(const std::string& key) const {
+    if (!present(key)) return std::nullopt;
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isInteger()) fail(name(key), "is not a whole number");
+    return whole_number(value, key);
+  }
+
+  int int_value(const std::string& key) const {
+    const auto value = optional_int(key);
+    if (!value) fail(name(key), "is missing");
+    return *value;
+  }
+
+  std::optional<int> optional_int(const std::string& key) const {
+    const auto value = optional_integer(key);
+    if (!value) return std::nullopt;
+    return small_number(*value, key);
+  }
+
+  std::optional<double> optional_number(const std::string& key) const {
+    if (!present(key)) return std::nullopt;
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isNumeric()) fail(name(key), "is not a number");
+    return value.convert<double>();
+  }
+
+  std::vector<std::string> texts(const std::string& key) const {
+    std::vector<std::string> values;
+    const Array::Ptr array = optional_array(key);
+    if (!array) fail(name(key), "is missing");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
+      if (!item.isString()) fail(name(key), "holds an item that is not a string");
+      values.push_back(item.extract<std::string>());
+    }
+    return values;
+  }
+
+  std::vector<std::string> optional_texts(const std::string& key) const {
+    return present(key) ? texts(key) : std::vector<std::string>{};
+  }
+
+  std::vector<int> ints(const std::string& key) const {
+    std::vector<int> values;
+    const Array::Ptr array = optional_array(key);
+    if (!array) fail(name(key), "is missing");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
+      if (!item.isInteger()) fail(name(key), "holds an item that is not a whole number");
+      values.push_back(small_number(whole_number(item, key), key));
+    }
+    return values;
+  }
+
+  Object::Ptr optional_object(const std::string& key) const {
+    if (!present(key)) return nullptr;
+    if (!object_.isObject(key)) fail(name(key), "is not an object");
+    return object_.getObject(key);
+  }
+
+  bool has(const std::string& key) const { return object_.has(key); }
+
+  // An integer JSON value as int64; one beyond its range (an unsigned 64-bit number) fails.
+  std::int64_t whole_number(const Poco::Dynamic::Var& value, const std::string& key) const {
+    try {
+      return value.convert<std::int64_t>();
+    } catch (const Poco::Exception&) {
+      fail(name(key), "is out of range");
+    }
+  }
+
+  int small_number(std::int64_t value, const std::string& key) const {
+    if (value < INT32_MIN || value > INT32_MAX) fail(name(key), "is out of range");
+    return static_cast<int>(value);
+  }
+  std::string name(const std::string& key) const { return context_ + key; }
+
+ private:
+  bool present(const std::string& key) const { return object_.has(key) && !object_.isNull(key); }
+
+  Array::Ptr optional_array(const std::string& key) const {
+    if (!present(key)) return nullptr;
+    if (!object_.isArray(key)) fail(name(key), "is not a list");
+    return object_.getArray(key);
+  }
+
+  const Object& object_;
+  std::string context_;
+};
+
+CommitmentRecord read_commitment(const Object& object) {
+  const Reader read(object, "commitment.");
+  CommitmentRecord commitment;
+  commitment.number = read.optional_int("number");
+  commitment.ogp_id = read.optional_text("ogp_id").value_or("");
+  commitment.title = read.text("title");
+  if (const Object::Ptr fields = read.optional_object("fields")) {
+    const Reader read_field(*fields, "commitment.fields.");
+    // In key order as stored: the order the description wrote them in. (Iterating the object
+    // itself would visit its keys sorted, whatever order the parser preserved.)
+    for (const std::string& name : fields->getNames())
+      commitment.fields.emplace_back(name, read_field.text(name));
+  }
+  if (read.has("original_paragraphs"))
+    commitment.original_paragraphs = read.ints("original_paragraphs");
+  return commitment;
+}
+
+}  // namespace
+
+std::string_view to_string(PassageKind kind) {
+  return name_of(kKindNames, kind);
+}
+
+std::optional<PassageKind> passage_kind_from_string(std::string_view name) {
+  return value_of(kKindNames, name);
+}
+
+std::string_view to_string(TextSource source) {
+  return name_of(kSourceNames, source);
+}
+
+std::optional<TextSource> text_source_from_string(std::string_view name) {
+  return value_of(kSourceNames, name);
+}
+
+std::optional<int> PassageRecord::year() const {
+  if (!date || date->size() < 4) return std::nullopt;
+  int year = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto c = static_cast<unsigned char>((*date)[i]);
+    if (!std::isdigit(c)) return std::nullopt;
+    year = year * 10 + (c - '0');
+  }
+  return year;
+}
+
+std::vector<std::string> PassageRecord::ogp_ids() const {
+  if (commitment && !commitment->ogp_id.empty()) return {commitment->ogp_id};
+  if (links && !links->linked_ogp_id.empty()) return {links->linked_ogp_id};
+  return {};
+}
+
+std::string PassageRecord::serialise() const {
+  const bool sorted = links.has_value();
+  Object::Ptr stored = new_object(sorted);
+  stored->set("id", id);
+  stored->set("doc", doc);
+  stored->set("title", title);
+  stored->set("heading", heading);
+  stored->set("kind", std::string(to_string(kind)));
+  stored->set("ordinal", ordinal);
+  if (paragraph) stored->set("paragraph", *paragraph);
+  if (page) stored->set("page", *page);
+  stored->set("source", std::string(to_string(source)));
+  if (confidence) stored->set("confidence", *confidence);
+  stored->set("lang", lang);
+  stored->set("plans", list(plans));
+  if (type) stored->set("type", *type);
+  if (country) stored->set("country", *country);
+  if (date) stored->set("date", *date);
+  if (publisher) stored->set("publisher", *publisher);
+  stored->set("doc_languages", list(doc_languages));
+  stored->set("indexed_at", indexed_at);
+  if (section) stored->set("section", *section);
+  stored->set("challenge", list(challenges));
+  stored->set("themes", list(themes));
+  stored->set("agencies", list(agencies));
+  stored->set("responsible", list(responsible));
+  stored->set("organizations", list(organizations));
+  if (status) stored->set("status", *status);
+  if (translation_id) stored->set("translation_id", *translation_id);
+  if (commitment) stored->set("commitment", commitment_object(*commitment, sorted));
+  stored->set("text", text);
+  if (links) {
+    stored->set("same_as", list(links->same_as));
+    stored->set("original", list(links->original));
+    if (!links->linked_ogp_id.empty()) stored->set("linked_ogp_id", links->linked_ogp_id);
+  }
+  std::ostringstream data;
+  stored->stringify(data);
+  return data.str();
+}
+
+PassageRecord PassageRecord::parse(std::string_view data) {
+  Object::Ptr stored;
+  try {
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+    const Poco::Dynamic::Var parsed = parser.parse(std::string(data));
+    if (parsed.type() != typeid(Object::Ptr)) throw RecordError("stored passage: not an object");
+    stored = parsed.extract<Object::Ptr>();
+  } catch (const Poco::Exception& error) {
+    throw RecordError("stored passage: not JSON: " + error.message());
+  }
+  const Reader read(*stored, "");
+  PassageRecord record;
+  record.id = read.text("id");
+  record.doc = read.text("doc");
+  record.title = read.text("title");
+  record.heading = read.optional_text("heading").value_or("");
+  const std::string kind = read.text("kind");
+  const auto parsed_kind = passage_kind_from_string(kind);
+  if (!parsed_kind) fail("kind", "is no passage kind: " + kind);
+  record.kind = *parsed_kind;
+  record.ordinal = read.int_value("ordinal");
+  record.paragraph = read.optional_int("paragraph");
+  record.page = read.optional_int("page");
+  const std::string source = read.optional_text("source").value_or("text");
+  const auto parsed_source = text_source_from_string(source);
+  if (!parsed_source) fail("source", "is no text source: " + source);
+  record.source = *parsed_source;
+  record.confidence = read.optional_number("confidence");
+  record.lang = read.text("lang");
+  record.plans = read.optional_texts("plans");
+  record.type = read.optional_text("type");
+  record.country = read.optional_text("country");
+  record.date = read.optional_text("date");
+  record.publisher = read.optional_text("publisher");
+  record.doc_languages = read.optional_texts("doc_languages");
+  record.indexed_at = read.optional_integer("indexed_at").value_or(0);
+  record.section = read.optional_text("section");
+  record.challenges = read.optional_texts("challenge");
+  record.themes = read.optional_texts("themes");
+  record.agencies = read.optional_texts("agencies");
+  record.responsible = read.optional_texts("responsible");
+  record.organizations = read.optional_texts("organizations");
+  record.status = read.optional_text("status");
+  record.translation_id = read.optional_text("translation_id");
+  if (const Object::Ptr commitment = read.optional_object("commitment"))
+    record.commitment = read_commitment(*commitment);
+  record.text = read.text("text");
+  if (read.has("same_as")) {
+    CommitmentLinks links;
+    links.same_as = read.texts("same_as");
+    links.original = read.optional_texts("original");
+    links.linked_ogp_id = read.optional_text("linked_ogp_id").value_or("");
+    record.links = std::move(links);
+  }
+  return record;
+}
+
+void FacetValuesEncoder::add(std::size_t index, std::string_view value) {
+  if (value.empty() || value.find(kValueSeparator) != std::string_view::npos) return;
+  slot_ += facet_code(index);
+  slot_ += value;
+  slot_ += kValueSeparator;
+}
+
+}  // namespace lupa::schema

@@ -1,0 +1,410 @@
+// The stored passage record: real document data written by earlier Lupa versions (the bundled
+// corpus as the indexer and the commitment linker stored it) is read and written back byte
+// for byte, in both of its forms.
+#include "lupa/analyzers/passage_record.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lupa/analyzers/reference_data.h"
+#include "lupa/analyzers/schema.h"
+
+namespace lupa::schema {
+
+// Failures show a record as its data.
+void PrintTo(const PassageRecord& record, std::ostream* out) {
+  *out << record.serialise();
+}
+
+namespace {
+
+// Records as the indexer wrote them: keys in the order of the fields of PassageRecord.
+
+constexpr std::string_view kOcrCommitment =
+    R"json({"id":"corpus.scans.hard-scan-jpg.0005","doc":"corpus/scans/hard-scan.jpg","titl)json"
+    R"json(e":"Open Government Partnership Self-Assessment Report, Mexico (scan, 1 page: II)json"
+    R"json(I. Significant cases)","heading":"III.I Good practices","kind":"commitment","ord)json"
+    R"json(inal":5,"page":1,"source":"ocr","confidence":95,"lang":"en","plans":["mx-2011-20)json"
+    R"json(13"],"type":"self-assessment","country":"mx","date":"2012-12-14","publisher":"Sc)json"
+    R"json(an made by scripts/make-scan-samples.py from corpus/mx-2012-self-assessment-repo)json"
+    R"json(rt.txt","doc_languages":["en"],"indexed_at":1796146398,"challenge":[],"themes":[)json"
+    R"json("public-safety","justice","e-government"],"agencies":["mx-fgr"],"responsible":[")json"
+    R"json(mx-fgr"],"organizations":["org-article19"],"commitment":{"number":14,"title":"To)json"
+    R"json( develop a program that enables crime victims to","fields":{"responsible":"Attor)json"
+    R"json(ney General's Office (PGR)","compliance_date":"September 2012"},"original_paragr)json"
+    R"json(aphs":[]},"text":"Commitment No. 14: To develop a program that enables crime vic)json"
+    R"json(tims to\n‘learn about the status of their preliminary investigations via elect)json"
+    R"json(ronic\nmeans in order to expedite and bring transparency to investigations .\nco)json"
+    R"json(nsultation\nResponsible authority: Attorney General's Office (PGR)\n- Organizati)json"
+    R"json(on: ARTICLE 19\nCompliance date: September 2012\nAccording to Article 16 of the )json"
+    R"json(Federal Code of Criminal Procedures,\npreliminary inquiries are strictly privile)json"
+    R"json(ged and only the victim, the accused\nor his legal representative can have acces)json"
+    R"json(s to them. However, even when\naccess to the victim is stipulated in the law, ac)json"
+    R"json(cording to the Citizens'"})json";
+
+constexpr std::string_view kTableCommitment =
+    R"json({"id":"corpus.mx-2012-self-assessment-report-txt.0044","doc":"corpus/mx-2012-sel)json"
+    R"json(f-assessment-report.txt","title":"Open Government Partnership Self-Assessment Re)json"
+    R"json(port, Mexico","heading":"IV. Conclusions and responses","kind":"commitment","ord)json"
+    R"json(inal":44,"source":"text","lang":"en","plans":["mx-2011-2013"],"type":"self-asses)json"
+    R"json(sment","country":"mx","date":"2012-12-14","publisher":"Government of Mexico and )json"
+    R"json(the Tripartite Technical Secretariat, OGP self-assessment of the Extended Action)json"
+    R"json( Plan, 14 December 2012","doc_languages":["en"],"indexed_at":1796146398,"challen)json"
+    R"json(ge":["corporate-accountability"],"themes":[],"agencies":[],"responsible":[],"org)json"
+    R"json(anizations":[],"status":"partial","commitment":{"number":6,"title":"PET","fields)json"
+    R"json(":{"original_number":"27"},"original_paragraphs":[]},"text":"6. PET\nAction Plan)json"
+    R"json( number: 6\nCommitment number: 27\nKey words: PET\nOGP challenge: 4\nA) Availabi)json"
+    R"json(lity and government attitude: PC\nB) Specific work program: NC\nC) Response time)json"
+    R"json(: PC\nD) Advances on work plans: NC\nE) Quality enforcement response: PC\nGlobal)json"
+    R"json( evaluation: PC"})json";
+
+constexpr std::string_view kSection =
+    R"json({"id":"corpus.scans.image-only-report-pdf.0030","doc":"corpus/scans/image-only-r)json"
+    R"json(eport.pdf","title":"Balance de la Alianza para el Gobierno Abierto en México (s)json"
+    R"json(can, 3 pages: 3.c-Gobierno Abierto para el Desarrollo Sostenible)","heading":"3.)json"
+    R"json(d-Evaluación del impacto del Gobierno Abierto","kind":"section","ordinal":30,"p)json"
+    R"json(age":3,"source":"ocr","confidence":95,"lang":"es","plans":["mx-2013-2015"],"type)json"
+    R"json(":"other-report","country":"mx","date":"2015-10","publisher":"Scan made by scrip)json"
+    R"json(ts/make-scan-samples.py from corpus/mx-2015-balance-ogp-mexico.txt","doc_languag)json"
+    R"json(es":["es"],"indexed_at":1796146398,"section":"3.d","challenge":[],"themes":[],"a)json"
+    R"json(gencies":[],"responsible":[],"organizations":[],"text":"Una de las grandes posib)json"
+    R"json(ilidades de mejora en la AGA es evaluar el impacto del"})json";
+
+// Records as the commitment linker rewrote them: every object's keys in alphabetical order.
+
+constexpr std::string_view kLinkedToOgpEntry =
+    R"json({"agencies":[],"challenge":[],"commitment":{"fields":{},"number":8,"original_par)json"
+    R"json(agraphs":[],"title":"Strengthen public care services"},"country":"mx","date":"20)json"
+    R"json(19-12","doc":"corpus/mx-2019-2021-action-plan-summary.txt","doc_languages":["es")json"
+    R"json(,"en"],"heading":"Plan Characterization","id":"corpus.mx-2019-2021-action-plan-s)json"
+    R"json(ummary-txt.0012","indexed_at":1796146398,"kind":"commitment","lang":"en","linked)json"
+    R"json(_ogp_id":"MX0082","ordinal":12,"organizations":[],"original":[],"paragraph":8,"p)json"
+    R"json(lans":["mx-2019-2021"],"publisher":"Open Government Partnership, summary of Mexi)json"
+    R"json(co's fourth National Action Plan, 2019-2021","responsible":[],"same_as":["corpus)json"
+    R"json(.mx-ogp-member-page-txt.0012"],"source":"text","text":"8. Strengthen public care)json"
+    R"json( services\nImplement a coordinated care policy pilot project and a follow-up mec)json"
+    R"json(hanism in three municipalities.","themes":["public-service-delivery","gender","s)json"
+    R"json(ubnational"],"title":"Mexico Action Plan 2019-2021 (action plan 4): summary and )json"
+    R"json(commitments","type":"action-plan"})json";
+
+constexpr std::string_view kLinkedToOriginal =
+    R"json({"agencies":["mx-sfp"],"challenge":[],"commitment":{"fields":{"original_paragrap)json"
+    R"json(h":"23","responsible":"Ministry of Public Administration (SFP)"},"original_parag)json"
+    R"json(raphs":[23],"title":"Mexico pledged to seek, through the interoperable open data)json"
+    R"json( scheme, the integration of those processes related to digital services and the )json"
+    R"json(use of common…"},"country":"mx","date":"2012-12-14","doc":"corpus/mx-2012-self)json"
+    R"json(-assessment-report.txt","doc_languages":["en"],"heading":"Main outcomes of the O)json"
+    R"json(riginal Action Plan","id":"corpus.mx-2012-self-assessment-report-txt.0083","inde)json"
+    R"json(xed_at":1796146398,"kind":"commitment","lang":"en","ordinal":83,"organizations":)json"
+    R"json([],"original":["corpus.mx-2011-action-plan-es-en-txt.0023","corpus.mx-2011-actio)json"
+    R"json(n-plan-es-en-txt.0062"],"plans":["mx-2011-2013"],"publisher":"Government of Mexi)json"
+    R"json(co and the Tripartite Technical Secretariat, OGP self-assessment of the Extended)json"
+    R"json( Action Plan, 14 December 2012","responsible":["mx-sfp"],"same_as":[],"source":")json"
+    R"json(text","text":"Mexico pledged to seek, through the interoperable open data scheme)json"
+    R"json(, the integration of those processes related to digital services and the use of )json"
+    R"json(common platforms and information systems, in order to foster the use of raw data)json"
+    R"json(bases by citizens.\nResponsible authority: Ministry of Public Administration (SF)json"
+    R"json(P)\nParagraph of the Original Action Plan: 23\nPursuant to this commitment, the )json"
+    R"json(citizen portal is becoming the gateway to information, transactions and electron)json"
+    R"json(ic services that the government publishes on the Internet, with over 42 million )json"
+    R"json(searches performed in more than 200 institutional portals.\nWith the release of )json"
+    R"json(the platform \"Your Government in Maps\" (<http://mapas.gob.mx>), agencies and e)json"
+    R"json(ntities of the APF have a mechanism to integrate and publish raw information geo)json"
+    R"json(referenced to the national territory, which can be downloaded to be reused or pr)json"
+    R"json(ocessed to suit specific interests.\nAs of August 31, 2012, \"Your Government in)json"
+    R"json( Maps\" has a collection of 746 geostatistic layers of information, over 6,400 n)json"
+    R"json(on geographic information content published by 62 institutions which can be down)json"
+    R"json(loaded for reuse by anyone as appropriate to their interests.","themes":["e-gove)json"
+    R"json(rnment","open-data"],"title":"Open Government Partnership Self-Assessment Report)json"
+    R"json(, Mexico","type":"self-assessment"})json";
+
+constexpr std::string_view kAllRecords[] = {kOcrCommitment, kTableCommitment, kSection,
+                                            kLinkedToOgpEntry, kLinkedToOriginal};
+
+TEST(PassageRecord, SerialisesEveryRecordAsItWasStored) {
+  for (std::string_view data : kAllRecords) EXPECT_EQ(PassageRecord::parse(data).serialise(), data);
+}
+
+TEST(PassageRecord, ReadsEveryFieldOfARecordTheIndexerWrote) {
+  PassageRecord expected;
+  expected.id = "corpus.scans.hard-scan-jpg.0005";
+  expected.doc = "corpus/scans/hard-scan.jpg";
+  expected.title =
+      "Open Government Partnership Self-Assessment Report, Mexico (scan, 1 page: III. "
+      "Significant cases)";
+  expected.heading = "III.I Good practices";
+  expected.kind = PassageKind::kCommitment;
+  expected.ordinal = 5;
+  expected.page = 1;
+  expected.source = TextSource::kOcr;
+  expected.confidence = 95;
+  expected.lang = "en";
+  expected.plans = {"mx-2011-2013"};
+  expected.type = "self-assessment";
+  expected.country = "mx";
+  expected.date = "2012-12-14";
+  expected.publisher =
+      "Scan made by scripts/make-scan-samples.py from corpus/mx-2012-self-assessment-report.txt";
+  expected.doc_languages = {"en"};
+  expected.indexed_at = 1796146398;
+  expected.themes = {"public-safety", "justice", "e-government"};
+  expected.agencies = {"mx-fgr"};
+  expected.responsible = {"mx-fgr"};
+  expected.organizations = {"org-article19"};
+  expected.commitment =
+      CommitmentRecord{.number = 14,
+                       .ogp_id = "",
+                       .title = "To develop a program that enables crime victims to",
+                       // In the order the description wrote them, as stored.
+                       .fields = {{"responsible", "Attorney General's Office (PGR)"},
+                                  {"compliance_date", "September 2012"}},
+                       .original_paragraphs = {}};
+  expected.text =
+      "Commitment No. 14: To develop a program that enables crime victims to\n‘learn about the "
+      "status of their preliminary investigations via electronic\nmeans in order to expedite and "
+      "bring transparency to investigations .\nconsultation\nResponsible authority: Attorney "
+      "General's Office (PGR)\n- Organization: ARTICLE 19\nCompliance date: September "
+      "2012\nAccording to Article 16 of the Federal Code of Criminal Procedures,\npreliminary "
+      "inquiries are strictly privileged and only the victim, the accused\nor his legal "
+      "representative can have access to them. However, even when\naccess to the victim is "
+      "stipulated in the law, according to the Citizens'";
+  const PassageRecord record = PassageRecord::parse(kOcrCommitment);
+  EXPECT_EQ(record, expected);
+  EXPECT_EQ(expected.serialise(), kOcrCommitment);
+  EXPECT_EQ(record.year(), 2012);
+  EXPECT_TRUE(record.ogp_ids().empty());
+}
+
+TEST(PassageRecord, ReadsATableRowsStatusAndItsOwnFields) {
+  const PassageRecord record = PassageRecord::parse(kTableCommitment);
+  EXPECT_EQ(record.kind, PassageKind::kCommitment);
+  EXPECT_EQ(record.source, TextSource::kText);
+  EXPECT_EQ(record.confidence, std::nullopt);
+  EXPECT_EQ(record.page, std::nullopt);
+  EXPECT_EQ(record.paragraph, std::nullopt);
+  EXPECT_EQ(record.status, "partial");
+  EXPECT_EQ(record.challenges, std::vector<std::string>{"corporate-accountability"});
+  ASSERT_TRUE(record.commitment.has_value());
+  EXPECT_EQ(record.commitment->number, 6);
+  EXPECT_EQ(record.commitment->title, "PET");
+  EXPECT_EQ(record.commitment->fields,
+            (std::vector<std::pair<std::string, std::string>>{{"original_number", "27"}}));
+  EXPECT_EQ(record.links, std::nullopt);
+}
+
+TEST(PassageRecord, ReadsASectionOfARecognisedPage) {
+  const PassageRecord record = PassageRecord::parse(kSection);
+  EXPECT_EQ(record.kind, PassageKind::kSection);
+  EXPECT_EQ(record.section, "3.d");
+  EXPECT_EQ(record.source, TextSource::kOcr);
+  EXPECT_EQ(record.confidence, 95);
+  EXPECT_EQ(record.page, 3);
+  EXPECT_EQ(record.ordinal, 30);
+  EXPECT_EQ(record.date, "2015-10");
+  EXPECT_EQ(record.year(), 2015);
+  EXPECT_EQ(record.commitment, std::nullopt);
+}
+
+TEST(PassageRecord, ReadsTheLinksTheLinkerWrote) {
+  const PassageRecord record = PassageRecord::parse(kLinkedToOgpEntry);
+  ASSERT_TRUE(record.links.has_value());
+  EXPECT_EQ(record.links->same_as, std::vector<std::string>{"corpus.mx-ogp-member-page-txt.0012"});
+  EXPECT_TRUE(record.links->original.empty());
+  EXPECT_EQ(record.links->linked_ogp_id, "MX0082");
+  // The commitment has no OGP id of its own: it is found by the one the linker gave it.
+  ASSERT_TRUE(record.commitment.has_value());
+  EXPECT_EQ(record.commitment->ogp_id, "");
+  EXPECT_EQ(record.ogp_ids(), std::vector<std::string>{"MX0082"});
+  EXPECT_EQ(record.id, "corpus.mx-2019-2021-action-plan-summary-txt.0012");
+  EXPECT_EQ(record.paragraph, 8);
+  EXPECT_EQ(record.doc_languages, (std::vector<std::string>{"es", "en"}));
+
+  const PassageRecord cites = PassageRecord::parse(kLinkedToOriginal);
+  ASSERT_TRUE(cites.links.has_value());
+  EXPECT_TRUE(cites.links->same_as.empty());
+  EXPECT_EQ(cites.links->original,
+            (std::vector<std::string>{"corpus.mx-2011-action-plan-es-en-txt.0023",
+                                      "corpus.mx-2011-action-plan-es-en-txt.0062"}));
+  EXPECT_EQ(cites.links->linked_ogp_id, "");
+  EXPECT_TRUE(cites.ogp_ids().empty());
+  ASSERT_TRUE(cites.commitment.has_value());
+  EXPECT_EQ(cites.commitment->number, std::nullopt);
+  EXPECT_EQ(cites.commitment->original_paragraphs, std::vector<int>{23});
+}
+
+TEST(PassageRecord, LinkingARecordTheIndexerWroteSortsItsKeys) {
+  PassageRecord record = PassageRecord::parse(kOcrCommitment);
+  record.links = CommitmentLinks{};
+  const std::string linked = record.serialise();
+  EXPECT_TRUE(linked.starts_with(R"({"agencies":["mx-fgr"],"challenge":[],"commitment":{)"
+                                 R"("fields":{"compliance_date":"September 2012","responsible":)"))
+      << linked;
+  EXPECT_NE(linked.find(R"("original":[],)"), std::string::npos) << linked;
+  EXPECT_NE(linked.find(R"("same_as":[],)"), std::string::npos) << linked;
+  EXPECT_EQ(linked.find("linked_ogp_id"), std::string::npos) << "written only when known";
+  const PassageRecord back = PassageRecord::parse(linked);
+  EXPECT_EQ(back.links, CommitmentLinks{});
+  EXPECT_EQ(back.serialise(), linked);
+  // Its fields are read in their stored order, now alphabetical.
+  ASSERT_TRUE(back.commitment.has_value());
+  EXPECT_EQ(back.commitment->fields.front().first, "compliance_date");
+}
+
+// --- Errors --------------------------------------------------------------------------------
+
+// `data` with `from` replaced by `to` (which must be there).
+std::string with(std::string_view data, std::string_view from, std::string_view to) {
+  std::string result(data);
+  const std::size_t at = result.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) result.replace(at, from.size(), to);
+  return result;
+}
+
+// The message of the RecordError that parsing `data` throws, or "" when none is thrown.
+std::string error_of(const std::string& data) {
+  try {
+    PassageRecord::parse(data);
+  } catch (const RecordError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(PassageRecord, AMissingOrMistypedFieldIsAnErrorNamingItsKey) {
+  const std::string_view data = kOcrCommitment;
+  EXPECT_NE(error_of(with(data, R"("id":"corpus.scans.hard-scan-jpg.0005",)", "")).find("`id`"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(data, R"("kind":"commitment")", R"("kind":"chapter")")).find("`kind`"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(data, R"("plans":["mx-2011-2013"])", R"("plans":"mx-2011-2013")"))
+                .find("`plans`"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(data, R"("ordinal":5)", R"("ordinal":"5")")).find("`ordinal`"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(data, R"("source":"ocr")", R"("source":"fax")")).find("`source`"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(with(data, R"("agencies":["mx-fgr"])", R"("agencies":[7])")).find("`agencies`"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(with(data, R"("title":"To develop a program that enables crime victims to",)", ""))
+          .find("commitment.title"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(with(data, R"("compliance_date":"September 2012")", R"("compliance_date":2012)"))
+          .find("commitment.fields.compliance_date"),
+      std::string::npos);
+  EXPECT_NE(error_of(with(kLinkedToOgpEntry, R"("same_as":["corpus.mx-ogp-member-page-txt.0012"])",
+                          R"("same_as":{})"))
+                .find("`same_as`"),
+            std::string::npos);
+}
+
+TEST(PassageRecord, ANumberOutOfRangeIsAnErrorNamingItsKey) {
+  const std::string_view data = kOcrCommitment;
+  EXPECT_NE(error_of(with(data, R"("ordinal":5)", R"("ordinal":4294967296)")).find("`ordinal`"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(with(data, R"("ordinal":5)", R"("ordinal":18446744073709551615)")).find("`ordinal`"),
+      std::string::npos);
+  EXPECT_NE(error_of(with(data, R"("page":1)", R"("page":-4294967296)")).find("`page`"),
+            std::string::npos);
+}
+
+TEST(PassageRecord, DataThatIsNoJsonObjectIsAnError) {
+  for (const char* data : {"", "not json", "[1, 2]", "\"text\"", R"({"id":)"})
+    EXPECT_THROW(PassageRecord::parse(data), RecordError) << data;
+}
+
+// --- Enums ---------------------------------------------------------------------------------
+
+constexpr PassageKind kKinds[] = {PassageKind::kParagraph, PassageKind::kSection,
+                                  PassageKind::kCommitment};
+constexpr TextSource kSources[] = {TextSource::kText, TextSource::kTextLayer, TextSource::kOcr};
+
+TEST(PassageKind, EveryKindIsReadBackFromItsName) {
+  for (PassageKind kind : kKinds) {
+    EXPECT_FALSE(to_string(kind).empty());
+    EXPECT_EQ(passage_kind_from_string(to_string(kind)), kind) << to_string(kind);
+  }
+  EXPECT_EQ(to_string(PassageKind::kParagraph), "paragraph");
+  EXPECT_EQ(to_string(PassageKind::kSection), "section");
+  EXPECT_EQ(to_string(PassageKind::kCommitment), "commitment");
+  for (const char* unknown : {"", "Paragraph", "chapter", "commitments"})
+    EXPECT_EQ(passage_kind_from_string(unknown), std::nullopt) << unknown;
+}
+
+TEST(PassageKind, EveryKindHasALabelInItsDataFile) {
+  const auto& reference = analyzers::ReferenceData::instance();
+  for (PassageKind kind : kKinds) {
+    const auto label = reference.label("passage-kinds", to_string(kind));
+    ASSERT_TRUE(label.has_value()) << "no row for " << to_string(kind) << " in passage-kinds.tsv";
+    EXPECT_FALSE(label->en.empty()) << to_string(kind);
+    EXPECT_FALSE(label->es.empty()) << to_string(kind);
+  }
+}
+
+TEST(TextSource, EverySourceIsReadBackFromItsName) {
+  for (TextSource source : kSources) {
+    EXPECT_FALSE(to_string(source).empty());
+    EXPECT_EQ(text_source_from_string(to_string(source)), source) << to_string(source);
+  }
+  EXPECT_EQ(to_string(TextSource::kText), "text");
+  EXPECT_EQ(to_string(TextSource::kTextLayer), "text-layer");
+  EXPECT_EQ(to_string(TextSource::kOcr), "ocr");
+  for (const char* unknown : {"", "OCR", "text_layer", "scan"})
+    EXPECT_EQ(text_source_from_string(unknown), std::nullopt) << unknown;
+}
+
+// --- The counted facet values slot -----------------------------------------------------------
+
+using Decoded = std::vector<std::pair<std::size_t, std::string>>;
+
+Decoded decode(std::string_view slot) {
+  Decoded values;
+  decode_facet_values(slot, [&](std::size_t index, std::string_view value) {
+    values.emplace_back(index, std::string(value));
+  });
+  return values;
+}
+
+TEST(FacetValues, EncodedValuesAreDecodedWithTheirFacetsPosition) {
+  FacetValuesEncoder encoder;
+  encoder.add(0, "mx-2011-2013");
+  encoder.add(0, "mx-2013-2015");
+  encoder.add(7, "commitment");
+  encoder.add(12, "MX0085");
+  encoder.add(58, "last");
+  EXPECT_EQ(encoder.slot(), "Amx-2011-2013\nAmx-2013-2015\nHcommitment\nMMX0085\n{last\n");
+  EXPECT_EQ(decode(encoder.slot()), (Decoded{{0, "mx-2011-2013"},
+                                             {0, "mx-2013-2015"},
+                                             {7, "commitment"},
+                                             {12, "MX0085"},
+                                             {58, "last"}}));
+}
+
+TEST(FacetValues, EmptyValuesAndValuesWithTheSeparatorAreLeftOut) {
+  FacetValuesEncoder encoder;
+  encoder.add(1, "");
+  encoder.add(2, "two\nlines");
+  encoder.add(3, "\n");
+  EXPECT_EQ(encoder.slot(), "");
+  encoder.add(4, "kept");
+  EXPECT_EQ(decode(encoder.slot()), (Decoded{{4, "kept"}}));
+  EXPECT_EQ(decode(""), Decoded{});
+}
+
+TEST(FacetValues, DecodingSkipsWhatNoEncoderWrites) {
+  // A code without a value, a line without a code, a last value without its separator.
+  EXPECT_EQ(decode("A\n\n\x01x\nBb\nCc"), (Decoded{{1, "b"}, {2, "c"}}));
+}
+
+}  // namespace
+}  // namespace lupa::schema
