@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <regex>
 #include <set>
 #include <stdexcept>
 #include <string>
+
+#include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::analyzers {
 namespace {
@@ -103,6 +106,66 @@ INSTANTIATE_TEST_SUITE_P(
         CountryCase{"Open Government Partnership", std::nullopt},
         CountryCase{"texmexicolandia", std::nullopt}, CountryCase{"", std::nullopt}));
 
+// Openings written in the shapes OGP's reports, governments' plans and OGP's pages use, in
+// both languages, for members of every region.
+INSTANTIATE_TEST_SUITE_P(
+    Members, InferCountry,
+    ::testing::Values(
+        // Africa and the Middle East.
+        CountryCase{"Kenya Action Plan Review 2023-2027", "ke"},
+        CountryCase{"Nigeria's National Action Plan 2019-2022", "ng"},
+        CountryCase{"Morocco Results Report 2021-2023", "ma"},
+        CountryCase{"Côte d’Ivoire Action Plan Review 2022-2024", "ci"},
+        CountryCase{"Plan d'action national de la Côte d'Ivoire 2020-2022", "ci"},
+        CountryCase{"Informe de diseño de Costa de Marfil", "ci"},
+        CountryCase{"Informe de resultados de Túnez 2021-2023", "tn"},
+        CountryCase{"Cabo Verde Action Plan Review 2023-2025", "cv"},
+        CountryCase{"South Africa's fourth National Action Plan", "za"},
+        // Asia and the Pacific.
+        CountryCase{"Philippines Open Government Partnership National Action Plan 2019-2022", "ph"},
+        CountryCase{"Republic of Korea Action Plan Review 2023-2025", "kr"},
+        CountryCase{"Plan de acción de Corea del Sur", "kr"},
+        CountryCase{"Sri Lanka End-of-Term Report 2016-2018", "lk"},
+        CountryCase{"Papua New Guinea Action Plan 2018-2020", "pg"},
+        CountryCase{"Australia's first Open Government National Action Plan", "au"},
+        CountryCase{"Mongolia Action Plan Review 2023–2027", "mn"},
+        CountryCase{"Kyrgyz Republic Design Report 2018-2020", "kg"},
+        // Europe.
+        CountryCase{"Ukraine Design Report 2018-2020", "ua"},
+        CountryCase{"Plan de Acción de Gobierno Abierto de España 2020-2024", "es"},
+        CountryCase{"Slovakia Design Report 2019-2021", "sk"},
+        CountryCase{"Germany: Second National Action Plan 2019-2021", "de"},
+        CountryCase{"The Dutch Ministry of the Interior: Netherlands Mid-Term Report", "nl"},
+        CountryCase{"IV Plan de Gobierno Abierto de los Países Bajos", "nl"},
+        CountryCase{"Macedonia National Action Plan 2014-2016", "mk"},
+        CountryCase{"Georgia Action Plan 2022-2023", "ge"},
+        // The Americas.
+        CountryCase{"Informe de Resultados: Colombia 2020-2022", "co"},
+        CountryCase{"Plan de Acción Nacional del Paraguay", "py"},
+        CountryCase{"Plan de Acción de Estado Abierto de Argentina 2022-2024", "ar"},
+        CountryCase{"Plan de Acción Nacional de Gobierno Abierto de Panamá", "pa"},
+        CountryCase{"Jamaica Results Report 2021-2023", "jm"},
+        CountryCase{"Trinidad and Tobago Progress Report 2014-2015", "tt"},
+        CountryCase{"Canada's National Action Plan on Open Government", "ca"},
+        // Mexico still wins its own documents, however many members they mention.
+        CountryCase{"Plan de Acción 2019-2021 de México: el gobierno mexicano con Sudáfrica, "
+                    "Estados Unidos, Filipinas y Noruega, fundadores de la Alianza, y "
+                    "nuevamente México",
+                    "mx"},
+        CountryCase{"Estados Unidos Mexicanos", "mx"}));
+
+// Words that are also names of members are left out of countries.tsv: language names, given
+// names, image formats.
+INSTANTIATE_TEST_SUITE_P(
+    OrdinaryWords, InferCountry,
+    ::testing::Values(
+        CountryCase{"Spanish original with its English translation", std::nullopt},
+        CountryCase{"Disponible en español, inglés, francés y portugués", std::nullopt},
+        CountryCase{"Available in English, French, German and Portuguese", std::nullopt},
+        CountryCase{"Germán Martínez y Trinidad Hernández, de la Secretaría", std::nullopt},
+        CountryCase{"la cooperación norteamericana; figura scan-300dpi.png", std::nullopt},
+        CountryCase{"Latin American civil society tells us what it wants", std::nullopt}));
+
 // A country whose Spanish name differs from its English one only by accents ("México" /
 // "Mexico", "Perú" / "Peru") has each mention counted once, not once per name.
 TEST(ReferenceData, CountsAMentionOnceWhenBothNamesFoldAlike) {
@@ -174,7 +237,7 @@ TEST(ReferenceData, TablesAreConsistent) {
   std::set<std::string> country_codes;
   for (const Country& country : data().countries()) {
     EXPECT_TRUE(country_codes.insert(country.code).second) << country.code;
-    EXPECT_EQ(country.code.size(), 2u) << country.code;
+    EXPECT_TRUE(std::regex_match(country.code, std::regex("[a-z]{2}"))) << country.code;
   }
   std::set<std::string> plan_ids;
   for (const ActionPlan& plan : data().plans()) {
@@ -189,6 +252,40 @@ TEST(ReferenceData, TablesAreConsistent) {
   EXPECT_EQ(data().find_plan("mx-2012-2013"), nullptr);
   ASSERT_FALSE(data().document_types().empty());
   EXPECT_EQ(data().document_types().back().id, "other-report") << "the catch-all comes last";
+}
+
+// countries.tsv lists every OGP national member (about 75, and a few former members).
+TEST(ReferenceData, CountriesListTheWholePartnership) {
+  EXPECT_GE(data().countries().size(), 70u);
+  for (const char* member : {"mx", "ar", "br", "ca", "us", "gb", "es", "fr", "de", "it", "nl",
+                             "ua", "ge", "ke", "ng", "za", "ma", "tn", "ci", "ph", "id", "kr",
+                             "au", "nz", "mn", "lk", "kg", "pg", "jm", "tt", "zm", "bj"})
+    EXPECT_TRUE(data().label("countries", member)) << member;
+  // Every row has both labels and at least one other name (a demonym at least).
+  for (const Country& country : data().countries()) {
+    EXPECT_FALSE(country.name.en.empty()) << country.code;
+    EXPECT_FALSE(country.name.es.empty()) << country.code;
+    EXPECT_FALSE(country.other_names.empty()) << country.code;
+  }
+  EXPECT_EQ(data().label("countries", "pe")->es, "Perú");
+  EXPECT_EQ(data().label("countries", "tn")->es, "Túnez");
+  EXPECT_EQ(data().label("countries", "nl")->es, "Países Bajos");
+  EXPECT_EQ(data().label("countries", "ci")->en, "Côte d'Ivoire");
+  EXPECT_EQ(data().label("countries", "ci")->es, "Costa de Marfil");
+}
+
+// A name counts for one country only: otherwise a mention would count for two.
+TEST(ReferenceData, EachCountryNameNamesOneCountry) {
+  std::map<std::string, std::string> owner;
+  for (const Country& country : data().countries()) {
+    std::set<std::string> names = {fold_for_matching(country.name.en),
+                                   fold_for_matching(country.name.es)};
+    for (const std::string& name : country.other_names) names.insert(fold_for_matching(name));
+    for (const std::string& name : names) {
+      const auto [at, inserted] = owner.emplace(name, country.code);
+      EXPECT_TRUE(inserted) << "\"" << name << "\" names " << at->second << " and " << country.code;
+    }
+  }
 }
 
 TEST(ReferenceData, VocabulariesAreLoaded) {
