@@ -205,6 +205,36 @@ const ActionPlan* ReferenceData::find_plan(std::string_view id) const {
   return nullptr;
 }
 
+std::optional<ActionPlan> ReferenceData::plan(std::string_view id) const {
+  if (const ActionPlan* known = find_plan(id)) return *known;
+  // "ke-2023-2027": a country code, then two years.
+  if (id.size() != 12 || id[2] != '-' || id[7] != '-') return std::nullopt;
+  auto year_at = [&](std::size_t at) -> std::optional<int> {
+    int year = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(id[i]))) return std::nullopt;
+      year = year * 10 + (id[i] - '0');
+    }
+    return year;
+  };
+  const auto first = year_at(3), last = year_at(8);
+  // OGP's first plans date from 2011; no plan has run for more than a few years.
+  if (!first || !last || *first < 2011 || *last < *first || *last > *first + 10)
+    return std::nullopt;
+  const std::string_view code = id.substr(0, 2);
+  const auto country = std::find_if(countries_.begin(), countries_.end(),
+                                    [&](const Country& each) { return each.code == code; });
+  if (country == countries_.end()) return std::nullopt;
+  const std::string years = std::string(id.substr(3));
+  return ActionPlan{std::string(id),
+                    country->code,
+                    0,
+                    *first,
+                    *last,
+                    {country->name.en + " " + years + " (action plan)",
+                     country->name.es + " " + years + " (plan de acción)"}};
+}
+
 std::optional<std::string> ReferenceData::infer_country(std::string_view text) const {
   const std::string folded = fold_for_matching(text);
   std::optional<std::string> best;
@@ -266,7 +296,7 @@ std::optional<std::string> ReferenceData::resolve(std::string_view vocabulary,
                                                   std::string_view value) const {
   const std::string lower = lower_case(value);
   if (vocabulary == "plans") {
-    if (const ActionPlan* plan = find_plan(lower)) return plan->id;
+    if (const auto known = plan(lower)) return known->id;
   } else if (vocabulary == "countries") {
     for (const Country& country : countries_)
       if (country.code == lower) return country.code;
@@ -290,7 +320,7 @@ std::optional<std::string> ReferenceData::resolve(std::string_view vocabulary,
 
 std::optional<Label> ReferenceData::label(std::string_view vocabulary, std::string_view id) const {
   if (vocabulary == "plans") {
-    if (const ActionPlan* plan = find_plan(id)) return plan->label;
+    if (const auto known = plan(id)) return known->label;
   } else if (vocabulary == "countries") {
     for (const Country& country : countries_)
       if (country.code == id) return country.name;

@@ -50,8 +50,10 @@ DocumentMetadata read_entry(const Object& entry, const std::string& where) {
 
   const auto& reference = analyzers::ReferenceData::instance();
   for (const std::string& plan : metadata.plans)
-    if (!reference.find_plan(plan))
-      throw ManifestError(where + ": plan '" + plan + "' is not in analyzers/data/plans.tsv");
+    if (!reference.plan(plan))
+      throw ManifestError(where + ": plan '" + plan +
+                          "' is not <country>-<first year>-<last year> of a country in "
+                          "analyzers/data/countries.tsv");
   for (const std::string& language : metadata.languages) {
     try {
       analyzers::language_from_code(language);

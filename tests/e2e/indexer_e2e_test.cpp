@@ -140,6 +140,23 @@ TEST_F(IndexerE2E, AnInvalidManifestIsReportedAndItsFolderLeftAsIndexed) {
   EXPECT_EQ(total(daemon, "zanahorias"), 1);  // not replaced with unvalidated metadata
 }
 
+TEST_F(IndexerE2E, APlanWithoutARowInThePlansFileIsIndexedFilteredAndLabelled) {
+  dir_.write("docs/manifest.json",
+             R"({"documents": [{"file": "alpha.txt", "country": "ke", "plans": ["ke-2023-2027"],
+                                "type": "action-plan", "languages": ["es"]}]})");
+  const RunResult run = index();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  SearchDaemon daemon(database_);
+  const auto result = http_get(daemon.port(), "/api/search?q=zanahorias&plan=KE-2023-2027").json();
+  EXPECT_EQ(result->getValue<int>("total"), 1);
+  const auto plans = result->getObject("facets")->getArray("plan");
+  ASSERT_EQ(plans->size(), 1u);
+  EXPECT_EQ(plans->getObject(0)->getValue<std::string>("value"), "ke-2023-2027");
+  EXPECT_EQ(plans->getObject(0)->getValue<std::string>("label"), "Kenya 2023-2027 (action plan)");
+  EXPECT_EQ(plans->getObject(0)->getValue<std::string>("label_es"),
+            "Kenia 2023-2027 (plan de acción)");
+}
+
 TEST_F(IndexerE2E, MissingMetadataIsInferredAndReported) {
   dir_.write("docs/plan.md",
              "# Plan de Acción Nacional de Gobierno Abierto 2019-2021 de México\n\n"

@@ -217,6 +217,26 @@ TEST(ReferenceData, UnknownValuesAndVocabulariesHaveNoLabel) {
     EXPECT_EQ(data().label(vocabulary, value), std::nullopt) << vocabulary << ":" << value;
 }
 
+TEST(ReferenceData, AnyWellFormedPlanOfAMemberIsAPlan) {
+  const auto listed = data().plan("mx-2019-2021");
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(listed->number, 4);
+  EXPECT_EQ(listed->label.en, "Mexico 2019-2021 (action plan 4)");
+  const auto kenya = data().plan("ke-2023-2027");
+  ASSERT_TRUE(kenya.has_value());
+  EXPECT_EQ(kenya->country, "ke");
+  EXPECT_EQ(kenya->number, 0);
+  EXPECT_EQ(kenya->first_year, 2023);
+  EXPECT_EQ(kenya->last_year, 2027);
+  EXPECT_EQ(kenya->label.en, "Kenya 2023-2027 (action plan)");
+  EXPECT_EQ(kenya->label.es, "Kenia 2023-2027 (plan de acción)");
+  EXPECT_EQ(data().label("plans", "ke-2023-2027")->es, "Kenia 2023-2027 (plan de acción)");
+  EXPECT_EQ(data().resolve("plans", "KE-2023-2027"), "ke-2023-2027");
+  for (const char* malformed : {"zz-2020-2022", "ke-2009-2011", "ke-2023-2021", "ke-2020-2040",
+                                "ke-2023-202", "ke_2023_2027", "ke-20x3-2027", "kenya-2023-2027"})
+    EXPECT_FALSE(data().plan(malformed).has_value()) << malformed;
+}
+
 TEST(ReferenceData, ResolvesWhatAUserMayWriteToAnId) {
   EXPECT_EQ(data().resolve("agencies", "Función Pública"), "mx-sfp");
   EXPECT_EQ(data().resolve("plans", "MX-2019-2021"), "mx-2019-2021");

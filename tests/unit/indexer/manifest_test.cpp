@@ -39,6 +39,16 @@ TEST(Manifest, CorpusManifestGivesFiveEntriesWithTheirPlans) {
   EXPECT_EQ(entries.at("mx-ogp-member-page.txt").date, "2021");
 }
 
+TEST(Manifest, AnyWellFormedPlanOfAMemberIsAccepted) {
+  // Kenya has no row in plans.tsv: its plans are still plans.
+  TempDir dir;
+  const auto path = dir.write(
+      "corpus/manifest.json",
+      R"({"documents": [{"file": "ke.txt", "country": "ke", "plans": ["ke-2023-2027"]}]})");
+  const auto entries = load_manifest(path);
+  EXPECT_EQ(entries.at("ke.txt").plans, std::vector<std::string>{"ke-2023-2027"});
+}
+
 TEST(Manifest, OptionalFieldsMayBeMissingOrNull) {
   TempDir dir;
   const auto path = dir.write(
@@ -102,6 +112,9 @@ INSTANTIATE_TEST_SUITE_P(
                     R"({"documents": [{"file": "a.txt", "plans": ["mx-2011-2013"]},
                                       {"file": "b.txt", "plans": ["mx-1999-2000"]}]})",
                     {"documents[1]", "b.txt", "plan", "'mx-1999-2000'"}},
+        BadManifest{"plan_of_no_member",
+                    R"({"documents": [{"file": "a.txt", "plans": ["zz-2020-2022"]}]})",
+                    {"documents[0]", "a.txt", "plan", "'zz-2020-2022'"}},
         BadManifest{"unknown_type",
                     R"({"documents": [{"file": "a.txt", "type": "novel"}]})",
                     {"documents[0]", "a.txt", "type", "'novel'"}},

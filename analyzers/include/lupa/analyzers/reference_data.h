@@ -23,7 +23,7 @@ struct Country {
 struct ActionPlan {
   std::string id;  ///< country-first_year-last_year, e.g. "mx-2019-2021"
   std::string country;
-  int number = 0;
+  int number = 0;  ///< its ordinal among the country's plans; 0 when plans.tsv has no row
   int first_year = 0;
   int last_year = 0;
   Label label;
@@ -81,6 +81,13 @@ class ReferenceData {
   const std::vector<DocumentType>& document_types() const { return document_types_; }
 
   const ActionPlan* find_plan(std::string_view id) const;
+
+  /// The plan `id` names: its row in plans.tsv, or else, for any well-formed id
+  /// `<member>-<first year>-<last year>` (a code of countries.tsv; years from 2011, the last
+  /// not before the first nor more than ten years after it), a plan without a number whose
+  /// labels are built from the country and the years ("Kenya 2023-2027 (action plan)").
+  /// nullopt for anything else.
+  std::optional<ActionPlan> plan(std::string_view id) const;
 
   const Vocabulary& agencies() const { return agencies_; }
   const Vocabulary& organizations() const { return organizations_; }
