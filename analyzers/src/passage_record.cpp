@@ -10,39 +10,25 @@
 #include <cctype>
 #include <sstream>
 
+#include "enum_names.h"
+
 namespace lupa::schema {
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-constexpr std::array<std::pair<PassageKind, std::string_view>, 3> kKindNames = {{
+constexpr analyzers::EnumNames<PassageKind, 3> kKindNames = {{
     {PassageKind::kParagraph, "paragraph"},
     {PassageKind::kSection, "section"},
     {PassageKind::kCommitment, "commitment"},
 }};
 
-constexpr std::array<std::pair<TextSource, std::string_view>, 3> kSourceNames = {{
+constexpr analyzers::EnumNames<TextSource, 3> kSourceNames = {{
     {TextSource::kText, "text"},
     {TextSource::kTextLayer, "text-layer"},
     {TextSource::kOcr, "ocr"},
 }};
-
-template <typename Enum, std::size_t N>
-std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
-                         Enum value) {
-  for (const auto& [each, name] : names)
-    if (each == value) return name;
-  return {};
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>, N>& names,
-                             std::string_view name) {
-  for (const auto& [each, each_name] : names)
-    if (each_name == name) return each;
-  return std::nullopt;
-}
 
 // --- Writing -----------------------------------------------------------------------------
 
@@ -207,30 +193,33 @@ CommitmentRecord read_commitment(const Object& object) {
 }  // namespace
 
 std::string_view to_string(PassageKind kind) {
-  return name_of(kKindNames, kind);
+  return analyzers::name_of(kKindNames, kind);
 }
 
 std::optional<PassageKind> passage_kind_from_string(std::string_view name) {
-  return value_of(kKindNames, name);
+  return analyzers::value_named(kKindNames, name);
 }
 
 std::string_view to_string(TextSource source) {
-  return name_of(kSourceNames, source);
+  return analyzers::name_of(kSourceNames, source);
 }
 
 std::optional<TextSource> text_source_from_string(std::string_view name) {
-  return value_of(kSourceNames, name);
+  return analyzers::value_named(kSourceNames, name);
 }
 
-std::optional<int> PassageRecord::year() const {
-  if (!date || date->size() < 4) return std::nullopt;
+std::optional<int> year_of(std::string_view date) {
+  if (date.size() < 4) return std::nullopt;
   int year = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    const auto c = static_cast<unsigned char>((*date)[i]);
-    if (!std::isdigit(c)) return std::nullopt;
+  for (const char c : date.substr(0, 4)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
     year = year * 10 + (c - '0');
   }
   return year;
+}
+
+std::optional<int> PassageRecord::year() const {
+  return date ? year_of(*date) : std::nullopt;
 }
 
 std::vector<std::string> PassageRecord::ogp_ids() const {

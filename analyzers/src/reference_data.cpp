@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "data_files.h"
+#include "enum_names.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -50,7 +51,7 @@ Role role_of(std::string_view file_name, const std::vector<std::string>& row, st
                          "` in line: " + line);
 }
 
-constexpr std::array<std::pair<FieldRole, std::string_view>, 7> kFieldRoleNames = {{
+constexpr EnumNames<FieldRole, 7> kFieldRoleNames = {{
     {FieldRole::kAgencyResponsible, "agency-responsible"},
     {FieldRole::kOrganization, "organization"},
     {FieldRole::kDate, "date"},
@@ -60,7 +61,7 @@ constexpr std::array<std::pair<FieldRole, std::string_view>, 7> kFieldRoleNames 
     {FieldRole::kText, "text"},
 }};
 
-constexpr std::array<std::pair<TableRole, std::string_view>, 5> kTableRoleNames = {{
+constexpr EnumNames<TableRole, 5> kTableRoleNames = {{
     {TableRole::kNumber, "number"},
     {TableRole::kOriginalNumber, "original_number"},
     {TableRole::kTitle, "title"},
@@ -68,12 +69,9 @@ constexpr std::array<std::pair<TableRole, std::string_view>, 5> kTableRoleNames 
     {TableRole::kStatus, "status"},
 }};
 
-template <typename Role, std::size_t N>
-std::optional<Role> role_named(const std::array<std::pair<Role, std::string_view>, N>& names,
-                               std::string_view name) {
-  for (const auto& [role, role_name] : names)
-    if (role_name == name) return role;
-  return std::nullopt;
+// A phrase vocabulary whose values are named by their ids only.
+bool named_by_id(std::string_view name) {
+  return name == "passage-kinds";
 }
 
 // Vocabularies with rows of their own shape, read by the code below.
@@ -85,11 +83,11 @@ bool resolve_is_built_in(std::string_view name) {
 }  // namespace
 
 std::optional<FieldRole> field_role_from_string(std::string_view name) {
-  return role_named(kFieldRoleNames, name);
+  return value_named(kFieldRoleNames, name);
 }
 
 std::optional<TableRole> table_role_from_string(std::string_view name) {
-  return role_named(kTableRoleNames, name);
+  return value_named(kTableRoleNames, name);
 }
 
 const ReferenceData& ReferenceData::instance() {
@@ -294,27 +292,19 @@ std::string lower_case(std::string_view text) {
 
 std::optional<std::string> ReferenceData::resolve(std::string_view vocabulary,
                                                   std::string_view value) const {
-  const std::string lower = lower_case(value);
-  if (vocabulary == "plans") {
-    if (const auto known = plan(lower)) return known->id;
-  } else if (vocabulary == "countries") {
-    for (const Country& country : countries_)
-      if (country.code == lower) return country.code;
-  } else if (vocabulary == "languages") {
-    for (const auto& [code, label] : languages_)
-      if (code == lower) return code;
-  } else if (vocabulary == "document-types") {
-    for (const DocumentType& type : document_types_)
-      if (type.id == lower) return type.id;
-  } else if (vocabulary == "compliance-status") {
-    if (const ComplianceStatus* status = find_status(value)) return status->id;
-  } else if (vocabulary == "passage-kinds") {
-    // Kinds are named by their ids only, as the page and the API write them.
-    if (const Vocabulary* kinds = facet_vocabulary(vocabulary); kinds && kinds->find(lower))
-      return lower;
-  } else if (const Vocabulary* found = facet_vocabulary(vocabulary)) {
-    if (const VocabularyEntry* entry = found->resolve(value)) return entry->id;
+  // Bodies, challenges, themes and new facets' vocabularies know names and acronyms too.
+  if (const Vocabulary* named = facet_vocabulary(vocabulary); named && !named_by_id(vocabulary)) {
+    if (const VocabularyEntry* entry = named->resolve(value)) return entry->id;
+    return std::nullopt;
   }
+  // Table marks ("TC") as well as ids.
+  if (vocabulary == "compliance-status") {
+    if (const ComplianceStatus* status = find_status(value)) return status->id;
+    return std::nullopt;
+  }
+  // The rest are named by their ids or codes, in any case: the page and the API write them so.
+  std::string id = lower_case(value);
+  if (label(vocabulary, id)) return id;
   return std::nullopt;
 }
 

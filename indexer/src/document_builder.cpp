@@ -7,18 +7,6 @@
 #include "lupa/analyzers/language.h"
 
 namespace lupa::indexer {
-namespace {
-
-schema::CommitmentRecord commitment_record(const Commitment& commitment) {
-  return {.number = commitment.number,
-          .ogp_id = commitment.ogp_id,
-          .title = commitment.title,
-          .fields = commitment.fields,
-          .original_paragraphs = commitment.original_paragraphs};
-}
-
-}  // namespace
-
 schema::PassageRecord make_passage_record(const std::string& document_path,
                                           const DocumentMetadata& metadata, const Passage& passage,
                                           double indexed_at) {
@@ -50,7 +38,7 @@ schema::PassageRecord make_passage_record(const std::string& document_path,
   record.status = passage.status;
   if (passage.translation_ordinal > 0)
     record.translation_id = schema::passage_id(document_path, passage.translation_ordinal);
-  if (passage.commitment) record.commitment = commitment_record(*passage.commitment);
+  record.commitment = passage.commitment;
   record.text = passage.text;
   return record;
 }

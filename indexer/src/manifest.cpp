@@ -86,8 +86,7 @@ DocumentMetadata read_entry(const Object& entry, const std::string& where) {
 }  // namespace
 
 std::optional<int> DocumentMetadata::year() const {
-  if (!date || date->size() < 4) return std::nullopt;
-  return std::stoi(date->substr(0, 4));
+  return date ? schema::year_of(*date) : std::nullopt;
 }
 
 std::map<std::string, DocumentMetadata> load_manifest(const std::filesystem::path& path) {

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "facet_json.h"
 #include "lupa/searchd/markup_escape.h"
 
 namespace lupa::searchd {
@@ -66,12 +67,7 @@ Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
   // Every facet with a stored field, under that field's name: `commitment` is the OGP id where
   // known (own or linked), the commitment's own number and title beside it.
   for (const schema::Facet& facet : table) {
-    if (facet.field.empty()) continue;
-    const std::vector<std::string> values = facet.values(record);
-    if (facet.single)
-      json->set(std::string(facet.field), values.empty() ? Var() : Var(values.front()));
-    else
-      json->set(std::string(facet.field), list(values));
+    if (!facet.field.empty()) json->set(std::string(facet.field), facet_json_value(facet, record));
   }
   const auto& commitment = record.commitment;
   json->set("commitment_number", commitment ? or_null(commitment->number) : Var());

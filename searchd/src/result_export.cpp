@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "facet_json.h"
 #include "lupa/searchd/markup_escape.h"
 
 namespace lupa::searchd {
@@ -56,15 +57,6 @@ Var or_null(const std::optional<T>& value) {
   return value ? Var(*value) : Var();
 }
 
-// A facet's cell: a list as an array, a single-valued facet as its value or null.
-Var facet_cell(const schema::Facet& facet, const schema::PassageRecord& record) {
-  const std::vector<std::string> values = facet.values(record);
-  if (facet.single) return values.empty() ? Var() : Var(values.front());
-  Array::Ptr list = new Array;
-  for (const std::string& value : values) list->add(value);
-  return list;
-}
-
 // The cell of a column that is no facet's field. `commitment` is the commitment's own OGP id,
 // else its title (not the id the linker found, which the `commitment` facet filters by).
 Var record_cell(std::string_view column, const schema::PassageRecord& record) {
@@ -94,10 +86,10 @@ std::vector<Var> row_values(const schema::PassageRecord& record, schema::FacetTa
   std::vector<Var> row;
   for (const std::string_view column : kColumns) {
     const schema::Facet* facet = column == "commitment" ? nullptr : facet_of_column(column, table);
-    row.push_back(facet ? facet_cell(*facet, record) : record_cell(column, record));
+    row.push_back(facet ? facet_json_value(*facet, record) : record_cell(column, record));
   }
   for (const schema::Facet& facet : table)
-    if (is_added_column(facet)) row.push_back(facet_cell(facet, record));
+    if (is_added_column(facet)) row.push_back(facet_json_value(facet, record));
   row.push_back(record_cell(kLastColumn, record));
   return row;
 }

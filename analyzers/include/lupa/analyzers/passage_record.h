@@ -29,6 +29,9 @@ enum class TextSource { kText, kTextLayer, kOcr };
 std::string_view to_string(TextSource source);
 std::optional<TextSource> text_source_from_string(std::string_view name);
 
+/// The year an ISO 8601 date ("2019", "2019-08", "2019-08-30") starts with, if it does.
+std::optional<int> year_of(std::string_view date);
+
 /// What a commitment passage knows about its commitment.
 struct CommitmentRecord {
   std::optional<int> number;  ///< its number within its plan (or the document's numbering)

@@ -23,17 +23,8 @@ struct DocumentMetadata {
   std::optional<int> year() const;
 };
 
-/// What a commitment passage knows about the commitment.
-struct Commitment {
-  std::optional<int> number;  ///< its number within its plan (or the document's numbering)
-  std::string ogp_id;         ///< "MX0085" where known
-  std::string title;
-  /// Labelled fields as written ("responsible" -> "Ministry of Public Administration (SFP)").
-  std::vector<std::pair<std::string, std::string>> fields;
-  /// Paragraphs of the original action plan it refers to ("Paragraph of the Original Action
-  /// Plan: 21 y 22" -> 21, 22).
-  std::vector<int> original_paragraphs;
-};
+/// What a commitment passage knows about the commitment: what the index stores of it.
+using Commitment = schema::CommitmentRecord;
 
 /// One searchable unit of a document.
 struct Passage {
