@@ -58,6 +58,18 @@ Object::Ptr commitment_object(const CommitmentRecord& commitment, bool sorted) {
   return json;
 }
 
+Object::Ptr irm_object(const IrmRatings& irm, bool sorted) {
+  Object::Ptr json = new_object(sorted);
+  if (irm.specificity) json->set("specificity", *irm.specificity);
+  if (!irm.ogp_values.empty()) json->set("ogp_values", list(irm.ogp_values));
+  if (irm.potential_impact) json->set("potential_impact", *irm.potential_impact);
+  if (irm.potential_results) json->set("potential_results", *irm.potential_results);
+  if (irm.completion) json->set("completion", *irm.completion);
+  if (irm.opened_government) json->set("opened_government", *irm.opened_government);
+  if (irm.starred) json->set("starred", *irm.starred);
+  return json;
+}
+
 // --- Reading -----------------------------------------------------------------------------
 
 [[noreturn]] void fail(std::string_view key, std::string_view why) {
@@ -136,6 +148,13 @@ class Reader {
     return values;
   }
 
+  std::optional<bool> optional_bool(const std::string& key) const {
+    if (!present(key)) return std::nullopt;
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isBoolean()) fail(name(key), "is not true or false");
+    return value.extract<bool>();
+  }
+
   Object::Ptr optional_object(const std::string& key) const {
     if (!present(key)) return nullptr;
     if (!object_.isObject(key)) fail(name(key), "is not an object");
@@ -190,7 +209,30 @@ CommitmentRecord read_commitment(const Object& object) {
   return commitment;
 }
 
+IrmRatings read_irm(const Object& object) {
+  const Reader read(object, "irm.");
+  IrmRatings irm;
+  irm.specificity = read.optional_text("specificity");
+  irm.ogp_values = read.optional_texts("ogp_values");
+  irm.potential_impact = read.optional_text("potential_impact");
+  irm.potential_results = read.optional_text("potential_results");
+  irm.completion = read.optional_text("completion");
+  irm.opened_government = read.optional_text("opened_government");
+  irm.starred = read.optional_bool("starred");
+  return irm;
+}
+
 }  // namespace
+
+void IrmRatings::complete_from(const IrmRatings& other) {
+  if (!specificity) specificity = other.specificity;
+  if (ogp_values.empty()) ogp_values = other.ogp_values;
+  if (!potential_impact) potential_impact = other.potential_impact;
+  if (!potential_results) potential_results = other.potential_results;
+  if (!completion) completion = other.completion;
+  if (!opened_government) opened_government = other.opened_government;
+  if (!starred) starred = other.starred;
+}
 
 std::string_view to_string(PassageKind kind) {
   return analyzers::name_of(kKindNames, kind);
@@ -220,6 +262,12 @@ std::optional<int> year_of(std::string_view date) {
 
 std::optional<int> PassageRecord::year() const {
   return date ? year_of(*date) : std::nullopt;
+}
+
+IrmRatings PassageRecord::ratings() const {
+  IrmRatings all = irm;
+  if (links) all.complete_from(links->ratings);
+  return all;
 }
 
 std::vector<std::string> PassageRecord::ogp_ids() const {
@@ -257,12 +305,17 @@ std::string PassageRecord::serialise() const {
   stored->set("organizations", list(organizations));
   if (status) stored->set("status", *status);
   if (translation_id) stored->set("translation_id", *translation_id);
+  if (!supporting.empty()) stored->set("supporting", list(supporting));
+  if (report_stage) stored->set("report_stage", *report_stage);
+  if (!irm.empty()) stored->set("irm", irm_object(irm, sorted));
   if (commitment) stored->set("commitment", commitment_object(*commitment, sorted));
   stored->set("text", text);
   if (links) {
     stored->set("same_as", list(links->same_as));
     stored->set("original", list(links->original));
     if (!links->linked_ogp_id.empty()) stored->set("linked_ogp_id", links->linked_ogp_id);
+    if (!links->ratings.empty()) stored->set("linked_irm", irm_object(links->ratings, sorted));
+    if (!links->rated_by.empty()) stored->set("rated_by", list(links->rated_by));
   }
   std::ostringstream data;
   stored->stringify(data);
@@ -313,6 +366,9 @@ PassageRecord PassageRecord::parse(std::string_view data) {
   record.organizations = read.optional_texts("organizations");
   record.status = read.optional_text("status");
   record.translation_id = read.optional_text("translation_id");
+  record.supporting = read.optional_texts("supporting");
+  record.report_stage = read.optional_text("report_stage");
+  if (const Object::Ptr irm = read.optional_object("irm")) record.irm = read_irm(*irm);
   if (const Object::Ptr commitment = read.optional_object("commitment"))
     record.commitment = read_commitment(*commitment);
   record.text = read.text("text");
@@ -321,6 +377,9 @@ PassageRecord PassageRecord::parse(std::string_view data) {
     links.same_as = read.texts("same_as");
     links.original = read.optional_texts("original");
     links.linked_ogp_id = read.optional_text("linked_ogp_id").value_or("");
+    if (const Object::Ptr linked = read.optional_object("linked_irm"))
+      links.ratings = read_irm(*linked);
+    links.rated_by = read.optional_texts("rated_by");
     record.links = std::move(links);
   }
   return record;

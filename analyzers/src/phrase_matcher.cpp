@@ -42,7 +42,7 @@ void PhraseMatcher::add(std::string_view phrase, std::size_t entry, bool case_se
 
 std::pair<std::size_t, std::size_t> PhraseMatcher::longest_at(
     const std::vector<std::string>& words, const std::vector<std::string>& folded,
-    std::size_t start) const {
+    std::size_t start, const Accept* accept) const {
   std::pair<std::size_t, std::size_t> best{0, 0};
   std::size_t node = 0;
   for (std::size_t i = start; i < folded.size(); ++i) {
@@ -54,7 +54,9 @@ std::pair<std::size_t, std::size_t> PhraseMatcher::longest_at(
       const bool exact_enough = !terminal.case_sensitive ||
                                 std::equal(terminal.words.begin(), terminal.words.end(),
                                            words.begin() + static_cast<std::ptrdiff_t>(start));
-      if (exact_enough && length > best.second) best = {terminal.entry, length};
+      if (exact_enough && length > best.second &&
+          (!accept || (*accept)(terminal.entry, start, length)))
+        best = {terminal.entry, length};
     }
   }
   return best;
@@ -71,9 +73,21 @@ std::vector<std::size_t> PhraseMatcher::find(std::string_view text) const {
 
 std::vector<std::size_t> PhraseMatcher::find(const std::vector<std::string>& words,
                                              const std::vector<std::string>& folded) const {
+  return find_allowed(words, folded, nullptr);
+}
+
+std::vector<std::size_t> PhraseMatcher::find(const std::vector<std::string>& words,
+                                             const std::vector<std::string>& folded,
+                                             const Accept& accept) const {
+  return find_allowed(words, folded, &accept);
+}
+
+std::vector<std::size_t> PhraseMatcher::find_allowed(const std::vector<std::string>& words,
+                                                     const std::vector<std::string>& folded,
+                                                     const Accept* accept) const {
   std::vector<std::size_t> entries;
   for (std::size_t i = 0; i < words.size();) {
-    const auto [entry, length] = longest_at(words, folded, i);
+    const auto [entry, length] = longest_at(words, folded, i, accept);
     if (length == 0) {
       ++i;
       continue;

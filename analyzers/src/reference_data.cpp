@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "data_files.h"
@@ -24,21 +26,94 @@ std::vector<std::vector<std::string>> rows(std::string_view file_name, std::size
   return result;
 }
 
-// Counts whole-word occurrences, accent- and case-insensitively.
-int count_mentions(const std::string& haystack_folded, const std::string& name) {
-  const std::string needle = fold_for_matching(name);
-  int count = 0;
-  for (std::size_t at = haystack_folded.find(needle); at != std::string::npos;
-       at = haystack_folded.find(needle, at + 1)) {
-    const bool starts_word =
-        at == 0 || !std::isalnum(static_cast<unsigned char>(haystack_folded[at - 1]));
-    const std::size_t end = at + needle.size();
-    const bool ends_word = end == haystack_folded.size() ||
-                           !std::isalnum(static_cast<unsigned char>(haystack_folded[end]));
-    if (starts_word && ends_word) ++count;
-  }
-  return count;
+// A row as its file writes it, for messages: an operator's data folder may have given it.
+std::string row_text(const std::vector<std::string>& row) {
+  std::string line;
+  for (const std::string& field : row) line += (line.empty() ? "" : "\t") + field;
+  return line;
 }
+
+// Column `column` of a row as a whole number; anything else names the file and the row.
+int number_in(std::string_view file_name, const std::vector<std::string>& row, std::size_t column) {
+  const std::string& text = row[column];
+  std::size_t used = 0;
+  try {
+    const int number = std::stoi(text, &used);
+    if (used == text.size()) return number;
+  } catch (const std::exception&) {
+    // reported below, with the row
+  }
+  throw std::invalid_argument(std::string(file_name) + ": column " + std::to_string(column + 1) +
+                              " must be a number, not `" + text + "`, in row: " + row_text(row));
+}
+
+// Column `column` of a row as a case-insensitive ECMAScript pattern.
+std::regex pattern_in(std::string_view file_name, const std::vector<std::string>& row,
+                      std::size_t column) {
+  try {
+    return std::regex(row[column], std::regex::ECMAScript | std::regex::icase);
+  } catch (const std::regex_error& error) {
+    throw std::invalid_argument(std::string(file_name) + ": column " + std::to_string(column + 1) +
+                                " is not a regular expression (" + error.what() +
+                                "), in row: " + row_text(row));
+  }
+}
+
+std::string upper_case(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper;
+}
+
+// A line as the patterns of page-chrome.tsv see it: trimmed, lower-cased, accent-folded, runs
+// of white space made one space.
+std::string line_for_patterns(std::string_view line) {
+  const std::string folded = fold_for_matching(line);
+  std::string out;
+  out.reserve(folded.size());
+  for (const char c : folded) {
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string_view trimmed(std::string_view text) {
+  const std::size_t start = text.find_first_not_of(" \t\r\n\f\v");
+  if (start == std::string_view::npos) return {};
+  const std::size_t end = text.find_last_not_of(" \t\r\n\f\v");
+  return text.substr(start, end - start + 1);
+}
+
+// Chrome is short: a longer line is text, and is not run through the patterns at all.
+constexpr std::size_t kMaxChromeLineBytes = 200;
+// A title is shorter still than this; longer lines are never looked at as titles.
+constexpr std::size_t kMaxTitleLineBytes = 300;
+
+// Calls `found(at)` for each whole-word occurrence of `needle` in `haystack`, both folded.
+template <typename Found>
+void for_each_mention(const std::string& haystack, const std::string& needle, Found found) {
+  if (needle.empty()) return;
+  for (std::size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    const bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(haystack[at - 1]));
+    const std::size_t end = at + needle.size();
+    const bool ends_word =
+        end == haystack.size() || !std::isalnum(static_cast<unsigned char>(haystack[end]));
+    if (starts_word && ends_word) found(at);
+  }
+}
+
+// A paragraph with an imprint line is imprint as a whole when it is no longer than this: a
+// licence notice or an address block. In a longer one, only what is near the imprint is.
+constexpr std::size_t kMaxImprintParagraphLines = 12;
+constexpr std::size_t kMaxImprintParagraphBytes = 1500;
+constexpr std::size_t kImprintReachBytes = 200;
 
 // A row's role, read with `from_string`; a role the code does not know is a broken data file.
 template <typename Role>
@@ -51,7 +126,7 @@ Role role_of(std::string_view file_name, const std::vector<std::string>& row, st
                          "` in line: " + line);
 }
 
-constexpr EnumNames<FieldRole, 7> kFieldRoleNames = {{
+constexpr EnumNames<FieldRole, 11> kFieldRoleNames = {{
     {FieldRole::kAgencyResponsible, "agency-responsible"},
     {FieldRole::kOrganization, "organization"},
     {FieldRole::kDate, "date"},
@@ -59,6 +134,10 @@ constexpr EnumNames<FieldRole, 7> kFieldRoleNames = {{
     {FieldRole::kParagraphReference, "paragraph-reference"},
     {FieldRole::kStatus, "status"},
     {FieldRole::kText, "text"},
+    {FieldRole::kAgencySupporting, "agency-supporting"},
+    {FieldRole::kPerson, "person"},
+    {FieldRole::kOgpId, "ogp-id"},
+    {FieldRole::kIrmRating, "irm-rating"},
 }};
 
 constexpr EnumNames<TableRole, 5> kTableRoleNames = {{
@@ -97,17 +176,48 @@ const ReferenceData& ReferenceData::instance() {
 
 ReferenceData::ReferenceData() {
   for (auto& f : rows("countries.tsv", 3)) {
-    countries_.push_back(
-        {f[0], {f[1], f[2]}, f.size() > 3 ? split_list(f[3]) : std::vector<std::string>{}});
+    countries_.push_back({f[0],
+                          {f[1], f[2]},
+                          f.size() > 3 ? split_list(f[3]) : std::vector<std::string>{},
+                          f.size() > 4 && !f[4].empty() ? f[4] : upper_case(f[0])});
   }
   for (auto& f : rows("plans.tsv", 7)) {
-    plans_.push_back({f[0], f[1], std::stoi(f[2]), std::stoi(f[3]), std::stoi(f[4]), {f[5], f[6]}});
+    plans_.push_back({f[0],
+                      f[1],
+                      number_in("plans.tsv", f, 2),
+                      number_in("plans.tsv", f, 3),
+                      number_in("plans.tsv", f, 4),
+                      {f[5], f[6]}});
   }
   for (auto& f : rows("document-types.tsv", 4)) {
-    document_types_.push_back(
-        {f[0], {f[1], f[2]}, std::regex(f[3], std::regex::ECMAScript | std::regex::icase)});
+    document_types_.push_back({f[0],
+                               {f[1], f[2]},
+                               pattern_in("document-types.tsv", f, 3),
+                               f.size() > 4 && f[4] == "yes"});
   }
+  load_document_type_markers();
+  report_stages_ = Vocabulary::load_phrases("report-stages.tsv", false);
+  load_page_chrome();
   for (auto& f : rows("languages.tsv", 3)) languages_.emplace_back(f[0], Label{f[1], f[2]});
+  // Folded once here, not at every document: a name that folds like another of its row
+  // ("México", "Mexico") is counted once.
+  for (const Country& country : countries_) {
+    std::vector<std::string> names;
+    for (const std::string* name : {&country.name.en, &country.name.es}) names.push_back(*name);
+    names.insert(names.end(), country.other_names.begin(), country.other_names.end());
+    std::vector<std::string> folded;
+    for (const std::string& name : names) {
+      std::string each = fold_for_matching(name);
+      if (!each.empty() && std::find(folded.begin(), folded.end(), each) == folded.end())
+        folded.push_back(std::move(each));
+    }
+    country_match_names_.push_back(std::move(folded));
+  }
+  for (std::size_t i = 0; i < countries_.size(); ++i) {
+    country_names_.add(countries_[i].name.en, i, false);
+    country_names_.add(countries_[i].name.es, i, false);
+    for (const std::string& name : countries_[i].other_names) country_names_.add(name, i, false);
+  }
   agencies_ = Vocabulary::load_bodies("agencies.tsv");
   organizations_ = Vocabulary::load_bodies("organizations.tsv");
   challenges_ = Vocabulary::load_phrases("challenges.tsv", true);
@@ -124,7 +234,7 @@ ReferenceData::ReferenceData() {
       table_columns_.emplace_back(fold_for_matching(header), role);
   }
   for (auto& f : rows("recognizer-rules.tsv", 2))
-    rules_.emplace_back(f[0], std::regex(f[1], std::regex::ECMAScript | std::regex::icase));
+    rules_.emplace_back(f[0], pattern_in("recognizer-rules.tsv", f, 1));
   // A facet whose vocabulary has no code above reads it as a list of phrases: id, labels and
   // other names, so a new facet needs only its data file.
   for (const schema::Facet& facet : schema::kFacets) {
@@ -142,9 +252,26 @@ const ComplianceStatus* ReferenceData::find_status(std::string_view code_or_id) 
 }
 
 std::optional<FieldLabel> ReferenceData::find_field(std::string_view label) const {
-  const std::string folded = fold_for_matching(label);
+  std::string folded = fold_for_matching(label);
   for (const auto& [text, field] : field_labels_)
     if (text == folded) return field;
+  // Reports qualify labels: "Relevancia frente a los valores de la AGA (como está escrito)",
+  // "Institución(es) de apoyo", "Completion (end of term)": without what is in parentheses.
+  if (folded.find('(') != std::string::npos) {
+    std::string bare;  // "institucion(es) de apoyo (como esta escrito)" -> "institucion de apoyo"
+    int depth = 0;
+    for (const char c : folded) {
+      if (c == '(') ++depth;
+      if (depth == 0) bare += c;
+      if (c == ')' && depth > 0) --depth;
+    }
+    folded.clear();
+    for (const char c : bare)  // spaces collapsed, ends trimmed
+      if (c != ' ' || (!folded.empty() && folded.back() != ' ')) folded += c;
+    while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+    for (const auto& [text, field] : field_labels_)
+      if (text == folded) return field;
+  }
   return std::nullopt;
 }
 
@@ -233,36 +360,200 @@ std::optional<ActionPlan> ReferenceData::plan(std::string_view id) const {
                      country->name.es + " " + years + " (plan de acción)"}};
 }
 
-std::optional<std::string> ReferenceData::infer_country(std::string_view text) const {
-  const std::string folded = fold_for_matching(text);
+std::vector<std::pair<std::size_t, std::string>> ReferenceData::country_mentions(
+    const std::vector<std::string>& words, const std::vector<std::string>& folded) const {
+  std::vector<std::pair<std::size_t, std::string>> mentions;
+  // Called for each ever longer name found at `start`: the longest is the one named there.
+  const PhraseMatcher::Accept note_each = [&](std::size_t index, std::size_t start,
+                                              std::size_t /*length*/) {
+    if (!mentions.empty() && mentions.back().first == start)
+      mentions.back().second = countries_[index].code;
+    else
+      mentions.emplace_back(start, countries_[index].code);
+    return true;
+  };
+  country_names_.find(words, folded, note_each);
+  return mentions;
+}
+
+template <typename Counted>
+std::optional<std::string> ReferenceData::most_named_country(const std::string& folded,
+                                                             Counted counted) const {
   std::optional<std::string> best;
   int best_count = 0;
-  for (const Country& country : countries_) {
-    int count = count_mentions(folded, country.name.en);
-    // "México" and "Mexico" fold alike: count such a name once.
-    if (fold_for_matching(country.name.es) != fold_for_matching(country.name.en))
-      count += count_mentions(folded, country.name.es);
-    for (const std::string& name : country.other_names) count += count_mentions(folded, name);
+  for (std::size_t i = 0; i < countries_.size(); ++i) {
+    int count = 0;
+    for (const std::string& name : country_match_names_[i])
+      for_each_mention(folded, name, [&](std::size_t at) { count += counted(at) ? 1 : 0; });
     if (count > best_count) {
       best_count = count;
-      best = country.code;
+      best = countries_[i].code;
     }
   }
   return best;
 }
 
+std::optional<std::string> ReferenceData::infer_country(std::string_view text) const {
+  return most_named_country(fold_for_matching(text), [](std::size_t) { return true; });
+}
+
+std::optional<std::string> ReferenceData::infer_country_outside_imprints(
+    std::string_view text) const {
+  const std::string folded = fold_for_matching(text);
+  const std::string_view all = folded;
+  struct Paragraph {
+    std::size_t start = 0, end = 0, lines = 0;
+  };
+  std::vector<Paragraph> paragraphs;
+  bool in_paragraph = false;
+  for (std::size_t start = 0; start <= folded.size();) {
+    const std::size_t end = std::min(folded.find('\n', start), folded.size());
+    if (trimmed(all.substr(start, end - start)).empty()) {
+      in_paragraph = false;
+    } else {
+      if (!in_paragraph) paragraphs.push_back({start, end, 0});
+      paragraphs.back().end = end;
+      ++paragraphs.back().lines;
+      in_paragraph = true;
+    }
+    start = end + 1;
+  }
+  // The patterns are costly and the names few: only the places that name a country are looked
+  // at, each paragraph once.
+  std::vector<signed char> imprint_paragraph(paragraphs.size(), -1);
+  const auto short_imprint_paragraph = [&](std::size_t p) {
+    if (imprint_paragraph[p] < 0) {
+      const Paragraph& paragraph = paragraphs[p];
+      bool any = false;
+      if (paragraph.lines <= kMaxImprintParagraphLines &&
+          paragraph.end - paragraph.start <= kMaxImprintParagraphBytes) {
+        for (std::size_t start = paragraph.start; start < paragraph.end && !any;) {
+          const std::size_t end = std::min(folded.find('\n', start), paragraph.end);
+          any = is_imprint(all.substr(start, end - start));
+          start = end + 1;
+        }
+      }
+      imprint_paragraph[p] = any;
+    }
+    return imprint_paragraph[p] == 1;
+  };
+  std::map<std::size_t, std::vector<std::size_t>> imprints_by_line;  // line start -> offsets
+  return most_named_country(folded, [&](std::size_t at) {
+    const auto after = std::upper_bound(
+        paragraphs.begin(), paragraphs.end(), at,
+        [](std::size_t offset, const Paragraph& each) { return offset < each.start; });
+    if (after == paragraphs.begin()) return true;
+    if (short_imprint_paragraph(static_cast<std::size_t>(after - paragraphs.begin()) - 1))
+      return false;
+    // In a long paragraph, the imprint must stand near the mention, on its line. A line's
+    // imprints are looked for once, whatever the number of mentions it holds.
+    const std::size_t line_start = at == 0 || all.rfind('\n', at - 1) == std::string_view::npos
+                                       ? 0
+                                       : all.rfind('\n', at - 1) + 1;
+    auto cached = imprints_by_line.find(line_start);
+    if (cached == imprints_by_line.end()) {
+      const std::size_t line_end = std::min(folded.find('\n', at), folded.size());
+      std::vector<std::size_t> found;
+      if (line_patterns_.imprint) {
+        const auto begin = folded.begin() + static_cast<std::ptrdiff_t>(line_start);
+        const auto end = folded.begin() + static_cast<std::ptrdiff_t>(line_end);
+        for (std::sregex_iterator it(begin, end, *line_patterns_.imprint), stop; it != stop; ++it)
+          found.push_back(line_start + static_cast<std::size_t>(it->position()));
+      }
+      cached = imprints_by_line.emplace(line_start, std::move(found)).first;
+    }
+    for (const std::size_t imprint : cached->second)
+      if (imprint + kImprintReachBytes >= at && imprint <= at + kImprintReachBytes) return false;
+    return true;
+  });
+}
+
+std::optional<std::string> ReferenceData::country_of_ogp_code(std::string_view letters) const {
+  for (const Country& country : countries_)
+    if (country.ogp_code == letters) return country.code;
+  return std::nullopt;
+}
+
+std::optional<std::string> ReferenceData::country_of_commitment_ids(std::string_view text) const {
+  // Case matters: OGP writes ids in capitals, and "ke0023" in running text is something else.
+  static const std::regex kCommitmentId(R"(\b([A-Z]{2})\d{4}\b)");
+  std::map<std::string, int> counts;
+  std::vector<std::string> order;
+  const std::string haystack(text);
+  for (std::sregex_iterator it(haystack.begin(), haystack.end(), kCommitmentId), end; it != end;
+       ++it) {
+    const auto country = country_of_ogp_code((*it)[1].str());
+    if (!country) continue;
+    if (counts[*country]++ == 0) order.push_back(*country);
+  }
+  std::optional<std::string> best;
+  for (const std::string& country : order)
+    if (!best || counts[country] > counts[*best]) best = country;
+  return best;
+}
+
+std::vector<std::string> ReferenceData::plans_written_in(std::string_view country,
+                                                         std::string_view text) const {
+  // A first year, then a dash, a slash or a word, then the last year in four digits or, after
+  // a dash or a slash only, two ("2019-22"; "en 2019 a 20 personas" is no period). A digit
+  // or a date separator after the last year makes it a date ("2019-12-14"), not a period.
+  static const std::regex kPeriod(
+      R"((?:^|[^\d])(20\d\d)(?:\s*(?:-|–|—|‒|/)\s*(20\d\d|\d\d))"
+      R"(|\s+(?:al|a|to|y|and|hasta|through|until)\s+(20\d\d))(?![-/.]?\d))");
+  std::vector<std::string> ids;
+  const std::string haystack(text);
+  for (std::sregex_iterator it(haystack.begin(), haystack.end(), kPeriod), end; it != end; ++it) {
+    const std::string first = (*it)[1].str();
+    std::string last = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
+    if (last.size() == 2) last = first.substr(0, 2) + last;
+    const std::string id = std::string(country) + "-" + first + "-" + last;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end() && plan(id)) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::optional<std::string> ReferenceData::plan_numbered_in(std::string_view country,
+                                                           std::string_view title) const {
+  // The numbers plans are given by in titles: "IV Plan de Acción", "Fifth National Action
+  // Plan", "National Action Plan II", "cuarto plan", "4th plan".
+  static const std::array<std::pair<std::string_view, int>, 30> kNumbers = {{
+      {"i", 1},      {"ii", 2},      {"iii", 3},     {"iv", 4},     {"v", 5},       {"vi", 6},
+      {"vii", 7},    {"viii", 8},    {"ix", 9},      {"x", 10},     {"first", 1},   {"second", 2},
+      {"third", 3},  {"fourth", 4},  {"fifth", 5},   {"sixth", 6},  {"seventh", 7}, {"eighth", 8},
+      {"primer", 1}, {"primero", 1}, {"segundo", 2}, {"tercer", 3}, {"tercero", 3}, {"cuarto", 4},
+      {"quinto", 5}, {"sexto", 6},   {"septimo", 7}, {"octavo", 8}, {"noveno", 9},  {"decimo", 10},
+  }};
+  static const std::regex kNumberBefore(
+      R"(\b(i{1,3}|iv|vi{0,3}|ix|x|first|second|third|fourth|fifth|sixth|seventh|eighth|primer)"
+      R"(|primero|segundo|tercer|tercero|cuarto|quinto|sexto|septimo|octavo|noveno|decimo)"
+      R"(|[1-9](?:st|nd|rd|th|o|er|º|°))\s+(?:[a-z]+\s+){0,3}?plan\b)");
+  // After "plan" only numerals that are no word of their own: "plan v" may be "plan y".
+  static const std::regex kNumberAfter(
+      R"(\bplan\b(?:\s+[a-z']+){0,5}?\s+(ii|iii|iv|vi|vii|viii|ix)\b)");
+  const std::string folded = fold_for_matching(title);
+  std::smatch match;
+  std::string written;
+  if (std::regex_search(folded, match, kNumberBefore))
+    written = match[1].str();
+  else if (std::regex_search(folded, match, kNumberAfter))
+    written = match[1].str();
+  else
+    return std::nullopt;
+  int number = std::isdigit(static_cast<unsigned char>(written[0])) ? written[0] - '0' : 0;
+  for (const auto& [word, value] : kNumbers)
+    if (word == written) number = value;
+  for (const ActionPlan& each : plans_)
+    if (each.country == country && each.number == number) return each.id;
+  return std::nullopt;
+}
+
 std::optional<std::string> ReferenceData::infer_plan(std::string_view country,
                                                      std::string_view text,
                                                      std::optional<int> year) const {
-  static const std::regex kPeriod(R"((20\d\d)\s*(?:-|–|—|al|to|a)\s*(20\d\d))");
-  const std::string haystack(text);
-  for (std::sregex_iterator it(haystack.begin(), haystack.end(), kPeriod), end; it != end; ++it) {
-    const int first = std::stoi((*it)[1]);
-    const int last = std::stoi((*it)[2]);
-    for (const ActionPlan& plan : plans_)
-      if (plan.country == country && plan.first_year == first && plan.last_year == last)
-        return plan.id;
-  }
+  const std::vector<std::string> written = plans_written_in(country, text);
+  for (const std::string& id : written)
+    if (find_plan(id)) return id;
+  if (!written.empty()) return written.front();
   if (!year) return std::nullopt;
   const ActionPlan* best = nullptr;
   for (const ActionPlan& plan : plans_) {
@@ -273,11 +564,146 @@ std::optional<std::string> ReferenceData::infer_plan(std::string_view country,
   return std::nullopt;
 }
 
-std::string ReferenceData::infer_document_type(std::string_view title) const {
+std::optional<std::string> ReferenceData::document_type_of_title(std::string_view title) const {
   const std::string subject = fold_diacritics(title);
-  for (const DocumentType& type : document_types_)
-    if (std::regex_search(subject, type.title_pattern)) return type.id;
-  return "other-report";
+  // The last row is the catch-all: it names no type of its own.
+  for (std::size_t i = 0; i + 1 < document_types_.size(); ++i)
+    if (std::regex_search(subject, document_types_[i].title_pattern)) return document_types_[i].id;
+  return std::nullopt;
+}
+
+std::optional<std::string> ReferenceData::document_type_from_markers(std::string_view text) const {
+  std::vector<int> weights(document_types_.size(), 0);
+  for (const std::size_t row : type_markers_.find(text))
+    weights[type_marker_rows_[row].type] += type_marker_rows_[row].weight;
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < weights.size(); ++i)
+    if (weights[i] > weights[best]) best = i;
+  if (weights.empty() || weights[best] < kMinMarkerWeight) return std::nullopt;
+  return document_types_[best].id;
+}
+
+std::string ReferenceData::infer_document_type(std::string_view title,
+                                               std::string_view opening) const {
+  if (auto named = document_type_of_title(title)) return *named;
+  std::string text(title);
+  text += '\n';
+  text += opening;
+  if (auto marked = document_type_from_markers(text)) return *marked;
+  return document_types_.back().id;
+}
+
+bool ReferenceData::type_has_stage(std::string_view type) const {
+  for (const DocumentType& each : document_types_)
+    if (each.id == type) return each.has_stage;
+  return false;
+}
+
+std::optional<std::string> ReferenceData::report_stage_named_in(std::string_view text) const {
+  const std::vector<std::string> named = report_stages_.find_in(text);
+  if (named.empty()) return std::nullopt;
+  return named.front();
+}
+
+bool ReferenceData::is_page_chrome(std::string_view line) const {
+  line = trimmed(line);
+  if (line.empty() || line.size() > kMaxChromeLineBytes || !line_patterns_.chrome) return false;
+  return std::regex_match(line_for_patterns(line), *line_patterns_.chrome);
+}
+
+bool ReferenceData::is_never_title(std::string_view line) const {
+  line = trimmed(line);
+  if (line.empty() || line.size() > kMaxTitleLineBytes) return true;
+  const std::string subject = line_for_patterns(line);
+  if (line.size() <= kMaxChromeLineBytes && line_patterns_.chrome &&
+      std::regex_match(subject, *line_patterns_.chrome))
+    return true;
+  return line_patterns_.not_title && std::regex_match(subject, *line_patterns_.not_title);
+}
+
+bool ReferenceData::is_imprint(std::string_view line) const {
+  line = trimmed(line);
+  if (line.empty() || !line_patterns_.imprint) return false;
+  return std::regex_search(line_for_patterns(line), *line_patterns_.imprint);
+}
+
+std::string ReferenceData::without_site_name(std::string_view title) const {
+  std::string_view rest = trimmed(title);
+  if (!line_patterns_.site_name) return std::string(rest);
+  const auto is_site_name = [&](std::string_view part) {
+    part = trimmed(part);
+    return !part.empty() && std::regex_match(line_for_patterns(part), *line_patterns_.site_name);
+  };
+  if (is_site_name(rest)) return {};
+  // What separates a page's name from the site's in an HTML title.
+  static constexpr std::array<std::string_view, 8> kSeparators = {
+      "|", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ", " \u2022 ", " \u00bb "};
+  for (bool cut = true; cut;) {
+    cut = false;
+    for (const std::string_view separator : kSeparators) {
+      const std::size_t last = rest.rfind(separator);
+      if (last != std::string_view::npos && last > 0 &&
+          is_site_name(rest.substr(last + separator.size()))) {
+        rest = trimmed(rest.substr(0, last));
+        cut = true;
+        break;
+      }
+      const std::size_t first = rest.find(separator);
+      if (first != std::string_view::npos && first + separator.size() < rest.size() &&
+          is_site_name(rest.substr(0, first))) {
+        rest = trimmed(rest.substr(first + separator.size()));
+        cut = true;
+        break;
+      }
+    }
+  }
+  return std::string(rest);
+}
+
+void ReferenceData::load_document_type_markers() {
+  constexpr std::string_view kFile = "document-type-markers.tsv";
+  for (auto& f : rows(kFile, 3)) {
+    const auto type = std::find_if(document_types_.begin(), document_types_.end(),
+                                   [&](const DocumentType& each) { return each.id == f[0]; });
+    if (type == document_types_.end())
+      throw std::invalid_argument(std::string(kFile) + ": `" + f[0] +
+                                  "` is no type of document-types.tsv, in row: " + row_text(f));
+    type_marker_rows_.push_back(
+        {static_cast<std::size_t>(type - document_types_.begin()), number_in(kFile, f, 1)});
+    for (const std::string& phrase : split_list(f[2])) {
+      // "^IRM": the acronym as written, not the letters in any case.
+      const bool exact_case = phrase.starts_with('^');
+      type_markers_.add(exact_case ? phrase.substr(1) : phrase, type_marker_rows_.size() - 1,
+                        exact_case);
+    }
+  }
+}
+
+void ReferenceData::load_page_chrome() {
+  constexpr std::string_view kFile = "page-chrome.tsv";
+  std::map<std::string, std::string, std::less<>> alternatives;  // kind -> (?:a)|(?:b)
+  for (auto& f : rows(kFile, 2)) {
+    static const std::set<std::string, std::less<>> kKinds = {"chrome", "not-title", "imprint",
+                                                              "site-name"};
+    if (!kKinds.contains(f[0]))
+      throw std::invalid_argument(std::string(kFile) + ": unknown kind `" + f[0] +
+                                  "`, in row: " + row_text(f));
+    pattern_in(kFile, f, 1);  // a broken row is named by itself, not as part of the whole
+    std::string& joined = alternatives[f[0]];
+    joined += (joined.empty() ? "(?:" : "|(?:") + f[1] + ")";
+  }
+  // The lines are folded to lower case first, so the patterns need not ignore case, which
+  // costs libstdc++'s matcher a translation of every character.
+  const auto compile = [&](std::string_view kind, bool whole) -> std::optional<std::regex> {
+    const auto found = alternatives.find(kind);
+    if (found == alternatives.end()) return std::nullopt;
+    return std::regex(whole ? "^(?:" + found->second + ")$" : found->second,
+                      std::regex::ECMAScript | std::regex::nosubs);
+  };
+  line_patterns_.chrome = compile("chrome", true);
+  line_patterns_.not_title = compile("not-title", true);
+  line_patterns_.imprint = compile("imprint", false);
+  line_patterns_.site_name = compile("site-name", true);
 }
 
 namespace {
@@ -329,6 +755,7 @@ std::optional<Label> ReferenceData::label(std::string_view vocabulary, std::stri
 }
 
 const Vocabulary* ReferenceData::facet_vocabulary(std::string_view name) const {
+  if (name == "report-stages") return &report_stages_;
   if (name == "agencies") return &agencies_;
   if (name == "organizations") return &organizations_;
   if (name == "challenges") return &challenges_;

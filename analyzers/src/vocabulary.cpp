@@ -92,6 +92,27 @@ std::vector<std::string> Vocabulary::find_in(const std::vector<std::string>& wor
   return ids;
 }
 
+std::vector<std::string> Vocabulary::find_in(const std::vector<std::string>& words,
+                                             const std::vector<std::string>& folded,
+                                             const Scope& scope) const {
+  const PhraseMatcher::Accept in_scope = [&](std::size_t index, std::size_t start,
+                                             std::size_t length) {
+    const std::string& country = entries_[index].country;
+    if (country == "*" || country.empty() || country == scope.country) return true;
+    // Near its country's name, a foreign body is named in full: "la presidencia de México,
+    // Sudáfrica..." does not name South Africa's Presidency.
+    if (!scope.mentions || length < kForeignNameWords) return false;
+    for (const auto& [position, named] : *scope.mentions)
+      if (named == country && position + kNearbyWords >= start && position <= start + kNearbyWords)
+        return true;
+    return false;
+  };
+  std::vector<std::string> ids;
+  for (std::size_t index : matcher_.find(words, folded, in_scope))
+    ids.push_back(entries_[index].id);
+  return ids;
+}
+
 const VocabularyEntry* Vocabulary::resolve(std::string_view value) const {
   if (const VocabularyEntry* entry = find(value)) return entry;
   const std::string folded = fold_for_matching(value);

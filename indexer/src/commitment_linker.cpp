@@ -1,18 +1,24 @@
 #include "lupa/indexer/commitment_linker.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "lupa/analyzers/passage_record.h"
+#include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::indexer {
 namespace {
 
 using schema::CommitmentLinks;
+using schema::IrmRatings;
 using schema::PassageRecord;
 
 // What linking reads of a commitment passage.
@@ -21,11 +27,29 @@ struct Record {
   std::string id;
   std::string doc;
   std::string type;
+  std::string country;
+  std::string report_stage;
   std::vector<std::string> plans;
   int number = 0;  // 0: none
   std::string own_ogp_id;
   std::vector<int> original_paragraphs;
+  std::set<std::string> title_words;
+  IrmRatings irm;  // its own
 };
+
+// The words a title is compared by: folded, without stop words and short words, so that
+// "Open contracting in public procurement" and "Open Contracting for Public Procurement" agree.
+std::set<std::string> title_words(const std::string& title) {
+  static const std::set<std::string> kStopWords = {
+      "the", "and",  "for", "with", "from", "into", "its", "their", "del",   "los",
+      "las", "para", "por", "con",  "una",  "que",  "sus", "como",  "entre", "sobre"};
+  std::set<std::string> words;
+  for (const std::string& word : analyzers::segment_words(title))
+    if (word.size() >= 3 && !kStopWords.contains(word) &&
+        !std::isdigit(static_cast<unsigned char>(word[0])))
+      words.insert(word);
+  return words;
+}
 
 Record read_record(Xapian::docid docid, const PassageRecord& stored) {
   Record record;
@@ -33,15 +57,85 @@ Record read_record(Xapian::docid docid, const PassageRecord& stored) {
   record.id = stored.id;
   record.doc = stored.doc;
   record.type = stored.type.value_or("");
+  record.country = stored.country.value_or("");
+  record.report_stage = stored.report_stage.value_or("");
   record.plans = stored.plans;
+  record.irm = stored.irm;
   if (!stored.commitment) return record;
   record.number = stored.commitment->number.value_or(0);
   record.own_ogp_id = stored.commitment->ogp_id;
   record.original_paragraphs = stored.commitment->original_paragraphs;
+  record.title_words = title_words(stored.commitment->title);
   return record;
 }
 
 using PlanNumber = std::pair<std::string, int>;
+
+// Commitments known to be the same, as sets of record indexes. A set never holds two passages
+// of one document (a document states a commitment once; its translation and its summary-table
+// row are not joined through another document) nor two different OGP ids: a join that would
+// is refused, so a loose title match cannot chain different commitments together.
+class SameCommitment {
+ public:
+  explicit SameCommitment(const std::vector<Record>& records)
+      : parent_(records.size()), documents_(records.size()), ogp_id_(records.size()) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      parent_[i] = i;
+      documents_[i].insert(records[i].doc);
+      ogp_id_[i] = records[i].own_ogp_id;
+    }
+  }
+  bool join(std::size_t a, std::size_t b) {
+    a = root(a);
+    b = root(b);
+    if (a == b) return true;
+    for (const std::string& doc : documents_[a])
+      if (documents_[b].contains(doc)) return false;
+    if (!ogp_id_[a].empty() && !ogp_id_[b].empty() && ogp_id_[a] != ogp_id_[b]) return false;
+    if (documents_[a].size() > documents_[b].size()) std::swap(a, b);
+    parent_[a] = b;
+    documents_[b].insert(documents_[a].begin(), documents_[a].end());
+    if (ogp_id_[b].empty()) ogp_id_[b] = ogp_id_[a];
+    return true;
+  }
+  std::size_t root(std::size_t a) {
+    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];
+    return a;
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+  std::vector<std::set<std::string>> documents_;  // per root
+  std::vector<std::string> ogp_id_;               // per root
+};
+
+// Two titles name the same commitment when most of their words are shared: Jaccard similarity
+// of their word sets (title_words) at least kSameTitle, and at least three words each, since
+// short titles ("Open data") are shared by different commitments ("Open data portal health"
+// and "Open data portal education" share 3 of 5: not the same).
+constexpr double kSameTitle = 0.7;
+bool same_title(const Record& a, const Record& b) {
+  if (a.title_words.size() < 3 || b.title_words.size() < 3) return false;
+  std::size_t shared = 0;
+  for (const std::string& word : a.title_words) shared += b.title_words.contains(word);
+  const std::size_t all = a.title_words.size() + b.title_words.size() - shared;
+  return static_cast<double>(shared) >= kSameTitle * static_cast<double>(all);
+}
+
+// Later IRM reports know more (completion comes after design): their ratings come first.
+// report-stages.tsv lists the stages in the order reports are written.
+int stage_rank(const std::string& stage) {
+  const auto* stages = analyzers::ReferenceData::instance().vocabulary("report-stages");
+  if (!stages) return 0;
+  const auto& entries = stages->entries();
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].id == stage) return -static_cast<int>(i);
+  return 1;  // no stage known: last
+}
+
+bool is_ogp_entry(const Record& record) {
+  return !record.own_ogp_id.empty() && record.type == "ogp-web-page";
+}
 
 }  // namespace
 
@@ -59,58 +153,124 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
     stored_by_docid.emplace(*posting, std::move(stored));
   }
 
-  // Commitments of each plan's own documents, and the OGP entries of each plan.
-  std::map<PlanNumber, std::vector<const Record*>> in_plan_documents, ogp_entries;
+  // Commitments of each plan's own documents, and the OGP website's entries of each plan.
+  std::map<PlanNumber, std::vector<std::size_t>> in_plan_documents, ogp_entries, numbered;
   std::map<std::pair<std::string, std::string>, std::set<int>> numbers_per_plan_document;
+  std::map<std::pair<std::string, std::string>, std::set<int>> numbers_per_document;
   std::map<std::string, std::set<int>> entry_numbers_per_plan;
-  for (const Record& record : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Record& record = records[i];
     if (record.number == 0 || record.plans.size() != 1) continue;
     const PlanNumber key{record.plans.front(), record.number};
-    if (!record.own_ogp_id.empty()) {
-      ogp_entries[key].push_back(&record);
+    if (is_ogp_entry(record)) {
+      ogp_entries[key].push_back(i);
       entry_numbers_per_plan[key.first].insert(record.number);
-    } else if (record.type == "action-plan") {
-      in_plan_documents[key].push_back(&record);
+      continue;
+    }
+    if (record.type == "action-plan") {
+      in_plan_documents[key].push_back(i);
       numbers_per_plan_document[{key.first, record.doc}].insert(record.number);
     }
+    numbered[key].push_back(i);
+    numbers_per_document[{key.first, record.doc}].insert(record.number);
   }
+  const auto one_to_n = [](const std::set<int>& numbers) {
+    return !numbers.empty() && *numbers.begin() == 1 &&
+           *numbers.rbegin() == static_cast<int>(numbers.size());
+  };
   // Numbering agrees when a plan document numbers its commitments 1..N and the website lists
   // N entries for that plan; the 2011 plan numbers by paragraph (21-38) and is not matched.
   std::set<std::string> comparable_plans;
-  for (const auto& [plan_document, numbers] : numbers_per_plan_document) {
-    const auto& entries = entry_numbers_per_plan[plan_document.first];
-    const bool one_to_n = !numbers.empty() && *numbers.begin() == 1 &&
-                          *numbers.rbegin() == static_cast<int>(numbers.size());
-    if (one_to_n && entries == numbers) comparable_plans.insert(plan_document.first);
+  for (const auto& [plan_document, numbers] : numbers_per_plan_document)
+    if (one_to_n(numbers) && entry_numbers_per_plan[plan_document.first] == numbers)
+      comparable_plans.insert(plan_document.first);
+  // Documents about one plan that number its commitments 1..N (the plan, its IRM reports, its
+  // self-assessments) number them alike: commitment 3 of each is the same commitment.
+  std::set<std::pair<std::string, std::string>> numbered_alike;
+  for (const auto& [plan_document, numbers] : numbers_per_document)
+    if (one_to_n(numbers)) numbered_alike.insert(plan_document);
+
+  SameCommitment same(records);
+  // 1. The same OGP id.
+  std::map<std::string, std::size_t> first_with_id;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (records[i].own_ogp_id.empty()) continue;
+    const auto [found, added] = first_with_id.emplace(records[i].own_ogp_id, i);
+    if (!added) same.join(i, found->second);
   }
+  // 2. The plan's commitment and the website's entry of the same number.
+  for (const auto& [key, entries] : ogp_entries)
+    if (comparable_plans.contains(key.first) && entries.size() == 1)
+      for (std::size_t in_plan : in_plan_documents[key]) same.join(in_plan, entries.front());
+  // 3. The same number in documents of one plan numbered alike.
+  for (const auto& [key, indexes] : numbered) {
+    std::optional<std::size_t> first;
+    for (std::size_t i : indexes) {
+      if (!numbered_alike.contains({key.first, records[i].doc})) continue;
+      if (first && records[*first].doc != records[i].doc) same.join(i, *first);
+      if (!first) first = i;
+    }
+  }
+  // 4. Titles that agree, among commitments of one country and one plan (a plan has tens of
+  // commitments in each of a few documents: comparing them pairwise costs little).
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_country_plan;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (!records[i].title_words.empty() && !records[i].country.empty() &&
+        records[i].plans.size() == 1)
+      by_country_plan[{records[i].country, records[i].plans.front()}].push_back(i);
+  for (const auto& [bucket, indexes] : by_country_plan)
+    for (std::size_t a = 0; a < indexes.size(); ++a)
+      for (std::size_t b = a + 1; b < indexes.size(); ++b)
+        if (records[indexes[a]].doc != records[indexes[b]].doc &&
+            same_title(records[indexes[a]], records[indexes[b]]))
+          same.join(indexes[a], indexes[b]);
+
+  std::map<std::size_t, std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < records.size(); ++i) groups[same.root(i)].push_back(i);
 
   std::size_t changed = 0;
-  for (const Record& record : records) {
-    CommitmentLinks links;
-    if (record.number != 0 && record.plans.size() == 1 &&
-        comparable_plans.contains(record.plans.front())) {
-      const PlanNumber key{record.plans.front(), record.number};
-      const auto& others = record.own_ogp_id.empty() ? ogp_entries[key] : in_plan_documents[key];
-      for (const Record* other : others) links.same_as.push_back(other->id);
-      if (record.own_ogp_id.empty() && ogp_entries[key].size() == 1)
-        links.linked_ogp_id = ogp_entries[key].front()->own_ogp_id;
+  for (const auto& [root, members] : groups) {
+    // The IRM's ratings reach every document about the commitment, the latest report first.
+    std::vector<std::size_t> rated;
+    for (std::size_t i : members)
+      if (!records[i].irm.empty()) rated.push_back(i);
+    std::stable_sort(rated.begin(), rated.end(), [&](std::size_t a, std::size_t b) {
+      return stage_rank(records[a].report_stage) < stage_rank(records[b].report_stage);
+    });
+    for (std::size_t i : members) {
+      const Record& record = records[i];
+      CommitmentLinks links;
+      for (std::size_t other : members)
+        if (records[other].doc != record.doc) links.same_as.push_back(records[other].id);
+      std::sort(links.same_as.begin(), links.same_as.end());
+      if (record.own_ogp_id.empty())
+        for (std::size_t other : members)
+          if (!records[other].own_ogp_id.empty()) {
+            links.linked_ogp_id = records[other].own_ogp_id;
+            break;
+          }
+      for (std::size_t other : rated) {
+        if (records[other].doc == record.doc) continue;
+        links.ratings.complete_from(records[other].irm);
+        links.rated_by.push_back(records[other].id);
+      }
+      for (int paragraph : record.original_paragraphs)
+        for (const std::string& plan : record.plans)
+          for (std::size_t original : in_plan_documents[{plan, paragraph}])
+            links.original.push_back(records[original].id);
+
+      // Rewritten only when its links change; a record never linked counts as linked to nothing.
+      const PassageRecord& before = stored_by_docid.at(record.docid);
+      if (links == before.links.value_or(CommitmentLinks{})) continue;
+
+      PassageRecord after = before;
+      after.links = std::move(links);
+      Xapian::Document document = database.get_document(record.docid);
+      schema::replace_facet_terms(before, after, document);
+      document.set_data(after.serialise());
+      database.replace_document(record.docid, document);
+      ++changed;
     }
-    for (int paragraph : record.original_paragraphs)
-      for (const std::string& plan : record.plans)
-        for (const Record* original : in_plan_documents[{plan, paragraph}])
-          links.original.push_back(original->id);
-
-    // Rewritten only when its links change; a record never linked counts as linked to nothing.
-    const PassageRecord& before = stored_by_docid.at(record.docid);
-    if (links == before.links.value_or(CommitmentLinks{})) continue;
-
-    PassageRecord after = before;
-    after.links = std::move(links);
-    Xapian::Document document = database.get_document(record.docid);
-    schema::replace_facet_terms(before, after, document);
-    document.set_data(after.serialise());
-    database.replace_document(record.docid, document);
-    ++changed;
   }
   return changed;
 }

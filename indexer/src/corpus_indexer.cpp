@@ -25,6 +25,7 @@
 #include <system_error>
 #include <thread>
 
+#include "lupa/analyzers/data_directory.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
@@ -61,13 +62,17 @@ struct CorpusFile {
   const DocumentMetadata* manifest_entry = nullptr;
   std::string fingerprint;
   std::uint64_t listed_size = 0;
+  // Its folder's manifest cannot be read: indexed with inferred metadata if the index does not
+  // have it yet, else left as it was indexed.
+  bool under_unreadable_manifest = false;
 };
 
 struct CorpusListing {
   std::vector<CorpusFile> documents;
   std::vector<FileReport> skipped;
   std::vector<FileReport> errors;
-  std::set<std::string> frozen;  // documents under a broken manifest: keep as they are
+  std::size_t manifest_errors = 0;  // of `errors`; the others are files that failed
+  std::vector<FileReport> warnings;
   std::vector<std::string> roots;
   std::size_t external_links = 0;  // symbolic links out of the corpus folders, not followed
 };
@@ -89,6 +94,9 @@ std::string hex_sha1(const std::string& content) {
 std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   std::ostringstream out;
   out << schema::kAnalysisVersion;
+  // An operator's data rows may change what any passage is tagged with: a new folder re-indexes.
+  if (const std::string& data = analyzers::data_directory_digest(); !data.empty())
+    out << "|data:" << data;
   if (!metadata) return out.str() + "|inferred";
   auto field = [&](const std::optional<std::string>& value) { out << '|' << value.value_or(""); };
   auto list = [&](const std::vector<std::string>& values) {
@@ -97,6 +105,8 @@ std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   };
   field(metadata->title), field(metadata->country), list(metadata->plans), field(metadata->type);
   list(metadata->languages), field(metadata->date), field(metadata->source);
+  // Only when given, so that the fingerprints of entries without it stay as they were.
+  if (metadata->report_stage) out << "|stage:" << *metadata->report_stage;
   // Hashed: the file state is tab-separated, and a title may hold a tab.
   return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out.str());
 }
@@ -159,8 +169,25 @@ bool is_hidden(const fs::path& path) {
   return !name.empty() && name[0] == '.';
 }
 
+// Reports every problem of the manifest `shown` (its path as users see it).
+void report_manifest_problems(const Manifest& manifest, const std::string& shown,
+                              CorpusListing& listing) {
+  for (const ManifestProblem& problem : manifest.problems) {
+    if (problem.is_error()) {
+      listing.errors.push_back({shown, problem.describe()});
+      ++listing.manifest_errors;
+    } else {
+      listing.warnings.push_back({shown, problem.describe()});
+    }
+  }
+  if (!manifest.readable)
+    listing.errors.back().message +=
+        "; documents of its folder already indexed are left as they are, new ones are indexed "
+        "with inferred metadata";
+}
+
 CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_external_symlinks,
-                          std::deque<std::map<std::string, DocumentMetadata>>& manifests) {
+                          std::deque<Manifest>& manifests) {
   CorpusListing listing;
   std::set<std::string> seen_paths;
   std::map<std::string, std::string> id_owners;  // id of a document's passage 0 -> its path
@@ -217,17 +244,13 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
     std::sort(files.begin(), files.end());
 
     // Manifests first: each covers the files of its own folder.
-    std::map<fs::path, const std::map<std::string, DocumentMetadata>*> manifest_of_folder;
-    std::set<fs::path> broken_manifest_folders;
+    std::map<fs::path, const Manifest*> manifest_of_folder;
+    std::map<const Manifest*, std::set<std::string>> entries_used;
     for (const auto& [file, read_from] : files) {
       if (file.filename() != kManifestFileName) continue;
-      try {
-        manifests.push_back(load_manifest(read_from));
-        manifest_of_folder[file.parent_path()] = &manifests.back();
-      } catch (const ManifestError& error) {
-        listing.errors.push_back({file.string(), error.what()});
-        broken_manifest_folders.insert(file.parent_path());
-      }
+      manifests.push_back(read_manifest(read_from));
+      report_manifest_problems(manifests.back(), shown(file), listing);
+      manifest_of_folder[file.parent_path()] = &manifests.back();
     }
     for (const auto& [file, read_from] : files) {
       if (file.filename() == kManifestFileName) continue;
@@ -253,23 +276,33 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
                                                      "; rename one of the two files"});
         continue;
       }
-      if (broken_manifest_folders.contains(file.parent_path())) {
-        listing.frozen.insert(document_path);
-        listing.skipped.push_back(
-            {document_path, "left as indexed before: its folder's manifest is invalid"});
-        continue;
-      }
       std::error_code size_error;
       const std::uint64_t size = fs::file_size(read_from, size_error);
       CorpusFile entry{file, read_from, document_path, nullptr, "", size_error ? 0 : size};
-      if (auto manifest = manifest_of_folder.find(file.parent_path());
-          manifest != manifest_of_folder.end()) {
+      if (auto found = manifest_of_folder.find(file.parent_path());
+          found != manifest_of_folder.end()) {
+        const Manifest& manifest = *found->second;
         const std::string name = file.filename().string();
-        if (auto found = manifest->second->find(name); found != manifest->second->end())
-          entry.manifest_entry = &found->second;
+        entry.under_unreadable_manifest = !manifest.readable;
+        if (auto listed = manifest.entries.find(name); listed != manifest.entries.end()) {
+          entry.manifest_entry = &listed->second;
+          entries_used[&manifest].insert(name);
+        }
       }
       entry.fingerprint = metadata_fingerprint(entry.manifest_entry);
       listing.documents.push_back(std::move(entry));
+    }
+    // An entry no document uses is most likely a misspelt file name.
+    for (const auto& [manifest_folder, manifest] : manifest_of_folder) {
+      std::map<std::size_t, std::string> unused;  // by position, as the manifest lists them
+      for (const auto& [name, position] : manifest->positions)
+        if (!entries_used[manifest].contains(name)) unused.emplace(position, name);
+      for (const auto& [position, name] : unused)
+        listing.warnings.push_back(
+            {shown(manifest_folder / kManifestFileName),
+             ManifestProblem{ManifestProblem::Severity::kWarning, position, name, "file",
+                             "no document of this folder is named so; entry not used"}
+                 .describe()});
     }
   }
   return listing;
@@ -402,7 +435,24 @@ struct PreparedFile {
   std::vector<FileReport> notes;
   std::vector<PageOrigin> pages;
   SpellingWords spelling;
+  // Institutions its passages name that agencies.tsv does not know, each once.
+  std::vector<DiscoveredInstitution> discovered;
 };
+
+// The vocabulary of the facets discovered institutions are values of (agency, responsible,
+// supporting): their labels are stored under it.
+constexpr std::string_view kInstitutionVocabulary = "agencies";
+
+std::vector<DiscoveredInstitution> discovered_institutions(const std::vector<Passage>& passages) {
+  std::vector<DiscoveredInstitution> discovered;
+  std::set<std::string> seen;
+  for (const Passage& passage : passages)
+    for (const DiscoveredInstitution& institution : passage.discovered)
+      if (!institution.id.empty() && !institution.name.empty() &&
+          seen.insert(institution.id).second)
+        discovered.push_back(institution);
+  return discovered;
+}
 
 // Passages inherit where their page's text came from.
 void mark_text_sources(std::vector<Passage>& passages, const std::vector<PageOrigin>& pages) {
@@ -464,7 +514,8 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
     std::string().swap(extracted.text);  // the passages hold it now
     if (segmented.passages.empty()) throw ExtractionError("no text to index");
     recognize_commitments(segmented.passages, metadata);
-    tag_passages(segmented.passages);
+    tag_passages(segmented.passages, metadata);
+    prepared.discovered = discovered_institutions(segmented.passages);
     std::size_t text_bytes = 0;
     for (const Passage& passage : segmented.passages) {
       collect_spelling_words(passage.text, prepared.spelling);
@@ -538,13 +589,12 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   IndexSummary summary;
-  std::deque<std::map<std::string, DocumentMetadata>> manifests;  // entries are pointed to
+  std::deque<Manifest> manifests;  // their entries are pointed to
   CorpusListing listing =
       list_corpus(options.corpus_folders, options.follow_external_symlinks, manifests);
-  summary.files_seen = listing.documents.size();
-  summary.skipped = std::move(listing.skipped);
   summary.errors = std::move(listing.errors);
-  summary.files_failed = summary.errors.size();
+  summary.files_failed = summary.errors.size() - listing.manifest_errors;
+  summary.warnings = std::move(listing.warnings);
   summary.symlinks_not_followed = listing.external_links;
   auto refusal = [&](const std::string& document_path) -> const RefusedFile* {
     for (const RefusedFile& file : refused)
@@ -553,6 +603,18 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   };
 
   IndexWriter writer(options.database);
+  // Under a manifest that cannot be read, what the index has stays as it is: its metadata may
+  // have come from that manifest. What it does not have yet is indexed with inferred metadata.
+  std::set<std::string> present;
+  std::erase_if(listing.documents, [&](const CorpusFile& entry) {
+    if (!entry.under_unreadable_manifest || !writer.file_state(entry.document_path)) return false;
+    present.insert(entry.document_path);
+    listing.skipped.push_back(
+        {entry.document_path, "left as indexed before: its folder's manifest cannot be read"});
+    return true;
+  });
+  summary.files_seen = listing.documents.size();
+  summary.skipped = std::move(listing.skipped);
   ocr::ReaderOptions reader_options;
   reader_options.cache_directory = options.ocr_cache.empty()
                                        ? fs::absolute(options.database).parent_path() / "ocr-cache"
@@ -564,7 +626,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   xmlInitParser();
   const int kill_after = crash_after_files();
   const std::string& refuse_for_test = file_to_refuse();
-  std::set<std::string> present(listing.frozen.begin(), listing.frozen.end());
+  std::set<std::string> seen_institutions;
   IndexProgress progress{0, listing.documents.size(), 0, 0};
   const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
@@ -616,6 +678,11 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
                           std::string("writing it failed (") + error.what() + ")"};
       }
     };
+    // In the transaction of the passages that name them: searchd shows these names as labels.
+    auto label_discovered = [&] {
+      for (const DiscoveredInstitution& institution : prepared.discovered)
+        writer.label_value(kInstitutionVocabulary, institution.id, institution.name);
+    };
     switch (prepared.outcome) {
       case PreparedFile::Outcome::kUnchanged:
         ++summary.files_unchanged;
@@ -626,13 +693,22 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
         break;
       case PreparedFile::Outcome::kIndexed:
         if (prepared.passages_to_build.empty()) {
-          write(
-              [&] { writer.replace_file(prepared.state, prepared.documents, prepared.spelling); });
+          write([&] {
+            writer.replace_file(prepared.state, prepared.documents, prepared.spelling);
+            label_discovered();
+          });
           summary.passages_written += prepared.documents.size();
         } else {
-          write([&] { summary.passages_written += write_in_batches(writer, prepared, now); });
+          write([&] {
+            summary.passages_written += write_in_batches(writer, prepared, now);
+            label_discovered();
+          });
         }
         ++summary.files_indexed;
+        for (DiscoveredInstitution& institution : prepared.discovered)
+          if (seen_institutions.insert(institution.id).second)
+            summary.discovered.push_back(
+                {std::move(institution.id), std::move(institution.name), entry.document_path});
         break;
       case PreparedFile::Outcome::kFailed:
         // The file keeps the passages it had: nothing is lost to a bad read.

@@ -36,6 +36,9 @@ schema::PassageRecord make_passage_record(const std::string& document_path,
   record.responsible = passage.responsible;
   record.organizations = passage.organizations;
   record.status = passage.status;
+  record.supporting = passage.supporting;
+  record.report_stage = metadata.report_stage;
+  record.irm = passage.irm;
   if (passage.translation_ordinal > 0)
     record.translation_id = schema::passage_id(document_path, passage.translation_ordinal);
   record.commitment = passage.commitment;

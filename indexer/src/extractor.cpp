@@ -49,9 +49,11 @@ bool is_block(std::string_view name) {
   return kBlocks.contains(name);
 }
 
+// Not the page's text. <nav> is its menus and breadcrumbs: page chrome, which would be
+// indexed and taken for headings and titles.
 bool is_skipped(std::string_view name) {
   return name == "script" || name == "style" || name == "noscript" || name == "template" ||
-         name == "head" || name == "svg" || name == "iframe";
+         name == "head" || name == "svg" || name == "iframe" || name == "nav";
 }
 
 // Writes the text of a page as libxml2's SAX parser reports it, element by element, keeping
@@ -219,7 +221,7 @@ ExtractedText read_html(const std::string& content) {
         "indexed");
   extracted.title = state.writer.take_title();
   // libxml2 has decoded entities already; decoding again would turn "&amp;lt;" into "<".
-  extracted.text = collapse_spaces(state.writer.take_text());
+  extracted.text = drop_page_chrome(collapse_spaces(state.writer.take_text()));
   return extracted;
 }
 

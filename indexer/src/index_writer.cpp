@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "lupa/analyzers/index_labels.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
@@ -167,6 +168,13 @@ void IndexWriter::forget_spelling(const std::string& document_path) {
 
 void IndexWriter::update_state(const FileState& state) {
   database_.set_metadata(state_key(state.path), state.serialise());
+}
+
+void IndexWriter::label_value(std::string_view vocabulary, std::string_view id,
+                              std::string_view label) {
+  if (label.empty()) return;  // Xapian would take an empty value as "delete the key"
+  const std::string key = analyzers::index_label_key(vocabulary, id);
+  if (database_.get_metadata(key).empty()) database_.set_metadata(key, std::string(label));
 }
 
 void IndexWriter::remove_file(const std::string& document_path) {

@@ -1,6 +1,7 @@
 // lupa-indexer: indexes corpus folders into a Xapian database, incrementally.
-// Exit status: 0 when every file was indexed, 1 when some failed (the rest is committed),
-// 2 when the run could not happen at all (bad options, database locked or unreadable).
+// Exit status: 0 when every file was indexed (warnings allowed), 1 when some failed or a
+// manifest has an error (the rest is committed), 2 when the run could not happen at all (bad
+// options, a data folder or file that cannot be used, database locked or unreadable).
 #include <Poco/Util/Application.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -11,8 +12,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
+#include "lupa/analyzers/data_directory.h"
 #include "lupa/indexer/corpus_indexer.h"
 
 namespace {
@@ -41,6 +45,11 @@ class IndexerApp final : public Application {
                "give up on an image or PDF after SECONDS of work on its pages (default 3600)")
             .argument("SECONDS")
             .binding("file-time-limit"));
+    options.addOption(Option("data-dir", "",
+                             "folder of data files adding rows to the built-in ones (agencies.tsv, "
+                             "plans.tsv, ...; docs/data-files.md); default $LUPA_DATA_DIR")
+                          .argument("DIR")
+                          .binding("data-dir"));
     options.addOption(Option("follow-external-symlinks", "",
                              "index files that symbolic links lead to outside the corpus folders "
                              "(by default such links are reported and not followed)")
@@ -98,9 +107,13 @@ class IndexerApp final : public Application {
                    progress.seconds > 0 ? megabytes / progress.seconds : 0.0);
     };
     try {
+      // Before anything reads a data file: the reference data is built once, with the folder.
+      std::optional<std::filesystem::path> data_directory;
+      if (config().hasProperty("data-dir")) data_directory = config().getString("data-dir");
+      const auto data_files = lupa::analyzers::configure_data_directory(data_directory);
       const auto summary = lupa::indexer::index_corpus(options);
-      print_summary(summary);
-      return summary.files_failed > 0 ? 1 : EXIT_OK;
+      print_summary(summary, data_files);
+      return summary.errors.empty() ? EXIT_OK : 1;
     } catch (const Xapian::DatabaseLockError&) {
       std::cerr << "lupa-indexer: " << options.database.string()
                 << ": database is locked by another indexer run\n";
@@ -114,9 +127,13 @@ class IndexerApp final : public Application {
   }
 
  private:
-  static void print_summary(const lupa::indexer::IndexSummary& summary) {
+  static void print_summary(const lupa::indexer::IndexSummary& summary,
+                            const lupa::analyzers::DataFilesInUse& data_files) {
     for (const auto& error : summary.errors)
       std::cerr << "error: " << error.path << ": " << error.message << "\n";
+    for (const auto& warning : data_files.warnings) std::cerr << "warning: " << warning << "\n";
+    for (const auto& warning : summary.warnings)
+      std::cerr << "warning: " << warning.path << ": " << warning.message << "\n";
     for (const auto& skipped : summary.skipped)
       std::cout << "skipped: " << skipped.path << ": " << skipped.message << "\n";
     for (const auto& inferred : summary.inferred)
@@ -127,8 +144,15 @@ class IndexerApp final : public Application {
         "summary: %zu files (%zu indexed, %zu unchanged, %zu removed, %zu skipped, %zu errors), "
         "%zu passages written, %zu in index, %.1f MB read in %.2f s\n",
         summary.files_seen, summary.files_indexed, summary.files_unchanged, summary.files_removed,
-        summary.skipped.size(), summary.files_failed, summary.passages_written,
+        summary.skipped.size(), summary.errors.size(), summary.passages_written,
         summary.passages_in_index, static_cast<double>(summary.bytes_read) / 1e6, summary.seconds);
+    std::cout << "data files: " << data_files.description << "\n";
+    if (!summary.discovered.empty()) {
+      std::cout << "discovered institutions (not in agencies.tsv; add rows to name them):\n";
+      for (const auto& institution : summary.discovered)
+        std::cout << "  " << institution.id << " \"" << institution.name << "\" — "
+                  << institution.path << "\n";
+    }
     if (summary.symlinks_not_followed > 0)
       std::printf(
           "symlinks: %zu leading outside the corpus folders not followed "

@@ -113,6 +113,27 @@ std::vector<Line> split_lines(std::string_view text) {
   return lines;
 }
 
+// "Potential for results: Substantial": a labelled field repeats in every section of a report
+// and is content, never a running header.
+bool is_field_line(std::string_view line) {
+  const auto& reference = analyzers::ReferenceData::instance();
+  const std::size_t colon = line.find(':');
+  if (colon != line.npos && colon > 0 && colon <= 70 &&
+      reference.find_field(line.substr(0, colon)).has_value())
+    return true;
+  // "¿Contribuyó a abrir el gobierno? Sobresaliente": a question label and its answer.
+  const std::size_t question = line.find('?');
+  return question != line.npos && question > 0 && question <= 70 && question + 2 < line.size() &&
+         reference.find_field(line.substr(0, question + 1)).has_value();
+}
+
+bool is_label_alone(std::string_view line) {
+  while (!line.empty() && (line.back() == ':' || line.back() == ' ')) line.remove_suffix(1);
+  if (line.empty() || line.size() > 90) return false;
+  const auto field = analyzers::ReferenceData::instance().find_field(line);
+  return field && analyzers::label_may_stand_alone(field->role);
+}
+
 // Marks running-header lines; returns the distinct header lines found.
 std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_repeats) {
   // Repeats are counted by a hash of each line's key first, then exactly for the lines whose
@@ -134,7 +155,7 @@ std::vector<std::string> mark_running_headers(std::vector<Line>& lines, int min_
     ++counts[lines[i].key];
   }
   auto frequent = [&](const Line& line) {
-    if (line.key.empty()) return false;
+    if (line.key.empty() || is_field_line(line.text)) return false;
     auto found = counts.find(line.key);
     return found != counts.end() && found->second >= min_repeats;
   };
@@ -176,9 +197,15 @@ void build_blocks(const std::vector<Line>& lines, bool has_form_feeds, bool has_
   int header_page = 1;
   bool content_since_header = false;
   bool after_header = false;
+  bool after_blank = true;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
-    if (line.text.empty()) continue;
+    if (line.text.empty()) {
+      after_blank = true;
+      continue;
+    }
+    const bool follows_directly = !after_blank;
+    after_blank = false;
     if (line.header) {
       ++dropped;
       const bool starts_group = i == 0 || !after_header;
@@ -194,7 +221,12 @@ void build_blocks(const std::vector<Line>& lines, bool has_form_feeds, bool has_
       page = line.form_feed_page;
     else if (has_headers)
       page = header_page;
-    if (after_header && pending && starts_lowercase(line.text) && !ends_sentence(pending->text)) {
+    // A paragraph wrapped at a fixed width (pdftotext, plain-text reports) goes on in a line
+    // that starts in lower case right under the last one; so does one a page break cut.
+    const bool continues =
+        pending && starts_lowercase(line.text) && !ends_sentence(pending->text) &&
+        pending->text.find('\t') == std::string::npos && (after_header || follows_directly);
+    if (continues) {
       pending->text += ' ';
       pending->text += line.text;
     } else {
@@ -237,6 +269,13 @@ std::vector<std::string> split_long_block(std::string_view text, std::size_t lim
   return pieces;
 }
 
+// "Commitment 1: Open contracting ........ 12": an entry of a table of contents, which names a
+// commitment or a section but starts neither.
+bool is_contents_entry(std::string_view line) {
+  return line.size() <= 200 &&
+         analyzers::ReferenceData::instance().match_rule("toc-entry", line, 220).has_value();
+}
+
 class PassageBuilder {
  public:
   PassageBuilder(const SegmenterOptions& options, std::size_t text_bytes) : options_(options) {
@@ -266,6 +305,36 @@ class PassageBuilder {
     close();
     start(block.page);
     current_.number = number;
+    append(block.text);
+  }
+
+  /// Whether the passage being built ends with an entry of a table of contents.
+  bool in_contents() const {
+    const std::size_t last_line = current_.text.rfind('\n');
+    return is_contents_entry(
+        std::string_view(current_.text).substr(last_line == std::string::npos ? 0 : last_line + 1));
+  }
+
+  /// An entry of a table of contents: the entries make one passage of their own, which the
+  /// commitment recogniser drops (they are neither headings nor commitments).
+  void contents_entry(const Block& block) {
+    if (!in_contents()) close();
+    table_row(block);
+  }
+
+  /// Whether the passage being built ends with a table row (a line with tabs).
+  bool in_table() const {
+    const std::size_t last_line = current_.text.rfind('\n');
+    return current_.text.find('\t', last_line == std::string::npos ? 0 : last_line) !=
+           std::string::npos;
+  }
+
+  /// A numbered row of the table being built: it stays with the table's header ("1. Open
+  /// contracting<TAB>Substantial" is a row, not a numbered paragraph). Other rows are text as
+  /// any other line is.
+  void table_row(const Block& block) {
+    if (current_.text.size() + block.text.size() > options_.max_passage_bytes) close();
+    if (current_.text.empty()) start(block.page);
     append(block.text);
   }
 
@@ -434,9 +503,21 @@ SegmentedText segment_text(std::string_view text, const SegmenterOptions& option
   result.running_header = mark_running_headers(lines, options.min_header_repeats);
   const bool has_form_feeds = text.find('\f') != text.npos;
   PassageBuilder builder(options, text.size());
+  // A field's label alone on its line ("Lead implementing agency/actor") and the value on the
+  // next are text of the passage, not headings.
+  bool after_label = false;
   build_blocks(lines, has_form_feeds, !result.running_header.empty(), result.header_lines_dropped,
-               [&builder](const Block& block) {
-                 if (auto numbered = numbered_paragraph(block.text)) {
+               [&builder, &after_label](const Block& block) {
+                 const bool value_of_label = after_label;
+                 after_label = is_label_alone(block.text);
+                 if (after_label || value_of_label || is_field_line(block.text)) {
+                   builder.body(block);
+                 } else if (is_contents_entry(block.text)) {
+                   builder.contents_entry(block);
+                 } else if (builder.in_table() && block.text.find('\t') != std::string::npos &&
+                            numbered_paragraph(block.text)) {
+                   builder.table_row(block);
+                 } else if (auto numbered = numbered_paragraph(block.text)) {
                    builder.numbered(block, numbered->first);
                  } else if (starts_commitment(block.text)) {
                    builder.starts_own_passage(block);

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "lupa/analyzers/reference_data.h"
+
 namespace lupa::indexer {
 namespace {
 
@@ -184,25 +186,60 @@ std::string strip_markdown(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool is_page_chrome_line(std::string_view line) {
+  return analyzers::ReferenceData::instance().is_page_chrome(line);
+}
+
+// What is left of a line of page chrome: its page breaks, which number the pages.
+std::string page_breaks_in(std::string_view line) {
+  return std::string(static_cast<std::size_t>(std::count(line.begin(), line.end(), '\f')), '\f');
+}
+
+}  // namespace
+
+std::string drop_page_chrome(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    const bool chrome = is_page_chrome_line(line);
+    out += chrome ? page_breaks_in(line) : std::string(line);
+    if (end == text.size()) break;
+    if (!chrome) out += '\n';  // a line of chrome goes with its end
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string clean_converted_text(std::string_view text) {
   // Line by line: every step is local to a line, and cleaning a line at a time keeps the
   // intermediate copies the size of a line rather than of the whole text.
   std::string out;
   out.reserve(text.size());
+  std::string cleaned;
   std::size_t start = 0;
   for (;;) {
     const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
     const std::string_view line = text.substr(start, end - start);
     const std::string stripped = strip_markdown(strip_inline_html(line));
+    bool chrome = false;
     if (stripped.find('\n') != std::string::npos) {
-      out += collapse_spaces(stripped);  // "&#10;" made lines of its own
+      cleaned = drop_page_chrome(collapse_spaces(stripped));  // "&#10;" made lines of its own
     } else {
       std::string_view kept = stripped;
       while (!kept.empty() && kept.back() == ' ') kept.remove_suffix(1);
-      append_collapsed(out, kept);
+      cleaned.clear();
+      append_collapsed(cleaned, kept);
+      chrome = is_page_chrome_line(cleaned);
+      if (chrome) cleaned = page_breaks_in(cleaned);
     }
+    out += cleaned;
     if (end == text.size()) break;
-    out += '\n';
+    if (!chrome) out += '\n';  // a line of chrome goes with its end
     // CRLF is one line end; a CR alone (old Mac files) is one too.
     start = end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1);
   }

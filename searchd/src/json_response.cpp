@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
 
 #include <sstream>
 
@@ -118,8 +120,32 @@ std::string health_json(const IndexHealth& health) {
   return serialised(json);
 }
 
-std::string passage_json(const schema::PassageRecord& record) {
-  return escape_markup_in_json(record.serialise());
+std::string passage_json(const schema::PassageRecord& record,
+                         const std::vector<schema::PassageRecord>& same_commitment,
+                         schema::FacetTable table) {
+  // The stored record as it is, then what is derived from it: every facet's values under its
+  // field's name (a rating the linker brought from an IRM report included), and the other
+  // documents about the same commitment.
+  Object::Ptr json = Poco::JSON::Parser(new Poco::JSON::ParseHandler(true))
+                         .parse(record.serialise())
+                         .extract<Object::Ptr>();
+  for (const schema::Facet& facet : table)
+    if (!facet.field.empty() && !json->has(std::string(facet.field)))
+      json->set(std::string(facet.field), facet_json_value(facet, record));
+  Array::Ptr documents = new Array;
+  for (const schema::PassageRecord& other : same_commitment) {
+    Object::Ptr entry = new_object();
+    entry->set("id", other.id);
+    entry->set("doc", other.doc);
+    entry->set("title", other.title);
+    entry->set("type", or_null(other.type));
+    entry->set("report_stage", or_null(other.report_stage));
+    entry->set("lang", other.lang);
+    entry->set("commitment_title", other.commitment ? Var(other.commitment->title) : Var());
+    documents->add(entry);
+  }
+  json->set("same_commitment", documents);
+  return serialised(json);
 }
 
 std::string error_json(const std::string& message) {

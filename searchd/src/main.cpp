@@ -1,6 +1,6 @@
 // lupa-searchd: serves the search API over HTTP until SIGINT or SIGTERM.
-// Exit status: 0 after a clean stop, 2 when it cannot start (no index, port in use), 78
-// (EX_CONFIG, from Poco) for options it cannot read.
+// Exit status: 0 after a clean stop, 2 when it cannot start (no index, port in use, a data
+// folder or file that cannot be used), 78 (EX_CONFIG, from Poco) for options it cannot read.
 #include <Poco/Exception.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -11,9 +11,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
+#include "lupa/analyzers/data_directory.h"
 #include "lupa/searchd/http_server.h"
 
 namespace {
@@ -80,6 +83,12 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "default http://<bind>:<port>")
                           .argument("URL")
                           .binding("public-url"));
+    options.addOption(Option("data-dir", "",
+                             "folder of data files adding rows to the built-in ones (agencies.tsv, "
+                             "plans.tsv, ...; docs/data-files.md), as the indexer's; default "
+                             "$LUPA_DATA_DIR")
+                          .argument("DIR")
+                          .binding("data-dir"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -146,6 +155,12 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
     if (help_shown_) return EXIT_OK;
     Poco::Logger& log = logger();
     try {
+      // First: labels, filters and queries all read the data files, once, with the folder.
+      std::optional<std::filesystem::path> data_directory;
+      if (config().hasProperty("data-dir")) data_directory = config().getString("data-dir");
+      const auto data_files = lupa::analyzers::configure_data_directory(data_directory);
+      log.information("data files: " + data_files.description);
+      for (const std::string& warning : data_files.warnings) log.warning("warning: " + warning);
       lupa::searchd::HttpServerOptions options;
       options.bind_address = config().getString("bind", "127.0.0.1");
       const int port = config().getInt("port", 8080);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "index_labels.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -47,11 +48,11 @@ bool matches_something(Xapian::Database& db, const Xapian::Query& query,
   return !probe.get_mset(0, 1).empty();
 }
 
-Facet make_facet(const schema::Facet& facet,
-                 const std::map<std::string, Xapian::doccount>& counts) {
+Facet make_facet(const schema::Facet& facet, const std::map<std::string, Xapian::doccount>& counts,
+                 const LabelTable& labels) {
   Facet counted{std::string(facet.name), {}};
   for (const auto& [value, count] : counts)
-    counted.values.push_back({value, schema::value_label(facet, value), count});
+    counted.values.push_back({value, labels.label(facet, value), count});
   std::stable_sort(counted.values.begin(), counted.values.end(),
                    [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
   return counted;
@@ -106,7 +107,8 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
     : databases_(std::move(databases)),
       ranking_(std::move(ranking)),
       facets_(facets.begin(), facets.end()),
-      instance_id_(next_instance_id++) {
+      instance_id_(next_instance_id++),
+      labels_(std::make_shared<const IndexLabels>(databases_)) {
   schema::check_facet_table(facets_);
   if (databases_.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
@@ -270,11 +272,13 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
       effective.collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
 
   result.facets.clear();
+  const std::shared_ptr<const LabelTable> labels =
+      request.count_facets ? labels_->current() : std::make_shared<const LabelTable>();
   for (std::size_t i = 0; i < facets_.size(); ++i) {
     const schema::Facet& facet = facets_[i];
     if (!facet.counted || !request.count_facets) continue;
     if (unfiltered[i]) {
-      result.facets.push_back(make_facet(facet, counter.counts(i)));
+      result.facets.push_back(make_facet(facet, counter.counts(i), *labels));
       continue;
     }
     std::vector<bool> only(facets_.size());
@@ -286,7 +290,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     configure_enquire(facet_enquire, without_own);
     facet_enquire.add_matchspy(&own);
     facet_enquire.get_mset(0, 0, everything);
-    result.facets.push_back(make_facet(facet, own.counts(i)));
+    result.facets.push_back(make_facet(facet, own.counts(i), *labels));
   }
 
   const std::unordered_set<std::string> terms = analyzers::query_terms(effective.text);
@@ -440,8 +444,9 @@ FacetListing SearchService::facets() const {
   FacetListing listing;
   listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))
                       .get_matches_estimated();
+  const std::shared_ptr<const LabelTable> labels = labels_->current();
   for (std::size_t i = 0; i < facets_.size(); ++i)
-    if (counted[i]) listing.facets.push_back(make_facet(facets_[i], counter.counts(i)));
+    if (counted[i]) listing.facets.push_back(make_facet(facets_[i], counter.counts(i), *labels));
   return listing;
 }
 
@@ -470,6 +475,11 @@ std::optional<PassageView> SearchService::passage_view(const std::string& id) co
     view.similar = similar_on(db, shown.id, first);
   }
   return view;
+}
+
+analyzers::Label SearchService::value_label(const schema::Facet& facet,
+                                            std::string_view value) const {
+  return labels_->current()->label(facet, value);
 }
 
 IndexHealth SearchService::health() const {

@@ -285,9 +285,16 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::
   }
   if (!view.same_commitment.empty()) {
     out << "<section><h2>" << word("same_commitment", ui) << "</h2><ul>\n";
+    const schema::Facet* type = schema::find_facet("type", table);
+    const schema::Facet* stage = schema::find_facet("report_stage", table);
     for (const schema::PassageRecord& other : view.same_commitment) {
+      // "IRM report, Results report: <title>": which document says what about it.
+      std::string kind;
+      if (type && other.type) kind = value_label(*type, *other.type, ui);
+      if (stage && other.report_stage)
+        kind += (kind.empty() ? "" : ", ") + value_label(*stage, *other.report_stage, ui);
       out << "<li>";
-      passage_link(other, other.title);
+      passage_link(other, kind.empty() ? other.title : kind + ": " + other.title);
       out << "</li>\n";
     }
     out << "</ul></section>\n";

@@ -126,18 +126,19 @@ TEST_F(IndexerE2E, BadFilesAreReportedByNameAndTheRestIsIndexed) {
   EXPECT_EQ(total(daemon, "berenjenas"), 1);
 }
 
-TEST_F(IndexerE2E, AnInvalidManifestIsReportedAndItsFolderLeftAsIndexed) {
+TEST_F(IndexerE2E, AManifestFieldAtFaultIsReportedAndInferredInstead) {
   ASSERT_EQ(index().exit_code, 0);
   dir_.write("docs/manifest.json",
              R"({"documents": [{"file": "alpha.txt", "plans": ["zz-1999"]}]})");
   dir_.write("docs/alpha.txt", "Plan\n\n" + paragraph("tomates", 1));
   const RunResult run = index();
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("manifest.json: documents[0] (alpha.txt): plan 'zz-1999'"),
+  EXPECT_NE(run.err.find("error: docs/manifest.json: documents[0] (alpha.txt): plans 'zz-1999'"),
             std::string::npos)
       << run.err;
   SearchDaemon daemon(database_);
-  EXPECT_EQ(total(daemon, "zanahorias"), 1);  // not replaced with unvalidated metadata
+  EXPECT_EQ(total(daemon, "tomates"), 1);  // indexed all the same, its plan inferred
+  EXPECT_EQ(total(daemon, "zanahorias"), 0);
 }
 
 TEST_F(IndexerE2E, APlanWithoutARowInThePlansFileIsIndexedFilteredAndLabelled) {

@@ -50,6 +50,222 @@ INSTANTIATE_TEST_SUITE_P(
         TitleCase{"Balance de la Alianza para el Gobierno Abierto en México", "other-report"},
         TitleCase{"", "other-report"}));
 
+// Titles of the documents of OGP's members, in both languages and in the IRM's old and new
+// vocabulary.
+INSTANTIATE_TEST_SUITE_P(
+    Members, InferDocumentType,
+    ::testing::Values(
+        TitleCase{"Kenya Action Plan Review 2023-2027", "irm-report"},
+        TitleCase{"Philippines Progress Report 2019-2022", "irm-report"},
+        TitleCase{"Informe de Resultados de Colombia 2020-2022", "irm-report"},
+        TitleCase{"Informe de Diseño de Chile 2018-2020", "irm-report"},
+        TitleCase{"Kenya End of Commitment Report 2020-2022", "irm-report"},
+        TitleCase{"Revisión del Plan de Acción: Costa Rica 2023-2027", "irm-report"},
+        TitleCase{"Sri Lanka End-of-Term Report 2016-2018", "irm-report"},
+        TitleCase{"End-of-Term Self-Assessment Report, Nigeria", "self-assessment"},
+        TitleCase{"Informe de Autoevaluación de Fin de Término", "self-assessment"},
+        TitleCase{"Mid-Term Self-Assessment Report", "self-assessment"},
+        TitleCase{"IV Plan de Gobierno Abierto 2020-2024", "action-plan"},
+        TitleCase{"IV Plan de Acción Nacional de Estado Abierto 2020-2022", "action-plan"},
+        TitleCase{"Kenya Fifth National Action Plan 2023-2027", "action-plan"},
+        TitleCase{"Improve the Transparency Portal (ES0041) | Open Government Partnership",
+                  "ogp-web-page"}));
+
+// The text tells the type when the title does not: the markers of document-type-markers.tsv.
+TEST(ReferenceData, DocumentTypeFromTheMarkersOfTheOpening) {
+  EXPECT_EQ(data().infer_document_type(
+                "Kenya 2023-2027",
+                "Independent Reporting Mechanism\nIRM product: Action Plan Review\nPotential "
+                "for results: Substantial"),
+            "irm-report");
+  EXPECT_EQ(data().infer_document_type(
+                "Colombia 2020-2022",
+                "El Mecanismo de Revisión Independiente (MRI) evaluó el plan. El MRI recomienda."),
+            "irm-report");
+  EXPECT_EQ(data().infer_document_type("Nigeria 2019-2022",
+                                       "This self-assessment reviews the plan at the end of its "
+                                       "term."),
+            "self-assessment");
+  EXPECT_EQ(data().infer_document_type("Informe 2022", "Informe de autoevaluación del gobierno"),
+            "self-assessment");
+  EXPECT_EQ(data().infer_document_type(
+                "Kenya 2023-2027",
+                "Commitment 1\nLead implementing agency/actor: Treasury\nWhat is the public "
+                "problem?"),
+            "action-plan");
+  EXPECT_EQ(data().infer_document_type(
+                "Colombia 2020",
+                "Fecha de inicio y término: 2020\n¿Cuál es la problemática que el compromiso "
+                "aborda?"),
+            "action-plan");
+  EXPECT_EQ(data().infer_document_type(
+                "Improve the Transparency Portal (ES0041)",
+                "At-a-Glance\nAction Plan: Spain Action Plan 2020-2024\nAction Plan Cycle: "
+                "2020\nIRM Review\nIRM Report: Spain Action Plan Review 2020-2024\nVerifiable: "
+                "Yes\nPotential for Results: Modest"),
+            "ogp-web-page");
+  // Mentions are not markers enough: a report on OGP names plans and the IRM.
+  EXPECT_EQ(data().infer_document_type(
+                "Balance de la Alianza",
+                "el Plan de Acción Nacional y el Mecanismo de Revisión Independiente (MRI)"),
+            "other-report");
+  // "irm" is no acronym in lower case.
+  EXPECT_EQ(data().document_type_from_markers("irm mri irm"), std::nullopt);
+  // The title decides when it names a type.
+  EXPECT_EQ(data().infer_document_type("Plan de Acción",
+                                       "Informe de resultados del Mecanismo de "
+                                       "Revisión Independiente. El MRI "
+                                       "recomienda"),
+            "action-plan");
+}
+
+struct StageCase {
+  std::string text;
+  std::optional<std::string> stage;
+  friend void PrintTo(const StageCase& c, std::ostream* out) { *out << '"' << c.text << '"'; }
+};
+
+class ReportStage : public ::testing::TestWithParam<StageCase> {};
+
+TEST_P(ReportStage, IsTheStageATitleNames) {
+  EXPECT_EQ(data().report_stage_named_in(GetParam().text), GetParam().stage);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Titles, ReportStage,
+    ::testing::Values(
+        StageCase{"Mecanismo de Revisión Independiente (MRI): Informe de Diseño de Chile",
+                  "design"},
+        StageCase{"Chile Design Report 2018-2020", "design"},
+        StageCase{"Independent Reporting Mechanism (IRM) Action Plan Review: Kenya",
+                  "action-plan-review"},
+        StageCase{"Revisión del Plan de Acción de Costa Rica", "action-plan-review"},
+        StageCase{"Philippines Progress Report 2019-2022", "progress"},
+        StageCase{"Informe de Avance de México 2013-2015", "progress"},
+        StageCase{"Netherlands Mid-Term Report 2016-2018", "progress"},
+        StageCase{"Informe de Resultados de Colombia 2020-2022", "results"},
+        StageCase{"Jamaica Results Report 2021-2023", "results"},
+        StageCase{"Kenya End of Commitment Report 2020-2022", "end-of-commitment"},
+        StageCase{"Mid-Term Self-Assessment Report, Ghana", "mid-term"},
+        StageCase{"Informe de Autoevaluación de Medio Término", "mid-term"},
+        StageCase{"End-of-Term Self-Assessment Report, Nigeria", "end-of-term"},
+        StageCase{"Informe de Autoevaluación de Fin de Término, IV Plan de Acción", "end-of-term"},
+        StageCase{"Kenya Fifth National Action Plan 2023-2027", std::nullopt},
+        StageCase{"", std::nullopt}));
+
+TEST(ReferenceData, OnlyReportsAndSelfAssessmentsHaveStages) {
+  EXPECT_TRUE(data().type_has_stage("irm-report"));
+  EXPECT_TRUE(data().type_has_stage("self-assessment"));
+  EXPECT_FALSE(data().type_has_stage("action-plan"));
+  EXPECT_FALSE(data().type_has_stage("ogp-web-page"));
+  EXPECT_FALSE(data().type_has_stage("other-report"));
+  // The stages are a facet's vocabulary: labels in both languages, names resolved.
+  EXPECT_EQ(data().label("report-stages", "action-plan-review")->es, "Revisión del plan de acción");
+  EXPECT_EQ(data().resolve("report-stages", "Informe de Resultados"), "results");
+  EXPECT_EQ(data().resolve("report-stages", "end-of-term"), "end-of-term");
+}
+
+struct LineCase {
+  std::string line;
+  bool chrome = false;
+  bool never_title = false;
+  friend void PrintTo(const LineCase& c, std::ostream* out) { *out << '"' << c.line << '"'; }
+};
+
+class PageChromeLine : public ::testing::TestWithParam<LineCase> {};
+
+TEST_P(PageChromeLine, IsChromeOrNoTitleAsPageChromeTsvSays) {
+  EXPECT_EQ(data().is_page_chrome(GetParam().line), GetParam().chrome);
+  EXPECT_EQ(data().is_never_title(GetParam().line), GetParam().never_title);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, PageChromeLine,
+    ::testing::Values(
+        LineCase{"Skip Navigation", true, true}, LineCase{"  Saltar navegación ", true, true},
+        LineCase{"Ir al contenido", true, true}, LineCase{"Compartir", true, true},
+        LineCase{"Home › Members › Kenya", true, true}, LineCase{"Seite 1 von 88", true, true},
+        LineCase{"Página 1 de 88", true, true}, LineCase{"Page 1 sur 88", true, true},
+        LineCase{"Page 3 of 12", true, true}, LineCase{"We use cookies on this site.", true, true},
+        // Kept in the text, never a title.
+        LineCase{"88", false, true}, LineCase{"12/03/2023", false, true},
+        LineCase{"2023-03-12", false, true}, LineCase{"14 de diciembre de 2012", false, true},
+        LineCase{"Nairobi, December 2023", false, true}, LineCase{"www.gob.mx", false, true},
+        LineCase{"Table of Contents", false, true}, LineCase{"ÍNDICE", false, true},
+        LineCase{"", false, true},
+        // Titles.
+        LineCase{"Kenya Fifth National Action Plan 2023-2027", false, false},
+        LineCase{"Plan de Acción", false, false}, LineCase{"Mexico", false, false},
+        LineCase{"Share of the budget", false, false}));
+
+TEST(ReferenceData, ImprintLinesSayWhoPublishedNotWhatItIsAbout) {
+  for (const char* line :
+       {"This work is licensed under the Creative Commons Attribution 4.0 International License.",
+        "Open Government Partnership, 1110 Vermont Ave NW, Suite 500",
+        "Washington, DC 20005, United States", "© 2023 Open Government Partnership",
+        "Copyright 2021 OGP", "Published by the Ministry of Justice",
+        "Obra bajo una licencia Creative Commons", "Todos los derechos reservados",
+        "Impreso en Colombia", "London SW1A 2AS"})
+    EXPECT_TRUE(data().is_imprint(line)) << line;
+  for (const char* line :
+       {"The Kenyan government co-created the plan.", "Companies hold mining and oil licences.",
+        "Washington State joined in 2016? No: the G20 2nd summit", "NEITI published audits."})
+    EXPECT_FALSE(data().is_imprint(line)) << line;
+}
+
+TEST(ReferenceData, SiteNamesAreCutFromTitles) {
+  EXPECT_EQ(data().without_site_name("Improve the Transparency Portal (ES0041) | Open Government "
+                                     "Partnership"),
+            "Improve the Transparency Portal (ES0041)");
+  EXPECT_EQ(data().without_site_name("Kenya – Open Government Partnership"), "Kenya");
+  EXPECT_EQ(data().without_site_name("OGP | Kenya Action Plan Review 2023-2027"),
+            "Kenya Action Plan Review 2023-2027");
+  EXPECT_EQ(data().without_site_name("Plan de Acción 2019 - 2021"), "Plan de Acción 2019 - 2021");
+  EXPECT_EQ(data().without_site_name("Open Government Partnership"), "");
+}
+
+TEST(ReferenceData, CommitmentIdsNameTheirMember) {
+  EXPECT_EQ(data().country_of_ogp_code("KE"), "ke");
+  EXPECT_EQ(data().country_of_ogp_code("MX"), "mx");
+  // OGP writes UK; ISO 3166 says gb.
+  EXPECT_EQ(data().country_of_ogp_code("UK"), "gb");
+  EXPECT_EQ(data().country_of_ogp_code("GB"), std::nullopt);
+  EXPECT_EQ(data().country_of_ogp_code("XX"), std::nullopt);
+  EXPECT_EQ(data().country_of_commitment_ids("Lobbying (UK0120)"), "gb");
+  EXPECT_EQ(data().country_of_commitment_ids("KE0031, KE0032 and ES0041"), "ke");
+  EXPECT_EQ(data().country_of_commitment_ids("ES0041 then KE0031"), "es") << "a tie: the first";
+  // Not ids: lower case, too many digits, a word around them, a code no member has.
+  EXPECT_EQ(data().country_of_commitment_ids("ke0031 KE00312 AKE0031 ZZ0001"), std::nullopt);
+}
+
+TEST(ReferenceData, PlanPeriodsWrittenInText) {
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(data().plans_written_in("ke", "Kenya 2023-2027"), Ids{"ke-2023-2027"});
+  EXPECT_EQ(data().plans_written_in("ke", "Kenya 2023–2027"), Ids{"ke-2023-2027"});
+  EXPECT_EQ(data().plans_written_in("ng", "Plan 2016—2018 and 2019 to 2022"),
+            (Ids{"ng-2016-2018", "ng-2019-2022"}));
+  EXPECT_EQ(data().plans_written_in("ph", "Progress Report 2019–22"), Ids{"ph-2019-2022"});
+  EXPECT_EQ(data().plans_written_in("ar", "plan 2022 al 2024"), Ids{"ar-2022-2024"});
+  // Dates, long spans, years before OGP, an unknown member: no plans.
+  EXPECT_EQ(data().plans_written_in("ke", "2019-12-14, 2019/12/01, 2019-12"), Ids{});
+  EXPECT_EQ(data().plans_written_in("ke", "2010-2012 and 2011-2030"), Ids{});
+  EXPECT_EQ(data().plans_written_in("ke", "en 2019 a 20 personas"), Ids{});
+  EXPECT_EQ(data().plans_written_in("zz", "2019-2021"), Ids{});
+}
+
+TEST(ReferenceData, PlanNumberedInATitle) {
+  EXPECT_EQ(data().plan_numbered_in("co", "IV Plan de Acción Nacional de Estado Abierto"),
+            "co-2020-2022");
+  EXPECT_EQ(data().plan_numbered_in("mx", "Cuarto Plan de Acción"), "mx-2019-2021");
+  EXPECT_EQ(data().plan_numbered_in("mx", "Mexico's Third National Action Plan"), "mx-2016-2018");
+  EXPECT_EQ(data().plan_numbered_in("cl", "Chile National Action Plan II"), "cl-2014-2016");
+  EXPECT_EQ(data().plan_numbered_in("mx", "2nd Action Plan"), "mx-2013-2015");
+  // A number plans.tsv does not know, a member without rows, no number.
+  EXPECT_EQ(data().plan_numbered_in("mx", "IX Plan de Acción"), std::nullopt);
+  EXPECT_EQ(data().plan_numbered_in("ke", "Fifth National Action Plan"), std::nullopt);
+  EXPECT_EQ(data().plan_numbered_in("mx", "Plan de Acción de México"), std::nullopt);
+}
+
 TEST(ReferenceData, InferPlanFromPeriodInText) {
   EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2019-2021", std::nullopt), "mx-2019-2021");
   EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2013–2015", std::nullopt), "mx-2013-2015");
@@ -57,9 +273,14 @@ TEST(ReferenceData, InferPlanFromPeriodInText) {
   EXPECT_EQ(data().infer_plan("cl", "Plan de Acción 2014-2016", std::nullopt), "cl-2014-2016");
 }
 
-TEST(ReferenceData, InferPlanIgnoresPeriodsOfOtherCountriesAndUnknownPeriods) {
-  // 2014-2016 is a Chilean plan, not a Mexican one; with no year there is no answer.
-  EXPECT_EQ(data().infer_plan("mx", "Plan de Acción 2014-2016", std::nullopt), std::nullopt);
+TEST(ReferenceData, InferPlanPrefersKnownPlansAndTakesAnyWellFormedPeriod) {
+  // A period plans.tsv knows wins over one it does not know, written first.
+  EXPECT_EQ(data().infer_plan("mx", "Plan 2014-2016; Plan de Acción 2013-2015", std::nullopt),
+            "mx-2013-2015");
+  // A member's plan needs no row: any well-formed period is one (ReferenceData::plan).
+  EXPECT_EQ(data().infer_plan("ke", "Kenya Action Plan Review 2023–2027", std::nullopt),
+            "ke-2023-2027");
+  // Not periods of a plan: before OGP, an unknown member.
   EXPECT_EQ(data().infer_plan("mx", "Plan Nacional de Desarrollo 2007-2012", std::nullopt),
             std::nullopt);
   EXPECT_EQ(data().infer_plan("zz", "Plan de Acción 2019-2021", 2020), std::nullopt);
@@ -406,7 +627,10 @@ TEST(ReferenceData, EachFieldHasOneRole) {
   EXPECT_EQ(data().field_role("original_paragraph"), FieldRole::kParagraphReference);
   EXPECT_EQ(data().field_role("compliance_date"), FieldRole::kDate);
   EXPECT_EQ(data().field_role("period"), FieldRole::kDateRange);
-  EXPECT_EQ(data().field_role("contact"), FieldRole::kText);
+  EXPECT_EQ(data().field_role("contact"), FieldRole::kPerson);
+  EXPECT_EQ(data().field_role("supporting"), FieldRole::kAgencySupporting);
+  EXPECT_EQ(data().field_role("ogp_id"), FieldRole::kOgpId);
+  EXPECT_EQ(data().field_role("completion"), FieldRole::kIrmRating);
   // Fields no label introduces: a table's original number, an OGP entry's year.
   EXPECT_EQ(data().field_role("original_number"), std::nullopt);
   EXPECT_EQ(data().field_role("year"), std::nullopt);

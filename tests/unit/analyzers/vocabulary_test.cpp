@@ -164,16 +164,46 @@ TEST(Vocabulary, ChallengesCarryOgpsNumbers) {
   }
 }
 
-TEST(Vocabulary, EveryAcronymAndNameNamesItsOwnEntry) {
-  // agencies.tsv: "every acronym, name and alias belongs to one id only".
+// What `text` names in a document of `country`.
+Ids found_in(const Vocabulary& vocabulary, const std::string& text, const std::string& country) {
+  const auto words = segment_words_keeping_case(text);
+  const auto folded = PhraseMatcher::fold_words(words);
+  return vocabulary.find_in(words, folded, {country, nullptr});
+}
+
+TEST(Vocabulary, EveryAcronymAndNameNamesItsOwnEntryInItsCountry) {
+  // agencies.tsv: "within one country, every acronym, name and alias belongs to one id only".
   for (const Vocabulary* vocabulary : {&agencies(), &organizations()}) {
     for (const VocabularyEntry& entry : vocabulary->entries()) {
       for (const std::string& acronym : entry.acronyms)
-        EXPECT_EQ(vocabulary->find_in(acronym), (Ids{entry.id})) << acronym;
-      for (const std::string* name : {&entry.label.es, &entry.label.en})
-        EXPECT_EQ(vocabulary->find_in(*name).front(), entry.id) << *name;
+        EXPECT_EQ(found_in(*vocabulary, acronym, entry.country), (Ids{entry.id})) << acronym;
+      for (const std::string* name : {&entry.label.es, &entry.label.en}) {
+        const Ids found = found_in(*vocabulary, *name, entry.country);
+        ASSERT_FALSE(found.empty()) << *name;
+        EXPECT_EQ(found.front(), entry.id) << *name;
+      }
     }
   }
+}
+
+TEST(Vocabulary, ABodyIsNamedOnlyInItsCountryOrNextToItsCountrysName) {
+  // Spain's and Mexico's finance ministries share words; Costa Rica's and Mexico's women's
+  // institutes share a name.
+  EXPECT_EQ(found_in(agencies(), "Ministerio de Hacienda y Función Pública", "es"),
+            (Ids{"es-hacienda"}));
+  EXPECT_EQ(found_in(agencies(), "Instituto Nacional de las Mujeres", "cr"), (Ids{"cr-inamu"}));
+  EXPECT_EQ(found_in(agencies(), "Instituto Nacional de las Mujeres", "mx"), (Ids{"mx-inmujeres"}));
+  EXPECT_EQ(found_in(agencies(), "la SFP y la SEP", "ke"), Ids{}) << "Mexican acronyms";
+
+  // A Kenyan text that cites Mexico's ministry by its full name, next to "Mexico".
+  const std::string text =
+      "Kenya learnt from Mexico, where the Secretaría de la Función Pública "
+      "ran a similar register; the SFP also ...";
+  const auto words = segment_words_keeping_case(text);
+  const auto folded = PhraseMatcher::fold_words(words);
+  const auto mentions = ReferenceData::instance().country_mentions(words, folded);
+  EXPECT_EQ(agencies().find_in(words, folded, {"ke", &mentions}), (Ids{"mx-sfp"}))
+      << "the full name near Mexico's, not the bare acronym";
 }
 
 TEST(Vocabulary, LoadingTheSameFileGivesTheSameVocabulary) {

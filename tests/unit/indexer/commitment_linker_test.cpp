@@ -39,7 +39,7 @@ DocumentMetadata metadata_of(const std::string& type, std::vector<std::string> p
 }
 
 Passage commitment(int ordinal, std::optional<int> number, const std::string& ogp_id = "",
-                   std::vector<std::string> plans = {}) {
+                   std::vector<std::string> plans = {}, const std::string& title = "") {
   Passage passage;
   passage.ordinal = ordinal;
   passage.kind = schema::PassageKind::kCommitment;
@@ -50,7 +50,15 @@ Passage commitment(int ordinal, std::optional<int> number, const std::string& og
   Commitment fields;
   fields.number = number;
   fields.ogp_id = ogp_id;
-  fields.title = "publicar datos";
+  // Different commitments have different titles (the linker also links by title).
+  static const std::vector<std::string> kTitles = {
+      "Publicar datos abiertos de compras públicas",  "Crear un registro de beneficiarios finales",
+      "Fortalecer la participación ciudadana local",  "Ampliar el acceso a la información judicial",
+      "Abrir los datos del presupuesto municipal",    "Proteger a denunciantes de corrupción",
+      "Publicar las agendas de autoridades públicas", "Mejorar la transparencia del lobby"};
+  fields.title = title.empty()
+                     ? kTitles[static_cast<std::size_t>(number.value_or(0)) % kTitles.size()]
+                     : title;
   passage.commitment = fields;
   return passage;
 }
@@ -206,12 +214,50 @@ TEST_F(LinkCommitments, NumberingsThatDoNotAgreeAreNotMatched) {
 }
 
 TEST_F(LinkCommitments, DifferentCountsAreNotMatched) {
-  // Three commitments in the plan, two entries on the website: the lists are not the same.
+  // Three commitments in the plan, two entries on the website: the lists are not the same, so
+  // numbers say nothing (and the entries' titles are not the plan's).
   add(kPlan, metadata_of("action-plan", {kPlanX}),
       {commitment(1, 1), commitment(2, 2), commitment(3, 3)});
   add(kOgpPage, metadata_of("ogp-web-page", {kPlanX}),
-      {commitment(1, 1, "CL0012", {kPlanX}), commitment(2, 2, "CL0013", {kPlanX})});
+      {commitment(1, 1, "CL0012", {kPlanX}, "Sistema de alertas tempranas de integridad"),
+       commitment(2, 2, "CL0013", {kPlanX}, "Consejo asesor de gobierno digital")});
   EXPECT_EQ(link_commitments(database_), 0u);
+}
+
+TEST_F(LinkCommitments, TheSameTitleInAnotherDocumentOfThePlanIsTheSameCommitment) {
+  // An IRM report that numbers nothing still names the plan's commitment by its title.
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 21), commitment(2, 22)});
+  add(kReport, metadata_of("irm-report", {kPlanX}),
+      {commitment(1, std::nullopt, "", {}, "Publicar las agendas de las autoridades públicas")});
+  link_commitments(database_);
+  EXPECT_THAT(list("corpus.cl-report-txt.0001", "same_as"), ElementsAre("corpus.cl-plan-txt.0002"))
+      << "kTitles[22 % 8] is the commitment on the authorities' agendas";
+  EXPECT_THAT(list("corpus.cl-plan-txt.0001", "same_as"), IsEmpty());
+}
+
+TEST_F(LinkCommitments, AnIrmRatingReachesThePlansCommitmentAndLeavesWithTheReport) {
+  add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 1), commitment(2, 2)});
+  DocumentMetadata irm = metadata_of("irm-report", {kPlanX});
+  irm.report_stage = "results";
+  Passage rated = commitment(1, 2);
+  rated.irm.completion = "complete";
+  rated.irm.starred = true;
+  add(kReport, irm, {commitment(2, 1), rated});
+  link_commitments(database_);
+  const auto plan_commitment = record("corpus.cl-plan-txt.0002");
+  ASSERT_TRUE(plan_commitment && plan_commitment->links);
+  EXPECT_EQ(plan_commitment->ratings().completion, "complete");
+  EXPECT_EQ(plan_commitment->ratings().starred, true);
+  EXPECT_THAT(plan_commitment->links->rated_by, ElementsAre("corpus.cl-report-txt.0001"));
+  const std::string term = schema::facet_term(*schema::find_facet("completion"), "complete");
+  EXPECT_EQ(database_.get_termfreq(term), 2u) << "the report's commitment and the plan's";
+  EXPECT_FALSE(record("corpus.cl-plan-txt.0001")->ratings().completion);
+
+  // The report goes: so do the ratings it gave.
+  database_.delete_document(schema::file_term(kReport));
+  link_commitments(database_);
+  EXPECT_FALSE(record("corpus.cl-plan-txt.0002")->ratings().completion);
+  EXPECT_EQ(database_.get_termfreq(term), 0u);
 }
 
 TEST_F(LinkCommitments, LinksAreUndoneWhenTheirReasonGoes) {

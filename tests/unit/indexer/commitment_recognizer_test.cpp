@@ -49,7 +49,7 @@ std::vector<Passage> recognize(const std::string& text, const DocumentMetadata& 
   std::vector<Passage> passages = segment_text(text).passages;
   assign_languages(passages, metadata);
   recognize_commitments(passages, metadata);
-  if (tag) tag_passages(passages);
+  if (tag) tag_passages(passages, metadata);
   return passages;
 }
 
@@ -564,12 +564,18 @@ TEST(TagPassages, APlainMentionOfABodyIsAnAgencyNotAResponsibleOne) {
   EXPECT_THAT(passages[0].responsible, IsEmpty());
 }
 
+DocumentMetadata mexican() {
+  DocumentMetadata metadata;
+  metadata.country = "mx";
+  return metadata;
+}
+
 TEST(TagPassages, ThemesAndChallengesComeFromHeadingAndText) {
   std::vector<Passage> passages(1);
   passages[0].heading = "Aumentar la integridad pública";
   passages[0].text = "Se publicará el presupuesto en datos abiertos.";
   passages[0].language = "es";
-  tag_passages(passages);
+  tag_passages(passages, mexican());
   EXPECT_THAT(passages[0].challenges, ElementsAre("public-integrity"));
   EXPECT_THAT(passages[0].themes, Contains("fiscal-openness"));
   EXPECT_THAT(passages[0].themes, Contains("open-data"));
@@ -579,8 +585,8 @@ TEST(TagPassages, EachValueIsListedOnce) {
   std::vector<Passage> passages(1);
   passages[0].text = "La SFP, la Secretaría de la Función Pública y otra vez la SFP.";
   passages[0].language = "es";
-  tag_passages(passages);
-  tag_passages(passages);  // running twice adds nothing
+  tag_passages(passages, mexican());
+  tag_passages(passages, mexican());  // running twice adds nothing
   EXPECT_THAT(passages[0].agencies, ElementsAre("mx-sfp"));
 }
 
@@ -588,8 +594,114 @@ TEST(TagPassages, AcronymsAreCaseSensitive) {
   std::vector<Passage> passages(1);
   passages[0].text = "Informe publicado el 30 de sep de 2019.";
   passages[0].language = "es";
-  tag_passages(passages);
+  tag_passages(passages, mexican());
   EXPECT_THAT(passages[0].agencies, IsEmpty()) << "\"sep\" is a month, not the SEP";
+}
+
+// ---------------------------------------------------------------------------------------------
+// OGP's templates and IRM reports, from any member.
+
+// An action plan in OGP's template: a contents page, two commitments with their fields,
+// questions and milestone tables.
+const std::string kTemplatePlan =
+    "Kenya National Action Plan 2023-2027\n\n"
+    "Table of Contents\n\n"
+    "Commitment 1: Open Contracting ........................ 10\n"
+    "Commitment 2: Beneficial Ownership .................... 12\n\n"
+    "Commitment 1: Open Contracting\n\n"
+    "Lead implementing agency/actor: Public Procurement Regulatory Authority\n"
+    "Contact: Jane Wanjiru, Director of Procurement, jane@example.go.ke\n"
+    "Other actors involved: Government: Kenya School of Government; Civil society: Open "
+    "Contracting Partnership\n\n"
+    "What is the public problem?\n"
+    "Tenders are published late and in formats nobody can reuse.\n\n"
+    "Milestone activity\tStart date\tEnd date\n"
+    "1.\tPublish every tender in the open contracting standard\tJan 2024\tDec 2024\n"
+    "2.\tTrain county procurement officers\tJan 2025\tJun 2025\n\n"
+    "Commitment 2: Beneficial Ownership\n\n"
+    "Lead implementing agency/actor\n"
+    "Business Registration Service\n\n"
+    "What is the commitment?\n"
+    "Open the register of beneficial owners to the public.\n";
+
+TEST(OgpTemplate, CommitmentsKeepTheirMilestonesAndTheContentsPageIsNoPassage) {
+  const auto passages = recognize(kTemplatePlan, metadata("action-plan", "ke", {}, {"en"}));
+  EXPECT_EQ(commitment_numbers(passages), (std::vector<int>{1, 2})) << describe(passages);
+  EXPECT_EQ(find_passage(passages, "....."), nullptr) << "the contents page is not indexed";
+  const Passage* first = find_passage(passages, "Commitment 1: Open Contracting");
+  ASSERT_NE(first, nullptr);
+  for (const char* inside : {"What is the public problem?", "Tenders are published late",
+                             "Train county procurement officers"})
+    EXPECT_NE(first->text.find(inside), std::string::npos) << inside << "\n" << first->text;
+}
+
+TEST(OgpTemplate, LeadSupportingAndUnknownBodiesAreKeptAndAContactIsNoInstitution) {
+  const auto passages = recognize(kTemplatePlan, metadata("action-plan", "ke", {}, {"en"}));
+  const Passage* first = find_passage(passages, "Commitment 1: Open Contracting");
+  ASSERT_NE(first, nullptr);
+  EXPECT_THAT(first->responsible, ElementsAre("ke-ppra"));
+  // Not in agencies.tsv: kept under an id of its own; the civil-society part is not a body.
+  EXPECT_THAT(first->supporting, ElementsAre("ke-kenya-school-of-government"));
+  ASSERT_EQ(first->discovered.size(), 1u);
+  EXPECT_EQ(first->discovered[0].name, "Kenya School of Government");
+  for (const std::string& value : first->agencies)
+    EXPECT_EQ(value.find("jane"), std::string::npos) << "a contact person is no body";
+  // A label alone on its line, its value on the next.
+  const Passage* second = find_passage(passages, "Commitment 2: Beneficial Ownership");
+  ASSERT_NE(second, nullptr);
+  EXPECT_THAT(second->responsible, ElementsAre(::testing::StartsWith("ke-")));
+}
+
+TEST(OgpTemplate, AResponsibleLineNamingAPersonIsNotACommitment) {
+  const auto passages =
+      recognize("Contacto\n\nResponsable: Ana María López, Directora de Datos Abiertos\n",
+                metadata("action-plan", "ar", {}, {"es"}));
+  EXPECT_THAT(commitment_numbers(passages), IsEmpty()) << describe(passages);
+}
+
+TEST(IrmReport, RatingsComeFromTheSectionAndFromTheSummaryTableInBothLanguages) {
+  const std::string report =
+      "Informe de Resultados\n\n"
+      "Tabla 1. Resumen de los compromisos\n\n"
+      "Compromiso\tImpacto potencial\tNivel de cumplimiento\tCompromiso estelar\n"
+      "1. Datos abiertos\tModerado\tSustancial\tNo\n"
+      "2. Contratación abierta\tTransformador\tCompleto\tSí\n\n"
+      "Compromiso 2: Contratación abierta\n"
+      "Institución responsable: Colombia Compra Eficiente\n"
+      "Relevancia frente a los valores de OGP: Acceso a la información, Rendición de cuentas\n"
+      "¿Contribuyó a abrir el gobierno? Sobresaliente\n";
+  const auto passages = recognize(report, metadata("irm-report", "co", {}, {"es"}));
+  const Passage* section = find_passage(passages, "Compromiso 2: Contratación abierta");
+  ASSERT_NE(section, nullptr) << describe(passages);
+  EXPECT_EQ(section->irm.opened_government, "outstanding");
+  EXPECT_THAT(section->irm.ogp_values,
+              ElementsAre("access-to-information", "public-accountability"));
+  // What only the table says reaches the section's commitment.
+  EXPECT_EQ(section->irm.potential_impact, "transformative");
+  EXPECT_EQ(section->irm.completion, "complete");
+  EXPECT_EQ(section->irm.starred, true);
+  EXPECT_EQ(section->status, "complete") << "completion is the commitment's compliance";
+  const Passage* row = find_passage(passages, "1. Datos abiertos");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->irm.completion, "substantial");
+  EXPECT_EQ(row->irm.starred, false);
+  EXPECT_EQ(row->commitment->title, "Datos abiertos") << "not the last column, which also "
+                                                         "starts with \"Compromiso\"";
+}
+
+TEST(OgpCommitmentPage, ThePageIsOneCommitmentWithItsIdTitleAndRatings) {
+  DocumentMetadata page = metadata("ogp-web-page", "gb", {}, {"en"});
+  page.title = "Transparency of Lobbying (UK0120)";
+  const auto passages = recognize(
+      "Transparency of Lobbying (UK0120)\n\nInstitutions\n\nLead Institution: Cabinet Office\n\n"
+      "Design\n\nPotential for Results: Modest\n",
+      page);
+  ASSERT_EQ(commitments(passages).size(), 1u) << describe(passages);
+  const Passage& commitment = *commitments(passages).front();
+  EXPECT_EQ(commitment.commitment->ogp_id, "UK0120");
+  EXPECT_EQ(commitment.commitment->title, "Transparency of Lobbying");
+  EXPECT_EQ(commitment.irm.potential_results, "modest");
+  EXPECT_THAT(commitment.responsible, ElementsAre("gb-cabinet-office"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,7 +718,7 @@ class CorpusDocument : public ::testing::Test {
     std::vector<Passage> passages = segment_text(text).passages;
     assign_languages(passages, given);
     recognize_commitments(passages, given);
-    tag_passages(passages);
+    tag_passages(passages, given);
     return passages;
   }
 };

@@ -47,11 +47,30 @@ TEST(Extractor, HtmlKeepsTextHeadingsAndListItemsOnly) {
 </body></html>)";
   const ExtractedText extracted = extract_text("page.html", html);
   EXPECT_EQ(extracted.title, "Plan de Acción 2019-2021");
-  EXPECT_THAT(
-      lines_of(extracted.text),
-      ElementsAre("Inicio", "## Compromisos del plan", "La información & los datos abiertos.",
-                  "- Gasto social", "- Educación", "MX0075\t2019"));
+  EXPECT_THAT(lines_of(extracted.text),
+              // <nav> is the page's menu, not its text.
+              ElementsAre("## Compromisos del plan", "La información & los datos abiertos.",
+                          "- Gasto social", "- Educación", "MX0075\t2019"));
   EXPECT_THAT(extracted.notes, IsEmpty());
+}
+
+// A page saved from OGP's website: its skip link, menus, breadcrumbs and share bar are not
+// the commitment, and would otherwise be indexed and read as its headings.
+TEST(Extractor, HtmlPageChromeIsNotText) {
+  const ExtractedText extracted = extract_text("page.html", R"(<html><head>
+<title>Improve the Transparency Portal (ES0041) | Open Government Partnership</title></head>
+<body><a class="skip-link" href="#main">Skip Navigation</a>
+<header><nav><ul><li><a href="/about/">About</a></li><li><a href="/members/">Members</a></li>
+</ul></nav></header>
+<div class="breadcrumbs">Home › Members › Spain › Commitments</div>
+<main><h1>Improve the Transparency Portal (ES0041)</h1>
+<div class="share"><span>Share:</span> <a>Facebook</a> <a>Twitter</a> <a>Email</a></div>
+<p>The portal publishes what the law requires.</p></main></body></html>)");
+  // The title as the page gives it: metadata inference takes the site's name off.
+  EXPECT_EQ(extracted.title,
+            "Improve the Transparency Portal (ES0041) | Open Government Partnership");
+  EXPECT_THAT(lines_of(extracted.text), ElementsAre("# Improve the Transparency Portal (ES0041)",
+                                                    "The portal publishes what the law requires."));
 }
 
 // libxml2 decodes character references; they must not be decoded (or tags stripped) a second

@@ -77,75 +77,249 @@ TEST(Manifest, AcceptsEveryIsoDatePrecision) {
   EXPECT_EQ(entries.at("d.txt").date, "2019-12-14");
 }
 
-struct BadManifest {
+// One manifest with one problem: what is reported, and what the indexer is left with.
+struct ManifestCase {
   const char* name;
   std::string json;
-  // Every one of these must be in the message, besides the manifest's path.
+  ManifestProblem::Severity severity;
+  // Every one of these must be in the problem's description.
   std::vector<std::string> mentions;
-  friend void PrintTo(const BadManifest& c, std::ostream* out) { *out << c.name; }
+  // What the entry of a.txt holds afterwards, printed as `described` prints it; "absent" when
+  // the entry is ignored, "unreadable" when the whole manifest is.
+  std::string left;
+  friend void PrintTo(const ManifestCase& c, std::ostream* out) { *out << c.name; }
 };
 
-class ManifestErrors : public ::testing::TestWithParam<BadManifest> {};
+std::string described(const DocumentMetadata& entry) {
+  std::string text = "country=" + entry.country.value_or("") + " plans=";
+  for (const std::string& plan : entry.plans) text += plan + ",";
+  text += " type=" + entry.type.value_or("") + " languages=";
+  for (const std::string& language : entry.languages) text += language + ",";
+  return text + " date=" + entry.date.value_or("") + " title=" + entry.title.value_or("");
+}
 
-TEST_P(ManifestErrors, NameTheFileTheEntryAndTheField) {
+class ManifestProblems : public ::testing::TestWithParam<ManifestCase> {};
+
+TEST_P(ManifestProblems, AreReportedWithTheEntryAndFieldAndCostOnlyTheFieldOrEntry) {
   TempDir dir;
   const auto path = dir.write("corpus/manifest.json", GetParam().json);
-  try {
-    load_manifest(path);
-    FAIL() << "no ManifestError for " << GetParam().name;
-  } catch (const ManifestError& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find(path.string()), std::string::npos) << message;
-    for (const std::string& part : GetParam().mentions)
-      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+  const Manifest manifest = read_manifest(path);
+  ASSERT_EQ(manifest.problems.size(), 1u) << GetParam().name;
+  const ManifestProblem& problem = manifest.problems.front();
+  EXPECT_EQ(problem.severity, GetParam().severity);
+  const std::string message = problem.describe();
+  for (const std::string& part : GetParam().mentions)
+    EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+  if (GetParam().left == "unreadable") {
+    EXPECT_FALSE(manifest.readable);
+    EXPECT_TRUE(manifest.entries.empty());
+  } else if (GetParam().left == "absent") {
+    EXPECT_TRUE(manifest.readable);
+    EXPECT_FALSE(manifest.entries.contains("a.txt")) << message;
+  } else {
+    ASSERT_TRUE(manifest.entries.contains("a.txt")) << message;
+    EXPECT_EQ(described(manifest.entries.at("a.txt")), GetParam().left);
   }
 }
 
+using Severity = ManifestProblem::Severity;
+
 INSTANTIATE_TEST_SUITE_P(
-    Manifests, ManifestErrors,
+    Manifests, ManifestProblems,
     ::testing::Values(
-        BadManifest{"invalid_json", R"({"documents": [{"file": "a.txt",]})", {"invalid JSON"}},
-        BadManifest{"not_an_object", R"(["a.txt"])", {"JSON object"}},
-        BadManifest{"no_documents_list", R"({"files": []})", {"\"documents\""}},
-        BadManifest{"entry_not_an_object", R"({"documents": ["a.txt"]})", {"documents[0]"}},
-        BadManifest{"unknown_plan",
-                    R"({"documents": [{"file": "a.txt", "plans": ["mx-2011-2013"]},
-                                      {"file": "b.txt", "plans": ["mx-1999-2000"]}]})",
-                    {"documents[1]", "b.txt", "plan", "'mx-1999-2000'"}},
-        BadManifest{"plan_of_no_member",
-                    R"({"documents": [{"file": "a.txt", "plans": ["zz-2020-2022"]}]})",
-                    {"documents[0]", "a.txt", "plan", "'zz-2020-2022'"}},
-        BadManifest{"unknown_type",
-                    R"({"documents": [{"file": "a.txt", "type": "novel"}]})",
-                    {"documents[0]", "a.txt", "type", "'novel'"}},
-        BadManifest{"unknown_country",
-                    R"({"documents": [{"file": "a.txt", "country": "MX"}]})",
-                    {"documents[0]", "a.txt", "country", "'MX'"}},
-        BadManifest{"bad_date",
-                    R"({"documents": [{"file": "a.txt", "date": "20/09/2011"}]})",
-                    {"documents[0]", "a.txt", "date", "'20/09/2011'"}},
-        BadManifest{"unknown_language",
-                    R"({"documents": [{"file": "a.txt", "languages": ["es", "fr"]}]})",
-                    {"documents[0]", "a.txt", "'fr'"}},
-        BadManifest{"duplicate_file",
-                    R"({"documents": [{"file": "a.txt"}, {"file": "b.txt"}, {"file": "a.txt"}]})",
-                    {"documents[2]", "'a.txt'", "twice"}},
-        BadManifest{"missing_file",
-                    R"({"documents": [{"title": "Sin archivo"}]})",
-                    {"documents[0]", "\"file\""}},
-        BadManifest{"empty_file", R"({"documents": [{"file": ""}]})", {"documents[0]", "\"file\""}},
-        BadManifest{"title_not_a_string",
-                    R"({"documents": [{"file": "a.txt", "title": 7}]})",
-                    {"documents[0]", "a.txt", "'title'", "string"}},
-        BadManifest{"plans_not_a_list",
-                    R"({"documents": [{"file": "a.txt", "plans": "mx-2011-2013"}]})",
-                    {"documents[0]", "a.txt", "'plans'", "list"}},
-        BadManifest{"language_not_a_string",
-                    R"({"documents": [{"file": "a.txt", "languages": [1]}]})",
-                    {"documents[0]", "a.txt", "'languages'"}}),
-    [](const ::testing::TestParamInfo<BadManifest>& case_info) {
+        ManifestCase{"invalid_json",
+                     R"({"documents": [{"file": "a.txt",]})",
+                     Severity::kError,
+                     {"invalid JSON"},
+                     "unreadable"},
+        ManifestCase{
+            "not_an_object", R"(["a.txt"])", Severity::kError, {"JSON object"}, "unreadable"},
+        ManifestCase{"no_documents_list",
+                     R"({"files": []})",
+                     Severity::kError,
+                     {"\"documents\""},
+                     "unreadable"},
+        ManifestCase{"entry_not_an_object",
+                     R"({"documents": ["a.txt"]})",
+                     Severity::kError,
+                     {"documents[0]", "entry ignored"},
+                     "absent"},
+        ManifestCase{"missing_file",
+                     R"({"documents": [{"title": "Sin archivo"}]})",
+                     Severity::kError,
+                     {"documents[0]", "\"file\"", "entry ignored"},
+                     "absent"},
+        ManifestCase{"empty_file",
+                     R"({"documents": [{"file": ""}]})",
+                     Severity::kError,
+                     {"documents[0]", "\"file\""},
+                     "absent"},
+        // Well-formed values the data files do not know: kept, the operator knows better.
+        ManifestCase{"plan_of_no_member",
+                     R"({"documents": [{"file": "a.txt", "plans": ["zz-2020-2022"]}]})",
+                     Severity::kWarning,
+                     {"documents[0] (a.txt)", "plan 'zz-2020-2022'", "kept as given"},
+                     "country= plans=zz-2020-2022, type= languages= date= title="},
+        ManifestCase{"plan_of_years_no_plan_has",
+                     R"({"documents": [{"file": "a.txt", "plans": ["ke-2011-2035"]}]})",
+                     Severity::kWarning,
+                     {"documents[0] (a.txt)", "plan 'ke-2011-2035'", "years"},
+                     "country= plans=ke-2011-2035, type= languages= date= title="},
+        ManifestCase{"plan_before_ogp",
+                     R"({"documents": [{"file": "a.txt", "plans": ["mx-1999-2000"]}]})",
+                     Severity::kWarning,
+                     {"documents[0] (a.txt)", "plan 'mx-1999-2000'"},
+                     "country= plans=mx-1999-2000, type= languages= date= title="},
+        ManifestCase{"plan_of_a_local_member",
+                     R"({"documents": [{"file": "a.txt", "plans": ["mx-jal-2019-2021"]}]})",
+                     Severity::kWarning,
+                     {"plan 'mx-jal-2019-2021'", "local member 'mx-jal'"},
+                     "country= plans=mx-jal-2019-2021, type= languages= date= title="},
+        ManifestCase{"country_not_listed",
+                     R"({"documents": [{"file": "a.txt", "country": "zz", "title": "T"}]})",
+                     Severity::kWarning,
+                     {"documents[0] (a.txt)", "country 'zz'", "countries.tsv", "kept as given"},
+                     "country=zz plans= type= languages= date= title=T"},
+        ManifestCase{"unknown_field",
+                     R"({"documents": [{"file": "a.txt", "titel": "T", "date": "2020"}]})",
+                     Severity::kWarning,
+                     {"documents[0] (a.txt)", "unknown field 'titel'"},
+                     "country= plans= type= languages= date=2020 title="},
+        // Malformed values: the field is ignored (inferred), the rest of the entry kept.
+        ManifestCase{"malformed_plan",
+                     R"({"documents": [{"file": "a.txt", "plans": ["mx-2011-2013", "zz-1999"]},
+                                       {"file": "b.txt"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "plans 'zz-1999' is not", "ignored"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"unknown_type",
+                     R"({"documents": [{"file": "a.txt", "type": "novel", "date": "2011"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "type 'novel'", "ignored"},
+                     "country= plans= type= languages= date=2011 title="},
+        ManifestCase{"country_in_capitals",
+                     R"({"documents": [{"file": "a.txt", "country": "MX"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "country 'MX'", "lower-case"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"date_not_iso",
+                     R"({"documents": [{"file": "a.txt", "date": "20/09/2011"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "date '20/09/2011'"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"unknown_report_stage",
+                     R"({"documents": [{"file": "a.txt", "report_stage": "final"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "report_stage 'final'"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"month_thirteen",
+                     R"({"documents": [{"file": "a.txt", "date": "2019-13"}]})",
+                     Severity::kError,
+                     {"date '2019-13'"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"unknown_language",
+                     R"({"documents": [{"file": "a.txt", "languages": ["es", "fr"]}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "languages 'fr'", "ignored"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"title_not_a_string",
+                     R"({"documents": [{"file": "a.txt", "title": 7, "country": "mx"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "title must be a string"},
+                     "country=mx plans= type= languages= date= title="},
+        ManifestCase{"plans_not_a_list",
+                     R"({"documents": [{"file": "a.txt", "plans": "mx-2011-2013"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "plans must be a list"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"language_not_a_string",
+                     R"({"documents": [{"file": "a.txt", "languages": [1]}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "languages must be a list of strings"},
+                     "country= plans= type= languages= date= title="}),
+    [](const ::testing::TestParamInfo<ManifestCase>& case_info) {
       return std::string(case_info.param.name);
     });
+
+TEST(Manifest, AReportStageOfReportStagesTsvIsKept) {
+  TempDir dir;
+  const auto path =
+      dir.write("manifest.json", R"({"documents": [{"file": "a.txt", "report_stage": "design"}]})");
+  const Manifest manifest = read_manifest(path);
+  EXPECT_TRUE(manifest.problems.empty());
+  EXPECT_EQ(manifest.entries.at("a.txt").report_stage, "design");
+}
+
+TEST(Manifest, AFileListedTwiceKeepsItsFirstEntry) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"file": "a.txt", "date": "2011"}, {"file": "b.txt"}, {"file": "a.txt", "date": "2012"}]})");
+  const Manifest manifest = read_manifest(path);
+  ASSERT_EQ(manifest.problems.size(), 1u);
+  EXPECT_EQ(manifest.problems[0].describe(),
+            "documents[2] (a.txt): file 'a.txt' is listed twice (first as documents[0]); entry "
+            "ignored");
+  EXPECT_EQ(manifest.entries.at("a.txt").date, "2011");
+  EXPECT_EQ(manifest.positions.at("b.txt"), 1u);
+}
+
+TEST(Manifest, EveryProblemIsReportedInOneReadEachNamingItsEntryAndField) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"file": "ke.txt", "country": "zz", "plans": ["zz-2020-2022"]},
+      {"file": "mx.txt", "country": "mx", "date": "20/09/2011", "type": "novel"}]})");
+  const Manifest manifest = read_manifest(path);
+  std::vector<std::string> described;
+  for (const ManifestProblem& problem : manifest.problems)
+    described.push_back(std::string(problem.is_error() ? "error: " : "warning: ") +
+                        problem.describe());
+  EXPECT_EQ(described,
+            (std::vector<std::string>{
+                "warning: documents[0] (ke.txt): country 'zz' is not in countries.tsv; kept as "
+                "given",
+                "warning: documents[0] (ke.txt): plan 'zz-2020-2022' is of 'zz', which "
+                "countries.tsv does not list; kept as given",
+                "error: documents[1] (mx.txt): type 'novel' is not in document-types.tsv; "
+                "ignored, inferred from the content instead",
+                "error: documents[1] (mx.txt): date '20/09/2011' is not YYYY, YYYY-MM or "
+                "YYYY-MM-DD; ignored, inferred from the content instead"}));
+  EXPECT_TRUE(manifest.has_errors());
+  EXPECT_EQ(manifest.entries.at("mx.txt").country, "mx");  // what was right is kept
+  EXPECT_EQ(manifest.entries.at("ke.txt").plans, std::vector<std::string>{"zz-2020-2022"});
+}
+
+TEST(Manifest, LoadManifestRefusesAManifestWithErrorsListingEachOne) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"file": "a.txt", "date": "someday"}, {"file": "b.txt", "type": "novel"}]})");
+  try {
+    load_manifest(path);
+    FAIL() << "no ManifestError";
+  } catch (const ManifestError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path.string() +
+                  ": documents[0] (a.txt): date 'someday' is not YYYY, YYYY-MM or YYYY-MM-DD; "
+                  "ignored, inferred from the content instead\n" +
+                  path.string() +
+                  ": documents[1] (b.txt): type 'novel' is not in document-types.tsv; ignored, "
+                  "inferred from the content instead");
+  }
+}
+
+TEST(Manifest, LoadManifestAcceptsWarnings) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json",
+                              R"({"documents": [{"file": "a.txt", "plans": ["zz-2020-2022"]}]})");
+  EXPECT_EQ(load_manifest(path).at("a.txt").plans, std::vector<std::string>{"zz-2020-2022"});
+}
+
+TEST(Manifest, AMissingManifestIsUnreadable) {
+  TempDir dir;
+  const Manifest manifest = read_manifest(dir / "manifest.json");
+  EXPECT_FALSE(manifest.readable);
+  ASSERT_EQ(manifest.problems.size(), 1u);
+  EXPECT_EQ(manifest.problems[0].describe(), "cannot be read");
+}
 
 TEST(Manifest, MissingFileIsAManifestErrorNamingIt) {
   TempDir dir;

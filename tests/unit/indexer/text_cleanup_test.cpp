@@ -92,6 +92,62 @@ TEST(TextCleanup, CleanConvertedTextKeepsTabsBetweenTableCells) {
   EXPECT_EQ(clean_converted_text("a \t b"), "a\tb");
 }
 
+// Lines of page chrome (analyzers/data/page-chrome.tsv) that real OGP documents brought with
+// them from the web page or printout they were saved from.
+class PageChrome : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PageChrome, IsRemovedWithItsLineEnd) {
+  const std::string text =
+      "Informe de avance\n" + GetParam() + "\nEl plan tiene cinco compromisos.";
+  EXPECT_EQ(drop_page_chrome(text), "Informe de avance\nEl plan tiene cinco compromisos.");
+  EXPECT_EQ(clean_converted_text(text), "Informe de avance\nEl plan tiene cinco compromisos.");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, PageChrome,
+    ::testing::Values(
+        // Navigation, in the languages of OGP's members.
+        "Skip Navigation", "Skip to main content", "Saltar navegación", "Ir al contenido",
+        "Ir al contenido principal", "Aller au contenu", "Menu", "Menú principal", "Back to top",
+        "Search", "Buscar",
+        // Breadcrumbs.
+        "Home › Members › Kenya", "Inicio > Compromisos > Transparencia", "Home / Resources",
+        // Cookie and share bars.
+        "We use cookies to give you the best experience on our website.",
+        "Este sitio web utiliza cookies para mejorar su experiencia", "Accept",
+        "Accept all cookies", "Aceptar", "Share", "Compartir", "Tweet",
+        "Share: Facebook Twitter LinkedIn Email", "Facebook Twitter LinkedIn", "Español Français",
+        "English | Español",
+        // "Page N of M" in English, Spanish, German (a mirror site), French and Portuguese.
+        "Page 1 of 88", "Página 3 de 20", "PÁGINA 3 DE 20", "Seite 1 von 88", "Page 2 sur 10",
+        "Página 12 de 40", "Page 7",
+        // A browser printout's stamp and a page's address with its page counter.
+        "12/03/2023, 14:05 Informe de Autoevaluación | Gobierno Abierto",
+        "https://www.opengovpartnership.org/members/kenya/ 3/12"));
+
+// Lines that look short and stray but belong to the document stay in the text: the page
+// numbers the running headers end with, table cells, dates, headings.
+TEST(PageChrome, NumbersDatesHeadingsAndSentencesStay) {
+  for (const std::string line :
+       {"10", "2019-2021", "12/03/2023", "Nairobi, December 2023", "Índice", "Compromisos",
+        "Share of women in public office", "Page layout of the report was agreed with CSOs.",
+        "Accept the recommendations of the IRM", "Compartir información entre instituciones",
+        "Home visits by health workers", "Menu of options for the counties"}) {
+    EXPECT_EQ(drop_page_chrome(std::string("a\n") + line + "\nb"),
+              std::string("a\n") + line + "\nb")
+        << line;
+  }
+}
+
+TEST(PageChrome, ARemovedLineKeepsItsPageBreaks) {
+  // Form feeds number the pages: a page footer removed must not merge two pages.
+  EXPECT_EQ(drop_page_chrome("fin de la página\nPage 1 of 2\f\ncomienzo"),
+            "fin de la página\n\fcomienzo");
+  EXPECT_EQ(clean_converted_text("uno\r\nSeite 1 von 2\r\ndos"), "uno\ndos");
+  EXPECT_EQ(drop_page_chrome("Skip Navigation"), "");
+  EXPECT_EQ(drop_page_chrome(""), "");
+}
+
 }  // namespace
 
 TEST(TextCleanupRobustness, ManyAmpersandsWithoutSemicolonsStayTextInLinearTime) {

@@ -65,13 +65,43 @@ TEST(JsonLinesArrayWriter, KeepsEveryValueAsItIs) {
   EXPECT_EQ(rows->getObject(0)->getValue<std::string>("text"), "=HYPERLINK(\"http://x\")");
 }
 
-// The columns exports have always had, in their order: researchers' scripts read them so.
-const std::vector<std::string> kStandardColumns = {
-    "id",        "doc",        "title",          "heading",     "kind",
-    "type",      "plans",      "country",        "date",        "lang",
-    "page",      "paragraph",  "section",        "source",      "confidence",
-    "challenge", "themes",     "agencies",       "responsible", "organizations",
-    "status",    "commitment", "translation_id", "indexed_at",  "text"};
+// The columns exports have always had, in their order (researchers' scripts read them so),
+// then the columns of facets added since (the supporting bodies, the report's stage and the
+// IRM's ratings), before the text.
+const std::vector<std::string> kStandardColumns = {"id",
+                                                   "doc",
+                                                   "title",
+                                                   "heading",
+                                                   "kind",
+                                                   "type",
+                                                   "plans",
+                                                   "country",
+                                                   "date",
+                                                   "lang",
+                                                   "page",
+                                                   "paragraph",
+                                                   "section",
+                                                   "source",
+                                                   "confidence",
+                                                   "challenge",
+                                                   "themes",
+                                                   "agencies",
+                                                   "responsible",
+                                                   "organizations",
+                                                   "status",
+                                                   "commitment",
+                                                   "translation_id",
+                                                   "indexed_at",
+                                                   "supporting",
+                                                   "report_stage",
+                                                   "specificity",
+                                                   "ogp_values",
+                                                   "potential_impact",
+                                                   "potential_results",
+                                                   "completion",
+                                                   "opened_government",
+                                                   "starred",
+                                                   "text"};
 
 TEST(ExportColumns, AreTheColumnsExportsHaveAlwaysHad) {
   EXPECT_EQ(export_columns(), kStandardColumns);
@@ -99,7 +129,8 @@ schema::PassageRecord linked_commitment() {
                                                .title = "Publicar datos",
                                                .fields = {},
                                                .original_paragraphs = {}};
-  record.links = schema::CommitmentLinks{.same_as = {}, .original = {}, .linked_ogp_id = "MX0085"};
+  record.links = schema::CommitmentLinks{
+      .same_as = {}, .original = {}, .linked_ogp_id = "MX0085", .ratings = {}, .rated_by = {}};
   return record;
 }
 
@@ -118,7 +149,7 @@ TEST(CsvWriter, WritesTheHeaderAndEachColumnOfARecord) {
   EXPECT_EQ(csv.substr(header.size()),
             "corpus.plan-txt.0025,corpus/plan.txt,Plan,Compromisos,commitment,action-plan,"
             "mx-2011-2013 | mx-2013-2015,mx,2011-09,es,4,25,,ocr,91,,,mx-sfp | mx-shcp,,,,"
-            "Publicar datos,,1700000000,25. Publicar datos.\r\n");
+            "Publicar datos,,1700000000,,,,,,,,,,25. Publicar datos.\r\n");
 }
 
 TEST(CsvWriter, TheCommitmentColumnIsTheCommitmentsOwnOgpIdWhenItHasOne) {
@@ -178,8 +209,9 @@ TEST(ExportColumns, AddTheFieldOfEveryFacetAppendedToTheTableBeforeTheText) {
   std::ostringstream out;
   CsvWriter writer(out, table);
   writer.passage(linked_commitment());
-  EXPECT_NE(out.str().find(",1700000000,mx-2011-2013 | mx-2013-2015,25. Publicar datos.\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      out.str().find(",1700000000,,,,,,,,,,mx-2011-2013 | mx-2013-2015,25. Publicar datos.\r\n"),
+      std::string::npos)
       << out.str();
 }
 

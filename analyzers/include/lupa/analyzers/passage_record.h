@@ -44,11 +44,35 @@ struct CommitmentRecord {
   bool operator==(const CommitmentRecord&) const = default;
 };
 
+/// What an IRM report rated about a commitment, in canonical ids (analyzers/data/irm-*.tsv).
+/// The IRM changed its vocabulary in 2021: older reports rate specificity, potential impact,
+/// completion and "did it open government?"; newer ones potential for results and early
+/// results (kept as `opened_government`, the same scale). A report fills what it rates.
+struct IrmRatings {
+  std::optional<std::string> specificity;       ///< none, low, medium, high
+  std::vector<std::string> ogp_values;          ///< access-to-information, civic-participation, ...
+  std::optional<std::string> potential_impact;  ///< none, minor, moderate, transformative
+  std::optional<std::string> potential_results;  ///< unclear, modest, substantial
+  std::optional<std::string> completion;         ///< not-started, limited, substantial, complete
+  std::optional<std::string>
+      opened_government;  ///< worsened, did-not-change, marginal, major, outstanding
+  std::optional<bool> starred;
+
+  bool empty() const { return *this == IrmRatings{}; }
+  /// Fills what this does not rate from `other`.
+  void complete_from(const IrmRatings& other);
+  bool operator==(const IrmRatings&) const = default;
+};
+
 /// What the commitment linker found: the same commitment elsewhere.
 struct CommitmentLinks {
   std::vector<std::string> same_as;   ///< passage ids of the same commitment in other documents
   std::vector<std::string> original;  ///< passage ids of the original plan's paragraphs
   std::string linked_ogp_id;          ///< the OGP id of the same commitment, when one is known
+  /// The IRM's ratings of the same commitment in other documents (an IRM report rating the
+  /// plan's commitment), and the passage ids they come from.
+  IrmRatings ratings;
+  std::vector<std::string> rated_by;
   bool operator==(const CommitmentLinks&) const = default;
 };
 
@@ -81,10 +105,16 @@ struct PassageRecord {
   std::vector<std::string> challenges;
   std::vector<std::string> themes;
   std::vector<std::string> agencies;     ///< every body named, responsible or not
-  std::vector<std::string> responsible;  ///< bodies named as responsible
+  std::vector<std::string> responsible;  ///< bodies named as responsible (lead)
   std::vector<std::string> organizations;
   std::optional<std::string> status;
   std::optional<std::string> translation_id;
+  /// Bodies named as supporting a commitment (not its lead). Stored only when not empty.
+  std::vector<std::string> supporting;
+  /// The IRM report stage of the document (design, progress, ...). Stored only when set.
+  std::optional<std::string> report_stage;
+  /// The ratings this passage's own text gives (an IRM report's). Stored when not empty.
+  IrmRatings irm;
   std::optional<CommitmentRecord> commitment;
   std::string text;
   /// Set by the commitment linker only.
@@ -94,6 +124,9 @@ struct PassageRecord {
 
   /// The year of `date`, when it starts with one.
   std::optional<int> year() const;
+
+  /// The IRM's ratings of the commitment: its own, completed by the linked ones.
+  IrmRatings ratings() const;
 
   /// The OGP ids of the commitment: its own, else the one the linker found (at most one).
   std::vector<std::string> ogp_ids() const;

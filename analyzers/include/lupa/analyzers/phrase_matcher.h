@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,15 @@ class PhraseMatcher {
   /// fold_for_matching forms. Segmenting once serves several matchers.
   std::vector<std::size_t> find(const std::vector<std::string>& words,
                                 const std::vector<std::string>& folded) const;
+
+  /// Whether the phrase of `entry` found at word `start`, `length` words long, counts there (a
+  /// gazetteer's scope).
+  using Accept = std::function<bool(std::size_t entry, std::size_t start, std::size_t length)>;
+
+  /// As find(), keeping only matches `accept` allows: at each position the longest allowed
+  /// phrase wins, so a name two entries share goes to the one allowed there.
+  std::vector<std::size_t> find(const std::vector<std::string>& words,
+                                const std::vector<std::string>& folded, const Accept& accept) const;
 
   /// Registers a phrase given as the keys it is compared by (stems, for instance), for
   /// callers that compare words in a form of their own; such phrases are case-insensitive.
@@ -57,10 +67,16 @@ class PhraseMatcher {
     std::unordered_map<std::string, std::size_t> next;
     std::vector<Terminal> terminals;
   };
-  /// Longest terminal starting at `start`: (entry, length in words), or length 0.
+  /// find(), keeping only matches `accept` allows (every match when it is null).
+  std::vector<std::size_t> find_allowed(const std::vector<std::string>& words,
+                                        const std::vector<std::string>& folded,
+                                        const Accept* accept) const;
+  /// Longest terminal starting at `start` that `accept` allows: (entry, length in words), or
+  /// length 0.
   std::pair<std::size_t, std::size_t> longest_at(const std::vector<std::string>& words,
                                                  const std::vector<std::string>& folded,
-                                                 std::size_t start) const;
+                                                 std::size_t start,
+                                                 const Accept* accept = nullptr) const;
   std::vector<Node> nodes_{1};
 };
 

@@ -18,6 +18,7 @@ struct Country {
   std::string code;  ///< ISO 3166-1 alpha-2, lower case
   Label name;
   std::vector<std::string> other_names;
+  std::string ogp_code;  ///< what its OGP commitment ids start with: "KE" (KE0023), "UK" for gb
 };
 
 struct ActionPlan {
@@ -33,6 +34,7 @@ struct DocumentType {
   std::string id;
   Label label;
   std::regex title_pattern;
+  bool has_stage = false;  ///< written at a stage of the plan cycle (report-stages.tsv)
 };
 
 struct ComplianceStatus {
@@ -50,9 +52,21 @@ enum class FieldRole {
   kParagraphReference,  ///< "paragraph-reference": paragraphs of the original plan
   kStatus,              ///< "status": a mark of compliance-status.tsv
   kText,                ///< "text": kept as written
+  kAgencySupporting,    ///< "agency-supporting": bodies supporting, not leading
+  kPerson,              ///< "person": a contact person, never an institution
+  kOgpId,               ///< "ogp-id": the commitment's OGP id (KE0031)
+  kIrmRating,           ///< "irm-rating": an IRM rating; the field id is the rating's facet
 };
 /// The role a data file names ("agency-responsible"), or nullopt.
 std::optional<FieldRole> field_role_from_string(std::string_view name);
+
+/// Whether a label of this role, alone on its line, introduces the value on the next line (a
+/// template's table exported cell by cell: "Lead implementing agency/actor" / "Treasury").
+/// Labels of the other roles ("Contact", "Notes", "Status") are also ordinary headings.
+inline bool label_may_stand_alone(FieldRole role) {
+  return role == FieldRole::kAgencyResponsible || role == FieldRole::kAgencySupporting ||
+         role == FieldRole::kIrmRating || role == FieldRole::kOgpId;
+}
 
 /// A labelled field of a commitment description ("Responsible authority: ...").
 struct FieldLabel {
@@ -89,6 +103,10 @@ class ReferenceData {
   /// nullopt for anything else.
   std::optional<ActionPlan> plan(std::string_view id) const;
 
+  /// The Vocabulary-shaped vocabulary called `name` (a data file's name without ".tsv":
+  /// "agencies", "themes", "irm-completion", ...), or nullptr.
+  const Vocabulary* vocabulary(std::string_view name) const { return facet_vocabulary(name); }
+
   const Vocabulary& agencies() const { return agencies_; }
   const Vocabulary& organizations() const { return organizations_; }
   const Vocabulary& challenges() const { return challenges_; }
@@ -119,17 +137,81 @@ class ReferenceData {
   /// The plan of `country` that starts in `year`, else the latest one whose years contain it.
   std::optional<std::string> plan_starting(std::string_view country, int year) const;
 
+  /// The countries segmented text names (names in either language, demonyms): for each
+  /// mention, its word position and the country's code. Feeds Vocabulary::Scope.
+  std::vector<std::pair<std::size_t, std::string>> country_mentions(
+      const std::vector<std::string>& words, const std::vector<std::string>& folded) const;
+
   /// The country named most often in `text` (names in either language, adjectives), if any.
   std::optional<std::string> infer_country(std::string_view text) const;
 
-  /// The plan of `country` whose period is written in `text` ("2019-2021", "2013–2015"), or
-  /// else the plan whose years contain `year` (the latest such plan when periods overlap,
+  /// The same, leaving out the mentions in imprint (is_imprint: who published, printed or
+  /// licensed a document, and where they are): those in a short paragraph that holds an
+  /// imprint line (up to 12 lines and 1,500 bytes: a licence notice, an address block), and
+  /// those within 200 bytes of an imprint on their line.
+  std::optional<std::string> infer_country_outside_imprints(std::string_view text) const;
+
+  /// The member whose OGP commitment ids start with `letters` ("KE" -> "ke", "UK" -> "gb"),
+  /// in upper case as OGP writes them; nullopt for letters no member uses.
+  std::optional<std::string> country_of_ogp_code(std::string_view letters) const;
+
+  /// The member whose OGP commitment ids (KE0023, UK0120: two upper-case letters and four
+  /// digits, a whole word) `text` writes most often; a tie goes to the id written first.
+  std::optional<std::string> country_of_commitment_ids(std::string_view text) const;
+
+  /// The plan of `country` whose period is written in `text` ("2019-2021", "2013–2015"):
+  /// a row of plans.tsv first, else the first period that plan() accepts; or else the plan
+  /// of plans.tsv whose years contain `year` (the latest such plan when periods overlap,
   /// since a report dated in a plan's last year usually assesses that plan).
   std::optional<std::string> infer_plan(std::string_view country, std::string_view text,
                                         std::optional<int> year) const;
 
-  /// The first document type whose title pattern matches `title`.
-  std::string infer_document_type(std::string_view title) const;
+  /// The plan ids of `country` whose periods `text` writes, in order, each once: a first year,
+  /// a dash, a slash or a word ("al", "a", "to", "y", "and", "hasta", "through"), a last year
+  /// in four digits or two ("2019-2021", "2016–2018", "2016 al 2018", "2019–22"); only those
+  /// that plan() accepts. A date ("2019-12-14") is not a period.
+  std::vector<std::string> plans_written_in(std::string_view country, std::string_view text) const;
+
+  /// The plan of `country` whose number in plans.tsv `title` gives as a roman numeral or an
+  /// ordinal before "plan" ("IV Plan de Acción", "Fifth National Action Plan", "cuarto plan",
+  /// "National Action Plan II"); nullopt when it gives none or plans.tsv has no such row.
+  std::optional<std::string> plan_numbered_in(std::string_view country,
+                                              std::string_view title) const;
+
+  /// The type `title` names: the first row of document-types.tsv (but the last, the catch-all)
+  /// whose title pattern matches it; nullopt when none does.
+  std::optional<std::string> document_type_of_title(std::string_view title) const;
+
+  /// The type whose markers (document-type-markers.tsv) `text` carries with the most weight,
+  /// when they weigh kMinMarkerWeight or more; nullopt otherwise.
+  std::optional<std::string> document_type_from_markers(std::string_view text) const;
+  static constexpr int kMinMarkerWeight = 5;
+
+  /// The type `title` names; else the one the markers of the title and `opening` (the start
+  /// of the text) tell; else the catch-all, the last row of document-types.tsv.
+  std::string infer_document_type(std::string_view title, std::string_view opening = {}) const;
+
+  /// Whether documents of type `type` are written at a stage of the plan cycle.
+  bool type_has_stage(std::string_view type) const;
+
+  /// The first report stage (report-stages.tsv: a label or another name) `text` names.
+  std::optional<std::string> report_stage_named_in(std::string_view text) const;
+
+  /// What a line of a document's text is, besides content (page-chrome.tsv). Each looks at the
+  /// line lower-cased, accent-folded, trimmed, spaces collapsed.
+  /// Page furniture (navigation, cookie and share bars, breadcrumbs, "Page 3 of 88", ...):
+  /// removed from the text before segmentation. Lines over 200 bytes never are.
+  bool is_page_chrome(std::string_view line) const;
+  /// Never a document's title: page chrome, a bare number or date, a link, "Índice", ...
+  bool is_never_title(std::string_view line) const;
+  /// Says who published, printed or licensed a document, or where they are (a postal
+  /// address): not evidence of what the document is about.
+  bool is_imprint(std::string_view line) const;
+
+  /// `title` without the site name an HTML title carries after or before a separator
+  /// ("Improve the Transparency Portal (ES0041) | Open Government Partnership"); empty when
+  /// the title is nothing but a site name.
+  std::string without_site_name(std::string_view title) const;
 
   /// The canonical id that `value` stands for in `vocabulary` (a data file's name without
   /// ".tsv", as a facet's table entry names it): an id, code, acronym or name, in any case.
@@ -141,11 +223,28 @@ class ReferenceData {
 
  private:
   ReferenceData();
+  void load_document_type_markers();
+  void load_page_chrome();
   /// The Vocabulary-shaped vocabulary called `name`, or nullptr.
   const Vocabulary* facet_vocabulary(std::string_view name) const;
+  /// The country whose names `folded` holds most often where `counted(offset)` says yes.
+  template <typename Counted>
+  std::optional<std::string> most_named_country(const std::string& folded, Counted counted) const;
   std::vector<Country> countries_;
+  std::vector<std::vector<std::string>> country_match_names_;  // per country: folded, each once
+  PhraseMatcher country_names_;                                // entry: index in countries_
   std::vector<ActionPlan> plans_;
   std::vector<DocumentType> document_types_;
+  PhraseMatcher type_markers_;  // entry: index in type_marker_rows_
+  struct TypeMarkerRow {
+    std::size_t type = 0;  // index in document_types_
+    int weight = 0;
+  };
+  std::vector<TypeMarkerRow> type_marker_rows_;
+  Vocabulary report_stages_;
+  struct LinePatterns {
+    std::optional<std::regex> chrome, not_title, imprint, site_name;
+  } line_patterns_;
   std::vector<std::pair<std::string, Label>> languages_;
   Vocabulary agencies_;
   Vocabulary organizations_;

@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/5";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/6";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -102,6 +102,10 @@ namespace detail {
 inline std::vector<std::string> one(const std::optional<std::string>& value) {
   return value ? std::vector<std::string>{*value} : std::vector<std::string>{};
 }
+inline std::optional<std::string> yes_no(std::optional<bool> value) {
+  if (!value) return std::nullopt;
+  return *value ? "yes" : "no";
+}
 }  // namespace detail
 
 inline constexpr std::array kFacets = {
@@ -161,7 +165,7 @@ inline constexpr std::array kFacets = {
           .vocabulary = "agencies",
           .value_case = ValueCase::kAsGiven,
           .counted = true,
-          .shown = false,
+          .shown = true,
           .tells_translations_apart = false,
           .title = {"Responsible agency", "Institución responsable"},
           .description = "government body responsible for the commitment"},
@@ -253,7 +257,7 @@ inline constexpr std::array kFacets = {
           .vocabulary = "countries",
           .value_case = ValueCase::kLower,
           .counted = true,
-          .shown = false,
+          .shown = true,
           .tells_translations_apart = false,
           .title = {"Country", "País"},
           .description = "country of the document, ISO 3166-1 alpha-2 lower case"},
@@ -269,6 +273,123 @@ inline constexpr std::array kFacets = {
           .tells_translations_apart = false,
           .title = {"OGP commitment", "Compromiso OGP"},
           .description = "OGP commitment id (MX0085): its own, or the one the linker found"},
+    Facet{.name = "supporting",
+          .prefix = "XB",
+          .field = "supporting",
+          .values = [](const PassageRecord& r) { return r.supporting; },
+          .single = false,
+          .vocabulary = "agencies",
+          .value_case = ValueCase::kAsGiven,
+          .counted = true,
+          .shown = false,
+          .tells_translations_apart = false,
+          .title = {"Supporting agency", "Institución de apoyo"},
+          .description = "government body named as supporting a commitment, not leading it"},
+    Facet{.name = "report_stage",
+          .prefix = "XG",
+          .field = "report_stage",
+          .values = [](const PassageRecord& r) { return detail::one(r.report_stage); },
+          .single = true,
+          .vocabulary = "report-stages",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Report stage", "Etapa del informe"},
+          .description =
+              "stage of an IRM report or self-assessment (design, progress, results, ...)"},
+    Facet{.name = "specificity",
+          .prefix = "XQ",
+          .field = "specificity",
+          .values = [](const PassageRecord& r) { return detail::one(r.ratings().specificity); },
+          .single = true,
+          .vocabulary = "irm-specificity",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Specificity (IRM)", "Especificidad (MRI)"},
+          .description = "IRM rating: how specific the commitment is (none, low, medium, high)"},
+    Facet{.name = "ogp_value",
+          .prefix = "XU",
+          .field = "ogp_values",
+          .values = [](const PassageRecord& r) { return r.ratings().ogp_values; },
+          .single = false,
+          .vocabulary = "irm-ogp-values",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"OGP values (IRM)", "Valores de OGP (MRI)"},
+          .description =
+              "IRM rating: OGP values the commitment is relevant to (access-to-information, ...)"},
+    Facet{
+        .name = "potential_impact",
+        .prefix = "XI",
+        .field = "potential_impact",
+        .values = [](const PassageRecord& r) { return detail::one(r.ratings().potential_impact); },
+        .single = true,
+        .vocabulary = "irm-potential-impact",
+        .value_case = ValueCase::kLower,
+        .counted = true,
+        .shown = true,
+        .tells_translations_apart = false,
+        .title = {"Potential impact (IRM)", "Impacto potencial (MRI)"},
+        .description = "IRM rating: potential impact (none, minor, moderate, transformative)"},
+    Facet{
+        .name = "potential_results",
+        .prefix = "XJ",
+        .field = "potential_results",
+        .values = [](const PassageRecord& r) { return detail::one(r.ratings().potential_results); },
+        .single = true,
+        .vocabulary = "irm-potential-results",
+        .value_case = ValueCase::kLower,
+        .counted = true,
+        .shown = true,
+        .tells_translations_apart = false,
+        .title = {"Potential for results (IRM)", "Potencial de resultados (MRI)"},
+        .description =
+            "IRM rating since 2021: potential for results (unclear, modest, substantial)"},
+    Facet{.name = "completion",
+          .prefix = "XE",
+          .field = "completion",
+          .values = [](const PassageRecord& r) { return detail::one(r.ratings().completion); },
+          .single = true,
+          .vocabulary = "irm-completion",
+          .value_case = ValueCase::kLower,
+          .counted = true,
+          .shown = true,
+          .tells_translations_apart = false,
+          .title = {"Completion (IRM)", "Nivel de cumplimiento (MRI)"},
+          .description = "IRM rating: completion (not-started, limited, substantial, complete)"},
+    Facet{
+        .name = "opened_government",
+        .prefix = "XV",
+        .field = "opened_government",
+        .values = [](const PassageRecord& r) { return detail::one(r.ratings().opened_government); },
+        .single = true,
+        .vocabulary = "irm-opened-government",
+        .value_case = ValueCase::kLower,
+        .counted = true,
+        .shown = true,
+        .tells_translations_apart = false,
+        .title = {"Did it open government? (IRM)", "¿Contribuyó a abrir el gobierno? (MRI)"},
+        .description = "IRM rating: did it open government / early results (worsened, "
+                       "did-not-change, marginal, major, outstanding)"},
+    Facet{
+        .name = "starred",
+        .prefix = "XW",
+        .field = "starred",
+        .values =
+            [](const PassageRecord& r) { return detail::one(detail::yes_no(r.ratings().starred)); },
+        .single = true,
+        .vocabulary = "irm-starred",
+        .value_case = ValueCase::kLower,
+        .counted = true,
+        .shown = true,
+        .tells_translations_apart = false,
+        .title = {"Starred (IRM)", "Compromiso estelar (MRI)"},
+        .description = "IRM rating: a starred commitment (yes, no)"},
 };
 
 /// A facet's code in kSlotFacetValues is 'A' + its position: at most this many facets.

@@ -45,6 +45,28 @@ class Vocabulary {
   std::vector<std::string> find_in(const std::vector<std::string>& words,
                                    const std::vector<std::string>& folded) const;
 
+  /// Where a document's text may name bodies. A body's names and acronyms are those of its
+  /// country's government: "Ministerio de Hacienda" or "INAMU" mean one body in Spain or
+  /// Costa Rica and another in Mexico. So a body of `country` (or an international one, "*")
+  /// is recognised anywhere in a document of that country; a body of another country only
+  /// by a name of kForeignNameWords words or more, where the text names that country within
+  /// kNearbyWords words of it. `mentions` are the
+  /// countries the text names: (word position, country code), as
+  /// ReferenceData::country_mentions finds them.
+  struct Scope {
+    std::string_view country;  ///< the document's country; empty when unknown
+    const std::vector<std::pair<std::size_t, std::string>>* mentions = nullptr;
+  };
+  static constexpr std::size_t kNearbyWords = 12;
+  /// A foreign body is recognised by a name of at least this many words ("Secretaría de la
+  /// Función Pública", not "la Presidencia" nor an acronym another country may share).
+  static constexpr std::size_t kForeignNameWords = 3;
+
+  /// Ids of the entries segmented text names within `scope`, in order of first mention.
+  std::vector<std::string> find_in(const std::vector<std::string>& words,
+                                   const std::vector<std::string>& folded,
+                                   const Scope& scope) const;
+
   /// The entry a user or a table cell means by `value`: its id, an acronym or a name, in any
   /// case and with or without accents. nullptr when none.
   const VocabularyEntry* resolve(std::string_view value) const;

@@ -26,8 +26,11 @@ namespace lupa::indexer {
 /// kind and fields, tables become one passage per row, ordinals are renumbered.
 void recognize_commitments(std::vector<Passage>& passages, const DocumentMetadata& metadata);
 
-/// Sets the facet values (agencies, responsible, organizations, challenges, themes) of every
-/// passage from its heading, its text and its commitment fields.
-void tag_passages(std::vector<Passage>& passages);
+/// Sets the facet values (agencies, responsible, supporting, organizations, challenges, themes,
+/// status) of every passage of a document with `metadata` from its heading, its text and its
+/// commitment fields. Bodies are those of the document's country (Vocabulary::Scope); a lead
+/// or supporting field naming an institution the gazetteer does not know adds it to
+/// `discovered` and its derived id to the facet values.
+void tag_passages(std::vector<Passage>& passages, const DocumentMetadata& metadata);
 
 }  // namespace lupa::indexer

@@ -38,12 +38,20 @@ struct FileReport {
   std::string message;
 };
 
+/// An institution the recogniser found named that agencies.tsv does not know, with the first
+/// file of the run that named it: a row to add (docs/data-files.md).
+struct DiscoveredInstitutionReport {
+  std::string id;    ///< its facet value, "ke-kenya-school-of-government"
+  std::string name;  ///< as the file wrote it
+  std::string path;  ///< the first document of the run that named it
+};
+
 struct IndexSummary {
   std::size_t files_seen = 0;       ///< supported documents found
   std::size_t files_indexed = 0;    ///< new or changed, (re)indexed
   std::size_t files_unchanged = 0;  ///< same content and metadata as last run
   std::size_t files_removed = 0;    ///< gone from the corpus, passages deleted
-  std::size_t files_failed = 0;
+  std::size_t files_failed = 0;     ///< files that could not be indexed (each one is in `errors`)
   std::size_t passages_written = 0;
   std::size_t passages_in_index = 0;
   std::uint64_t bytes_read = 0;
@@ -54,15 +62,27 @@ struct IndexSummary {
   std::size_t links = 0;             ///< commitment passages whose cross-document links changed
   /// Symbolic links out of the corpus folders, not followed (each one is in `skipped` too).
   std::size_t symlinks_not_followed = 0;
-  std::vector<FileReport> errors;    ///< files that could not be indexed, and why
+  /// Files that could not be indexed and manifest errors (a field or entry ignored, a manifest
+  /// that cannot be read), and why; any of them makes the run's exit status 1.
+  std::vector<FileReport> errors;
+  /// Problems that cost nothing but deserve a look: a manifest's unknown country or plan (kept
+  /// as given), an unknown field, an entry that names no document.
+  std::vector<FileReport> warnings;
   std::vector<FileReport> skipped;   ///< files left alone, and why (unsupported type, ...)
   std::vector<FileReport> inferred;  ///< metadata the indexer guessed, per file
   std::vector<FileReport> notes;     ///< other things worth knowing (header lines dropped, ...)
+  /// Institutions of the passages written in this run that agencies.tsv does not know, each
+  /// once, in corpus order; their names are stored in the index as their labels.
+  std::vector<DiscoveredInstitutionReport> discovered;
 };
 
-/// Runs the indexer. Per-file problems are reported in the summary and the run goes on;
-/// problems with the database or the folders themselves throw (std::runtime_error,
+/// Runs the indexer. Per-file and manifest problems are reported in the summary and the run
+/// goes on; problems with the database or the folders themselves throw (std::runtime_error,
 /// Xapian::Error), and then nothing of the run is committed.
+///
+/// A manifest is read leniently (manifest.h): a field at fault is inferred instead, an entry at
+/// fault is ignored. A manifest that cannot be read at all leaves the documents of its folder
+/// that the index has as they are, and indexes the others with inferred metadata.
 IndexSummary index_corpus(const IndexerOptions& options);
 
 }  // namespace lupa::indexer

@@ -18,6 +18,8 @@ struct DocumentMetadata {
   std::vector<std::string> languages;  ///< ISO 639-1 codes
   std::optional<std::string> date;     ///< ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
   std::optional<std::string> source;   ///< where the document comes from
+  /// For an IRM report: its stage (analyzers/data/report-stages.tsv: design, progress, ...).
+  std::optional<std::string> report_stage;
 
   /// The year of `date`, when there is one.
   std::optional<int> year() const;
@@ -25,6 +27,15 @@ struct DocumentMetadata {
 
 /// What a commitment passage knows about the commitment: what the index stores of it.
 using Commitment = schema::CommitmentRecord;
+
+/// A body named in a commitment's lead or supporting field that agencies.tsv does not know.
+/// It is kept as a facet value of its own so that nothing named is lost; the indexer stores
+/// its name as the value's label and lists it in its summary for an operator to add.
+struct DiscoveredInstitution {
+  std::string id;    ///< "ke-kenya-school-of-government": the country, the name's folded words
+  std::string name;  ///< as written
+  bool operator==(const DiscoveredInstitution&) const = default;
+};
 
 /// One searchable unit of a document.
 struct Passage {
@@ -46,11 +57,16 @@ struct Passage {
 
   // Facet values found by the recognisers.
   std::vector<std::string> agencies;     ///< every body named, responsible or not
-  std::vector<std::string> responsible;  ///< bodies named as responsible
+  std::vector<std::string> responsible;  ///< bodies named as responsible (lead)
+  std::vector<std::string> supporting;   ///< bodies named as supporting a commitment
   std::vector<std::string> organizations;
   std::vector<std::string> challenges;
   std::vector<std::string> themes;
   std::optional<std::string> status;
+  schema::IrmRatings irm;  ///< an IRM report's ratings of the commitment
+  /// Institutions named in a responsible or supporting field that the gazetteer does not
+  /// know: id (the country and the name's folded words) and the name as written.
+  std::vector<DiscoveredInstitution> discovered;
 };
 
 }  // namespace lupa::indexer

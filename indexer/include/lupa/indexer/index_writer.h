@@ -78,6 +78,11 @@ class IndexWriter {
   void finish_file(const FileState& state, const SpellingWords& spelling);
   /// Records a new size or mtime for a file whose content did not change.
   void update_state(const FileState& state);
+  /// Stores `label` as the label of value `id` of `vocabulary` (analyzers/index_labels.h),
+  /// for a value the reference data cannot label: an institution agencies.tsv does not know.
+  /// A value keeps the label it was first given: later documents may write the name
+  /// differently, and a label should not change with the order files are re-indexed in.
+  void label_value(std::string_view vocabulary, std::string_view id, std::string_view label);
   void remove_file(const std::string& document_path);
 
   /// Commits every change of the run at once.

@@ -16,8 +16,13 @@ std::string search_json(const SearchResult& result,
                         schema::FacetTable table = schema::standard_facets());
 std::string facets_json(const FacetListing& listing);
 std::string health_json(const IndexHealth& health);
-/// Every stored field of a passage (docs/schema.md), as stored.
-std::string passage_json(const schema::PassageRecord& record);
+/// Every stored field of a passage (docs/schema.md), as stored; then each facet of `table`
+/// whose field the record does not store under that name, with its values (the IRM ratings,
+/// own or linked); and `same_commitment`: the passages about the same commitment in other
+/// documents (id, doc, title, type, report_stage, lang, commitment_title).
+std::string passage_json(const schema::PassageRecord& record,
+                         const std::vector<schema::PassageRecord>& same_commitment = {},
+                         schema::FacetTable table = schema::standard_facets());
 /// {"error": message}, with bytes that are not UTF-8 replaced by U+FFFD.
 std::string error_json(const std::string& message);
 

@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,8 +31,12 @@
 
 namespace lupa::searchd {
 
+class IndexLabels;
+
 struct FacetValue {
   std::string value;
+  /// The reference data's label; for a value it cannot label (an institution agencies.tsv
+  /// does not list), the name the index holds for it, in both languages; else the value.
   analyzers::Label label;
   Xapian::doccount count = 0;
 };
@@ -160,6 +165,10 @@ class SearchService {
 
   IndexHealth health() const;
 
+  /// The label `value` of `facet` is shown with, as FacetValue::label says; the index's labels
+  /// are read once per revision of the databases.
+  analyzers::Label value_label(const schema::Facet& facet, std::string_view value) const;
+
  private:
   struct EffectiveQuery;
 
@@ -193,6 +202,7 @@ class SearchService {
   RankingOptions ranking_;
   std::vector<schema::Facet> facets_;
   unsigned long instance_id_;
+  std::shared_ptr<const IndexLabels> labels_;  // shared by copies: one read per revision
 };
 
 }  // namespace lupa::searchd

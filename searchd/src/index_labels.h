@@ -1,0 +1,59 @@
+// Labels the index holds for facet values the reference data cannot label (institutions the
+// indexer found that agencies.tsv does not list: analyzers/index_labels.h), read once per
+// revision of the databases and shared by every request thread.
+//
+// Thread safety: current() may be called from any thread. The handles it reads with are its
+// own, used under its mutex, apart from the request threads' handles.
+#pragma once
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/vocabulary.h"
+
+namespace lupa::searchd {
+
+/// The labels of one revision of the databases, by metadata key (index_label_key).
+class LabelTable {
+ public:
+  LabelTable() = default;
+  LabelTable(std::string revision, std::unordered_map<std::string, std::string> labels)
+      : revision_(std::move(revision)), labels_(std::move(labels)) {}
+
+  const std::string& revision() const { return revision_; }
+  std::size_t size() const { return labels_.size(); }
+
+  /// The label `value` of `facet` is shown with: the reference data's; else the index's
+  /// (the name as written, in both languages); else the value itself.
+  analyzers::Label label(const schema::Facet& facet, std::string_view value) const;
+
+ private:
+  std::string revision_;  // each shard's uuid and revision
+  std::unordered_map<std::string, std::string> labels_;
+};
+
+class IndexLabels {
+ public:
+  /// Opens its own handles on `databases` (they must exist; throws Xapian::Error).
+  explicit IndexLabels(const std::vector<std::filesystem::path>& databases);
+
+  /// The labels of the databases' newest revision: read again only when a shard committed
+  /// since the last read. When the labels cannot be read (the indexer committed twice during
+  /// the read), those of the last read.
+  std::shared_ptr<const LabelTable> current() const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::vector<Xapian::Database> shards_;
+  mutable std::shared_ptr<const LabelTable> table_;
+};
+
+}  // namespace lupa::searchd
