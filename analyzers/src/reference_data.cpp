@@ -226,7 +226,7 @@ ReferenceData::ReferenceData() {
   for (auto& f : rows("field-labels.tsv", 3)) {
     fields_.push_back({f[0], role_of("field-labels.tsv", f, 1, &field_role_from_string)});
     for (const std::string& label : split_list(f[2]))
-      field_labels_.emplace_back(fold_for_matching(label), fields_.back());
+      field_labels_.try_emplace(fold_for_matching(label), fields_.back());
   }
   for (auto& f : rows("table-columns.tsv", 2)) {
     const TableRole role = role_of("table-columns.tsv", f, 0, &table_role_from_string);
@@ -253,8 +253,8 @@ const ComplianceStatus* ReferenceData::find_status(std::string_view code_or_id) 
 
 std::optional<FieldLabel> ReferenceData::find_field(std::string_view label) const {
   std::string folded = fold_for_matching(label);
-  for (const auto& [text, field] : field_labels_)
-    if (text == folded) return field;
+  if (const auto found = field_labels_.find(folded); found != field_labels_.end())
+    return found->second;
   // Reports qualify labels: "Relevancia frente a los valores de la AGA (como está escrito)",
   // "Institución(es) de apoyo", "Completion (end of term)": without what is in parentheses.
   if (folded.find('(') != std::string::npos) {
@@ -269,10 +269,22 @@ std::optional<FieldLabel> ReferenceData::find_field(std::string_view label) cons
     for (const char c : bare)  // spaces collapsed, ends trimmed
       if (c != ' ' || (!folded.empty() && folded.back() != ' ')) folded += c;
     while (!folded.empty() && folded.back() == ' ') folded.pop_back();
-    for (const auto& [text, field] : field_labels_)
-      if (text == folded) return field;
+    if (const auto found = field_labels_.find(folded); found != field_labels_.end())
+      return found->second;
   }
   return std::nullopt;
+}
+
+std::optional<FieldLabel> ReferenceData::label_alone(std::string_view line) const {
+  while (!line.empty() && (line.back() == ':' || line.back() == ' ')) line.remove_suffix(1);
+  if (line.empty() || line.size() > 90) return std::nullopt;
+  auto field = find_field(line);
+  const bool stands_alone =
+      field && (field->role == FieldRole::kAgencyResponsible ||
+                field->role == FieldRole::kAgencySupporting ||
+                field->role == FieldRole::kIrmRating || field->role == FieldRole::kOgpId);
+  if (!stands_alone) return std::nullopt;
+  return field;
 }
 
 std::optional<FieldRole> ReferenceData::field_role(std::string_view field) const {

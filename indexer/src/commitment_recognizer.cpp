@@ -127,16 +127,6 @@ std::optional<std::pair<std::string, std::string>> field_line(const std::string&
   return std::nullopt;
 }
 
-// A line that is a field's label alone ("Lead implementing agency/actor", a table cell of a
-// template exported line by line), with or without its colon.
-std::optional<analyzers::FieldLabel> label_alone(std::string line) {
-  while (!line.empty() && (line.back() == ':' || line.back() == ' ')) line.pop_back();
-  if (line.empty() || line.size() > 90) return std::nullopt;
-  auto field = reference().find_field(line);
-  if (!field || !analyzers::label_may_stand_alone(field->role)) return std::nullopt;
-  return field;
-}
-
 // The known fields of a text, one per line that starts with one, or a label alone on its line
 // with its value on the next.
 std::vector<std::pair<std::string, std::string>> field_lines(const std::string& text) {
@@ -147,11 +137,12 @@ std::vector<std::pair<std::string, std::string>> field_lines(const std::string& 
       fields.push_back(std::move(*field));
       continue;
     }
-    const auto label = label_alone(lines[i]);
+    const auto label = reference().label_alone(lines[i]);
     if (!label || i + 1 >= lines.size() || lines[i + 1].empty()) continue;
     // A rating's value is a word or two; a sentence under a question heading is analysis.
     const std::size_t longest = label->role == FieldRole::kIrmRating ? 60 : 300;
-    if (lines[i + 1].size() > longest || label_alone(lines[i + 1]) || field_line(lines[i + 1]))
+    if (lines[i + 1].size() > longest || reference().label_alone(lines[i + 1]) ||
+        field_line(lines[i + 1]))
       continue;
     fields.emplace_back(label->field, lines[i + 1]);
     ++i;
@@ -675,7 +666,7 @@ std::vector<Passage> mark_labelled_commitments(std::vector<Passage> passages,
       // on the next line.
       std::size_t first_field = 0;
       while (first_field < lines.size() && !field_line(lines[first_field]) &&
-             !(label_alone(lines[first_field]) && first_field + 1 < lines.size()))
+             !(reference().label_alone(lines[first_field]) && first_field + 1 < lines.size()))
         ++first_field;
       if (first_field >= 2) {
         Passage before = passage;

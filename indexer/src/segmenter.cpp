@@ -128,10 +128,7 @@ bool is_field_line(std::string_view line) {
 }
 
 bool is_label_alone(std::string_view line) {
-  while (!line.empty() && (line.back() == ':' || line.back() == ' ')) line.remove_suffix(1);
-  if (line.empty() || line.size() > 90) return false;
-  const auto field = analyzers::ReferenceData::instance().find_field(line);
-  return field && analyzers::label_may_stand_alone(field->role);
+  return analyzers::ReferenceData::instance().label_alone(line).has_value();
 }
 
 // Marks running-header lines; returns the distinct header lines found.

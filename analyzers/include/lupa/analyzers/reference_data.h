@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lupa/analyzers/vocabulary.h"
@@ -60,14 +61,6 @@ enum class FieldRole {
 /// The role a data file names ("agency-responsible"), or nullopt.
 std::optional<FieldRole> field_role_from_string(std::string_view name);
 
-/// Whether a label of this role, alone on its line, introduces the value on the next line (a
-/// template's table exported cell by cell: "Lead implementing agency/actor" / "Treasury").
-/// Labels of the other roles ("Contact", "Notes", "Status") are also ordinary headings.
-inline bool label_may_stand_alone(FieldRole role) {
-  return role == FieldRole::kAgencyResponsible || role == FieldRole::kAgencySupporting ||
-         role == FieldRole::kIrmRating || role == FieldRole::kOgpId;
-}
-
 /// A labelled field of a commitment description ("Responsible authority: ...").
 struct FieldLabel {
   std::string field;  ///< "responsible", "organization", "compliance_date", ...
@@ -117,6 +110,12 @@ class ReferenceData {
 
   /// The field a label names ("Responsible authority", "Institución responsable"), any case.
   std::optional<FieldLabel> find_field(std::string_view label) const;
+
+  /// The field `line` introduces when it is a label alone on its line, with or without its
+  /// colon, whose value is on the next line (a template's table exported cell by cell: "Lead
+  /// implementing agency/actor" / "Treasury"). Only lead, supporting, rating and id fields:
+  /// labels of the other roles ("Contact", "Notes", "Status") are also ordinary headings.
+  std::optional<FieldLabel> label_alone(std::string_view line) const;
 
   /// The role of the field with id `field` ("responsible" -> kAgencyResponsible); nullopt for
   /// a field no label introduces (a table's "original_number", an OGP entry's "year").
@@ -252,7 +251,7 @@ class ReferenceData {
   Vocabulary themes_;
   std::vector<ComplianceStatus> statuses_;
   std::vector<FieldLabel> fields_;                                // one per field
-  std::vector<std::pair<std::string, FieldLabel>> field_labels_;  // folded label -> field
+  std::unordered_map<std::string, FieldLabel> field_labels_;      // folded label -> field
   std::vector<std::pair<std::string, TableRole>> table_columns_;  // folded header -> role
   std::vector<std::pair<std::string, std::regex>> rules_;
   /// Vocabularies of facets that need no code of their own (id, labels, other names), by name.
