@@ -2,11 +2,12 @@
 """Relevance benchmark: Lupa's ranking beside a plain baseline on the judged queries.
 
 Indexes the bundled corpus's text documents (corpus/*.txt and its manifest; the scans in
-corpus/scans copy corpus text and are not judged) into a scratch folder named `corpus`, so
-passage ids match tests/relevance/judgments.tsv, then runs every judged query against two
-daemons: Lupa's ranking, and `--baseline-ranking` (Spanish stemmer alone, no glossary, no
+corpus/scans copy corpus text and are not judged) and the other members' fixtures
+(tests/data/ogp-world, without its truth.json) into scratch folders named `corpus` and
+`ogp-world`, so passage ids match tests/relevance/judgments.tsv, then runs every judged query
+against two daemons: Lupa's ranking, and `--baseline-ranking` (Spanish stemmer alone, no glossary, no
 spelling, no language preference, no collapsing of translations). Reports nDCG@10, P@5 and
-Recall@20 per kind of query.
+Recall@20 per kind of query and over all queries (each query weighs the same).
 
 A hit stands for itself and its translation (`translation_id`): judged passages are grouped
 with their translations, a group's grade is its best passage's, and a group found twice
@@ -34,7 +35,9 @@ import urllib.request
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 JUDGMENTS = REPO / "tests" / "relevance" / "judgments.tsv"
-KINDS = ["es", "en", "cross", "agency", "id", "accentless", "misspelled"]
+FIXTURES = REPO / "tests" / "data" / "ogp-world"
+KINDS = ["es", "en", "cross", "agency", "agency-question", "question", "world", "id", "accentless",
+         "misspelled"]
 
 
 def read_judgments():
@@ -135,10 +138,17 @@ def main():
     corpus.mkdir(parents=True)
     for source in list(REPO.glob("corpus/*.txt")) + [REPO / "corpus" / "manifest.json"]:
         shutil.copy(source, corpus / source.name)
+    # The fixtures are indexed as recognition sees them: documents only, no manifest, no truth.
+    world = work / "ogp-world"
+    shutil.rmtree(world, ignore_errors=True)
+    world.mkdir()
+    for source in FIXTURES.iterdir():
+        if source.is_file() and source.name != "truth.json":
+            shutil.copy(source, world / source.name)
     database = work / "index"
     shutil.rmtree(database, ignore_errors=True)
-    subprocess.run([str(bin_dir / "lupa-indexer"), "--quiet", "--db", str(database), str(corpus)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(bin_dir / "lupa-indexer"), "--quiet", "--db", str(database), str(corpus),
+                    str(world)], check=True, stdout=subprocess.DEVNULL)
 
     queries = read_judgments()
     configurations = [("lupa", []), ("baseline", ["--baseline-ranking"])]
