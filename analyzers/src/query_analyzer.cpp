@@ -1,8 +1,10 @@
 #include "lupa/analyzers/query_analyzer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
+#include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/reference_data.h"
@@ -20,16 +22,30 @@ class BilingualStopper final : public Xapian::Stopper {
   std::string get_description() const override { return "bilingual stopper"; }
 };
 
-// "agency:SFP", "challenge:\"public integrity\"": resolves the value like a filter parameter.
+// "agency:SFP", "challenge:\"public integrity\"", "country:Mexico", "plan:2019-2021": resolves
+// the value like a filter parameter. A value that names nothing is noted in `unnamed` and the
+// parse refused afterwards (an exception must not unwind through the parser).
 class FacetFieldProcessor final : public Xapian::FieldProcessor {
  public:
-  explicit FacetFieldProcessor(const schema::Facet& facet) : facet_(facet) {}
+  FacetFieldProcessor(const schema::Facet& facet, const Xapian::Database& database,
+                      std::vector<std::string>& unnamed)
+      : facet_(facet), database_(database), unnamed_(unnamed) {}
   Xapian::Query operator()(const std::string& value) override {
-    return Xapian::Query(schema::facet_term(facet_, schema::canonical_value(facet_, value)));
+    try {
+      std::vector<Xapian::Query> terms;
+      for (const std::string& named : facet_values_named(facet_, value, database_))
+        terms.emplace_back(schema::facet_term(facet_, named));
+      return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    } catch (const UnknownFacetValue& error) {
+      unnamed_.push_back("`" + std::string(facet_.name) + ":" + value + "`: " + error.what());
+      return Xapian::Query::MatchNothing;
+    }
   }
 
  private:
   schema::Facet facet_;
+  const Xapian::Database& database_;
+  std::vector<std::string>& unnamed_;
 };
 
 // "transparen*" is rewritten to this field, whose processor expands it over the indexed
@@ -170,6 +186,123 @@ std::string alternatives(const std::vector<Token>& tokens, const GlossaryMatch& 
   return out + ")";
 }
 
+// Operators whose subqueries Xapian::Query can be rebuilt from alone (no parameters).
+bool is_plain_composite(Xapian::Query::op type) {
+  switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// `readings` (one parse per stemmer, so trees of one shape) with every excluded subquery
+// (`-word`, `NOT word`) replaced by the same subquery of all readings OR-ed: a passage is
+// matched by the reading of its own language, and must lack the excluded word under every
+// stemmer, not only under that one ("-transparencia": the English stemmer does not reduce
+// "transparencia" to the Spanish stem the passages hold).
+std::vector<Xapian::Query> share_exclusions(const std::vector<Xapian::Query>& readings) {
+  const Xapian::Query& first = readings.front();
+  const auto type = first.get_type();
+  const std::size_t count = first.get_num_subqueries();
+  const bool same_shape =
+      is_plain_composite(type) &&
+      std::all_of(readings.begin(), readings.end(), [&](const Xapian::Query& reading) {
+        return reading.get_type() == type && reading.get_num_subqueries() == count;
+      });
+  if (!same_shape) return readings;
+  std::vector<std::vector<Xapian::Query>> children(readings.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    std::vector<Xapian::Query> subqueries;
+    for (const Xapian::Query& reading : readings) subqueries.push_back(reading.get_subquery(i));
+    if (type == Xapian::Query::OP_AND_NOT && i > 0) {
+      const Xapian::Query excluded(Xapian::Query::OP_OR, subqueries.begin(), subqueries.end());
+      subqueries.assign(readings.size(), excluded);
+    } else {
+      subqueries = share_exclusions(subqueries);
+    }
+    for (std::size_t r = 0; r < readings.size(); ++r) children[r].push_back(subqueries[r]);
+  }
+  std::vector<Xapian::Query> rebuilt;
+  for (const auto& subqueries : children)
+    rebuilt.emplace_back(type, subqueries.begin(), subqueries.end());
+  return rebuilt;
+}
+
+// "-transparencia" alone: Xapian's parser reads a query of excluded words only as those words
+// (wanted), so each becomes "NOT word", which FLAG_PURE_NOT reads as everything but it.
+std::string exclusions_alone_as_not(const std::string& text) {
+  const std::vector<Token> tokens = tokenize(text);
+  const bool all_excluded =
+      !tokens.empty() && std::all_of(tokens.begin(), tokens.end(), [](const Token& token) {
+        return token.text.size() > 1 && token.text.front() == '-';
+      });
+  if (!all_excluded) return text;
+  std::string out;
+  for (const Token& token : tokens) out += (out.empty() ? "NOT " : " NOT ") + token.text.substr(1);
+  return out;
+}
+
+// The readings OR-ed, each once: a passage matches through the stemmer of its language.
+Xapian::Query either_reading(const std::vector<Xapian::Query>& readings) {
+  if (readings.empty()) return Xapian::Query();
+  Xapian::Query combined;
+  std::unordered_set<std::string> seen;
+  for (const Xapian::Query& reading : share_exclusions(readings)) {
+    if (!seen.insert(reading.get_description()).second) continue;
+    combined = combined.empty() ? reading : Xapian::Query(Xapian::Query::OP_OR, combined, reading);
+  }
+  return combined;
+}
+
+bool is_field_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// The `name:` prefixes of `text` (outside quotes, at the start of a word, directly followed
+// by a value) that name no field: the parser would read them as words and match nothing.
+// "https://…" is a web address, not a field.
+std::vector<std::string> unknown_fields(std::string_view text,
+                                        const std::vector<schema::Facet>& facets) {
+  std::vector<std::string> unknown;
+  bool in_quotes = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') in_quotes = !in_quotes;
+    const bool starts_word =
+        i == 0 || std::string_view(" (+-").find(text[i - 1]) != std::string_view::npos;
+    if (in_quotes || !starts_word || !std::isalpha(static_cast<unsigned char>(c))) continue;
+    std::size_t end = i;
+    while (end < text.size() && is_field_name_char(text[end])) ++end;
+    if (end + 1 >= text.size() || text[end] != ':' || text[end + 1] == ' ' ||
+        text.substr(end + 1, 2) == "//")
+      continue;
+    const std::string_view name = text.substr(i, end - i);
+    const bool known = name == kWildcardField ||
+                       std::any_of(facets.begin(), facets.end(),
+                                   [&](const schema::Facet& facet) { return facet.name == name; });
+    if (!known) unknown.emplace_back(name);
+    i = end;
+  }
+  return unknown;
+}
+
+std::string unknown_field_message(const std::vector<std::string>& unknown,
+                                  const std::vector<schema::Facet>& facets) {
+  std::string fields;
+  for (const schema::Facet& facet : facets) {
+    if (!fields.empty()) fields += ", ";
+    fields += std::string(facet.name) + ":";
+  }
+  return "`" + unknown.front() + ":` is not a field; a query may use " + fields +
+         " (for example country:mx, plan:2019-2021), or quote the text to search for it";
+}
+
 }  // namespace
 
 std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
@@ -222,8 +355,7 @@ std::optional<Language> language_of_query(std::string_view text) {
 
 Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
                                         bool any_word) const {
-  Xapian::Query combined;
-  std::string first_description;
+  std::vector<Xapian::Query> readings;
   for (Language language : kLanguages) {
     if (!options_.both_stemmers && language != Language::kSpanish) continue;
     Xapian::QueryParser parser;
@@ -232,22 +364,20 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     parser.set_stopper((new BilingualStopper)->release());
     parser.set_default_op(any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    std::vector<std::string> unnamed_values;
     for (const schema::Facet& facet : options_.facets)
-      parser.add_boolean_prefix(std::string(facet.name),
-                                (new FacetFieldProcessor(facet))->release());
+      parser.add_boolean_prefix(
+          std::string(facet.name),
+          (new FacetFieldProcessor(facet, database_, unnamed_values))->release());
     int wildcards = 0;
     parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor(wildcards))->release());
-    Xapian::Query reading = parser.parse_query(text, flags);
+    Xapian::Query reading = parser.parse_query(
+        flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text, flags);
     if (wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
-    const std::string description = reading.get_description();
-    if (combined.empty()) {
-      combined = reading;
-      first_description = description;
-    } else if (description != first_description) {
-      combined = Xapian::Query(Xapian::Query::OP_OR, combined, reading);
-    }
+    if (!unnamed_values.empty()) throw UnknownFacetValue(unnamed_values.front());
+    readings.push_back(std::move(reading));
   }
-  return combined;
+  return either_reading(readings);
 }
 
 std::string QueryAnalyzer::spelling_correction(const std::string& text) const {
@@ -321,6 +451,8 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   if (segment_words(text).size() > QueryLimits::kMaxWords)
     throw QueryLimitError("at most " + std::to_string(QueryLimits::kMaxWords) +
                           " words in one query");
+  if (const auto unknown = unknown_fields(text, options_.facets); !unknown.empty())
+    throw QuerySyntaxError(unknown_field_message(unknown, options_.facets));
   AnalyzedQuery analyzed;
   std::vector<Language> matched_languages;
   const std::string expanded =

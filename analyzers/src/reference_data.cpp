@@ -743,7 +743,34 @@ std::optional<std::string> ReferenceData::resolve(std::string_view vocabulary,
   // The rest are named by their ids or codes, in any case: the page and the API write them so.
   std::string id = lower_case(value);
   if (label(vocabulary, id)) return id;
+  // Or as the page labels them, in either language ("Mexico", "México", "Spanish").
+  const std::string folded = fold_for_matching(value);
+  auto names = [&folded](const Label& label) {
+    return fold_for_matching(label.en) == folded || fold_for_matching(label.es) == folded;
+  };
+  if (vocabulary == "countries") {
+    for (const Country& country : countries_) {
+      if (names(country.name) || lower_case(country.ogp_code) == id) return country.code;
+      for (const std::string& other : country.other_names)
+        if (fold_for_matching(other) == folded) return country.code;
+    }
+  } else if (vocabulary == "languages") {
+    for (const auto& [code, label] : languages_)
+      if (names(label)) return code;
+  } else if (vocabulary == "document-types") {
+    for (const DocumentType& type : document_types_)
+      if (names(type.label)) return type.id;
+  } else if (vocabulary == "plans") {
+    for (const ActionPlan& plan : plans_)
+      if (names(plan.label)) return plan.id;
+  }
   return std::nullopt;
+}
+
+bool ReferenceData::admits_unlisted(std::string_view vocabulary) const {
+  // The recogniser keeps institutions agencies.tsv does not list under ids of their own
+  // (commitment_recognizer.h); every other vocabulary is the whole set of its facet's values.
+  return vocabulary == "agencies";
 }
 
 std::optional<Label> ReferenceData::label(std::string_view vocabulary, std::string_view id) const {

@@ -6,7 +6,9 @@
 #include <memory>
 #include <unordered_map>
 
+#include "lupa/searchd/highlighter.h"
 #include "index_labels.h"
+#include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -127,7 +129,7 @@ Xapian::Database& SearchService::database() const {
   return *handle;
 }
 
-Xapian::Query SearchService::filter_query(const SearchRequest& request,
+Xapian::Query SearchService::filter_query(Xapian::Database& db, const SearchRequest& request,
                                           std::string_view except_facet) const {
   std::vector<Xapian::Query> per_facet;
   for (const auto& [name, values] : request.filters) {
@@ -135,8 +137,12 @@ Xapian::Query SearchService::filter_query(const SearchRequest& request,
     const schema::Facet* facet = schema::find_facet(name, facets_);
     if (!facet) throw BadRequest("Parameter `" + name + "` is not a facet");
     std::vector<Xapian::Query> alternatives;
-    for (const std::string& value : values)
-      alternatives.emplace_back(schema::facet_term(*facet, schema::canonical_value(*facet, value)));
+    for (const std::string& value : values) try {
+        for (const std::string& named : analyzers::facet_values_named(*facet, value, db))
+          alternatives.emplace_back(schema::facet_term(*facet, named));
+      } catch (const analyzers::UnknownFacetValue& error) {
+        throw BadRequest("Parameter `" + name + "`: " + error.what());
+      }
     per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   }
   if (per_facet.empty()) return Xapian::Query();
@@ -159,7 +165,7 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
                                                              const SearchRequest& request,
                                                              const MatchTest& matches) const {
   EffectiveQuery effective;
-  effective.filter = filter_query(request, "");
+  effective.filter = filter_query(db, request, "");
   effective.browsing = is_blank(request.query);
   effective.collapse_slot = collapse_slot_for(request, effective.browsing);
   if (effective.browsing) {
@@ -209,11 +215,12 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
   });
 }
 
-SearchService::EffectiveQuery SearchService::similar_query(const Xapian::Query& like,
+SearchService::EffectiveQuery SearchService::similar_query(Xapian::Database& db,
+                                                           const Xapian::Query& like,
                                                            const SearchRequest& request) const {
   EffectiveQuery effective;
   effective.text = effective.ranked = like;
-  effective.filter = filter_query(request, "");
+  effective.filter = filter_query(db, request, "");
   effective.collapse_slot = collapse_slot_for(request, false);
   return effective;
 }
@@ -285,7 +292,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     only[i] = true;
     FacetCounter own(facets_, only, effective.collapse_slot);
     EffectiveQuery without_own = effective;
-    without_own.filter = filter_query(request, facet.name);
+    without_own.filter = filter_query(db, request, facet.name);
     Xapian::Enquire facet_enquire(db);
     configure_enquire(facet_enquire, without_own);
     facet_enquire.add_matchspy(&own);
@@ -293,14 +300,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     result.facets.push_back(make_facet(facet, own.counts(i), *labels));
   }
 
-  const std::unordered_set<std::string> terms = analyzers::query_terms(effective.text);
-  const Xapian::Stem highlighter = analyzers::highlighting_stemmer(terms);
-  // Xapian's snippets do not mark the words of phrases, and glossary terms are phrases; an
-  // empty match over the same terms, ORed, gives snippets that mark every one of them.
-  Xapian::Enquire marking(db);
-  if (!effective.browsing)
-    marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-  const Xapian::MSet marker = effective.browsing ? mset : marking.get_mset(0, 0);
+  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.text);
   result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -308,11 +308,8 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     hit.rank = ++rank;
     hit.score = it.get_weight();
     hit.record = schema::PassageRecord::parse(it.get_document().get_data());
-    // Without the background model: it looks up every word's frequency in the index, which
-    // cost more than the rest of a request; the densest window of matches is good enough.
     auto snippet_of = [&](const std::string& text) {
-      return marker.snippet(text, kSnippetBytes, highlighter, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                            "<mark>", "</mark>", "\xE2\x80\xA6");
+      return highlighter.snippet(text, kSnippetBytes);
     };
     hit.snippet = snippet_of(hit.record.text);
     // A passage found by its heading shows the heading, so the match is visible.
@@ -425,6 +422,7 @@ std::optional<SearchResult> SearchService::similar_on(Xapian::Database& db, cons
   paging.count_facets = false;
   run(db,
       similar_query(
+          db,
           Xapian::Query(Xapian::Query::OP_FILTER,
                         Xapian::Query(Xapian::Query::OP_AND_NOT, like, unlike), commitments),
           paging),

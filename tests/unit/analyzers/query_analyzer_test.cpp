@@ -90,6 +90,11 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"transparency OR corrupcion", {"en-budget", "es-info"}},
         QueryCase{"informacion NOT corrupcion", {}},
         QueryCase{"+budget -corrupcion", {"en-budget"}},
+        // An excluded word is excluded under both stemmers, whatever language it is in.
+        QueryCase{"-informaciones", {"en-budget", "es-cuentas"}},
+        QueryCase{"NOT informaciones", {"en-budget", "es-cuentas"}},
+        QueryCase{"rendicion -informaciones", {"es-cuentas"}},
+        QueryCase{"-budgets", {"es-info", "es-cuentas"}},
         // Stop words of either language are dropped outside phrases.
         QueryCase{"the corrupcion", {"es-info"}}, QueryCase{"los transparency", {"en-budget"}},
         // Trailing wildcards expand over the indexed stems, typed with or without accents.
@@ -102,7 +107,30 @@ INSTANTIATE_TEST_SUITE_P(
         // Facet fields.
         QueryCase{"lang:es", {"es-info", "es-cuentas"}}, QueryCase{"lang:en", {"en-budget"}},
         QueryCase{"lang:en transparency", {"en-budget"}}, QueryCase{"lang:en informacion", {}},
-        QueryCase{"lang:fr", {}}));
+        QueryCase{"lang:Spanish", {"es-info", "es-cuentas"}},
+        QueryCase{"lang:inglés", {"en-budget"}}));
+
+TEST_F(QueryAnalyzerTest, AFieldThatDoesNotExistIsRefusedWithTheOnesThatDo) {
+  const QueryAnalyzer analyzer(database_);
+  try {
+    analyzer.parse("title:budget");
+    FAIL() << "title: was accepted";
+  } catch (const QuerySyntaxError& error) {
+    EXPECT_NE(std::string(error.what()).find("`title:` is not a field"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("lang:"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(analyzer.parse("budget (author:smith)"), QuerySyntaxError);
+  // Not fields: a web address, a colon before a space, a quoted text, digits.
+  EXPECT_NO_THROW(analyzer.parse("https://budget.gob.mx"));
+  EXPECT_NO_THROW(analyzer.parse("Nota: budget"));
+  EXPECT_NO_THROW(analyzer.parse("\"title:budget\""));
+  EXPECT_NO_THROW(analyzer.parse("10:30 budget"));
+}
+
+TEST_F(QueryAnalyzerTest, AFieldValueThatNamesNothingIsRefused) {
+  const QueryAnalyzer analyzer(database_);
+  EXPECT_THROW(analyzer.parse("budget lang:klingon"), QuerySyntaxError);
+}
 
 class LenientQuery : public QueryAnalyzerTest, public ::testing::WithParamInterface<QueryCase> {};
 

@@ -462,8 +462,16 @@ TEST(ReferenceData, ResolvesWhatAUserMayWriteToAnId) {
   EXPECT_EQ(data().resolve("agencies", "Función Pública"), "mx-sfp");
   EXPECT_EQ(data().resolve("plans", "MX-2019-2021"), "mx-2019-2021");
   EXPECT_EQ(data().resolve("countries", "MX"), "mx");
-  // Countries and passage kinds are named by their codes only, as filters always named them.
-  EXPECT_EQ(data().resolve("countries", "México"), std::nullopt);
+  // Countries by their names in either language and their OGP code too, as the page labels
+  // them and as people write them; languages and document types by their labels.
+  EXPECT_EQ(data().resolve("countries", "México"), "mx");
+  EXPECT_EQ(data().resolve("countries", "mexico"), "mx");
+  EXPECT_EQ(data().resolve("countries", "Kenya"), "ke");
+  EXPECT_EQ(data().resolve("countries", "UK"), "gb");
+  EXPECT_EQ(data().resolve("countries", "Narnia"), std::nullopt);
+  EXPECT_EQ(data().resolve("languages", "Spanish"), "es");
+  EXPECT_EQ(data().resolve("languages", "inglés"), "en");
+  // Passage kinds are named by their ids only.
   EXPECT_EQ(data().resolve("passage-kinds", "Compromiso"), std::nullopt);
   EXPECT_EQ(data().resolve("languages", "ES"), "es");
   EXPECT_EQ(data().resolve("document-types", "IRM-Report"), "irm-report");

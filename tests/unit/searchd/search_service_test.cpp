@@ -190,12 +190,34 @@ TEST_F(SearchServiceTest, FiltersAreOrWithinAFacetAndAndAcrossFacets) {
   EXPECT_EQ(search("", {{"year", {"2015"}}, {"type", {"self-assessment"}}}).total, 2u);
 }
 
-TEST_F(SearchServiceTest, UnknownFacetValueMatchesNothing) {
-  const SearchResult result = search("", {{"plan", {"xx-1999-2000"}}});
+TEST_F(SearchServiceTest, AValueNoPassageHasMatchesNothing) {
+  const SearchResult result = search("", {{"plan", {"ke-2020-2022"}}});
   EXPECT_EQ(result.total, 0u);
   EXPECT_TRUE(result.hits.empty());
   // Its own facet still offers the real values.
   EXPECT_EQ(facet(result, "plan"), (Counts{{"mx-2011-2013", 3}, {"mx-2013-2015", 2}}));
+}
+
+TEST_F(SearchServiceTest, AValueThatNamesNothingIsABadRequest) {
+  EXPECT_THROW(search("", {{"plan", {"xx-1999-2000"}}}), BadRequest);
+  EXPECT_THROW(search("", {{"country", {"Narnia"}}}), BadRequest);
+  EXPECT_THROW(search("datos country:Narnia"), analyzers::QuerySyntaxError);
+}
+
+TEST_F(SearchServiceTest, LabelsAndPeriodsNameValues) {
+  EXPECT_EQ(search("", {{"country", {"Mexico"}}}).total, 5u);
+  EXPECT_EQ(search("", {{"plan", {"2013-2015"}}}).total, 2u);
+  EXPECT_EQ(search("plan:2011-2013").total, 3u);
+  EXPECT_EQ(search("", {{"lang", {"English"}}}).total, 2u);
+}
+
+TEST_F(SearchServiceTest, StopWordsAreMarkedOnlyInsideAMatchedPhrase) {
+  const SearchResult result = search("\"corrupción en las compras\"");
+  ASSERT_EQ(result.hits.size(), 1u);
+  EXPECT_NE(result.hits[0].snippet.find("Se combatirá la <mark>corrupción en las compras</mark> "
+                                        "del gobierno"),
+            std::string::npos)
+      << result.hits[0].snippet;
 }
 
 TEST_F(SearchServiceTest, PassageById) {

@@ -217,6 +217,9 @@ class ReferenceData {
   /// nullopt when it names nothing there or the vocabulary is unknown.
   std::optional<std::string> resolve(std::string_view vocabulary, std::string_view value) const;
 
+  /// Whether a facet of `vocabulary` may hold values the vocabulary does not list.
+  bool admits_unlisted(std::string_view vocabulary) const;
+
   /// The English and Spanish labels of `id` in `vocabulary`, or nullopt.
   std::optional<Label> label(std::string_view vocabulary, std::string_view id) const;
 

@@ -186,7 +186,8 @@ class SearchService {
   /// The same, tested by a one-match probe.
   EffectiveQuery effective_query(Xapian::Database& db, const SearchRequest& request) const;
   /// `like` (similar passages) with the request's filters and collapsing.
-  EffectiveQuery similar_query(const Xapian::Query& like, const SearchRequest& request) const;
+  EffectiveQuery similar_query(Xapian::Database& db, const Xapian::Query& like,
+                               const SearchRequest& request) const;
   /// Weighting, collapsing, order and the filtered query: the same for every Enquire.
   void configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective) const;
   /// Runs `effective` with the request's page and facets into `result`.
@@ -196,7 +197,8 @@ class SearchService {
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
                                                    bool browsing) const;
-  Xapian::Query filter_query(const SearchRequest& request, std::string_view except_facet) const;
+  Xapian::Query filter_query(Xapian::Database& db, const SearchRequest& request,
+                             std::string_view except_facet) const;
 
   std::vector<std::filesystem::path> databases_;
   RankingOptions ranking_;
