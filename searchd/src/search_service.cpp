@@ -6,13 +6,13 @@
 #include <memory>
 #include <unordered_map>
 
-#include "lupa/searchd/highlighter.h"
 #include "index_labels.h"
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/searchd/facet_counter.h"
+#include "lupa/searchd/highlighter.h"
 
 namespace lupa::searchd {
 namespace {
