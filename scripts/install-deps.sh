@@ -10,6 +10,8 @@ packages=(
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
   chromium
+  # glossary checks and mining (scripts/*glossary*.py), bench/apertium_crosslang.py
+  python3-xapian apertium-en-es
 )
 # Node.js and npm for the browser tests, from Debian unless the machine already has them.
 command -v npm >/dev/null || packages+=(nodejs npm)
