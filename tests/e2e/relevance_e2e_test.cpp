@@ -83,6 +83,34 @@ TEST(BilingualSearch, PassagesInTheQueryLanguageComeFirstAndTranslationsCollapse
   EXPECT_EQ(hit(english, 0)->getValue<std::string>("lang"), "en");
 }
 
+// Rows beyond the original vocabulary: OGP process words, both directions.
+TEST(BilingualSearch, GrownGlossaryRowsFindTheOtherLanguage) {
+  const auto pilot = server().search_q("proyecto piloto");
+  EXPECT_EQ(expanded(pilot), (std::vector<std::string>{"pilot-project"}));
+  bool english_pilot_project = false;
+  for (unsigned i = 0; i < pilot->getArray("hits")->size(); ++i) {
+    const auto passage = hit(pilot, i);
+    english_pilot_project |= passage->getValue<std::string>("lang") == "en" &&
+                             passage->getValue<std::string>("snippet").find(
+                                 "<mark>pilot</mark> <mark>project</mark>") != std::string::npos;
+  }
+  EXPECT_TRUE(english_pilot_project);
+
+  // Before the row, "technical assistance" found no passage with both words and was relaxed
+  // to any word (and corrected to "technical resistance"); now it finds the Spanish "apoyo
+  // técnico" passages without relaxing.
+  const auto assistance = server().search_q("technical assistance");
+  EXPECT_EQ(expanded(assistance), (std::vector<std::string>{"technical-assistance"}));
+  EXPECT_FALSE(assistance->getValue<bool>("relaxed"));
+  ASSERT_GT(total(assistance), 0);
+  bool spanish_support = false;
+  for (unsigned i = 0; i < assistance->getArray("hits")->size(); ++i)
+    spanish_support |= hit(assistance, i)
+                           ->getValue<std::string>("snippet")
+                           .find("<mark>Apoyo</mark> <mark>técnico</mark>") != std::string::npos;
+  EXPECT_TRUE(spanish_support);
+}
+
 TEST(SpellingHelp, AMisspeltWordGetsADidYouMean) {
   const auto result = server().search_q("transparancy");
   EXPECT_EQ(result->getValue<std::string>("corrected"), "transparency");
