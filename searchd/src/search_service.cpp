@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "index_labels.h"
+#include "lupa/analyzers/language.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -475,6 +476,25 @@ std::optional<PassageView> SearchService::passage_view(const std::string& id) co
     view.similar = similar_on(db, shown.id, first);
   }
   return view;
+}
+
+std::string SearchService::mark_query_words(const std::string& text,
+                                            const std::string& query) const {
+  Xapian::Database& db = database();
+  std::unordered_set<std::string> terms;
+  if (!is_blank(query))
+    terms = analyzers::query_terms(analyzers::QueryAnalyzer(db, ranking_.query).parse(query));
+  std::erase_if(terms, [](const std::string& term) {
+    const std::string_view word = std::string_view(term).substr(term.starts_with('Z') ? 1 : 0);
+    return analyzers::is_stop_word(word);
+  });
+  Xapian::Enquire marking(db);
+  if (!terms.empty())
+    marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  // Room for the escapes too, so that the generator never has to cut the text.
+  const std::size_t whole = 6 * text.size() + 64;
+  return marking.get_mset(0, 0).snippet(text, whole, analyzers::highlighting_stemmer(terms),
+                                        Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "");
 }
 
 analyzers::Label SearchService::value_label(const schema::Facet& facet,
