@@ -504,5 +504,19 @@ TEST(SearchService, MissingDatabaseFailsAtConstruction) {
   EXPECT_THROW(SearchService(std::vector<std::filesystem::path>{}), std::invalid_argument);
 }
 
+TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndNoStopWord) {
+  const std::string text =
+      "Intro <b>\nLa corrupción en las compras del gobierno.\nOtra línea sin nada, y al final: "
+      "las compras de la corrupción & más.";
+  const std::string marked = service().mark_query_words(text, "la corrupción de las compras");
+  // The whole text, escaped, lines kept; every form of the words marked, none of the stop words.
+  EXPECT_EQ(marked,
+            "Intro &lt;b&gt;\nLa <mark>corrupción</mark> en las <mark>compras</mark> del "
+            "gobierno.\nOtra línea sin nada, y al final: las <mark>compras</mark> de la "
+            "<mark>corrupción</mark> &amp; más.");
+  // Nothing to mark without words.
+  EXPECT_EQ(service().mark_query_words("a < b", "  "), "a &lt; b");
+}
+
 }  // namespace
 }  // namespace lupa::searchd
