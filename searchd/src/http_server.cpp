@@ -25,6 +25,7 @@
 #include "lupa/searchd/original_files.h"
 #include "lupa/searchd/result_export.h"
 #include "lupa/searchd/web_page.h"
+#include "security_headers.h"
 
 namespace lupa::searchd {
 namespace detail {
@@ -335,9 +336,10 @@ void get_original_file(const RouteContext& context, const HTTPServerRequest& htt
   response.setContentType(file->content_type);
   response.setContentLength64(static_cast<Poco::Int64>(file->size));
   response.set("Cache-Control", "no-cache");
-  response.set("X-Content-Type-Options", "nosniff");
-  // An HTML document of the corpus is shown, never run as this site: no script, no forms.
-  response.set("Content-Security-Policy", "sandbox");
+  // The listener's policy (no script, nothing from elsewhere) holds; an HTML document of the
+  // corpus is sandboxed too, so that it never acts as this site.
+  if (file->content_type.starts_with("text/html"))
+    response.set("Content-Security-Policy", std::string(kContentSecurityPolicy) + "; sandbox");
   std::string name = file->path.filename().string();
   for (char& c : name)
     if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '_';

@@ -64,11 +64,25 @@ class OriginalFilesOfAChangedCorpus : public ::testing::Test {
     dir_.write("outside/secret.txt", "secret outside the corpus\n");
     dir_.write("notes/plan.txt", "Compromiso uno: publicar los datos de agua potable.\n");
     dir_.write("notes/report.txt", "Informe sobre el presupuesto abierto del agua.\n");
+    dir_.write("notes/page.html",
+               "<html><body><p>Compromiso dos: agua.</p><script>alert(1)</script></body></html>");
     const RunResult indexed = run_indexer(dir_ / "index", {dir_ / "notes"});
     ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
   }
   TempDir dir_;
 };
+
+TEST_F(OriginalFilesOfAChangedCorpus, AnHtmlDocumentIsServedSandboxedAndNeverSniffed) {
+  const SearchDaemon daemon(dir_ / "index", {"--corpus", (dir_ / "notes").string()});
+  const HttpReply html = http_get(daemon.port(), "/files/notes.page-html.0001");
+  EXPECT_EQ(html.status, 200);
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_TRUE(html.headers.at("Content-Security-Policy").starts_with("default-src 'none';"));
+  EXPECT_TRUE(html.headers.at("Content-Security-Policy").ends_with("; sandbox"));
+  EXPECT_EQ(html.headers.at("X-Content-Type-Options"), "nosniff");
+  const HttpReply text = http_get(daemon.port(), "/files/notes.plan-txt.0001");
+  EXPECT_EQ(text.headers.at("Content-Disposition"), "inline; filename=\"plan.txt\"");
+}
 
 TEST_F(OriginalFilesOfAChangedCorpus, ALinkSwappedInOrAFileRemovedIsNeverServed) {
   const SearchDaemon daemon(dir_ / "index", {"--corpus", (dir_ / "notes").string()});
