@@ -11,6 +11,7 @@
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
+#include "lupa/analyzers/text_normalizer.h"
 #include "lupa/searchd/facet_counter.h"
 
 namespace lupa::searchd {
@@ -65,6 +66,46 @@ std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::str
   Xapian::PostingIterator posting = db.postlist_begin(term);
   if (posting == db.postlist_end(term)) return std::nullopt;
   return schema::PassageRecord::parse(db.get_document(*posting).get_data());
+}
+
+// `marked` with each run of `joining` words (folded) that lies, spaces apart, between two
+// marked words marked too: "<mark>acceso</mark> a la <mark>información</mark>" becomes
+// "<mark>acceso</mark> <mark>a</mark> <mark>la</mark> <mark>información</mark>".
+std::string mark_joining_words(const std::string& marked,
+                               const std::unordered_set<std::string>& joining) {
+  constexpr std::string_view kOpen = "<mark>", kClose = "</mark>";
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t close = marked.find(kClose, at);
+    if (close == std::string::npos) break;
+    const std::size_t gap = close + kClose.size();
+    out.append(marked, at, gap - at);
+    at = gap;
+    const std::size_t open = marked.find(kOpen, gap);
+    if (open == std::string::npos) break;
+    const std::string_view between = std::string_view(marked).substr(gap, open - gap);
+    std::vector<std::string_view> words;
+    bool joins = between.size() > 2 && between.front() == ' ' && between.back() == ' ';
+    for (std::size_t start = 1; joins && start < between.size();) {
+      const std::size_t end = between.find(' ', start);
+      const std::string_view word = between.substr(start, end - start);
+      joins = !word.empty() && joining.contains(analyzers::fold_for_matching(word));
+      words.push_back(word);
+      start = end + 1;
+    }
+    if (!joins) continue;
+    for (const std::string_view word : words) {
+      out += ' ';
+      out += kOpen;
+      out += word;
+      out += kClose;
+    }
+    out += ' ';
+    at = open;
+  }
+  out.append(marked, at, std::string::npos);
+  return out;
 }
 
 double milliseconds_since(std::chrono::steady_clock::time_point started) {
@@ -484,17 +525,24 @@ std::string SearchService::mark_query_words(const std::string& text,
   std::unordered_set<std::string> terms;
   if (!is_blank(query))
     terms = analyzers::query_terms(analyzers::QueryAnalyzer(db, ranking_.query).parse(query));
-  std::erase_if(terms, [](const std::string& term) {
+  // The analyser keeps stop words only inside phrases (quoted, or a glossary term's): they
+  // are marked only between two marked words, never on their own.
+  std::unordered_set<std::string> phrase_stop_words;
+  std::erase_if(terms, [&](const std::string& term) {
     const std::string_view word = std::string_view(term).substr(term.starts_with('Z') ? 1 : 0);
-    return analyzers::is_stop_word(word);
+    if (!analyzers::is_stop_word(word)) return false;
+    phrase_stop_words.insert(analyzers::fold_for_matching(word));
+    return true;
   });
   Xapian::Enquire marking(db);
   if (!terms.empty())
     marking.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   // Room for the escapes too, so that the generator never has to cut the text.
   const std::size_t whole = 6 * text.size() + 64;
-  return marking.get_mset(0, 0).snippet(text, whole, analyzers::highlighting_stemmer(terms),
-                                        Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "");
+  const std::string marked =
+      marking.get_mset(0, 0).snippet(text, whole, analyzers::highlighting_stemmer(terms),
+                                     Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "");
+  return phrase_stop_words.empty() ? marked : mark_joining_words(marked, phrase_stop_words);
 }
 
 analyzers::Label SearchService::value_label(const schema::Facet& facet,

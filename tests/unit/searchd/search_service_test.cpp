@@ -504,7 +504,7 @@ TEST(SearchService, MissingDatabaseFailsAtConstruction) {
   EXPECT_THROW(SearchService(std::vector<std::filesystem::path>{}), std::invalid_argument);
 }
 
-TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndNoStopWord) {
+TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndStopWordsOnlyInsideAPhrase) {
   const std::string text =
       "Intro <b>\nLa corrupción en las compras del gobierno.\nOtra línea sin nada, y al final: "
       "las compras de la corrupción & más.";
@@ -514,6 +514,10 @@ TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndNoStopWord) {
             "Intro &lt;b&gt;\nLa <mark>corrupción</mark> en las <mark>compras</mark> del "
             "gobierno.\nOtra línea sin nada, y al final: las <mark>compras</mark> de la "
             "<mark>corrupción</mark> &amp; más.");
+  // Inside a matched phrase, its stop words are marked; elsewhere, never.
+  EXPECT_EQ(service().mark_query_words("Las compras del gobierno, y las del año.",
+                                       "\"compras del gobierno\""),
+            "Las <mark>compras</mark> <mark>del</mark> <mark>gobierno</mark>, y las del año.");
   // Nothing to mark without words.
   EXPECT_EQ(service().mark_query_words("a < b", "  "), "a &lt; b");
 }

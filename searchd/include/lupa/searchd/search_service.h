@@ -166,8 +166,8 @@ class SearchService {
   /// `text` as HTML (escaped), whole, with the words `query` matches marked <mark>...</mark>:
   /// the query analysed as search() analyses it (both stemmers, glossary terms) and marked
   /// with Xapian's snippet generator over the whole text, as results' snippets are. Stop words
-  /// are not marked (the analyser keeps them only inside phrases, whose words Xapian's
-  /// snippets do not tell apart from the same words elsewhere). A blank query marks nothing.
+  /// (which the analyser keeps only inside phrases, quoted or a glossary term's) are marked
+  /// only where they join two marked words, never on their own. A blank query marks nothing.
   /// Throws analyzers::QuerySyntaxError as search() does.
   std::string mark_query_words(const std::string& text, const std::string& query) const;
 
