@@ -122,7 +122,8 @@ std::string Highlighter::snippet(const std::string& text, std::size_t bytes) con
 }
 
 std::string Highlighter::mark_all(const std::string& text) const {
-  return marked(text, text.size() + 1, "");
+  // Room for the escapes too ("<" becomes "&lt;"), so that the generator never cuts the text.
+  return marked(text, 6 * text.size() + 64, "");
 }
 
 bool Highlighter::continues_phrase(const std::vector<std::string>& words) const {

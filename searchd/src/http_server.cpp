@@ -11,7 +11,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -20,8 +22,10 @@
 #include "http_listener.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/searchd/json_response.h"
+#include "lupa/searchd/original_files.h"
 #include "lupa/searchd/result_export.h"
 #include "lupa/searchd/web_page.h"
+#include "security_headers.h"
 
 namespace lupa::searchd {
 namespace detail {
@@ -52,6 +56,7 @@ struct RouteContext {
   const SearchService& service;
   const HttpServerOptions& options;
   std::atomic<int>& streams_in_progress;
+  const OriginalFiles& originals;
 };
 
 // One of the exports and feeds running at once, of at most --max-streams: each may hold a
@@ -293,7 +298,70 @@ void get_passage_page(const RouteContext& context, const HTTPServerRequest& http
   if (!view)
     throw HttpError(HTTPResponse::HTTP_NOT_FOUND,
                     "No passage with id '" + uri.getPath().substr(kPassagePagePath.size()) + "'");
-  send_html(response, render_passage_page(*view, ui_of(http_request, uri), service.facets_table()));
+  // Reached from results, it carries their search: checked as a search is, its words marked.
+  PassagePageContext page;
+  page.search = uri.getQueryParameters();
+  const SearchRequest search = search_request(service, page.search);
+  if (!search.query.empty()) {
+    page.text_html = service.mark_query_words(view->passage.text, search.query);
+    if (view->translation)
+      page.translation_html = service.mark_query_words(view->translation->text, search.query);
+  }
+  std::string encoded_id;
+  Poco::URI::encode(view->passage.id, "?#/", encoded_id);
+  page.permanent_url = context.options.public_url + std::string(kPassagePagePath) + encoded_id;
+  page.original_served = context.originals.find(view->passage.doc).has_value();
+  send_html(response,
+            render_passage_page(*view, ui_of(http_request, uri), service.facets_table(), page));
+}
+
+constexpr std::string_view kFilesPath = "/files/";
+
+// The original file of a passage's document, as the index records it; never any other file.
+void get_original_file(const RouteContext& context, const HTTPServerRequest& http_request,
+                       const Poco::URI& uri, HTTPServerResponse& response) {
+  const std::string id = id_after(uri, kFilesPath);
+  if (id.empty()) throw BadRequest("Passage id is missing or too long");
+  if (!context.originals.enabled())
+    throw HttpError(HTTPResponse::HTTP_NOT_FOUND,
+                    "This server serves no original files (lupa-searchd --corpus)");
+  const auto passage = context.service.passage(id);
+  if (!passage) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
+  const auto file = context.originals.find(passage->doc);
+  std::ifstream in;
+  if (file) in.open(file->path, std::ios::binary);
+  if (!file || !in)
+    throw HttpError(HTTPResponse::HTTP_NOT_FOUND,
+                    "The file of '" + passage->doc + "' is not available");
+  response.setContentType(file->content_type);
+  response.setContentLength64(static_cast<Poco::Int64>(file->size));
+  response.set("Cache-Control", "no-cache");
+  // The listener's policy (no script, nothing from elsewhere) holds; an HTML document of the
+  // corpus is sandboxed too, so that it never acts as this site.
+  if (file->content_type.starts_with("text/html"))
+    response.set("Content-Security-Policy", std::string(kContentSecurityPolicy) + "; sandbox");
+  std::string name = file->path.filename().string();
+  for (char& c : name)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '_';
+  response.set("Content-Disposition", "inline; filename=\"" + name + "\"");
+  if (is_head(http_request)) {
+    response.send();
+    return;
+  }
+  std::ostream& out = response.send();
+  // Exactly the size announced: a file that grew since is cut there, one that shrank is an
+  // answer cut short.
+  std::array<char, 64 * 1024> buffer{};
+  std::uintmax_t left = file->size;
+  while (left > 0 && out.good()) {
+    in.read(buffer.data(),
+            static_cast<std::streamsize>(std::min<std::uintmax_t>(left, buffer.size())));
+    const std::streamsize got = in.gcount();
+    if (got <= 0) throw AnswerCutShort("the file of '" + passage->doc + "' changed while sent");
+    out.write(buffer.data(), got);
+    left -= static_cast<std::uintmax_t>(got);
+  }
+  if (!out.good()) throw AnswerCutShort("the client closed the connection");
 }
 
 void get_stylesheet(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
@@ -398,6 +466,8 @@ constexpr Route kRoutes[] = {
     {"/", false, &get_page, false, "the search page (HTML)"},
     {kPassagePagePath, true, &get_passage_page, false,
      "a passage's page (HTML), its neighbours and translation"},
+    {kFilesPath, true, &get_original_file, true,
+     "the original file of a passage's document (--corpus), read-only"},
     {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet"},
     {"/api/search", false, &get_search, false, "search: hits, total, exact facet counts"},
     {"/api/facets", false, &get_facets, false, "every facet's values and counts"},
@@ -466,7 +536,8 @@ class HttpServer::Impl {
   Impl(const SearchService& service, const HttpServerOptions& options, Poco::Logger& logger)
       : options_(options),
         socket_(Poco::Net::SocketAddress(options.bind_address, options.port)),
-        context_{service, options_, streams_in_progress_} {
+        originals_(options.corpus_folders),
+        context_{service, options_, streams_in_progress_, originals_} {
     if (options_.public_url.empty()) options_.public_url = "http://" + socket_.address().toString();
     while (options_.public_url.ends_with('/')) options_.public_url.pop_back();
     listener_ = std::make_unique<HttpListener>(socket_, options_.limits,
@@ -481,6 +552,7 @@ class HttpServer::Impl {
   HttpServerOptions options_;
   Poco::Net::ServerSocket socket_;
   std::atomic<int> streams_in_progress_ = 0;
+  OriginalFiles originals_;
   RouteContext context_;
   std::unique_ptr<HttpListener> listener_;
 };

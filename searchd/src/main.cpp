@@ -83,6 +83,13 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "default http://<bind>:<port>")
                           .argument("URL")
                           .binding("public-url"));
+    options.addOption(
+        Option("corpus", "",
+               "a corpus folder the index was built from (as given to lupa-indexer); repeat for "
+               "each: /files/{id} then serves passages' original files from them, read-only")
+            .repeatable(true)
+            .argument("DIR")
+            .callback(Poco::Util::OptionCallback<SearchDaemon>(this, &SearchDaemon::add_corpus)));
     options.addOption(Option("data-dir", "",
                              "folder of data files adding rows to the built-in ones (agencies.tsv, "
                              "plans.tsv, ...; docs/data-files.md), as the indexer's; default "
@@ -105,6 +112,9 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
   }
 
   void add_db(const std::string&, const std::string& value) { databases_.emplace_back(value); }
+  void add_corpus(const std::string&, const std::string& value) {
+    corpus_folders_.emplace_back(value);
+  }
 
   // Every connection is a file descriptor, and the usual soft limit (1024) is far below what
   // the system allows a process (the hard limit): take what is allowed, as servers do.
@@ -182,6 +192,7 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       options.max_streams =
           bounded_int("max-streams", std::max(1, limits.workers / 2), 1, limits.workers);
       options.public_url = config().getString("public-url", "");
+      options.corpus_folders = corpus_folders_;
       if (!options.public_url.empty() && !options.public_url.starts_with("http://") &&
           !options.public_url.starts_with("https://"))
         throw Poco::InvalidArgumentException("--public-url must start with http:// or https://");
@@ -216,6 +227,7 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
 
  private:
   std::vector<std::filesystem::path> databases_;
+  std::vector<std::filesystem::path> corpus_folders_;
   bool help_shown_ = false;
 };
 

@@ -475,6 +475,14 @@ std::optional<PassageView> SearchService::passage_view(const std::string& id) co
   return view;
 }
 
+std::string SearchService::mark_query_words(const std::string& text,
+                                            const std::string& query) const {
+  Xapian::Database& db = database();
+  const Xapian::Query words =
+      is_blank(query) ? Xapian::Query() : analyzers::QueryAnalyzer(db, ranking_.query).parse(query);
+  return Highlighter(db, words).mark_all(text);
+}
+
 analyzers::Label SearchService::value_label(const schema::Facet& facet,
                                             std::string_view value) const {
   return labels_->current()->label(facet, value);

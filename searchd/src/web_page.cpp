@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "lupa/searchd/markup_escape.h"
+#include "lupa/searchd/original_files.h"
 
 namespace lupa::searchd {
 namespace {
@@ -54,6 +55,22 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"back", {"Volver a la búsqueda", "Back to search"}},
     {"metadata", {"Datos del pasaje", "About this passage"}},
     {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
+    {"clear_filters", {"Quitar los filtros", "Clear filters"}},
+    {"show_all", {"Mostrar los", "Show all"}},
+    {"show_fewer", {"Mostrar menos", "Show fewer"}},
+    {"values_shown", {"mostrados", "shown"}},
+    {"filter_box", {"Escriba para filtrar", "Type to filter"}},
+    {"more_filters", {"Más filtros", "More filters"}},
+    {"back_to_results", {"Volver a los resultados", "Back to results"}},
+    {"commitment", {"Compromiso", "Commitment"}},
+    {"number", {"núm.", "no."}},
+    {"text_source", {"Origen del texto", "Text source"}},
+    {"source_text", {"archivo de texto", "text file"}},
+    {"source_text_layer", {"texto del PDF", "the PDF's text"}},
+    {"cite", {"Citar", "Cite"}},
+    {"passage", {"pasaje", "passage"}},
+    {"open_original", {"Abrir el documento original", "Open the original document"}},
+    {"at_page", {"en la página", "at page"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -89,6 +106,25 @@ std::string link(const QueryParameters& parameters, const std::string& key,
   return escape_markup(path + query);
 }
 
+// `path` with every one of `parameters`, in order.
+std::string url_with(const std::string& path, const QueryParameters& parameters) {
+  std::string query;
+  for (const auto& [name, item] : parameters) {
+    query += query.empty() ? '?' : '&';
+    query += encoded(name);
+    query += '=';
+    query += encoded(item);
+  }
+  return escape_markup(path + query);
+}
+
+// `parameters` with `ui` last, set to the interface language.
+QueryParameters with_ui_last(QueryParameters parameters, UiLanguage ui) {
+  std::erase_if(parameters, [](const auto& p) { return p.first == "ui"; });
+  parameters.emplace_back("ui", code(ui));
+  return parameters;
+}
+
 std::string facet_label(const FacetValue& value, UiLanguage ui) {
   const std::string& label = ui == UiLanguage::kSpanish ? value.label.es : value.label.en;
   return label.empty() ? value.value : label;
@@ -115,11 +151,16 @@ void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
 }
 
 constexpr std::size_t kValuesShown = 15;
+// `show=agency`: the agency panel lists every value.
+constexpr const char* kShowAllParameter = "show";
 
-void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table) {
+// `search`: the parameters of the results page, carried to the passage page so that it marks
+// the query's words and links back to exactly these results.
+void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table,
+              const QueryParameters& search) {
   const schema::PassageRecord& record = hit.record;
   out << "<li><article class=\"hit\" lang=\"" << escape_markup(record.lang) << "\">\n<h2><a href=\""
-      << link({{"ui", code(ui)}}, "", "", "/passages/" + record.id) << "\">"
+      << url_with("/passages/" + record.id, search) << "\">"
       << escape_markup(record.heading.empty() ? record.title : record.heading) << "</a></h2>\n"
       << "<p class=\"snippet\">" << hit.snippet << "</p>\n<p class=\"chips\">";
   for (const char* chip : {"plan", "agency", "challenge"}) {
@@ -136,6 +177,113 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
   out << "</p>\n</article></li>\n";
 }
 
+// The page's own parameters: what it shows, not what it searches for.
+bool is_page_parameter(const std::string& name) {
+  return name == "q" || name == "ui" || name == "page" || name == kShowAllParameter;
+}
+
+bool is_selected(const SearchRequest& request, const std::string& facet, const std::string& value) {
+  const auto selected = request.filters.find(facet);
+  return selected != request.filters.end() &&
+         std::find(selected->second.begin(), selected->second.end(), value) !=
+             selected->second.end();
+}
+
+void checkbox(std::ostringstream& out, const std::string& facet, const std::string& value,
+              const std::string& label, Xapian::doccount count, bool checked) {
+  const std::string input_id = "f-" + facet + "-" + value;
+  out << "<div><input type=\"checkbox\" name=\"" << escape_markup(facet) << "\" value=\""
+      << escape_markup(value) << "\" id=\"" << escape_markup(input_id) << "\""
+      << (checked ? " checked" : "") << ">"
+      << "<label for=\"" << escape_markup(input_id) << "\">" << escape_markup(label)
+      << " <span class=\"count\">" << count << "</span></label></div>\n";
+}
+
+// A facet's panel: its most frequent values, every selected one whatever its rank (so that
+// no filter is lost on the next search), how many are shown out of how many, a link that
+// shows them all, and, when some are hidden, a box that takes any of them (a datalist: no
+// script needed).
+void facet_panel(std::ostringstream& out, const schema::Facet& panel, const Facet* counted,
+                 const SearchRequest& request, const QueryParameters& with_ui, UiLanguage ui) {
+  const std::string name(panel.name);
+  const std::vector<FacetValue> none;
+  const std::vector<FacetValue>& values = counted ? counted->values : none;
+  std::vector<std::string> unlisted;  // selected, yet not among the counted values
+  if (const auto selected = request.filters.find(name); selected != request.filters.end())
+    for (const std::string& value : selected->second)
+      if (std::none_of(values.begin(), values.end(),
+                       [&](const FacetValue& v) { return v.value == value; }))
+        unlisted.push_back(value);
+  if (values.empty() && unlisted.empty()) return;
+  bool show_all = false;
+  for (const auto& [parameter, value] : with_ui)
+    if (parameter == kShowAllParameter && value == name) show_all = true;
+  out << "<fieldset class=\"facet\" id=\"facet-" << escape_markup(name) << "\">\n<legend>"
+      << escape_markup(facet_title(panel, ui)) << "</legend>\n";
+  std::size_t shown = 0;
+  for (const FacetValue& value : values) {
+    const bool checked = is_selected(request, name, value.value);
+    if (!checked && !show_all && shown >= kValuesShown) continue;
+    ++shown;
+    checkbox(out, name, value.value, facet_label(value, ui), value.count, checked);
+  }
+  for (const std::string& value : unlisted)
+    checkbox(out, name, value, value_label(panel, value, ui), 0, true);
+  if (values.size() > kValuesShown) {
+    const std::string list_id = "values-" + name;
+    out << "<p class=\"facet-more\"><span class=\"shown-of\">" << shown << " " << word("of", ui)
+        << " " << values.size() << " " << word("values_shown", ui) << "</span> · <a href=\""
+        << (show_all ? link(with_ui, kShowAllParameter, "")
+                     : link(with_ui, kShowAllParameter, name))
+        << "#facet-" << escape_markup(name) << "\" class=\"show-all\">";
+    if (show_all)
+      out << word("show_fewer", ui);
+    else
+      out << word("show_all", ui) << " " << values.size();
+    out << "</a></p>\n<p class=\"facet-box\"><input type=\"text\" name=\"" << escape_markup(name)
+        << "\" list=\"" << escape_markup(list_id) << "\" id=\"box-" << escape_markup(name)
+        << "\" autocomplete=\"off\" placeholder=\"" << word("filter_box", ui) << "\" aria-label=\""
+        << word("filter_box", ui) << ": " << escape_markup(facet_title(panel, ui))
+        << "\">\n<datalist id=\"" << escape_markup(list_id) << "\">\n";
+    for (const FacetValue& value : values)
+      out << "<option value=\"" << escape_markup(value.value) << "\">"
+          << escape_markup(facet_label(value, ui)) << " (" << value.count << ")</option>\n";
+    out << "</datalist></p>\n";
+  }
+  out << "</fieldset>\n";
+}
+
+// Every facet the API filters by: the `shown` ones as panels; the others, which matter to
+// fewer readers (compliance, passage kind, supporting bodies), folded under "more filters",
+// unfolded when one of them is selected; a facet that is not counted (OGP ids) shows only its
+// selected values. Parameters that are no facet (dates, sort, per_page) ride along hidden.
+void filter_panels(std::ostringstream& out, const SearchRequest& request,
+                   const SearchResult& result, const QueryParameters& with_ui, UiLanguage ui,
+                   schema::FacetTable table) {
+  auto counted_facet = [&](const schema::Facet& panel) -> const Facet* {
+    const auto found = std::find_if(result.facets.begin(), result.facets.end(),
+                                    [&](const Facet& f) { return f.name == panel.name; });
+    return found == result.facets.end() ? nullptr : &*found;
+  };
+  for (const schema::Facet& panel : table)
+    if (panel.shown) facet_panel(out, panel, counted_facet(panel), request, with_ui, ui);
+  std::ostringstream more;
+  bool more_selected = false;
+  for (const schema::Facet& panel : table) {
+    if (panel.shown) continue;
+    more_selected = more_selected || request.filters.contains(std::string(panel.name));
+    facet_panel(more, panel, panel.counted ? counted_facet(panel) : nullptr, request, with_ui, ui);
+  }
+  if (!more.str().empty())
+    out << "<details class=\"more-filters\"" << (more_selected ? " open" : "") << "><summary>"
+        << word("more_filters", ui) << "</summary>\n"
+        << more.str() << "</details>\n";
+  for (const auto& [name, value] : with_ui)
+    if (!is_page_parameter(name) && !schema::find_facet(name, table))
+      out << "<input type=\"hidden\" name=\"" << escape_markup(name) << "\" value=\""
+          << escape_markup(value) << "\">\n";
+}
+
 }  // namespace
 
 UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string& accept_language) {
@@ -147,13 +295,20 @@ UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string
 }
 
 std::string render_search_page(const SearchRequest& request, const SearchResult& result,
-                               const QueryParameters& parameters, UiLanguage ui,
+                               const QueryParameters& url_parameters, UiLanguage ui,
                                schema::FacetTable table) {
+  // A filter box left empty sends `agency=`: no filter, and no part of the links.
+  QueryParameters parameters = url_parameters;
+  std::erase_if(parameters, [&](const auto& p) {
+    return p.second.empty() && schema::find_facet(p.first, table) != nullptr;
+  });
   QueryParameters with_ui = parameters;
   std::erase_if(with_ui, [](const auto& p) { return p.first == "ui"; });
   with_ui.emplace_back("ui", code(ui));
   QueryParameters search_only = parameters;
-  std::erase_if(search_only, [](const auto& p) { return p.first == "ui" || p.first == "page"; });
+  std::erase_if(search_only, [](const auto& p) {
+    return p.first == "ui" || p.first == "page" || p.first == kShowAllParameter;
+  });
 
   std::ostringstream out;
   head(out, request.query.empty() ? "Lupa" : "Lupa: " + request.query, ui,
@@ -171,33 +326,20 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "\">\n"
       << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
       << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
-  for (const schema::Facet& panel : table) {
-    if (!panel.shown) continue;
-    const std::string name(panel.name);
-    const auto facet = std::find_if(result.facets.begin(), result.facets.end(),
-                                    [&](const Facet& f) { return f.name == name; });
-    if (facet == result.facets.end() || facet->values.empty()) continue;
-    const auto selected = request.filters.find(name);
-    out << "<fieldset class=\"facet\" id=\"facet-" << escape_markup(name) << "\">\n<legend>"
-        << escape_markup(facet_title(panel, ui)) << "</legend>\n";
-    std::size_t shown = 0;
-    for (const FacetValue& value : facet->values) {
-      const bool checked = selected != request.filters.end() &&
-                           std::find(selected->second.begin(), selected->second.end(),
-                                     value.value) != selected->second.end();
-      if (!checked && shown >= kValuesShown) continue;
-      ++shown;
-      const std::string input_id = "f-" + name + "-" + value.value;
-      out << "<div><input type=\"checkbox\" name=\"" << escape_markup(name) << "\" value=\""
-          << escape_markup(value.value) << "\" id=\"" << escape_markup(input_id) << "\""
-          << (checked ? " checked" : "") << ">"
-          << "<label for=\"" << escape_markup(input_id) << "\">"
-          << escape_markup(facet_label(value, ui)) << " <span class=\"count\">" << value.count
-          << "</span></label></div>\n";
-    }
-    out << "</fieldset>\n";
+  filter_panels(out, request, result, with_ui, ui, table);
+  out << "<button type=\"submit\">" << word("apply", ui) << "</button>\n";
+  // The words stay, and so do how results are shown (sort, per_page); every filter goes.
+  QueryParameters unfiltered;
+  bool filtered = false;
+  for (const auto& [name, value] : with_ui) {
+    const bool kept = name == "q" || name == "ui" || name == "sort" || name == "per_page";
+    if (kept) unfiltered.emplace_back(name, value);
+    filtered = filtered || !(kept || is_page_parameter(name) || name == "facets");
   }
-  out << "<button type=\"submit\">" << word("apply", ui) << "</button>\n</aside>\n"
+  if (filtered)
+    out << "<p class=\"clear\"><a href=\"" << url_with("/", unfiltered)
+        << "\" id=\"clear-filters\">" << word("clear_filters", ui) << "</a></p>\n";
+  out << "</aside>\n"
       << "<main id=\"results\" tabindex=\"-1\">\n<p class=\"total\" role=\"status\"><span "
          "id=\"total\">"
       << result.total << "</span> " << word("results", ui) << "</p>\n";
@@ -211,7 +353,7 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
   out << "<ol class=\"hits\" start=\"" << (result.hits.empty() ? 1 : result.hits.front().rank)
       << "\">\n";
-  for (const Hit& hit : result.hits) hit_html(out, hit, ui, table);
+  for (const Hit& hit : result.hits) hit_html(out, hit, ui, table, with_ui);
   out << "</ol>\n";
   const int pages = static_cast<int>((result.total + static_cast<unsigned>(request.per_page) - 1) /
                                      static_cast<unsigned>(request.per_page));
@@ -235,38 +377,102 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   return out.str();
 }
 
-std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::FacetTable table) {
+std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::FacetTable table,
+                                const PassagePageContext& context) {
   const schema::PassageRecord& passage = view.passage;
   const std::string& heading = passage.heading;
   std::ostringstream out;
   head(out, heading.empty() ? passage.title : heading + " — " + passage.title, ui, "");
-  const std::string ui_query = std::string("?ui=") + code(ui);
+  // Every link of the page keeps the search it was reached from.
+  const QueryParameters search = with_ui_last(context.search, ui);
+  const bool from_results = std::any_of(search.begin(), search.end(), [](const auto& p) {
+    return p.first != "ui" && p.first != kShowAllParameter;
+  });
   auto passage_link = [&](const schema::PassageRecord& other, const std::string& text) {
-    out << "<a href=\"/passages/" << escape_markup(other.id) << ui_query << "\" lang=\""
+    out << "<a href=\"" << url_with("/passages/" + other.id, search) << "\" lang=\""
         << escape_markup(other.lang) << "\">" << escape_markup(text) << "</a>";
   };
+  // The text, a paragraph per line: marked HTML when the search marked it, else escaped.
+  auto paragraphs = [&](const std::string& text, const std::string& marked) {
+    std::istringstream lines(marked.empty() ? text : marked);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) out << "<p>" << (marked.empty() ? escape_markup(line) : line) << "</p>\n";
+  };
+  const std::string ui_query = std::string("?ui=") + code(ui);
   out << "<header>\n<p class=\"brand\"><a href=\"/" << ui_query << "\">Lupa</a></p>\n"
-      << "<p><a href=\"/" << ui_query << "\">" << word("back", ui) << "</a></p>\n</header>\n"
-      << "<main id=\"results\">\n<article class=\"passage\" lang=\"" << escape_markup(passage.lang)
-      << "\">\n<h1>" << escape_markup(heading.empty() ? passage.title : heading) << "</h1>\n";
-  std::istringstream lines(passage.text);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty()) out << "<p>" << escape_markup(line) << "</p>\n";
-  out << "</article>\n<section aria-labelledby=\"about\">\n<h2 id=\"about\">"
-      << word("metadata", ui) << "</h2>\n<dl>\n<dt>" << word("document", ui) << "</dt><dd>"
-      << escape_markup(passage.title);
+      << "<p><a href=\"" << (from_results ? url_with("/", search) : "/" + ui_query)
+      << "\" id=\"back\">" << word(from_results ? "back_to_results" : "back", ui)
+      << "</a></p>\n</header>\n"
+      << "<main id=\"results\">\n<div class=\"" << (view.translation ? "bilingual" : "monolingual")
+      << "\">\n<article class=\"passage\" lang=\"" << escape_markup(passage.lang) << "\">\n<h1>"
+      << escape_markup(heading.empty() ? passage.title : heading) << "</h1>\n";
+  paragraphs(passage.text, context.text_html);
+  out << "</article>\n";
+  if (view.translation) {
+    out << "<section class=\"translation\" lang=\"" << escape_markup(view.translation->lang)
+        << "\"><h2>" << word("translation", ui) << "</h2><p>";
+    passage_link(*view.translation, view.translation->heading);
+    out << "</p>\n";
+    paragraphs(view.translation->text, context.translation_html);
+    out << "</section>\n";
+  }
+  out << "</div>\n<section aria-labelledby=\"about\">\n<h2 id=\"about\">" << word("metadata", ui)
+      << "</h2>\n<dl>\n<dt>" << word("document", ui) << "</dt><dd>" << escape_markup(passage.title);
   if (passage.page) out << " · " << word("doc_page", ui) << " " << *passage.page;
   out << "</dd>\n";
+  if (passage.commitment) {
+    const schema::CommitmentRecord& commitment = *passage.commitment;
+    out << "<dt>" << word("commitment", ui) << "</dt><dd class=\"commitment\">";
+    if (commitment.number) out << word("number", ui) << " " << *commitment.number;
+    if (commitment.number && !commitment.title.empty()) out << ": ";
+    out << escape_markup(commitment.title) << "</dd>\n";
+  }
+  // Every facet with a stored field: the plan, the OGP id, the bodies, the status, the IRM's
+  // ratings (own, completed by the linked report's) where known.
   for (const schema::Facet& facet : table) {
-    if (!facet.shown || facet.field.empty()) continue;
+    if (facet.field.empty()) continue;
     const std::vector<std::string> values = facet.values(passage);
     if (values.empty()) continue;
-    out << "<dt>" << escape_markup(facet_title(facet, ui)) << "</dt><dd>";
+    out << "<dt>" << escape_markup(facet_title(facet, ui)) << "</dt><dd class=\"facet-"
+        << escape_markup(facet.name) << "\">";
     for (std::size_t i = 0; i < values.size(); ++i)
       out << (i ? ", " : "") << escape_markup(value_label(facet, values[i], ui));
     out << "</dd>\n";
   }
-  out << "</dl>\n</section>\n<nav class=\"neighbours\">";
+  out << "<dt>" << word("text_source", ui) << "</dt><dd class=\"source\">";
+  switch (passage.source) {
+    case schema::TextSource::kText:
+      out << word("source_text", ui);
+      break;
+    case schema::TextSource::kTextLayer:
+      out << word("source_text_layer", ui);
+      break;
+    case schema::TextSource::kOcr:
+      out << word("source_ocr", ui) << " " << std::lround(passage.confidence.value_or(0));
+      break;
+  }
+  out << "</dd>\n</dl>\n</section>\n";
+  // Title, page, passage id and permanent link: enough to find the words again.
+  out << "<section class=\"citation\" aria-labelledby=\"cite\">\n<h2 id=\"cite\">"
+      << word("cite", ui) << "</h2>\n<p><cite>" << escape_markup(passage.title) << "</cite>";
+  if (passage.page) out << ", " << word("doc_page", ui) << " " << *passage.page;
+  out << ", " << word("passage", ui) << " <code>" << escape_markup(passage.id) << "</code>.";
+  if (!context.permanent_url.empty())
+    out << " <a href=\"" << escape_markup(context.permanent_url) << "\" class=\"permalink\">"
+        << escape_markup(context.permanent_url) << "</a>";
+  out << "</p>\n";
+  if (context.original_served) {
+    std::string original = "/files/" + passage.id;
+    const bool pdf =
+        passage.doc.size() >= 4 && std::equal(passage.doc.end() - 4, passage.doc.end(), ".pdf",
+                                              [](char a, char b) { return std::tolower(a) == b; });
+    if (pdf && passage.page) original += "#page=" + std::to_string(*passage.page);
+    out << "<p><a href=\"" << escape_markup(original) << "\" id=\"original\" type=\""
+        << escape_markup(original_content_type(passage.doc)) << "\">" << word("open_original", ui);
+    if (pdf && passage.page) out << " " << word("at_page", ui) << " " << *passage.page;
+    out << "</a></p>\n";
+  }
+  out << "</section>\n<nav class=\"neighbours\">";
   if (view.previous) {
     out << "<p>" << word("previous", ui) << ": ";
     passage_link(*view.previous, view.previous->heading);
@@ -278,11 +484,6 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::
     out << "</p>";
   }
   out << "</nav>\n";
-  if (view.translation) {
-    out << "<section class=\"translation\"><h2>" << word("translation", ui) << "</h2><p>";
-    passage_link(*view.translation, view.translation->heading);
-    out << "</p></section>\n";
-  }
   if (!view.same_commitment.empty()) {
     out << "<section><h2>" << word("same_commitment", ui) << "</h2><ul>\n";
     const schema::Facet* type = schema::find_facet("type", table);

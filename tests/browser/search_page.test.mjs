@@ -21,7 +21,8 @@ let work, daemon, base, browser, page;
 
 function startDaemon(database) {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(binDir, 'lupa-searchd'), ['--db', database, '--port', '0']);
+    const child = spawn(path.join(binDir, 'lupa-searchd'),
+      ['--db', database, '--port', '0', '--corpus', path.join(sourceDir, 'corpus')]);
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -141,4 +142,75 @@ test('readable on a phone-sized screen, usable from the keyboard', async () => {
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
   await page.setViewportSize({ width: 1280, height: 720 });
+});
+
+test('"show all" reveals a value beyond the 15th, and filtering by it works', async () => {
+  await page.goto(base + '/?ui=en&q=transparencia');
+  const agencies = (await api('/api/search?q=transparencia')).facets.agency;
+  assert.ok(agencies.length > 15);
+  assert.equal(await page.locator('#facet-agency input[type=checkbox]').count(), 15);
+  assert.equal(await page.textContent('#facet-agency .shown-of'), `15 of ${agencies.length} shown`);
+  await Promise.all([page.waitForNavigation(), page.click('#facet-agency a.show-all')]);
+  assert.equal(await page.locator('#facet-agency input[type=checkbox]').count(), agencies.length);
+  const last = agencies[agencies.length - 1];
+  await page.check(`[id="f-agency-${last.value}"]`);
+  await shot('9-show-all');
+  await Promise.all([page.waitForNavigation(), page.click('aside button[type=submit]')]);
+  assert.equal(await shownTotal(), last.count);
+  assert.ok(await page.isChecked(`[id="f-agency-${last.value}"]`));
+  // The same value through the filter box, without opening the list.
+  await page.goto(base + '/?ui=en&q=transparencia');
+  await page.fill('#box-agency', last.value);
+  await Promise.all([page.waitForNavigation(), page.click('aside button[type=submit]')]);
+  assert.equal(await shownTotal(), last.count);
+});
+
+test('clearing the filters keeps the words', async () => {
+  await page.goto(base + '/?ui=en&q=transparencia&agency=mx-sfp&lang=es');
+  const filtered = await shownTotal();
+  await Promise.all([page.waitForNavigation(), page.click('#clear-filters')]);
+  assert.equal(await page.inputValue('#q'), 'transparencia');
+  assert.ok(!page.url().includes('agency='));
+  assert.equal(await shownTotal(), (await api('/api/search?q=transparencia&facets=false')).total);
+  assert.ok(filtered < await shownTotal());
+  await shot('10-cleared');
+});
+
+test('a filter without a panel of its own survives the next search', async () => {
+  await page.goto(base + '/?ui=en&q=transparencia&kind=commitment');
+  assert.ok(await page.isChecked('#f-kind-commitment'));
+  await page.fill('#q', 'gobierno');
+  await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
+  assert.ok(page.url().includes('kind=commitment'));
+  assert.ok(await page.isChecked('#f-kind-commitment'));
+  assert.equal(await shownTotal(),
+    (await api('/api/search?q=gobierno&kind=commitment&facets=false')).total);
+});
+
+test('a passage opened from a result marks the query words, and "back" returns to the results', async () => {
+  const query = 'información socialmente útil';
+  await page.goto(base + '/?ui=en&lang=es&q=' + encodeURIComponent(query));
+  const results = page.url();
+  const firstId = await page.getAttribute('.hit h2 a', 'href');
+  await Promise.all([page.waitForNavigation(), page.click('.hit h2 a')]);
+  const marked = await page.locator('article.passage mark').allTextContents();
+  assert.ok(marked.includes('socialmente') && marked.includes('útil'), marked.join(','));
+  assert.ok((await page.locator('section.translation mark').count()) > 0);
+  assert.match(await page.textContent('.citation'), /corpus\.mx-2011-action-plan-es-en-txt\.0025/);
+  await shot('11-passage-marked');
+  await Promise.all([page.waitForNavigation(), page.click('#back')]);
+  const parameters = (url) => [...new URL(url).searchParams].map(([k, v]) => `${k}=${v}`).sort();
+  assert.deepEqual(parameters(page.url()), parameters(results));
+  assert.equal(await page.inputValue('#q'), query);
+  assert.ok(await page.isChecked('#f-lang-es'));
+  assert.equal(await page.getAttribute('.hit h2 a', 'href'), firstId);
+});
+
+test('the link to the original file opens it', async () => {
+  await page.goto(base + '/passages/corpus.mx-2011-action-plan-es-en-txt.0025?ui=en');
+  const [response] = await Promise.all([page.waitForNavigation(), page.click('#original')]);
+  assert.equal(response.status(), 200);
+  assert.equal(response.headers()['content-type'], 'text/plain; charset=utf-8');
+  assert.match(await page.textContent('body'), /Increasing Public Integrity/);
+  await shot('12-original');
 });

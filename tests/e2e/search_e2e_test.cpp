@@ -293,7 +293,7 @@ TEST(SearchDaemonHelp, ListsEveryRouteOfTheRouteTable) {
         << listing;
   }
   for (const char* path :
-       {"/", "/passages/{id}", "/api/search", "/api/facets", "/api/passages/{id}",
+       {"/", "/passages/{id}", "/files/{id}", "/api/search", "/api/facets", "/api/passages/{id}",
         "/api/similar/{id}", "/api/export", "/api/feed", "/healthz"})
     EXPECT_TRUE(paths.contains(path)) << path;
 }

@@ -2,6 +2,7 @@
 // daemon. Everything here works without JavaScript: forms, checkboxes and links.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 #include <string>
 
@@ -118,6 +119,139 @@ TEST(PassagePage, TheSameCommitmentInOtherDocumentsIsLinked) {
 
 TEST(PassagePage, AnUnknownPassageIs404) {
   EXPECT_EQ(http_get(server().port(), "/passages/corpus.nothing.0001").status, 404);
+}
+
+// The page's panels: every value reachable, every filter kept, one link to clear them.
+
+TEST(SearchPageFacets, ShowAllRevealsEveryValueBeyondTheFifteenthAndFilteringByOneWorks) {
+  const auto api = server().search_q("transparencia");
+  const std::map<std::string, int> agencies = facet_counts(api, "agency");
+  ASSERT_GT(agencies.size(), 15u);
+  const std::string total_values = std::to_string(agencies.size());
+  const std::string first = page("/?ui=en&q=transparencia").body;
+  EXPECT_NE(first.find("<span class=\"shown-of\">15 of " + total_values + " shown</span>"),
+            std::string::npos);
+  EXPECT_NE(first.find("href=\"/?q=transparencia&amp;ui=en&amp;show=agency#facet-agency\" "
+                       "class=\"show-all\">Show all " +
+                       total_values + "</a>"),
+            std::string::npos);
+  // The filter box offers every value, hidden ones included.
+  const auto datalist_start = first.find("<datalist id=\"values-agency\">");
+  ASSERT_NE(datalist_start, std::string::npos);
+  const std::string datalist =
+      first.substr(datalist_start, first.find("</datalist>", datalist_start) - datalist_start);
+  EXPECT_EQ(count_of(datalist, "<option value="), static_cast<int>(agencies.size()));
+
+  const std::string all = page("/?ui=en&q=transparencia&show=agency").body;
+  EXPECT_NE(all.find(total_values + " of " + total_values + " shown"), std::string::npos);
+  std::string hidden;  // a value only "show all" lists
+  for (const auto& [value, count] : agencies) {
+    EXPECT_NE(all.find("id=\"f-agency-" + value + "\""), std::string::npos) << value;
+    if (hidden.empty() && first.find("id=\"f-agency-" + value + "\"") == std::string::npos)
+      hidden = value;
+  }
+  ASSERT_FALSE(hidden.empty());
+  const std::string filtered = page("/?ui=en&q=transparencia&agency=" + hidden).body;
+  EXPECT_EQ(shown_total(filtered), agencies.at(hidden));
+  EXPECT_EQ(shown_total(filtered), total(server().search_q("transparencia", "&agency=" + hidden)));
+  EXPECT_NE(filtered.find("id=\"f-agency-" + hidden + "\" checked>"), std::string::npos);
+}
+
+TEST(SearchPageFacets, FiltersWithoutAPanelOfTheirOwnAreKeptTickedForTheNextSearch) {
+  // Passage kind and compliance are folded under "more filters", open when one is selected;
+  // an OGP id, which is not counted, and a value that matches nothing stay ticked too.
+  const std::string html =
+      page("/?ui=en&q=gobierno&kind=commitment&commitment=MX0085&status=no-such-status").body;
+  EXPECT_NE(html.find("<details class=\"more-filters\" open>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"f-kind-commitment\" checked>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"f-commitment-MX0085\" checked>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"f-status-no-such-status\" checked>"), std::string::npos);
+  EXPECT_EQ(shown_total(html), 0);
+  const std::string unfiltered = page("/?ui=en&q=gobierno").body;
+  EXPECT_NE(unfiltered.find("<details class=\"more-filters\">"), std::string::npos);
+  EXPECT_NE(unfiltered.find("id=\"f-kind-commitment\">"), std::string::npos);
+  // Parameters that are no facet ride along in the form.
+  EXPECT_NE(page("/?ui=en&q=gobierno&per_page=5")
+                .body.find("<input type=\"hidden\" name=\"per_page\" value=\"5\">"),
+            std::string::npos);
+}
+
+TEST(SearchPageFacets, ClearFiltersKeepsTheWordsAndAnEmptyFilterBoxIsNoFilter) {
+  const std::string html =
+      page("/?q=transparencia&agency=mx-sfp&lang=es&agency=&ui=en&page=2").body;
+  EXPECT_NE(html.find("<a href=\"/?q=transparencia&amp;ui=en\" id=\"clear-filters\">Clear "
+                      "filters</a>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("agency=&amp;"), std::string::npos);
+  EXPECT_EQ(html.find("clear-filters"), html.rfind("clear-filters"));
+  EXPECT_EQ(page("/?q=transparencia&ui=en").body.find("clear-filters"), std::string::npos);
+  EXPECT_EQ(shown_total(page("/?q=transparencia&ui=en&agency=").body),
+            total(server().search_q("transparencia")));
+}
+
+// The passage view for reading and citing.
+
+TEST(PassagePage, FromResultsItMarksTheQueryWordsAndLinksBackToThoseResults) {
+  const std::string results = page("/?ui=en&q=informaci%C3%B3n+socialmente+%C3%BAtil&lang=es").body;
+  const std::string id = "corpus.mx-2011-action-plan-es-en-txt.0025";
+  const std::string search = "q=informaci%C3%B3n%20socialmente%20%C3%BAtil&amp;lang=es&amp;ui=en";
+  ASSERT_NE(results.find("<a href=\"/passages/" + id + "?" + search + "\">"), std::string::npos);
+  const std::string html =
+      page("/passages/" + id + "?q=informaci%C3%B3n%20socialmente%20%C3%BAtil&lang=es&ui=en").body;
+  EXPECT_NE(html.find("<mark>información socialmente útil</mark>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"/?" + search + "\" id=\"back\">Back to results</a>"),
+            std::string::npos);
+  // The translation beside it, its words marked too (the glossary's English terms).
+  EXPECT_NE(html.find("<div class=\"bilingual\">"), std::string::npos);
+  const std::string translation = html.substr(html.find("<section class=\"translation\""));
+  EXPECT_NE(translation.find("<mark>socially useful information</mark>"), std::string::npos);
+  // Its neighbours keep the search.
+  EXPECT_NE(html.find("/passages/corpus.mx-2011-action-plan-es-en-txt.0026?" + search),
+            std::string::npos);
+  // Stop words are never marked.
+  EXPECT_EQ(count_of(page("/passages/" + id + "?q=la+de+transparencia&ui=en").body,
+                     "<mark>(la|de|La|De)</mark>"),
+            0);
+  // Reached directly, it marks nothing and links back to the search page.
+  const std::string plain = page("/passages/" + id + "?ui=en").body;
+  EXPECT_EQ(plain.find("<mark>"), std::string::npos);
+  EXPECT_NE(plain.find("<a href=\"/?ui=en\" id=\"back\">Back to search</a>"), std::string::npos);
+}
+
+TEST(PassagePage, ShowsTheCommitmentItsSourceACitationAndTheOriginalAtItsPage) {
+  const std::string id = "corpus.mx-2011-action-plan-es-en-txt.0025";
+  const std::string html = page("/passages/" + id + "?ui=en").body;
+  EXPECT_NE(html.find("<dt>Commitment</dt><dd class=\"commitment\">no. 25: "), std::string::npos);
+  EXPECT_NE(html.find("<dd class=\"facet-plan\">Mexico 2011-2013"), std::string::npos);
+  EXPECT_NE(html.find("<dt>Text source</dt><dd class=\"source\">text file</dd>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<code>" + id + "</code>"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(
+      html, std::regex("class=\"permalink\">http://127\\.0\\.0\\.1:[0-9]+/passages/" +
+                       std::regex_replace(id, std::regex("\\."), "\\.") + "</a>")));
+  EXPECT_NE(html.find("<a href=\"/files/" + id + "\" id=\"original\""), std::string::npos);
+  // A recognised scan: its confidence, and the PDF opened at the passage's page.
+  const std::string scan = page("/passages/corpus.scans.image-only-report-pdf.0002?ui=en").body;
+  EXPECT_TRUE(std::regex_search(
+      scan, std::regex("<dd class=\"source\">recognised text \\(OCR\\), confidence [0-9]+</dd>")));
+  EXPECT_TRUE(std::regex_search(
+      scan,
+      std::regex("<a href=\"/files/corpus\\.scans\\.image-only-report-pdf\\.0002#page=[0-9]+\" "
+                 "id=\"original\" type=\"application/pdf\">Open the original document at "
+                 "page [0-9]+</a>")));
+  // The OGP id of a linked commitment, and its IRM ratings where a report gives them.
+  const std::string linked =
+      page("/passages/corpus.mx-2019-2021-action-plan-summary-txt.0012?ui=en").body;
+  EXPECT_NE(linked.find("<dt>OGP commitment</dt><dd class=\"facet-commitment\">MX"),
+            std::string::npos);
+}
+
+TEST(PassagePage, ASearchItCarriesIsCheckedAsASearchIs) {
+  const HttpReply reply =
+      http_get(server().port(),
+               "/passages/corpus.mx-2011-action-plan-es-en-txt.0025?q=" + std::string(1001, 'a'));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.body.find("Parameter `q`"), std::string::npos);
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ HttpReply http_get(unsigned short port, const std::string& target) {
   HttpReply reply;
   reply.status = static_cast<int>(response.getStatus());
   reply.content_type = response.getContentType();
+  for (const auto& [name, value] : response) reply.headers.emplace(name, value);
   Poco::StreamCopier::copyToString(body, reply.body);
   return reply;
 }

@@ -3,6 +3,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <string>
 
 namespace lupa::testing {
@@ -11,6 +12,7 @@ struct HttpReply {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::map<std::string, std::string> headers;  ///< the last of each name, as sent
   /// The body parsed as a JSON object; fails the test when it is not one.
   Poco::JSON::Object::Ptr json() const;
 };

@@ -31,7 +31,9 @@ CorpusServer::CorpusServer() : state_(new State) {
                    (state_->dir.path() / "index").string(), corpus_dir().string()});
   if (state_->indexer_run.exit_code != 0)
     throw std::runtime_error("indexing the corpus failed: " + state_->indexer_run.err);
-  state_->daemon = std::make_unique<SearchDaemon>(state_->dir.path() / "index");
+  // It serves the corpus's own files too (/files/{id}), as a deployment would.
+  state_->daemon = std::make_unique<SearchDaemon>(
+      state_->dir.path() / "index", std::vector<std::string>{"--corpus", corpus_dir().string()});
 }
 
 unsigned short CorpusServer::port() const {

@@ -13,7 +13,7 @@
 namespace lupa::testing {
 
 /// Indexes corpus/ with the real lupa-indexer into a temporary folder and starts the real
-/// daemon on it, on first use; both live until the process ends.
+/// daemon on it (with --corpus corpus/), on first use; both live until the process ends.
 class CorpusServer {
  public:
   static CorpusServer& instance();

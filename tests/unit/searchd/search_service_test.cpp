@@ -526,5 +526,26 @@ TEST(SearchService, MissingDatabaseFailsAtConstruction) {
   EXPECT_THROW(SearchService(std::vector<std::filesystem::path>{}), std::invalid_argument);
 }
 
+TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndStopWordsOnlyInsideAPhrase) {
+  const std::string text =
+      "Intro <b>\nLa corrupción en las compras del gobierno.\nOtra línea sin nada, y al final: "
+      "las compras de la corrupción & más.";
+  const std::string marked = service().mark_query_words(text, "la corrupción de las compras");
+  // The whole text, escaped, lines kept; every form of the words marked, none of the stop words.
+  EXPECT_EQ(marked,
+            "Intro &lt;b&gt;\nLa <mark>corrupción</mark> en las <mark>compras</mark> del "
+            "gobierno.\nOtra línea sin nada, y al final: las <mark>compras</mark> de la "
+            "<mark>corrupción</mark> &amp; más.");
+  // Inside a matched phrase, its stop words are marked (the phrase as one mark); elsewhere,
+  // never, even between two of the phrase's words in another order.
+  EXPECT_EQ(service().mark_query_words("Las compras del gobierno, y las del año.",
+                                       "\"compras del gobierno\""),
+            "Las <mark>compras del gobierno</mark>, y las del año.");
+  EXPECT_EQ(service().mark_query_words("El gobierno de las compras.", "\"compras del gobierno\""),
+            "El <mark>gobierno</mark> de las <mark>compras</mark>.");
+  // Nothing to mark without words.
+  EXPECT_EQ(service().mark_query_words("a < b", "  "), "a &lt; b");
+}
+
 }  // namespace
 }  // namespace lupa::searchd

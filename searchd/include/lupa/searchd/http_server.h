@@ -12,6 +12,7 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct HttpServerOptions {
   /// The base of the links in feeds, e.g. "https://lupa.example.org"; empty: the bound
   /// address, "http://<bind>:<port>". Never taken from the client's Host header.
   std::string public_url;
+  /// The folders the index was built from (lupa-indexer's arguments): /files/{id} serves a
+  /// passage's document from them, read-only (original_files.h). Empty: no file is served.
+  std::vector<std::filesystem::path> corpus_folders;
 };
 
 /// A route the server answers (GET and HEAD), as `lupa-searchd --help` lists it.

@@ -163,6 +163,13 @@ class SearchService {
   /// similar() with no filters.
   std::optional<SearchResult> similar(const std::string& id, int page, int per_page) const;
 
+  /// `text` as HTML (escaped), whole, with the words `query` matches marked <mark>...</mark>:
+  /// the query analysed as search() analyses it (both stemmers, glossary terms) and marked
+  /// with Xapian's snippet generator over the whole text, as results' snippets are (see
+  /// Highlighter: stop words only inside a matched phrase). A blank query marks nothing.
+  /// Throws analyzers::QuerySyntaxError as search() does.
+  std::string mark_query_words(const std::string& text, const std::string& query) const;
+
   IndexHealth health() const;
 
   /// The label `value` of `facet` is shown with, as FacetValue::label says; the index's labels

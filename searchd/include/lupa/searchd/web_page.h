@@ -23,9 +23,24 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
                                const QueryParameters& parameters, UiLanguage ui,
                                schema::FacetTable table = schema::standard_facets());
 
-/// A passage with its document's metadata (a line per `shown` facet of `table` with a stored
-/// field) and its neighbours.
+/// What the passage page shows beyond the passage view, from the request and the server.
+struct PassagePageContext {
+  /// The URL's parameters: the search the passage was reached from (q, filters, page, ...),
+  /// kept in every link of the page so that "back to results" returns to exactly that search.
+  QueryParameters search;
+  /// The passage's and its translation's text as HTML with the query's words marked
+  /// (SearchService::mark_query_words); empty: the text is shown as it is.
+  std::string text_html;
+  std::string translation_html;
+  std::string permanent_url;     ///< the passage's link for citations (the server's public URL)
+  bool original_served = false;  ///< /files/{id} serves its document's file
+};
+
+/// A passage with its document's metadata (a line per facet of `table` with a stored field
+/// and a value, the commitment's number and title, the text's source), its translation side
+/// by side, a citation line, the link to the original file and its neighbours.
 std::string render_passage_page(const PassageView& view, UiLanguage ui,
-                                schema::FacetTable table = schema::standard_facets());
+                                schema::FacetTable table = schema::standard_facets(),
+                                const PassagePageContext& context = {});
 
 }  // namespace lupa::searchd
