@@ -144,6 +144,11 @@ std::vector<std::string> SpellChecker::suggest(std::string_view word) const {
   std::vector<std::string> suggestions;
   if (word.empty() || word.size() > kMaxSuggestedBytes) return suggestions;
   const std::string lower = lower_case(word);
+  {
+    std::lock_guard lock(remembered_mutex_);
+    if (const auto found = remembered_.find(lower); found != remembered_.end())
+      return found->second;
+  }
   for (const auto& dictionary : dictionaries_) {
     std::size_t kept = 0;
     for (std::string& suggestion : dictionary->suggest(lower)) {
@@ -153,6 +158,9 @@ std::vector<std::string> SpellChecker::suggest(std::string_view word) const {
       ++kept;
     }
   }
+  std::lock_guard lock(remembered_mutex_);
+  if (remembered_.size() >= kMaxRememberedWords) remembered_.clear();
+  remembered_.emplace(lower, suggestions);
   return suggestions;
 }
 

@@ -53,6 +53,13 @@ TEST(SpellChecker, SuggestsSingleWordsAndNothingForOverlongWords) {
   EXPECT_TRUE(checker().suggest(std::string(SpellChecker::kMaxSuggestedBytes + 1, 'a')).empty());
 }
 
+TEST(SpellChecker, RemembersSuggestionsAsTheyWereGiven) {
+  const std::vector<std::string> first = checker().suggest("transparancy");
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(checker().suggest("transparancy"), first);
+  EXPECT_EQ(checker().suggest("TRANSPARANCY"), first);
+}
+
 TEST(SpellChecker, AMissingDictionaryIsAnErrorNamingTheFile) {
   lupa::testing::TempDir empty;
   try {

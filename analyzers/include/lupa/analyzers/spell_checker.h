@@ -20,9 +20,11 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lupa/analyzers/language.h"
@@ -43,12 +45,16 @@ class SpellChecker {
   /// es_MX is Debian's es_ES (a symbolic link): Mexican and peninsular spelling alike.
   static constexpr std::string_view kSpanishDictionary = "es_MX";
   static constexpr std::string_view kEnglishDictionary = "en_US";
-  /// Hunspell's suggest() takes time that grows fast with a word's length (tens of
-  /// milliseconds at 20 letters); longer words are not given suggestions. No real misspelling
-  /// of a word a search needs is that long.
+  /// Hunspell's suggest() takes a tenth of a second or more per language, and longer on long
+  /// words (its edits multiply): longer words are not given suggestions. Few words a search
+  /// needs are that long.
   static constexpr std::size_t kMaxSuggestedBytes = 24;
   /// Suggestions kept per language, in Hunspell's order (closest first).
   static constexpr std::size_t kMaxSuggestions = 8;
+  /// Words whose suggestions are remembered: a results page, its next page, its export and
+  /// its feed each analyse the query again, and suggest() costs a tenth of a second or more.
+  /// When full, the memory is emptied and starts again.
+  static constexpr std::size_t kMaxRememberedWords = 4096;
 
   /// Loads both languages' dictionaries from `directory`. Throws SpellDictionaryError naming
   /// the first file missing.
@@ -69,7 +75,7 @@ class SpellChecker {
 
   /// Hunspell's suggestions for `word`, Spanish first then English, each language's closest
   /// first, at most kMaxSuggestions per language, single words only. Empty for a word over
-  /// kMaxSuggestedBytes.
+  /// kMaxSuggestedBytes. Remembered (see kMaxRememberedWords).
   std::vector<std::string> suggest(std::string_view word) const;
 
  private:
@@ -77,6 +83,8 @@ class SpellChecker {
   bool is_folded_word(const std::string& folded) const;
   class Dictionary;
   std::unique_ptr<Dictionary> dictionaries_[2];  // by Language, see language.h
+  mutable std::mutex remembered_mutex_;
+  mutable std::unordered_map<std::string, std::vector<std::string>> remembered_;
 };
 
 /// The edit distance between `a` and `b` counted in characters (UTF-8 code points), an
