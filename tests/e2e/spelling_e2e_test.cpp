@@ -69,6 +69,19 @@ TEST(DidYouMean, ThePageSaysResultsAreTheCorrectionsOnlyWhenTheyAre) {
   EXPECT_EQ(valid.find("class=\"correction\""), std::string::npos);
 }
 
+TEST(DidYouMean, ACorrectionThatMatchesNothingEitherIsOnlySuggested) {
+  // The bundled corpus has no IRM report: neither the typo nor its correction matches there.
+  const auto result = server().search_q("corupcion", "&type=irm-report");
+  EXPECT_EQ(total(result), 0);
+  EXPECT_EQ(result->getValue<std::string>("corrected"), "corrupción");
+  EXPECT_FALSE(result->getValue<bool>("corrected_applied"));
+  const std::string html = page("/?ui=en&q=corupcion&type=irm-report");
+  EXPECT_NE(html.find("Did you mean <a href=\"/?type=irm-report&amp;ui=en&amp;"
+                      "q=corrupci%C3%B3n\">corrupción</a>?"),
+            std::string::npos);
+  EXPECT_EQ(html.find("Nothing matched"), std::string::npos);
+}
+
 TEST(DidYouMean, TheDaemonRefusesToStartWithoutItsDictionariesNamingTheFile) {
   TempDir dir;
   dir.write("corpus/note.txt", "Transparencia presupuestaria y rendición de cuentas.\n");
