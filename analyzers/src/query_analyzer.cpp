@@ -115,6 +115,9 @@ Xapian::doccount spelling_frequency(const Xapian::Database& database, const std:
   return word != database.spellings_end() && *word == folded ? word.get_termfreq() : 0;
 }
 
+// Words in capitals up to this long are taken for acronyms.
+constexpr std::size_t kMaxUnknownAcronymBytes = 6;
+
 // Farther suggestions are other words, not corrections.
 constexpr std::size_t kMaxCorrectionEdits = 2;
 
@@ -271,6 +274,11 @@ bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& w
   if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return true;
   if (is_stop_word(word)) return true;
+  // An acronym the reference data does not know names a body all the same: "correcting" it
+  // to another body's ("SFPP" -> "SHCP") would search for the wrong one.
+  if (typed.size() <= kMaxUnknownAcronymBytes &&
+      std::all_of(typed.begin(), typed.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return true;
   const ReferenceData& reference = ReferenceData::instance();
   if (reference.resolve("agencies", typed) || reference.resolve("organizations", typed))
     return true;

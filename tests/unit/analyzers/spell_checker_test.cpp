@@ -183,6 +183,8 @@ TEST_F(SpellingOnTheCorpus, OnlyTheMisspeltWordOfAQueryIsCorrected) {
   EXPECT_EQ(corrected("agua goverment"), "agua government");
   EXPECT_EQ(corrected("\"datos abiertos\" AND corupcion"), "\"datos abiertos\" AND corrupción");
   EXPECT_EQ(corrected("what did Mexico promise"), "");
+  EXPECT_EQ(corrected("SFPP"), "");  // an acronym, not a typo of another body's
+  EXPECT_EQ(corrected("TRANSPARANCY"), "transparency");
 }
 
 TEST_F(SpellingOnTheCorpus, OverlongWordsAreNotLookedUp) {
