@@ -8,6 +8,7 @@ packages=(
   libxapian-dev libpoco-dev libicu-dev libxml2-dev
   libgtest-dev libgmock-dev
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
+  libhunspell-dev hunspell-es hunspell-en-us
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
   chromium
 )

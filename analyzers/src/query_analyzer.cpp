@@ -9,6 +9,7 @@
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/spell_checker.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -85,6 +86,14 @@ class WildcardProcessor final : public Xapian::FieldProcessor {
   int& expansions_;
 };
 
+// A misspelt word with a correction is rewritten to this field, which matches nothing.
+constexpr std::string_view kMisspeltField = "lupamisspelt";
+
+class MisspeltWordProcessor final : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string&) override { return Xapian::Query::MatchNothing; }
+};
+
 // Rewrites "word*" outside quotes as "lupawildcard:word". A few wildcards serve any real
 // query; each may expand to hundreds of terms, so more are refused.
 std::string rewrite_wildcards(const std::string& text) {
@@ -115,15 +124,18 @@ constexpr double kNamedAgencyWeight = 3.0;
 // Shorter words are too often a real word of another language or an acronym.
 constexpr std::size_t kMinCorrectedBytes = 4;
 
-// "finales" and "final", "beneficiarios" and "beneficiaries" differ in their last letters
-// only: inflections, not misspellings, when the word's stem is indexed anyway. A misspelling
-// ("transparancy") usually differs inside the word.
-bool differs_only_in_ending(const std::string& word, const std::string& suggestion) {
-  const std::size_t shorter = std::min(word.size(), suggestion.size());
-  std::size_t common = 0;
-  while (common < shorter && word[common] == suggestion[common]) ++common;
-  return common + 2 >= shorter;
+// How often the corpus writes `folded`, from the index's spelling dictionary; 0 when never.
+Xapian::doccount spelling_frequency(const Xapian::Database& database, const std::string& folded) {
+  Xapian::TermIterator word = database.spellings_begin();
+  word.skip_to(folded);
+  return word != database.spellings_end() && *word == folded ? word.get_termfreq() : 0;
 }
+
+// Words in capitals up to this long are taken for acronyms.
+constexpr std::size_t kMaxUnknownAcronymBytes = 6;
+
+// Farther suggestions are other words, not corrections.
+constexpr std::size_t kMaxCorrectionEdits = 2;
 
 constexpr unsigned kFullSyntax =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
@@ -371,6 +383,7 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
           (new FacetFieldProcessor(facet, database_, unnamed_values))->release());
     int wildcards = 0;
     parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor(wildcards))->release());
+    parser.add_prefix(std::string(kMisspeltField), (new MisspeltWordProcessor)->release());
     Xapian::Query reading = parser.parse_query(
         flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text, flags);
     if (wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
@@ -380,36 +393,124 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
   return either_reading(readings);
 }
 
-std::string QueryAnalyzer::spelling_correction(const std::string& text) const {
+QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options)
+    : database_(database), options_(std::move(options)) {
+  if (options_.spelling && !options_.spell_checker) options_.spell_checker = SpellChecker::system();
+}
+
+bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& word) const {
+  if (word.size() < kMinCorrectedBytes || word.size() > QueryLimits::kMaxCorrectedBytes)
+    return true;  // too short to tell from an acronym; too long to look up
+  if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return true;
+  if (is_stop_word(word)) return true;
+  // An acronym the reference data does not know names a body all the same: "correcting" it
+  // to another body's ("SFPP" -> "SHCP") would search for the wrong one.
+  if (typed.size() <= kMaxUnknownAcronymBytes &&
+      std::all_of(typed.begin(), typed.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return true;
+  const ReferenceData& reference = ReferenceData::instance();
+  if (reference.resolve("agencies", typed) || reference.resolve("organizations", typed))
+    return true;
+  const std::string folded = fold_for_matching(word);
+  for (const Country& country : reference.countries()) {
+    if (fold_for_matching(country.name.en) == folded ||
+        fold_for_matching(country.name.es) == folded)
+      return true;
+    for (const std::string& name : country.other_names)
+      if (fold_for_matching(name) == folded) return true;
+  }
+  // As written, not by its stem: "transparancy" and "transparency" share the stem "transpar".
+  if (spelling_frequency(database_, folded) > 0) return true;
+  return options_.spell_checker->is_word(typed);
+}
+
+std::string QueryAnalyzer::best_correction(const std::string& word, int& dictionary_asks) const {
+  const std::string folded = fold_diacritics(word);
+  struct Candidate {
+    std::string folded;
+    std::string written;
+  };
+  std::vector<Candidate> candidates;
+  if (std::string suggestion = database_.get_spelling_suggestion(folded); !suggestion.empty())
+    candidates.push_back({suggestion, suggestion});
+  // Hunspell's suggest() takes a tenth of a second or more: not asked when the index already
+  // offers a word one edit away, as close as any other could be.
+  // Nor for more than a few words of one query: a client cannot make one request cost seconds.
+  const bool close_enough =
+      !candidates.empty() && edit_distance(folded, candidates.front().folded) <= 1;
+  const bool ask = !close_enough && dictionary_asks < QueryLimits::kMaxDictionarySuggestions;
+  if (ask) ++dictionary_asks;
+  for (const std::string& suggestion :
+       ask ? options_.spell_checker->suggest(word) : std::vector<std::string>()) {
+    std::string suggestion_folded = fold_for_matching(suggestion);
+    // A suggestion that matches nothing helps nobody.
+    const bool indexed = spelling_frequency(database_, suggestion_folded) > 0 ||
+                         std::any_of(std::begin(kLanguages), std::end(kLanguages), [&](Language l) {
+                           return database_.term_exists(stem_term(suggestion_folded, l));
+                         });
+    if (indexed) candidates.push_back({std::move(suggestion_folded), suggestion});
+  }
+  const Candidate* best = nullptr;
+  std::size_t best_distance = kMaxCorrectionEdits + 1;
+  Xapian::doccount best_frequency = 0;
+  for (const Candidate& candidate : candidates) {
+    if (candidate.folded == folded) continue;  // accents only: the search ignores them
+    const std::size_t distance = edit_distance(folded, candidate.folded);
+    const Xapian::doccount frequency = spelling_frequency(database_, candidate.folded);
+    if (distance < best_distance || (distance == best_distance && frequency > best_frequency)) {
+      best = &candidate;
+      best_distance = distance;
+      best_frequency = frequency;
+    }
+  }
+  if (!best) return "";
+  // The dictionary holds words without accents (see indexer/index_writer.h); the indexer
+  // noted how each is written, so "corupcion" is offered as "corrupción".
+  const std::string written = database_.get_metadata(schema::accented_spelling_key(best->folded));
+  return written.empty() ? best->written : written;
+}
+
+std::string QueryAnalyzer::spelling_correction(const std::string& text,
+                                               std::unordered_set<std::string>& misspelt) const {
   // Word by word rather than QueryParser's FLAG_SPELLING_CORRECTION, which corrects every word
-  // missing from the dictionary, even one whose stem the index holds ("finales" -> "final").
+  // missing from the index's dictionary, valid words included ("agua" -> "area").
   bool changed = false;
+  int dictionary_asks = 0;
   std::string corrected;
   for (const Token& token : tokenize(text)) {
     std::string out = token.text;
     if (token.plain) {
       const std::string word = segment_words(token.text)[0];
-      const bool indexed =
-          std::any_of(std::begin(kLanguages), std::end(kLanguages),
-                      [&](Language l) { return database_.term_exists(stem_term(word, l)); });
-      const std::string suggestion =
-          word.size() >= kMinCorrectedBytes && word.size() <= QueryLimits::kMaxCorrectedBytes
-              ? database_.get_spelling_suggestion(fold_diacritics(word))
-              : std::string();
-      if (!suggestion.empty() &&
-          (!indexed || !differs_only_in_ending(fold_diacritics(word), suggestion))) {
-        // The dictionary holds words without accents (see indexer/index_writer.h); the
-        // indexer noted how each is written, so "corupcion" is offered as "corrupción".
-        const std::string written =
-            database_.get_metadata(schema::accented_spelling_key(suggestion));
-        out = written.empty() ? suggestion : written;
-        changed = true;
+      const std::vector<std::string> typed = segment_words_keeping_case(token.text);
+      if (!is_known_word(typed.empty() ? word : typed[0], word)) {
+        if (std::string correction = best_correction(word, dictionary_asks); !correction.empty()) {
+          out = std::move(correction);
+          misspelt.insert(token.text);
+          changed = true;
+        }
       }
     }
     corrected += (corrected.empty() ? "" : " ") + out;
   }
   return changed ? corrected : "";
 }
+
+namespace {
+
+// `text` with each plain token in `misspelt` made a word that matches nothing.
+std::string without_misspelt_words(const std::string& text,
+                                   const std::unordered_set<std::string>& misspelt) {
+  std::string out;
+  for (const Token& token : tokenize(text)) {
+    out += out.empty() ? "" : " ";
+    if (token.plain && misspelt.contains(token.text)) out += std::string(kMisspeltField) + ":";
+    out += token.text;
+  }
+  return out;
+}
+
+}  // namespace
 
 Xapian::Query prefer_named_agencies(const Xapian::Query& query, std::string_view text) {
   // "obligaciones de la Secretaría de la Función Pública": passages the indexer tagged with
@@ -454,11 +555,14 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   if (const auto unknown = unknown_fields(text, options_.facets); !unknown.empty())
     throw QuerySyntaxError(unknown_field_message(unknown, options_.facets));
   AnalyzedQuery analyzed;
+  std::unordered_set<std::string> misspelt;
+  if (options_.spelling) analyzed.corrected = spelling_correction(text, misspelt);
+  const std::string words = misspelt.empty() ? text : without_misspelt_words(text, misspelt);
   std::vector<Language> matched_languages;
   const std::string expanded =
       options_.glossary
-          ? expand_with_glossary(text, Glossary::bundled(), analyzed.concepts, matched_languages)
-          : text;
+          ? expand_with_glossary(words, Glossary::bundled(), analyzed.concepts, matched_languages)
+          : words;
   if (analyzed.concepts.size() > QueryLimits::kMaxConcepts)
     throw QueryLimitError("names more than " + std::to_string(QueryLimits::kMaxConcepts) +
                           " glossary concepts; search for fewer at a time");
@@ -469,14 +573,13 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   else
     analyzed.language = language_of_query(text);
   if (!analyzed.language) analyzed.language = language_by_index(text);
-  if (options_.spelling) analyzed.corrected = spelling_correction(text);
   try {
     analyzed.query = parse_with(rewrite_wildcards(expanded), kFullSyntax, any_word);
     if (!analyzed.concepts.empty()) {
       // The words as typed weigh again: a passage in the query's own words outranks one
       // found through the glossary's translation alone.
       analyzed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
-                                     parse_with(rewrite_wildcards(text), kFullSyntax, any_word));
+                                     parse_with(rewrite_wildcards(words), kFullSyntax, any_word));
     }
     if (options_.glossary) analyzed.query = prefer_named_agencies(analyzed.query, text);
     return analyzed;

@@ -13,10 +13,12 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "lupa/analyzers/data_directory.h"
+#include "lupa/analyzers/spell_checker.h"
 #include "lupa/searchd/http_server.h"
 
 namespace {
@@ -96,6 +98,12 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "$LUPA_DATA_DIR")
                           .argument("DIR")
                           .binding("data-dir"));
+    options.addOption(Option("dictionaries", "",
+                             "folder of the Hunspell dictionaries es_MX and en_US (.aff and .dic) "
+                             "that \"did you mean\" checks words against; default "
+                             "/usr/share/hunspell")
+                          .argument("DIR")
+                          .binding("dictionaries"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -204,6 +212,11 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       ranking.bm25_b = config().getDouble("bm25-b", ranking.bm25_b);
       if (ranking.bm25_k1 < 0 || ranking.bm25_b < 0 || ranking.bm25_b > 1)
         throw Poco::InvalidArgumentException("--bm25-k1 must be >= 0 and --bm25-b 0-1");
+      // Loaded once, now: a missing dictionary stops the start, naming the file.
+      if (ranking.query.spelling)
+        ranking.query.spell_checker =
+            std::make_shared<const lupa::analyzers::SpellChecker>(config().getString(
+                "dictionaries", std::string(lupa::analyzers::SpellChecker::kDefaultDirectory)));
       const lupa::searchd::SearchService service(databases_, ranking);
       lupa::searchd::HttpServer server(service, options, log);
       server.start();

@@ -205,6 +205,8 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
     use(analyzer.analyze(words, true));
     effective.relaxed = matches(effective);
   }
+  // The correction matched nothing either: the answer must not say these are its results.
+  if (!effective.relaxed) effective.corrected_applied = false;
   return effective;
 }
 

@@ -114,7 +114,8 @@ TEST(BilingualSearch, GrownGlossaryRowsFindTheOtherLanguage) {
 TEST(SpellingHelp, AMisspeltWordGetsADidYouMean) {
   const auto result = server().search_q("transparancy");
   EXPECT_EQ(result->getValue<std::string>("corrected"), "transparency");
-  EXPECT_FALSE(result->getValue<bool>("corrected_applied"));  // its stem finds passages anyway
+  // Its English stem is transparency's, but a misspelt word does not match by chance.
+  EXPECT_TRUE(result->getValue<bool>("corrected_applied"));
 }
 
 TEST(SpellingHelp, WhenNothingMatchesTheCorrectedQueryIsRun) {

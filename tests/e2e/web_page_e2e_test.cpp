@@ -79,7 +79,8 @@ TEST(SearchPage, TheInterfaceLanguageFollowsAcceptLanguageUnlessChosen) {
 
 TEST(SearchPage, OffersTheCorrectionExportsAndTheFeed) {
   const std::string html = page("/?ui=en&q=transparancy").body;
-  EXPECT_NE(html.find("Did you mean <a href=\"/?ui=en&amp;q=transparency\">transparency</a>?"),
+  EXPECT_NE(html.find("Nothing matched; showing results for <a "
+                      "href=\"/?ui=en&amp;q=transparency\">transparency</a>"),
             std::string::npos);
   EXPECT_NE(html.find("href=\"/api/export?q=transparancy&amp;format=csv\" download>CSV</a>"),
             std::string::npos);

@@ -415,6 +415,17 @@ TEST_F(SearchServiceTest, ExportsAndFeedsHoldWhatTheSearchShows) {
   EXPECT_GE(search("presupuesto procurement").total, 2u);
 }
 
+TEST_F(SearchServiceTest, ACorrectionThatMatchesNothingEitherIsOnlySuggested) {
+  // Corruption is in the Spanish plan only: filtered to the English report, neither the typo
+  // nor its correction matches, and the answer must not say these are the correction's hits.
+  const SearchResult result = search("corupcion", {{"lang", {"en"}}});
+  EXPECT_EQ(result.total, 0u);
+  ASSERT_TRUE(result.corrected);
+  EXPECT_EQ(*result.corrected, "corrupción");
+  EXPECT_FALSE(result.corrected_applied);
+  EXPECT_FALSE(result.relaxed);
+}
+
 TEST_F(SearchServiceTest, ExportStopsWhenAskedTo) {
   SearchRequest request;
   int seen = 0;

@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,7 @@
 namespace lupa::analyzers {
 
 class Glossary;
+class SpellChecker;
 
 /// The query could not be read even leniently; what() says why, for the user.
 class QuerySyntaxError : public std::runtime_error {
@@ -46,6 +48,9 @@ struct QueryLimits {
   static constexpr std::size_t kMaxConcepts = 16;
   /// Longer words are not looked up in the spelling dictionary (an edit-distance search).
   static constexpr std::size_t kMaxCorrectedBytes = 40;
+  /// Words of one query the spelling dictionaries are asked to suggest for: a suggestion costs
+  /// a tenth of a second or more, so a query of many unknown words costs no more than this.
+  static constexpr int kMaxDictionarySuggestions = 2;
 };
 
 class QueryLimitError : public QuerySyntaxError {
@@ -61,6 +66,8 @@ struct QueryOptions {
   bool glossary = true;
   bool both_stemmers = true;  ///< else the Spanish stemmer alone
   bool spelling = true;
+  /// The dictionaries "did you mean" checks words against; SpellChecker::system() when null.
+  std::shared_ptr<const SpellChecker> spell_checker;
 };
 
 struct AnalyzedQuery {
@@ -68,8 +75,13 @@ struct AnalyzedQuery {
   /// The query's language when its words tell it (glossary terms, stop words, Spanish
   /// letters); used to rank passages in that language first at equal relevance.
   std::optional<Language> language;
-  /// The query with misspelt words replaced from the index's spelling dictionary, when that
-  /// changes more than accents (which the search ignores anyway); empty otherwise.
+  /// The query with its misspelt words corrected, when it has any; empty otherwise. A word is
+  /// misspelt when it is none of: a Spanish or English word (with or without its accents), a
+  /// stop word, a body's or country's name or acronym in the reference data, a word the
+  /// index holds as written. Its correction is the closest of the index's spelling
+  /// suggestion and Hunspell's suggestions that the index holds; a misspelt word with a
+  /// correction matches nothing itself ("transparancy" shares its English stem with
+  /// "transparency" by chance), so a query of such words matches nothing as typed.
   std::string corrected;
   std::vector<std::string> concepts;  ///< glossary concepts the query was expanded with
 };
@@ -77,8 +89,9 @@ struct AnalyzedQuery {
 class QueryAnalyzer {
  public:
   /// `database` is the index the query will run on; it must outlive the analyzer.
-  explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {})
-      : database_(database), options_(options) {}
+  /// With spelling on and no spell checker given, uses SpellChecker::system() (and throws
+  /// SpellDictionaryError when its files are missing).
+  explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {});
 
   /// Parses `user_query` like parse(), and says what else it found. With `any_word`, free-text
   /// words are alternatives (OR) rather than all required: the relaxed reading of a question
@@ -93,7 +106,14 @@ class QueryAnalyzer {
 
  private:
   Xapian::Query parse_with(const std::string& text, unsigned flags, bool any_word = false) const;
-  std::string spelling_correction(const std::string& text) const;
+  /// The corrected query (see AnalyzedQuery::corrected); the tokens corrected are added to
+  /// `misspelt`.
+  std::string spelling_correction(const std::string& text,
+                                  std::unordered_set<std::string>& misspelt) const;
+  bool is_known_word(const std::string& typed, const std::string& word) const;
+  /// How `word` (lower case) is written corrected, or empty when nothing close is indexed.
+  /// Counts the words the dictionaries were asked for suggestions in `dictionary_asks`.
+  std::string best_correction(const std::string& word, int& dictionary_asks) const;
   std::optional<Language> language_by_index(const std::string& text) const;
   const Xapian::Database& database_;
   QueryOptions options_;
