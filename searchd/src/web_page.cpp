@@ -54,6 +54,13 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"back", {"Volver a la búsqueda", "Back to search"}},
     {"metadata", {"Datos del pasaje", "About this passage"}},
     {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
+    {"sort", {"Ordenar", "Sort"}},
+    {"relevance", {"por relevancia", "by relevance"}},
+    {"newest", {"más recientes primero", "newest first"}},
+    {"oldest", {"más antiguos primero", "oldest first"}},
+    {"from", {"Desde", "From"}},
+    {"to", {"Hasta", "To"}},
+    {"date_format", {"AAAA, AAAA-MM o AAAA-MM-DD", "YYYY, YYYY-MM or YYYY-MM-DD"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -116,6 +123,26 @@ void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
 
 constexpr std::size_t kValuesShown = 15;
 
+// The order and the date range of the search: in the form, so they are kept by the next search
+// (and by the pager's links, which carry every parameter).
+void sort_and_range_html(std::ostringstream& out, const SearchRequest& request, UiLanguage ui) {
+  out << "<p class=\"order\"><label for=\"sort\">" << word("sort", ui)
+      << "</label>\n<select id=\"sort\" name=\"sort\">";
+  for (const SortOrder order : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
+    const std::string name(to_string(order));
+    out << "<option value=\"" << name << "\"" << (order == request.sort ? " selected" : "") << ">"
+        << word(name, ui) << "</option>";
+  }
+  out << "</select>\n";
+  for (const auto& [name, bound] : {std::pair{"from", &request.from}, std::pair{"to", &request.to}})
+    out << "<label for=\"" << name << "\">" << word(name, ui) << "</label> <input id=\"" << name
+        << "\" name=\"" << name << "\" type=\"text\" size=\"10\" maxlength=\"10\" title=\""
+        << word("date_format", ui) << "\" placeholder=\""
+        << std::string(word("date_format", ui)).substr(0, 4) << "\" value=\""
+        << (*bound ? escape_markup((*bound)->as_given) : "") << "\">\n";
+  out << "</p>\n";
+}
+
 void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table) {
   const schema::PassageRecord& record = hit.record;
   out << "<li><article class=\"hit\" lang=\"" << escape_markup(record.lang) << "\">\n<h2><a href=\""
@@ -131,6 +158,9 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
   }
   out << "</p>\n<p class=\"where\">" << escape_markup(record.title);
   if (record.page) out << " · " << word("doc_page", ui) << " " << *record.page;
+  if (record.passage_date)
+    out << " · <span class=\"date\">" << escape_markup(record.passage_date->to_string())
+        << "</span>";
   if (record.source == schema::TextSource::kOcr)
     out << " · " << word("source_ocr", ui) << " " << std::lround(record.confidence.value_or(0));
   out << "</p>\n</article></li>\n";
@@ -169,8 +199,9 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "<p class=\"box\"><label for=\"q\">" << word("query", ui) << "</label>\n"
       << "<input id=\"q\" name=\"q\" type=\"search\" value=\"" << escape_markup(request.query)
       << "\">\n"
-      << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
-      << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
+      << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n";
+  sort_and_range_html(out, request, ui);
+  out << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
   for (const schema::Facet& panel : table) {
     if (!panel.shown) continue;
     const std::string name(panel.name);

@@ -142,3 +142,25 @@ test('readable on a phone-sized screen, usable from the keyboard', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
   await page.setViewportSize({ width: 1280, height: 720 });
 });
+
+test('choosing newest first in the sort changes the order, and the choice is kept', async () => {
+  await page.goto(base + '/?ui=en&q=transparencia');
+  const links = () => page.$$eval('.hit h2 a', (all) => all.map((a) => a.getAttribute('href')));
+  const byRelevance = await links();
+  assert.equal(await page.inputValue('#sort'), 'relevance');
+  await page.selectOption('#sort', 'newest');
+  await Promise.all([page.waitForNavigation(), page.click('form p.box button[type=submit]')]);
+  assert.ok(page.url().includes('sort=newest'));
+  assert.equal(await page.inputValue('#sort'), 'newest');
+  const byDate = await links();
+  assert.notDeepEqual(byDate, byRelevance);
+  const expected = await api('/api/search?q=transparencia&sort=newest&facets=false');
+  assert.ok(byDate[0].includes(expected.hits[0].id));
+  // Each hit shows its date; a period ("2019/2021") is placed at its start.
+  const firstDays = (await page.$$eval('.hit .where .date', (all) => all.map((t) => t.textContent)))
+    .map((date) => date.split('/')[0])
+    .map((start) => (start + '-01-01').slice(0, 10));
+  assert.equal(firstDays.length, byDate.length);
+  assert.deepEqual(firstDays, [...firstDays].sort().reverse());
+  await shot('9-newest-first');
+});

@@ -161,5 +161,21 @@ TEST(DatesE2E, ExportsFollowTheSortAndTheRangeAndGiveEachPassagesDate) {
   }
 }
 
+TEST(DatesE2E, ThePageKeepsTheSortAndTheRangeInItsFormAndPager) {
+  const HttpReply reply =
+      http_get(server().port(), "/?ui=en&q=" + url_encode("gobierno") + "&sort=oldest&from=2012");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("<option value=\"oldest\" selected>"), std::string::npos);
+  EXPECT_NE(reply.body.find("name=\"from\" type=\"text\""), std::string::npos);
+  EXPECT_NE(reply.body.find("value=\"2012\""), std::string::npos);
+  const std::size_t next = reply.body.find("rel=\"next\" href=\"");
+  ASSERT_NE(next, std::string::npos);
+  const std::string next_link = reply.body.substr(next, reply.body.find('"', next + 18) - next);
+  EXPECT_NE(next_link.find("sort=oldest"), std::string::npos) << next_link;
+  EXPECT_NE(next_link.find("from=2012"), std::string::npos) << next_link;
+  const HttpReply bad = http_get(server().port(), "/?q=agua&sort=sideways");
+  EXPECT_EQ(bad.status, 400);
+}
+
 }  // namespace
 }  // namespace lupa::testing
