@@ -261,6 +261,7 @@ std::optional<int> year_of(std::string_view date) {
 }
 
 std::optional<int> PassageRecord::year() const {
+  if (passage_date) return passage_date->start_year();
   return date ? year_of(*date) : std::nullopt;
 }
 
@@ -294,6 +295,7 @@ std::string PassageRecord::serialise() const {
   if (type) stored->set("type", *type);
   if (country) stored->set("country", *country);
   if (date) stored->set("date", *date);
+  if (passage_date) stored->set("passage_date", passage_date->to_string());
   if (publisher) stored->set("publisher", *publisher);
   stored->set("doc_languages", list(doc_languages));
   stored->set("indexed_at", indexed_at);
@@ -355,6 +357,10 @@ PassageRecord PassageRecord::parse(std::string_view data) {
   record.type = read.optional_text("type");
   record.country = read.optional_text("country");
   record.date = read.optional_text("date");
+  if (const auto about = read.optional_text("passage_date")) {
+    record.passage_date = PassageDate::parse(*about);
+    if (!record.passage_date) fail("passage_date", "is no date nor period: " + *about);
+  }
   record.publisher = read.optional_text("publisher");
   record.doc_languages = read.optional_texts("doc_languages");
   record.indexed_at = read.optional_integer("indexed_at").value_or(0);

@@ -5,8 +5,32 @@
 #include <cstdint>
 
 #include "lupa/analyzers/language.h"
+#include "lupa/analyzers/reference_data.h"
 
 namespace lupa::indexer {
+namespace {
+
+// The date a passage is about (docs/schema.md, "Passage dates"): a commitment belongs to its
+// plan's period wherever it is listed, so an OGP page of 2021 listing a 2011 commitment does
+// not make it a 2021 one; anything else is about its document's date.
+std::optional<schema::PassageDate> date_about(const Passage& passage,
+                                              const std::vector<std::string>& plans,
+                                              const DocumentMetadata& metadata) {
+  if (passage.commitment) {
+    if (plans.size() == 1)
+      if (const auto plan = analyzers::ReferenceData::instance().plan(plans.front()))
+        return schema::PassageDate{std::to_string(plan->first_year),
+                                   std::to_string(plan->last_year)};
+    for (const auto& [field, value] : passage.commitment->fields)
+      if (field == "year" && schema::is_iso_date(value)) return schema::PassageDate::on(value);
+  }
+  if (metadata.date && schema::is_iso_date(*metadata.date))
+    return schema::PassageDate::on(*metadata.date);
+  return std::nullopt;
+}
+
+}  // namespace
+
 schema::PassageRecord make_passage_record(const std::string& document_path,
                                           const DocumentMetadata& metadata, const Passage& passage,
                                           double indexed_at) {
@@ -26,6 +50,7 @@ schema::PassageRecord make_passage_record(const std::string& document_path,
   record.type = metadata.type;
   record.country = metadata.country;
   record.date = metadata.date;
+  record.passage_date = date_about(passage, record.plans, metadata);
   record.publisher = metadata.source;
   record.doc_languages = metadata.languages;
   record.indexed_at = static_cast<std::int64_t>(indexed_at);
@@ -67,6 +92,9 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   document.add_value(schema::kSlotIndexedAt, Xapian::sortable_serialise(indexed_at));
   document.add_value(schema::kSlotOrdinal, Xapian::sortable_serialise(passage.ordinal));
   document.add_value(schema::kSlotLanguage, passage.language);
+  if (record.passage_date)
+    document.add_value(schema::kSlotPassageDate,
+                       Xapian::sortable_serialise(*schema::first_day(record.passage_date->start)));
   if (passage.translation_ordinal > 0)
     document.add_value(schema::kSlotTranslationGroup,
                        document_path + "#" +

@@ -80,6 +80,7 @@ Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
   json->set("section", or_null(record.section));
   json->set("source", std::string(schema::to_string(record.source)));
   json->set("confidence", or_null(record.confidence));
+  json->set("passage_date", record.passage_date ? Var(record.passage_date->to_string()) : Var());
   json->set("snippet", hit.snippet);
   return json;
 }
@@ -98,6 +99,9 @@ std::string search_json(const SearchResult& result, schema::FacetTable table) {
   json->set("relaxed", result.relaxed);
   json->set("language", or_null(result.language));
   json->set("expanded", list(result.expanded));
+  json->set("sort", std::string(to_string(result.sort)));
+  json->set("from", or_null(result.from));
+  json->set("to", or_null(result.to));
   Array::Ptr hits = new Array;
   for (const Hit& hit : result.hits) hits->add(hit_json(hit, table));
   json->set("hits", hits);

@@ -31,9 +31,12 @@ constexpr std::string_view kColumns[] = {
     "section",     "source",        "confidence", "challenge",  "themes",         "agencies",
     "responsible", "organizations", "status",     "commitment", "translation_id", "indexed_at"};
 constexpr std::string_view kLastColumn = "text";
+// The date the passage is about (docs/schema.md, "Passage dates"): added after the facets'
+// columns, just before the text, so that every earlier column keeps its position.
+constexpr std::string_view kPassageDateColumn = "passage_date";
 
 bool is_fixed_column(std::string_view name) {
-  return name == kLastColumn ||
+  return name == kLastColumn || name == kPassageDateColumn ||
          std::find(std::begin(kColumns), std::end(kColumns), name) != std::end(kColumns);
 }
 
@@ -73,6 +76,8 @@ Var record_cell(std::string_view column, const schema::PassageRecord& record) {
   if (column == "translation_id") return or_null(record.translation_id);
   if (column == "indexed_at") return record.indexed_at;
   if (column == "text") return record.text;
+  if (column == kPassageDateColumn)
+    return record.passage_date ? Var(record.passage_date->to_string()) : Var();
   if (column == "commitment" && record.commitment) {
     const schema::CommitmentRecord& commitment = *record.commitment;
     const std::string& shown = commitment.ogp_id.empty() ? commitment.title : commitment.ogp_id;
@@ -90,6 +95,7 @@ std::vector<Var> row_values(const schema::PassageRecord& record, schema::FacetTa
   }
   for (const schema::Facet& facet : table)
     if (is_added_column(facet)) row.push_back(facet_json_value(facet, record));
+  row.push_back(record_cell(kPassageDateColumn, record));
   row.push_back(record_cell(kLastColumn, record));
   return row;
 }
@@ -139,6 +145,7 @@ std::vector<std::string> export_columns(schema::FacetTable table) {
   std::vector<std::string> columns(std::begin(kColumns), std::end(kColumns));
   for (const schema::Facet& facet : table)
     if (is_added_column(facet)) columns.emplace_back(facet.field);
+  columns.emplace_back(kPassageDateColumn);
   columns.emplace_back(kLastColumn);
   return columns;
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "lupa/analyzers/passage_date.h"
 #include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::searchd {
@@ -23,7 +24,37 @@ std::size_t count_code_points(const std::string& utf8) {
   return count;
 }
 
+constexpr SortOrder kSortOrders[] = {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest};
+
+SortOrder parse_sort(const std::string& value) {
+  for (const SortOrder order : kSortOrders)
+    if (value == to_string(order)) return order;
+  throw BadRequest("Parameter `sort` must be relevance, newest or oldest, not '" +
+                   value.substr(0, 40) + "'");
+}
+
+DateBound parse_date_bound(const std::string& name, const std::string& value) {
+  const auto day = name == "from" ? schema::first_day(value) : schema::last_day(value);
+  if (!day)
+    throw BadRequest("Parameter `" + name +
+                     "` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not '" +
+                     value.substr(0, 40) + "'");
+  return {value, *day};
+}
+
 }  // namespace
+
+std::string_view to_string(SortOrder order) {
+  switch (order) {
+    case SortOrder::kNewest:
+      return "newest";
+    case SortOrder::kOldest:
+      return "oldest";
+    case SortOrder::kRelevance:
+      break;
+  }
+  return "relevance";
+}
 
 SearchRequest parse_search_request(const QueryParameters& parameters, schema::FacetTable table) {
   SearchRequest request;
@@ -44,10 +75,18 @@ SearchRequest parse_search_request(const QueryParameters& parameters, schema::Fa
         throw BadRequest("Parameter `facets` must be true or false, not '" + value.substr(0, 40) +
                          "'");
       request.count_facets = value == "true";
+    } else if (name == "sort") {
+      if (!value.empty()) request.sort = parse_sort(value);
+    } else if (name == "from" || name == "to") {
+      if (!value.empty())
+        (name == "from" ? request.from : request.to) = parse_date_bound(name, value);
     } else if (schema::find_facet(name, table)) {
       if (!value.empty()) request.filters[name].push_back(value);
     }
   }
+  if (request.from && request.to && request.from->day > request.to->day)
+    throw BadRequest("Parameter `from` (" + request.from->as_given + ") is after `to` (" +
+                     request.to->as_given + ")");
   return request;
 }
 

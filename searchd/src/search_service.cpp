@@ -60,6 +60,36 @@ Facet make_facet(const schema::Facet& facet, const std::map<std::string, Xapian:
   return counted;
 }
 
+// Passages whose date starts within the request's range (slot 5 holds that first day).
+Xapian::Query date_range_query(const SearchRequest& request) {
+  auto bound = [](const DateBound& date) { return Xapian::sortable_serialise(date.day); };
+  if (request.from && request.to)
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPassageDate,
+                         bound(*request.from), bound(*request.to));
+  if (request.from)
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPassageDate,
+                         bound(*request.from));
+  if (request.to)
+    return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotPassageDate, bound(*request.to));
+  return Xapian::Query();
+}
+
+// The sort key of a passage by date: its slot, and for oldest first, passages without a date
+// after every dated one (an empty key would sort them first; newest first reverses the keys,
+// which puts empty ones last already).
+class DateSortKey final : public Xapian::KeyMaker {
+ public:
+  explicit DateSortKey(bool undated_last) : undated_last_(undated_last) {}
+  std::string operator()(const Xapian::Document& document) const override {
+    std::string key = document.get_value(schema::kSlotPassageDate);
+    if (key.empty() && undated_last_) return std::string(1, '\xFF');
+    return key;
+  }
+
+ private:
+  bool undated_last_;
+};
+
 std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::string_view id) {
   if (id.empty()) return std::nullopt;
   const std::string term = schema::id_term(id);
@@ -87,6 +117,7 @@ struct SearchService::EffectiveQuery {
   std::optional<std::string> corrected;
   bool corrected_applied = false;
   bool relaxed = false;
+  SortOrder sort = SortOrder::kRelevance;
 
   Xapian::Query query() const { return filtered(ranked, filter); }
 };
@@ -145,6 +176,9 @@ Xapian::Query SearchService::filter_query(Xapian::Database& db, const SearchRequ
       }
     per_facet.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   }
+  // The date range is no facet: it filters every count, the year facet's too.
+  if (Xapian::Query range = date_range_query(request); !range.empty())
+    per_facet.push_back(std::move(range));
   if (per_facet.empty()) return Xapian::Query();
   return Xapian::Query(Xapian::Query::OP_AND, per_facet.begin(), per_facet.end());
 }
@@ -168,6 +202,7 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
   effective.filter = filter_query(db, request, "");
   effective.browsing = is_blank(request.query);
   effective.collapse_slot = collapse_slot_for(request, effective.browsing);
+  effective.sort = request.sort;
   if (effective.browsing) {
     effective.text = effective.ranked = Xapian::Query(std::string());
     matches(effective);
@@ -224,6 +259,7 @@ SearchService::EffectiveQuery SearchService::similar_query(Xapian::Database& db,
   effective.text = effective.ranked = like;
   effective.filter = filter_query(db, request, "");
   effective.collapse_slot = collapse_slot_for(request, false);
+  effective.sort = request.sort;
   return effective;
 }
 
@@ -232,6 +268,10 @@ void SearchService::configure_enquire(Xapian::Enquire& enquire,
   enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
   if (effective.collapse_slot) enquire.set_collapse_key(*effective.collapse_slot);
   if (effective.browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  if (effective.sort != SortOrder::kRelevance) {
+    const bool newest = effective.sort == SortOrder::kNewest;
+    enquire.set_sort_by_key_then_relevance((new DateSortKey(!newest))->release(), newest);
+  }
   enquire.set_query(effective.query());
 }
 
@@ -253,6 +293,9 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.corrected = effective.corrected;
   result.corrected_applied = effective.corrected_applied;
   result.relaxed = effective.relaxed;
+  result.sort = request.sort;
+  if (request.from) result.from = request.from->as_given;
+  if (request.to) result.to = request.to->as_given;
   result.took_ms = milliseconds_since(started);
   return result;
 }

@@ -71,6 +71,13 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"passage", {"pasaje", "passage"}},
     {"open_original", {"Abrir el documento original", "Open the original document"}},
     {"at_page", {"en la página", "at page"}},
+    {"sort", {"Ordenar", "Sort"}},
+    {"relevance", {"por relevancia", "by relevance"}},
+    {"newest", {"más recientes primero", "newest first"}},
+    {"oldest", {"más antiguos primero", "oldest first"}},
+    {"from", {"Desde", "From"}},
+    {"to", {"Hasta", "To"}},
+    {"date_format", {"AAAA, AAAA-MM o AAAA-MM-DD", "YYYY, YYYY-MM or YYYY-MM-DD"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -154,6 +161,26 @@ constexpr std::size_t kValuesShown = 15;
 // `show=agency`: the agency panel lists every value.
 constexpr const char* kShowAllParameter = "show";
 
+// The order and the date range of the search: in the form, so they are kept by the next search
+// (and by the pager's links, which carry every parameter).
+void sort_and_range_html(std::ostringstream& out, const SearchRequest& request, UiLanguage ui) {
+  out << "<p class=\"order\"><label for=\"sort\">" << word("sort", ui)
+      << "</label>\n<select id=\"sort\" name=\"sort\">";
+  for (const SortOrder order : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
+    const std::string name(to_string(order));
+    out << "<option value=\"" << name << "\"" << (order == request.sort ? " selected" : "") << ">"
+        << word(name, ui) << "</option>";
+  }
+  out << "</select>\n";
+  for (const auto& [name, bound] : {std::pair{"from", &request.from}, std::pair{"to", &request.to}})
+    out << "<label for=\"" << name << "\">" << word(name, ui) << "</label> <input id=\"" << name
+        << "\" name=\"" << name << "\" type=\"text\" size=\"10\" maxlength=\"10\" title=\""
+        << word("date_format", ui) << "\" placeholder=\""
+        << std::string(word("date_format", ui)).substr(0, 4) << "\" value=\""
+        << (*bound ? escape_markup((*bound)->as_given) : "") << "\">\n";
+  out << "</p>\n";
+}
+
 // `search`: the parameters of the results page, carried to the passage page so that it marks
 // the query's words and links back to exactly these results.
 void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table,
@@ -172,6 +199,9 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
   }
   out << "</p>\n<p class=\"where\">" << escape_markup(record.title);
   if (record.page) out << " · " << word("doc_page", ui) << " " << *record.page;
+  if (record.passage_date)
+    out << " · <span class=\"date\">" << escape_markup(record.passage_date->to_string())
+        << "</span>";
   if (record.source == schema::TextSource::kOcr)
     out << " · " << word("source_ocr", ui) << " " << std::lround(record.confidence.value_or(0));
   out << "</p>\n</article></li>\n";
@@ -180,6 +210,11 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
 // The page's own parameters: what it shows, not what it searches for.
 bool is_page_parameter(const std::string& name) {
   return name == "q" || name == "ui" || name == "page" || name == kShowAllParameter;
+}
+
+// Parameters the form has a control of its own for (sort_and_range_html), not a hidden input.
+bool has_own_control(const std::string& name) {
+  return name == "sort" || name == "from" || name == "to";
 }
 
 bool is_selected(const SearchRequest& request, const std::string& facet, const std::string& value) {
@@ -256,7 +291,8 @@ void facet_panel(std::ostringstream& out, const schema::Facet& panel, const Face
 // Every facet the API filters by: the `shown` ones as panels; the others, which matter to
 // fewer readers (compliance, passage kind, supporting bodies), folded under "more filters",
 // unfolded when one of them is selected; a facet that is not counted (OGP ids) shows only its
-// selected values. Parameters that are no facet (dates, sort, per_page) ride along hidden.
+// selected values. Parameters that are no facet and have no control of their own (per_page)
+// ride along hidden.
 void filter_panels(std::ostringstream& out, const SearchRequest& request,
                    const SearchResult& result, const QueryParameters& with_ui, UiLanguage ui,
                    schema::FacetTable table) {
@@ -279,7 +315,7 @@ void filter_panels(std::ostringstream& out, const SearchRequest& request,
         << word("more_filters", ui) << "</summary>\n"
         << more.str() << "</details>\n";
   for (const auto& [name, value] : with_ui)
-    if (!is_page_parameter(name) && !schema::find_facet(name, table))
+    if (!is_page_parameter(name) && !has_own_control(name) && !schema::find_facet(name, table))
       out << "<input type=\"hidden\" name=\"" << escape_markup(name) << "\" value=\""
           << escape_markup(value) << "\">\n";
 }
@@ -324,8 +360,9 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "<p class=\"box\"><label for=\"q\">" << word("query", ui) << "</label>\n"
       << "<input id=\"q\" name=\"q\" type=\"search\" value=\"" << escape_markup(request.query)
       << "\">\n"
-      << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n"
-      << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
+      << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n";
+  sort_and_range_html(out, request, ui);
+  out << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
   filter_panels(out, request, result, with_ui, ui, table);
   out << "<button type=\"submit\">" << word("apply", ui) << "</button>\n";
   // The words stay, and so do how results are shown (sort, per_page); every filter goes.

@@ -214,3 +214,25 @@ test('the link to the original file opens it', async () => {
   assert.match(await page.textContent('body'), /Increasing Public Integrity/);
   await shot('12-original');
 });
+
+test('choosing newest first in the sort changes the order, and the choice is kept', async () => {
+  await page.goto(base + '/?ui=en&q=transparencia');
+  const links = () => page.$$eval('.hit h2 a', (all) => all.map((a) => a.getAttribute('href')));
+  const byRelevance = await links();
+  assert.equal(await page.inputValue('#sort'), 'relevance');
+  await page.selectOption('#sort', 'newest');
+  await Promise.all([page.waitForNavigation(), page.click('form p.box button[type=submit]')]);
+  assert.ok(page.url().includes('sort=newest'));
+  assert.equal(await page.inputValue('#sort'), 'newest');
+  const byDate = await links();
+  assert.notDeepEqual(byDate, byRelevance);
+  const expected = await api('/api/search?q=transparencia&sort=newest&facets=false');
+  assert.ok(byDate[0].includes(expected.hits[0].id));
+  // Each hit shows its date; a period ("2019/2021") is placed at its start.
+  const firstDays = (await page.$$eval('.hit .where .date', (all) => all.map((t) => t.textContent)))
+    .map((date) => date.split('/')[0])
+    .map((start) => (start + '-01-01').slice(0, 10));
+  assert.equal(firstDays.length, byDate.length);
+  assert.deepEqual(firstDays, [...firstDays].sort().reverse());
+  await shot('13-newest-first');
+});

@@ -329,6 +329,52 @@ constexpr PassageKind kKinds[] = {PassageKind::kParagraph, PassageKind::kSection
                                   PassageKind::kCommitment};
 constexpr TextSource kSources[] = {TextSource::kText, TextSource::kTextLayer, TextSource::kOcr};
 
+TEST(PassageDate, IsADateOrAPeriodInIsoNotation) {
+  EXPECT_EQ(PassageDate::parse("2011/2013"), (PassageDate{"2011", "2013"}));
+  EXPECT_EQ(PassageDate::parse("2019-12"), PassageDate::on("2019-12"));
+  EXPECT_EQ(PassageDate::parse("2011-09-20"), PassageDate::on("2011-09-20"));
+  EXPECT_EQ((PassageDate{"2011", "2013"}).to_string(), "2011/2013");
+  EXPECT_EQ(PassageDate::on("2019-12").to_string(), "2019-12");
+  EXPECT_EQ((PassageDate{"2011-09-20", "2013"}).start_year(), 2011);
+  for (const char* bad : {"", "2013/2011", "2011/", "/2013", "2011-2013", "20110920", "2019-00",
+                          "2019-02-29", "0999", "2011/2013/2015"})
+    EXPECT_EQ(PassageDate::parse(bad), std::nullopt) << bad;
+}
+
+TEST(PassageDate, DaysAreNumbersThatOrderAsTheDaysDo) {
+  EXPECT_EQ(first_day("2019"), 20190101);
+  EXPECT_EQ(last_day("2019"), 20191231);
+  EXPECT_EQ(first_day("2019-02"), 20190201);
+  EXPECT_EQ(last_day("2019-02"), 20190228);
+  EXPECT_EQ(last_day("2024-02"), 20240229);
+  EXPECT_EQ(last_day("2000-02"), 20000229);
+  EXPECT_EQ(last_day("1900-02"), 19000228);
+  EXPECT_EQ(first_day("2019-12-05"), 20191205);
+  EXPECT_EQ(last_day("2019-12-05"), 20191205);
+  EXPECT_EQ(first_day("2019-12-32"), std::nullopt);
+  EXPECT_EQ(first_day("2019-1"), std::nullopt);
+  EXPECT_TRUE(is_iso_date("2016"));
+  EXPECT_FALSE(is_iso_date("June 2013"));
+}
+
+TEST(PassageRecord, StoresTheDateAPassageIsAboutAndReadsItBack) {
+  PassageRecord record = PassageRecord::parse(kSection);
+  record.passage_date = PassageDate{"2013", "2015"};
+  const std::string data = record.serialise();
+  EXPECT_NE(data.find(R"("date":"2015-10","passage_date":"2013/2015")"), std::string::npos) << data;
+  EXPECT_EQ(PassageRecord::parse(data), record);
+  EXPECT_EQ(PassageRecord::parse(data).year(), 2013) << "the year it is about, not its document's";
+  EXPECT_NE(error_of(with(data, R"("passage_date":"2013/2015")", R"("passage_date":"2015/2013")"))
+                .find("`passage_date`"),
+            std::string::npos);
+}
+
+TEST(PassageRecord, ARecordStoredWithoutAPassageDateIsAboutItsDocumentsYear) {
+  const PassageRecord record = PassageRecord::parse(kSection);
+  EXPECT_EQ(record.passage_date, std::nullopt);
+  EXPECT_EQ(record.year(), 2015);
+}
+
 TEST(PassageKind, EveryKindIsReadBackFromItsName) {
   for (PassageKind kind : kKinds) {
     EXPECT_FALSE(to_string(kind).empty());

@@ -405,5 +405,94 @@ TEST(DocumentBuilder, IndexesTheFacetsOfTheTableItIsGiven) {
                    .contains("XWknown"));
 }
 
+// The OGP member page of 2021 lists every commitment of the country's plans; the recogniser
+// gives each the plan that starts in the year its entry names.
+DocumentMetadata member_page_metadata() {
+  DocumentMetadata metadata;
+  metadata.country = "mx";
+  metadata.plans = {"mx-2011-2013", "mx-2013-2015", "mx-2016-2018", "mx-2019-2021"};
+  metadata.type = "ogp-web-page";
+  metadata.date = "2021";
+  return metadata;
+}
+
+Passage listed_commitment(std::vector<std::string> plans, std::string year) {
+  Passage passage;
+  passage.ordinal = 51;
+  passage.kind = schema::PassageKind::kCommitment;
+  passage.text = "51. Public Service Website\nMX0001, 2011, Public Service Delivery";
+  passage.language = "en";
+  passage.plans = std::move(plans);
+  Commitment commitment;
+  commitment.ogp_id = "MX0001";
+  commitment.title = "Public Service Website";
+  commitment.fields = {{"year", std::move(year)}};
+  passage.commitment = commitment;
+  return passage;
+}
+
+TEST(PassageDate, ACommitmentOfA2011PlanListedOnA2021PageIsAboutThePlansPeriod) {
+  const Passage passage = listed_commitment({"mx-2011-2013"}, "2011");
+  const schema::PassageRecord record =
+      make_passage_record("corpus/member-page.txt", member_page_metadata(), passage, 0);
+  EXPECT_EQ(record.passage_date, (schema::PassageDate{"2011", "2013"}));
+  EXPECT_EQ(record.date, "2021") << "the document's own date is kept";
+  EXPECT_EQ(record.year(), 2011);
+
+  DocumentBuilder builder;
+  const Xapian::Document document =
+      builder.build("corpus/member-page.txt", member_page_metadata(), passage, 0);
+  const auto terms = terms_of(document);
+  EXPECT_TRUE(terms.contains("XY2011"));
+  EXPECT_FALSE(terms.contains("XY2021"));
+  EXPECT_EQ(document.get_value(schema::kSlotPassageDate), Xapian::sortable_serialise(20110101));
+  EXPECT_EQ(stored_of(document)->getValue<std::string>("passage_date"), "2011/2013");
+}
+
+TEST(PassageDate, ACommitmentOfNoSinglePlanIsAboutTheYearItsEntryNames) {
+  // Its year started no plan the reference data knows: the document's four plans remain.
+  const Passage passage = listed_commitment({}, "2016");
+  const schema::PassageRecord record =
+      make_passage_record("corpus/member-page.txt", member_page_metadata(), passage, 0);
+  EXPECT_EQ(record.passage_date, schema::PassageDate::on("2016"));
+  EXPECT_EQ(record.year(), 2016);
+}
+
+TEST(PassageDate, ACommitmentOfItsDocumentsOnlyPlanIsAboutThatPlansPeriod) {
+  DocumentMetadata metadata = plan_metadata();
+  metadata.plans = {"mx-2019-2021"};
+  metadata.date = "2019-12";
+  Passage passage = commitment_passage();
+  passage.plans.clear();
+  EXPECT_EQ(make_passage_record("corpus/plan.txt", metadata, passage, 0).passage_date,
+            (schema::PassageDate{"2019", "2021"}));
+}
+
+TEST(PassageDate, APassageWithoutAPlanOfItsOwnIsAboutItsDocumentsDate) {
+  const schema::PassageRecord paragraph =
+      make_passage_record("corpus/plan.txt", plan_metadata(), numbered_paragraph(), 0);
+  EXPECT_EQ(paragraph.passage_date, schema::PassageDate::on("2011-09-20"));
+  // A commitment of a document of two plans that names no year of its own.
+  Passage commitment = commitment_passage();
+  commitment.plans.clear();
+  EXPECT_EQ(make_passage_record("corpus/plan.txt", plan_metadata(), commitment, 0).passage_date,
+            schema::PassageDate::on("2011-09-20"));
+  DocumentBuilder builder;
+  EXPECT_EQ(builder.build("corpus/plan.txt", plan_metadata(), numbered_paragraph(), 0)
+                .get_value(schema::kSlotPassageDate),
+            Xapian::sortable_serialise(20110920));
+}
+
+TEST(PassageDate, APassageOfAnUndatedDocumentHasNoDateNorSortValue) {
+  DocumentMetadata metadata;
+  const schema::PassageRecord record =
+      make_passage_record("scans/a.png", metadata, numbered_paragraph(), 0);
+  EXPECT_EQ(record.passage_date, std::nullopt);
+  DocumentBuilder builder;
+  const Xapian::Document document = builder.build("scans/a.png", metadata, numbered_paragraph(), 0);
+  EXPECT_EQ(document.get_value(schema::kSlotPassageDate), "");
+  for (const std::string& term : terms_of(document)) EXPECT_FALSE(term.starts_with("XY")) << term;
+}
+
 }  // namespace
 }  // namespace lupa::indexer

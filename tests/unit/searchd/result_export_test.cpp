@@ -67,7 +67,7 @@ TEST(JsonLinesArrayWriter, KeepsEveryValueAsItIs) {
 
 // The columns exports have always had, in their order (researchers' scripts read them so),
 // then the columns of facets added since (the supporting bodies, the report's stage and the
-// IRM's ratings), before the text.
+// IRM's ratings), the date the passage is about, and the text.
 const std::vector<std::string> kStandardColumns = {"id",
                                                    "doc",
                                                    "title",
@@ -101,6 +101,7 @@ const std::vector<std::string> kStandardColumns = {"id",
                                                    "completion",
                                                    "opened_government",
                                                    "starred",
+                                                   "passage_date",
                                                    "text"};
 
 TEST(ExportColumns, AreTheColumnsExportsHaveAlwaysHad) {
@@ -118,6 +119,7 @@ schema::PassageRecord linked_commitment() {
   record.lang = "es";
   record.country = "mx";
   record.date = "2011-09";
+  record.passage_date = schema::PassageDate{"2011", "2013"};
   record.page = 4;
   record.paragraph = 25;
   record.source = schema::TextSource::kOcr;
@@ -149,7 +151,7 @@ TEST(CsvWriter, WritesTheHeaderAndEachColumnOfARecord) {
   EXPECT_EQ(csv.substr(header.size()),
             "corpus.plan-txt.0025,corpus/plan.txt,Plan,Compromisos,commitment,action-plan,"
             "mx-2011-2013 | mx-2013-2015,mx,2011-09,es,4,25,,ocr,91,,,mx-sfp | mx-shcp,,,,"
-            "Publicar datos,,1700000000,,,,,,,,,,25. Publicar datos.\r\n");
+            "Publicar datos,,1700000000,,,,,,,,,,2011/2013,25. Publicar datos.\r\n");
 }
 
 TEST(CsvWriter, TheCommitmentColumnIsTheCommitmentsOwnOgpIdWhenItHasOne) {
@@ -187,9 +189,10 @@ TEST(JsonLinesArrayWriter, ListsAsArraysSingleFacetsAsValuesOrNullNumbersAsNumbe
   EXPECT_TRUE(row->get("confidence").isNumeric());
   EXPECT_EQ(row->getValue<double>("confidence"), 91.0);
   EXPECT_EQ(row->getValue<std::int64_t>("indexed_at"), 1700000000);
+  EXPECT_EQ(row->getValue<std::string>("passage_date"), "2011/2013");
   const auto plain = rows->getObject(1);
-  for (const char* column :
-       {"commitment", "type", "country", "status", "page", "confidence", "translation_id", "date"})
+  for (const char* column : {"commitment", "type", "country", "status", "page", "confidence",
+                             "translation_id", "date", "passage_date"})
     EXPECT_TRUE(plain->isNull(column)) << column;
 }
 
@@ -204,13 +207,14 @@ TEST(ExportColumns, AddTheFieldOfEveryFacetAppendedToTheTableBeforeTheText) {
   same_field.name = "plan_too";
   table.push_back(same_field);
   std::vector<std::string> expected = kStandardColumns;
-  expected.insert(expected.end() - 1, "plans_again");
+  expected.insert(expected.end() - 2, "plans_again");
   EXPECT_EQ(export_columns(table), expected);
   std::ostringstream out;
   CsvWriter writer(out, table);
   writer.passage(linked_commitment());
   EXPECT_NE(
-      out.str().find(",1700000000,,,,,,,,,,mx-2011-2013 | mx-2013-2015,25. Publicar datos.\r\n"),
+      out.str().find(
+          ",1700000000,,,,,,,,,,mx-2011-2013 | mx-2013-2015,2011/2013,25. Publicar datos.\r\n"),
       std::string::npos)
       << out.str();
 }
@@ -236,8 +240,10 @@ TEST(ExportWriters, OwnTheirTable) {
   json->begin();
   json->passage(linked_commitment());
   json->end();
-  EXPECT_NE(csv_out.str().find(",plans_again,text\r\n"), std::string::npos) << csv_out.str();
-  EXPECT_NE(csv_out.str().find(",mx-2011-2013 | mx-2013-2015,25. Publicar"), std::string::npos);
+  EXPECT_NE(csv_out.str().find(",plans_again,passage_date,text\r\n"), std::string::npos)
+      << csv_out.str();
+  EXPECT_NE(csv_out.str().find(",mx-2011-2013 | mx-2013-2015,2011/2013,25. Publicar"),
+            std::string::npos);
   const auto rows = Poco::JSON::Parser().parse(json_out.str()).extract<Poco::JSON::Array::Ptr>();
   EXPECT_EQ(rows->getObject(0)->getArray("plans_again")->size(), 2u);
 }

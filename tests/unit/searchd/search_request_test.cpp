@@ -84,11 +84,66 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"q_overlong_utf8", {{"q", "a\xC0\xAF"}}, "q"},
         BadCase{"plan_invalid_utf8", {{"plan", "mx-2011\xFF"}}, "plan"},
         BadCase{"lang_truncated_utf8", {{"lang", "es\xC3"}}, "lang"},
+        BadCase{"sort_unknown", {{"sort", "date"}}, "sort"},
+        BadCase{"sort_upper_case", {{"sort", "Newest"}}, "sort"},
+        BadCase{"from_letters", {{"from", "last year"}}, "from"},
+        BadCase{"from_month_13", {{"from", "2019-13"}}, "from"},
+        BadCase{"from_february_30", {{"from", "2019-02-30"}}, "from"},
+        BadCase{"from_not_a_leap_year", {{"from", "2019-02-29"}}, "from"},
+        BadCase{"from_with_time", {{"from", "2019-01-01T00:00"}}, "from"},
+        BadCase{"from_short_year", {{"from", "19"}}, "from"},
+        BadCase{"to_day_without_zero", {{"to", "2019-1-5"}}, "to"},
+        BadCase{"to_trailing_slash", {{"to", "2019/"}}, "to"},
+        BadCase{"from_after_to", {{"from", "2021"}, {"to", "2019-12-31"}}, "from"},
         // The first bad parameter is the one named, whatever comes after it.
         BadCase{"second_of_two_bad", {{"q", "ok"}, {"per_page", "0"}, {"page", "0"}}, "per_page"}),
     [](const ::testing::TestParamInfo<BadCase>& case_info) {
       return std::string(case_info.param.name);
     });
+
+TEST(SearchRequest, ReadsTheSortOrder) {
+  EXPECT_EQ(parse_search_request({}).sort, SortOrder::kRelevance);
+  EXPECT_EQ(parse_search_request({{"sort", "newest"}}).sort, SortOrder::kNewest);
+  EXPECT_EQ(parse_search_request({{"sort", "oldest"}}).sort, SortOrder::kOldest);
+  EXPECT_EQ(parse_search_request({{"sort", "relevance"}}).sort, SortOrder::kRelevance);
+  EXPECT_EQ(parse_search_request({{"sort", ""}}).sort, SortOrder::kRelevance)
+      << "an empty form field is no choice";
+}
+
+TEST(SearchRequest, AnUnknownSortNamesTheValidOrders) {
+  try {
+    parse_search_request({{"sort", "date"}});
+    FAIL() << "no BadRequest";
+  } catch (const BadRequest& error) {
+    EXPECT_STREQ(error.what(), "Parameter `sort` must be relevance, newest or oldest, not 'date'");
+  }
+}
+
+TEST(SearchRequest, ADateRangeCoversWholeYearsAndMonthsInclusively) {
+  const SearchRequest years = parse_search_request({{"from", "2011"}, {"to", "2013"}});
+  ASSERT_TRUE(years.from && years.to);
+  EXPECT_EQ(years.from->day, 20110101);
+  EXPECT_EQ(years.to->day, 20131231);
+  EXPECT_EQ(years.from->as_given, "2011");
+  const SearchRequest months = parse_search_request({{"from", "2019-12"}, {"to", "2020-02"}});
+  EXPECT_EQ(months.from->day, 20191201);
+  EXPECT_EQ(months.to->day, 20200229) << "2020 is a leap year";
+  const SearchRequest days = parse_search_request({{"from", "2019-12-05"}, {"to", "2019-12-05"}});
+  EXPECT_EQ(days.from->day, 20191205);
+  EXPECT_EQ(days.to->day, 20191205) << "one day is a range";
+  const SearchRequest open = parse_search_request({{"from", ""}, {"to", "2015"}});
+  EXPECT_FALSE(open.from.has_value()) << "an empty form field is no bound";
+  EXPECT_EQ(open.to->day, 20151231);
+}
+
+TEST(SearchRequest, AFromAfterTheToSaysBoth) {
+  try {
+    parse_search_request({{"from", "2021"}, {"to", "2019"}});
+    FAIL() << "no BadRequest";
+  } catch (const BadRequest& error) {
+    EXPECT_STREQ(error.what(), "Parameter `from` (2021) is after `to` (2019)");
+  }
+}
 
 TEST(SearchRequest, QueryLengthCountsCharactersNotBytes) {
   // 1000 "ñ" are 2000 bytes but 1000 characters: allowed.
@@ -149,7 +204,7 @@ TEST(SearchRequest, UnknownParametersAreIgnored) {
                                                       {"Plan", "mx-2011-2013"},
                                                       {"q", "datos"},
                                                       {"pages", "0"},
-                                                      {"sort", "date"}});
+                                                      {"order", "date"}});
   EXPECT_EQ(request.query, "datos");
   EXPECT_TRUE(request.filters.empty());
   EXPECT_EQ(request.page, 1);

@@ -102,6 +102,68 @@ class SearchServiceTest : public ::testing::Test {
   static inline SearchService* service_ = nullptr;
 };
 
+SearchRequest dated(SortOrder sort, const std::string& from = "", const std::string& to = "") {
+  QueryParameters parameters = {{"sort", std::string(to_string(sort))}};
+  if (!from.empty()) parameters.emplace_back("from", from);
+  if (!to.empty()) parameters.emplace_back("to", to);
+  return parse_search_request(parameters);
+}
+
+TEST_F(SearchServiceTest, NewestAndOldestOrderByTheDateThePassagesAreAbout) {
+  const std::vector<std::string> report = {"corpus.report-b-txt.0001", "corpus.report-b-txt.0002"};
+  const std::vector<std::string> plan = {"corpus.plan-a-txt.0001", "corpus.plan-a-txt.0002",
+                                         "corpus.plan-a-txt.0003"};
+  const SearchResult newest = service().search(dated(SortOrder::kNewest));
+  ASSERT_EQ(newest.hits.size(), 5u);
+  const std::vector<std::string> newest_ids = ids(newest);
+  EXPECT_EQ(std::vector<std::string>(newest_ids.begin(), newest_ids.begin() + 2), report);
+  EXPECT_EQ(newest.hits.front().record.passage_date, schema::PassageDate::on("2015-10"));
+  EXPECT_EQ(newest.sort, SortOrder::kNewest);
+  const SearchResult oldest = service().search(dated(SortOrder::kOldest));
+  const std::vector<std::string> oldest_ids = ids(oldest);
+  ASSERT_EQ(oldest_ids.size(), 5u);
+  EXPECT_EQ(std::vector<std::string>(oldest_ids.begin(), oldest_ids.begin() + 3), plan);
+  // Ties (one date per document here) keep the order relevance gives them.
+  SearchRequest words = dated(SortOrder::kNewest);
+  words.query = "datos abiertos";
+  SearchRequest by_relevance;
+  by_relevance.query = "datos abiertos";
+  std::vector<std::string> plan_by_relevance;
+  for (const std::string& id : ids(service().search(by_relevance)))
+    if (id.starts_with("corpus.plan-a")) plan_by_relevance.push_back(id);
+  std::vector<std::string> plan_by_date;
+  for (const std::string& id : ids(service().search(words)))
+    if (id.starts_with("corpus.plan-a")) plan_by_date.push_back(id);
+  EXPECT_EQ(plan_by_date, plan_by_relevance);
+}
+
+TEST_F(SearchServiceTest, ADateRangeFiltersAndEveryFacetIsCountedUnderIt) {
+  const SearchResult later = service().search(dated(SortOrder::kRelevance, "2012"));
+  EXPECT_EQ(later.total, 2u);
+  EXPECT_EQ(facet(later, "year"), (Counts{{"2015", 2}}));
+  EXPECT_EQ(facet(later, "type"), (Counts{{"self-assessment", 2}}));
+  EXPECT_EQ(later.from, "2012");
+  EXPECT_EQ(later.to, std::nullopt);
+  EXPECT_EQ(service().search(dated(SortOrder::kRelevance, "", "2011-09")).total, 3u);
+  EXPECT_EQ(service().search(dated(SortOrder::kRelevance, "2011-09-20", "2011-09-20")).total, 3u)
+      << "both ends inclusive";
+  EXPECT_EQ(service().search(dated(SortOrder::kRelevance, "2011-09-21", "2015-09")).total, 0u);
+  EXPECT_EQ(service().search(dated(SortOrder::kRelevance, "2015-10-31", "2015-10-31")).total, 0u)
+      << "a month is placed at its first day";
+  // With a facet filter: AND.
+  SearchRequest both = dated(SortOrder::kRelevance, "2011", "2015");
+  both.filters["type"] = {"action-plan"};
+  EXPECT_EQ(service().search(both).total, 3u);
+  // Exports run the same query: the same passages, in the same order.
+  SearchRequest oldest_later = dated(SortOrder::kOldest, "2012");
+  std::vector<std::string> exported;
+  service().for_each_match(oldest_later, [&](const schema::PassageRecord& record) {
+    exported.push_back(record.id);
+    return true;
+  });
+  EXPECT_EQ(exported, ids(service().search(oldest_later)));
+}
+
 TEST_F(SearchServiceTest, BrowsingGivesEveryPassageWithExactFacets) {
   const SearchResult result = search("");
   EXPECT_EQ(result.total, 5u);

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "lupa/analyzers/passage_date.h"
+
 namespace lupa::schema {
 
 /// What a passage is. Stored as its name ("commitment") and counted by the `kind` facet.
@@ -97,7 +99,9 @@ struct PassageRecord {
   std::vector<std::string> plans;
   std::optional<std::string> type;     ///< document type id
   std::optional<std::string> country;  ///< ISO 3166-1 alpha-2, lower case
-  std::optional<std::string> date;     ///< ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+  std::optional<std::string> date;     ///< the document's, ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+  /// The date the passage is about: its commitment's plan period where known, else `date`.
+  std::optional<PassageDate> passage_date;
   std::optional<std::string> publisher;
   std::vector<std::string> doc_languages;
   std::int64_t indexed_at = 0;         ///< unix seconds
@@ -122,7 +126,8 @@ struct PassageRecord {
 
   bool operator==(const PassageRecord&) const = default;
 
-  /// The year of `date`, when it starts with one.
+  /// The year the passage is about: the one its passage_date starts in, else the year of
+  /// `date` (a record stored before passages had dates), when it starts with one.
   std::optional<int> year() const;
 
   /// The IRM's ratings of the commitment: its own, completed by the linked ones.

@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/6";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/7";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -56,6 +56,9 @@ inline constexpr Xapian::valueno kSlotLanguage = 3;
 /// Shared by a passage and its translation (document path + '#' + the lower ordinal), so a
 /// search shows one of the two; empty for passages without a translation.
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
+/// The first day of the passage's date (PassageRecord::passage_date) as the number YYYYMMDD,
+/// sortable_serialise: for sorting by date and date ranges. Empty for a passage without one.
+inline constexpr Xapian::valueno kSlotPassageDate = 5;
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {
@@ -248,7 +251,7 @@ inline constexpr std::array kFacets = {
           .shown = true,
           .tells_translations_apart = false,
           .title = {"Year", "Año"},
-          .description = "year of the document's date"},
+          .description = "year the passage is about: its plan's first year, else its document's"},
     Facet{.name = "country",
           .prefix = "XN",
           .field = "country",

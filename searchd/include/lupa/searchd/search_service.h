@@ -71,6 +71,10 @@ struct SearchResult {
   /// counts are computed with every filter except its own (disjunctive faceting), so the
   /// other values stay selectable.
   std::vector<Facet> facets;
+  /// The order and the date range as requested (from and to as the client wrote them).
+  SortOrder sort = SortOrder::kRelevance;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
 };
 
 struct FacetListing {
