@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "lupa/analyzers/agency_question.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/reference_data.h"
@@ -322,11 +323,20 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
     throw QueryLimitError("at most " + std::to_string(QueryLimits::kMaxWords) +
                           " words in one query");
   AnalyzedQuery analyzed;
+  std::optional<AgencyQuestion> question;
+  if (options_.glossary)
+    question = read_agency_question(text, [this](const std::string& id) {
+      return database_.get_termfreq(schema::facet_term(*schema::find_facet("agency"), id));
+    });
+  if (question) analyzed.agencies = question->agencies;
+  // "compromisos del INAI": the body and the framing words say what to rank first, not words
+  // every passage must hold.
+  const std::string words = question && question->plain ? question->topic : text;
   std::vector<Language> matched_languages;
   const std::string expanded =
       options_.glossary
-          ? expand_with_glossary(text, Glossary::bundled(), analyzed.concepts, matched_languages)
-          : text;
+          ? expand_with_glossary(words, Glossary::bundled(), analyzed.concepts, matched_languages)
+          : words;
   if (analyzed.concepts.size() > QueryLimits::kMaxConcepts)
     throw QueryLimitError("names more than " + std::to_string(QueryLimits::kMaxConcepts) +
                           " glossary concepts; search for fewer at a time");
@@ -338,15 +348,24 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
     analyzed.language = language_of_query(text);
   if (!analyzed.language) analyzed.language = language_by_index(text);
   if (options_.spelling) analyzed.corrected = spelling_correction(text);
+  if (question && question->plain && question->topic.empty()) {
+    analyzed.query = agency_passages(question->agencies, options_.facets);
+    return analyzed;
+  }
   try {
     analyzed.query = parse_with(rewrite_wildcards(expanded), kFullSyntax, any_word);
     if (!analyzed.concepts.empty()) {
       // The words as typed weigh again: a passage in the query's own words outranks one
       // found through the glossary's translation alone.
       analyzed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
-                                     parse_with(rewrite_wildcards(text), kFullSyntax, any_word));
+                                     parse_with(rewrite_wildcards(words), kFullSyntax, any_word));
     }
-    if (options_.glossary) analyzed.query = prefer_named_agencies(analyzed.query, text);
+    if (question)
+      analyzed.query =
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      agency_signal(question->agencies, options_.facets),
+                                      AgencySignal::kBesideTopic));
     return analyzed;
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.

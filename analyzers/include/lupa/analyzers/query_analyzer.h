@@ -72,6 +72,10 @@ struct AnalyzedQuery {
   /// changes more than accents (which the search ignores anyway); empty otherwise.
   std::string corrected;
   std::vector<std::string> concepts;  ///< glossary concepts the query was expanded with
+  /// Bodies the query names (agency_question.h), the one it is about first: their passages
+  /// rank first, and when the query is a plain question about them its framing words and
+  /// their names are no longer required words.
+  std::vector<std::string> agencies;
 };
 
 class QueryAnalyzer {
