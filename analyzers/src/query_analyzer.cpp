@@ -6,7 +6,6 @@
 #include "lupa/analyzers/agency_question.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
-#include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/analyzers/text_normalizer.h"
@@ -92,10 +91,6 @@ std::string rewrite_wildcards(const std::string& text) {
   }
   return out;
 }
-
-// About the weight of a well-matched word: enough to lift the passages tagged with an agency a
-// query names above those that only share its words.
-constexpr double kNamedAgencyWeight = 3.0;
 
 // Shorter words are too often a real word of another language or an acronym.
 constexpr std::size_t kMinCorrectedBytes = 4;
@@ -280,23 +275,6 @@ std::string QueryAnalyzer::spelling_correction(const std::string& text) const {
     corrected += (corrected.empty() ? "" : " ") + out;
   }
   return changed ? corrected : "";
-}
-
-Xapian::Query prefer_named_agencies(const Xapian::Query& query, std::string_view text) {
-  // "obligaciones de la Secretaría de la Función Pública": passages the indexer tagged with
-  // that agency (under any of its names or its acronym) rank above passages that merely
-  // share the words. Boolean terms carry no weight, so a fixed weight is given to them.
-  const std::vector<std::string> agencies = ReferenceData::instance().agencies().find_in(text);
-  if (agencies.empty()) return query;
-  const schema::Facet agency = *schema::find_facet("agency");
-  std::vector<Xapian::Query> boosts;
-  for (const std::string& id : agencies)
-    boosts.emplace_back(
-        Xapian::Query::OP_FILTER,
-        Xapian::Query((new Xapian::FixedWeightPostingSource(kNamedAgencyWeight))->release()),
-        Xapian::Query(schema::facet_term(agency, id)));
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                       Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
 }
 
 std::optional<Language> QueryAnalyzer::language_by_index(const std::string& text) const {

@@ -110,9 +110,6 @@ std::string expand_with_glossary(const std::string& text, const Glossary& glossa
                                  std::vector<std::string>& concepts,
                                  std::vector<Language>& matched_languages);
 
-/// `query`, with passages tagged with an agency that `text` names ranked first.
-Xapian::Query prefer_named_agencies(const Xapian::Query& query, std::string_view text);
-
 /// The language a query's own words show, if any: Spanish letters (ñ, accents, ¿¡), then stop
 /// words of one language only.
 std::optional<Language> language_of_query(std::string_view text);
