@@ -4,10 +4,10 @@
 #include <cctype>
 #include <vector>
 
+#include "lupa/analyzers/agency_question.h"
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
-#include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/spell_checker.h"
 #include "lupa/analyzers/stemming.h"
@@ -116,10 +116,6 @@ std::string rewrite_wildcards(const std::string& text) {
   }
   return out;
 }
-
-// About the weight of a well-matched word: enough to lift the passages tagged with an agency a
-// query names above those that only share its words.
-constexpr double kNamedAgencyWeight = 3.0;
 
 // Shorter words are too often a real word of another language or an acronym.
 constexpr std::size_t kMinCorrectedBytes = 4;
@@ -512,23 +508,6 @@ std::string without_misspelt_words(const std::string& text,
 
 }  // namespace
 
-Xapian::Query prefer_named_agencies(const Xapian::Query& query, std::string_view text) {
-  // "obligaciones de la Secretaría de la Función Pública": passages the indexer tagged with
-  // that agency (under any of its names or its acronym) rank above passages that merely
-  // share the words. Boolean terms carry no weight, so a fixed weight is given to them.
-  const std::vector<std::string> agencies = ReferenceData::instance().agencies().find_in(text);
-  if (agencies.empty()) return query;
-  const schema::Facet agency = *schema::find_facet("agency");
-  std::vector<Xapian::Query> boosts;
-  for (const std::string& id : agencies)
-    boosts.emplace_back(
-        Xapian::Query::OP_FILTER,
-        Xapian::Query((new Xapian::FixedWeightPostingSource(kNamedAgencyWeight))->release()),
-        Xapian::Query(schema::facet_term(agency, id)));
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                       Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
-}
-
 std::optional<Language> QueryAnalyzer::language_by_index(const std::string& text) const {
   // A word whose stem in one language is indexed and whose stem in the other is not was
   // written in the first ("socially": English "social" is indexed, Spanish "socially" not).
@@ -555,9 +534,18 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   if (const auto unknown = unknown_fields(text, options_.facets); !unknown.empty())
     throw QuerySyntaxError(unknown_field_message(unknown, options_.facets));
   AnalyzedQuery analyzed;
+  std::optional<AgencyQuestion> question;
+  if (options_.glossary)
+    question = read_agency_question(text, [this](const std::string& id) {
+      return database_.get_termfreq(schema::facet_term(*schema::find_facet("agency"), id));
+    });
+  if (question) analyzed.agencies = question->agencies;
+  // "compromisos del INAI": the body and the framing words say what to rank first, not words
+  // every passage must hold.
+  const std::string asked = question && question->plain ? question->topic : text;
   std::unordered_set<std::string> misspelt;
   if (options_.spelling) analyzed.corrected = spelling_correction(text, misspelt);
-  const std::string words = misspelt.empty() ? text : without_misspelt_words(text, misspelt);
+  const std::string words = misspelt.empty() ? asked : without_misspelt_words(asked, misspelt);
   std::vector<Language> matched_languages;
   const std::string expanded =
       options_.glossary
@@ -573,6 +561,10 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   else
     analyzed.language = language_of_query(text);
   if (!analyzed.language) analyzed.language = language_by_index(text);
+  if (question && question->plain && question->topic.empty()) {
+    analyzed.query = agency_passages(question->agencies, options_.facets);
+    return analyzed;
+  }
   try {
     analyzed.query = parse_with(rewrite_wildcards(expanded), kFullSyntax, any_word);
     if (!analyzed.concepts.empty()) {
@@ -581,7 +573,12 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
       analyzed.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
                                      parse_with(rewrite_wildcards(words), kFullSyntax, any_word));
     }
-    if (options_.glossary) analyzed.query = prefer_named_agencies(analyzed.query, text);
+    if (question)
+      analyzed.query =
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      agency_signal(question->agencies, options_.facets),
+                                      AgencySignal::kBesideTopic));
     return analyzed;
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.

@@ -1,5 +1,6 @@
 #include "lupa/analyzers/vocabulary.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "data_files.h"
@@ -111,6 +112,37 @@ std::vector<std::string> Vocabulary::find_in(const std::vector<std::string>& wor
   for (std::size_t index : matcher_.find(words, folded, in_scope))
     ids.push_back(entries_[index].id);
   return ids;
+}
+
+std::vector<Vocabulary::Mention> Vocabulary::mentions(
+    const std::vector<std::string>& words, const std::vector<std::string>& folded) const {
+  // Refusing every phrase makes the matcher offer each one found at each word.
+  std::vector<Mention> found;
+  const PhraseMatcher::Accept note = [&](std::size_t index, std::size_t start, std::size_t length) {
+    found.push_back({start, length, {&entries_[index]}});
+    return false;
+  };
+  matcher_.find(words, folded, note);
+  std::vector<Mention> chosen;
+  for (std::size_t word = 0; word < words.size();) {
+    std::size_t longest = 0;
+    for (const Mention& mention : found)
+      if (mention.first == word) longest = std::max(longest, mention.length);
+    if (longest == 0) {
+      ++word;
+      continue;
+    }
+    Mention mention{word, longest, {}};
+    for (const Mention& candidate : found)
+      if (candidate.first == word && candidate.length == longest &&
+          std::find(mention.entries.begin(), mention.entries.end(), candidate.entries.front()) ==
+              mention.entries.end())
+        mention.entries.push_back(candidate.entries.front());
+    std::sort(mention.entries.begin(), mention.entries.end());  // row order
+    chosen.push_back(std::move(mention));
+    word += longest;
+  }
+  return chosen;
 }
 
 const VocabularyEntry* Vocabulary::resolve(std::string_view value) const {

@@ -21,6 +21,7 @@
 
 #include "http_listener.h"
 #include "lupa/analyzers/query_analyzer.h"
+#include "lupa/analyzers/text_normalizer.h"
 #include "lupa/searchd/json_response.h"
 #include "lupa/searchd/original_files.h"
 #include "lupa/searchd/result_export.h"
@@ -447,6 +448,40 @@ void get_similar(const RouteContext& context, const HTTPServerRequest&, const Po
   send_json(response, HTTPResponse::HTTP_OK, search_json(*similar, service.facets_table()));
 }
 
+constexpr std::string_view kAgencyPagePath = "/agencies/";
+constexpr std::string_view kAgenciesPath = "/api/agencies/";
+// Agency facet values are ids ("mx-sfp") or, for a body agencies.tsv does not list, its name.
+constexpr std::size_t kMaxAgencyIdBytes = 200;
+
+// The body's id in a path starting with `prefix`; BadRequest when it cannot be one.
+std::string agency_id_after(const Poco::URI& uri, std::string_view prefix) {
+  const std::string id = uri.getPath().substr(prefix.size());
+  if (id.empty() || id.size() > kMaxAgencyIdBytes || !analyzers::is_valid_utf8(id) ||
+      std::any_of(id.begin(), id.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '/'; }))
+    throw BadRequest("Agency id in the path: 1 to " + std::to_string(kMaxAgencyIdBytes) +
+                     " bytes of UTF-8, no control characters or '/' (e.g. mx-sfp)");
+  return id;
+}
+
+AgencyPage agency_or_404(const SearchService& service, const std::string& id) {
+  std::optional<AgencyPage> page = service.agency(id);
+  if (!page) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No agency with id '" + id + "'");
+  return std::move(*page);
+}
+
+void get_agency(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
+                HTTPServerResponse& response) {
+  const AgencyPage page = agency_or_404(context.service, agency_id_after(uri, kAgenciesPath));
+  send_json(response, HTTPResponse::HTTP_OK, agency_json(page));
+}
+
+void get_agency_page(const RouteContext& context, const HTTPServerRequest& http_request,
+                     const Poco::URI& uri, HTTPServerResponse& response) {
+  const AgencyPage page = agency_or_404(context.service, agency_id_after(uri, kAgencyPagePath));
+  send_html(response, render_agency_page(page, ui_of(http_request, uri)));
+}
+
 void not_found(const RouteContext&, const HTTPServerRequest&, const Poco::URI& uri,
                HTTPServerResponse&) {
   throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No such endpoint: " + uri.getPath());
@@ -456,7 +491,7 @@ void not_found(const RouteContext&, const HTTPServerRequest&, const Poco::URI& u
 // `--help` prints.
 struct Route {
   std::string_view path;  ///< the whole path, or, with `takes_id`, what precedes the id
-  bool takes_id;          ///< the path ends in a passage id
+  bool takes_id;          ///< the path ends in an id (a passage's, a body's)
   RouteHandler handler;
   bool long_running;  ///< exports and feeds: --stream-time-limit rather than --send-timeout
   std::string_view summary;
@@ -468,11 +503,15 @@ constexpr Route kRoutes[] = {
      "a passage's page (HTML), its neighbours and translation"},
     {kFilesPath, true, &get_original_file, true,
      "the original file of a passage's document (--corpus), read-only"},
+    {kAgencyPagePath, true, &get_agency_page, false,
+     "a body's page (HTML): its commitments across plans"},
     {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet"},
     {"/api/search", false, &get_search, false, "search: hits, total, exact facet counts"},
     {"/api/facets", false, &get_facets, false, "every facet's values and counts"},
     {kPassagesPath, true, &get_passage, false, "every stored field of a passage"},
     {kSimilarPath, true, &get_similar, false, "commitments like a passage, across plans"},
+    {kAgenciesPath, true, &get_agency, false,
+     "a body's commitments, grouped by plan, with status and IRM ratings"},
     {"/api/export", false, &get_export, true, "every match of a search, format=csv or json"},
     {"/api/feed", false, &get_feed, true, "an Atom feed of a search's newest matches"},
     {"/healthz", false, &get_health, false, "passages in the index and its revision"},

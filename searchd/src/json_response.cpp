@@ -85,7 +85,65 @@ Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
   return json;
 }
 
+Object::Ptr understood_object(const Understood& understood) {
+  Object::Ptr json = new_object();
+  json->set("id", understood.id);
+  json->set("label", understood.label.en);
+  json->set("label_es", understood.label.es);
+  json->set("facet", understood.facet);
+  Object::Ptr filters = new_object();
+  for (const auto& [name, value] : understood.filters) filters->set(name, value);
+  json->set("filters", filters);
+  json->set("page", "/agencies/" + understood.id);
+  return json;
+}
+
+Object::Ptr ratings_object(const schema::IrmRatings& ratings) {
+  Object::Ptr json = new_object();
+  json->set("specificity", or_null(ratings.specificity));
+  json->set("ogp_values", list(ratings.ogp_values));
+  json->set("potential_impact", or_null(ratings.potential_impact));
+  json->set("potential_results", or_null(ratings.potential_results));
+  json->set("completion", or_null(ratings.completion));
+  json->set("opened_government", or_null(ratings.opened_government));
+  json->set("starred", or_null(ratings.starred));
+  return json;
+}
+
 }  // namespace
+
+std::string agency_json(const AgencyPage& page) {
+  Object::Ptr json = new_object();
+  json->set("id", page.id);
+  json->set("label", page.label.en);
+  json->set("label_es", page.label.es);
+  json->set("country", page.country.empty() ? Var() : Var(page.country));
+  json->set("commitments", page.commitments);
+  json->set("truncated", page.truncated);
+  Array::Ptr plans = new Array;
+  for (const AgencyPlan& plan : page.plans) {
+    Object::Ptr group = new_object();
+    group->set("plan", plan.plan.empty() ? Var() : Var(plan.plan));
+    group->set("label", plan.label.en);
+    group->set("label_es", plan.label.es);
+    Array::Ptr commitments = new Array;
+    for (const AgencyCommitment& commitment : plan.commitments) {
+      Object::Ptr entry = new_object();
+      entry->set("role", std::string(to_string(commitment.role)));
+      entry->set("title", commitment.title);
+      entry->set("number", or_null(commitment.number));
+      entry->set("ogp_id", commitment.ogp_id.empty() ? Var() : Var(commitment.ogp_id));
+      entry->set("status", or_null(commitment.status));
+      entry->set("ratings", ratings_object(commitment.ratings));
+      entry->set("passages", list(commitment.passages));
+      commitments->add(entry);
+    }
+    group->set("commitments", commitments);
+    plans->add(group);
+  }
+  json->set("plans", plans);
+  return serialised(json);
+}
 
 std::string search_json(const SearchResult& result, schema::FacetTable table) {
   Object::Ptr json = new_object();
@@ -102,6 +160,7 @@ std::string search_json(const SearchResult& result, schema::FacetTable table) {
   json->set("sort", std::string(to_string(result.sort)));
   json->set("from", or_null(result.from));
   json->set("to", or_null(result.to));
+  json->set("understood", result.understood ? Var(understood_object(*result.understood)) : Var());
   Array::Ptr hits = new Array;
   for (const Hit& hit : result.hits) hits->add(hit_json(hit, table));
   json->set("hits", hits);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -11,6 +13,7 @@
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
+#include "lupa/analyzers/text_normalizer.h"
 #include "lupa/searchd/facet_counter.h"
 #include "lupa/searchd/highlighter.h"
 
@@ -118,6 +121,7 @@ struct SearchService::EffectiveQuery {
   bool corrected_applied = false;
   bool relaxed = false;
   SortOrder sort = SortOrder::kRelevance;
+  std::vector<std::string> agencies;  ///< bodies the query names, the one it is about first
 
   Xapian::Query query() const { return filtered(ranked, filter); }
 };
@@ -211,6 +215,7 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
   const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
   auto use = [&](const analyzers::AnalyzedQuery& analyzed) {
     effective.text = effective.ranked = analyzed.query;
+    effective.agencies = analyzed.agencies;
     if (ranking_.language_boost && analyzed.language) {
       // Small beside a matched word's weight: it orders passages of equal relevance.
       auto* boost = new Xapian::ValueMapPostingSource(schema::kSlotLanguage);
@@ -296,6 +301,15 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.sort = request.sort;
   if (request.from) result.from = request.from->as_given;
   if (request.to) result.to = request.to->as_given;
+  if (!effective.agencies.empty()) {
+    if (const schema::Facet* agency = schema::find_facet("agency", facets_)) {
+      const std::string& id = effective.agencies.front();
+      result.understood = Understood{id,
+                                     value_label(*agency, id),
+                                     std::string(agency->name),
+                                     {{std::string(agency->name), id}}};
+    }
+  }
   result.took_ms = milliseconds_since(started);
   return result;
 }
@@ -531,6 +545,100 @@ std::string SearchService::mark_query_words(const std::string& text,
 analyzers::Label SearchService::value_label(const schema::Facet& facet,
                                             std::string_view value) const {
   return labels_->current()->label(facet, value);
+}
+
+std::string_view to_string(AgencyRole role) {
+  switch (role) {
+    case AgencyRole::kLead:
+      return "lead";
+    case AgencyRole::kSupporting:
+      return "supporting";
+    case AgencyRole::kNamed:
+      return "named";
+  }
+  return "named";
+}
+
+std::optional<AgencyPage> SearchService::agency(const std::string& id) const {
+  Xapian::Database& db = database();
+  const schema::Facet* named = schema::find_facet("agency", facets_);
+  const schema::Facet* lead = schema::find_facet("responsible", facets_);
+  const schema::Facet* supporting = schema::find_facet("supporting", facets_);
+  const schema::Facet* kind = schema::find_facet("kind", facets_);
+  const schema::Facet* plan = schema::find_facet("plan", facets_);
+  if (!named || !lead || !supporting || !kind || !plan) return std::nullopt;
+  const analyzers::VocabularyEntry* listed =
+      analyzers::ReferenceData::instance().agencies().find(id);
+  if (!listed && !db.term_exists(schema::facet_term(*named, id))) return std::nullopt;
+
+  AgencyPage page;
+  page.id = id;
+  page.label = value_label(*named, id);
+  if (listed) page.country = listed->country;
+  const std::vector<Xapian::Query> roles{Xapian::Query(schema::facet_term(*named, id)),
+                                         Xapian::Query(schema::facet_term(*lead, id)),
+                                         Xapian::Query(schema::facet_term(*supporting, id))};
+  const Xapian::Query tagged(Xapian::Query::OP_OR, roles.begin(), roles.end());
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_FILTER, tagged,
+                    Xapian::Query(schema::facet_term(
+                        *kind, schema::to_string(schema::PassageKind::kCommitment)))));
+  const Xapian::MSet mset = enquire.get_mset(0, kMaxAgencyPassages + 1);
+  page.truncated = mset.size() > kMaxAgencyPassages;
+
+  // One commitment per plan and number (a plan, its translation and the IRM's reports number
+  // it alike); without a number, per OGP id, else per title.
+  std::map<std::string, std::map<std::string, AgencyCommitment>> by_plan;
+  Xapian::doccount read = 0;
+  for (auto it = mset.begin(); it != mset.end() && read < kMaxAgencyPassages; ++it, ++read) {
+    const schema::PassageRecord record = schema::PassageRecord::parse(it.get_document().get_data());
+    const schema::CommitmentRecord commitment =
+        record.commitment.value_or(schema::CommitmentRecord{});
+    const std::vector<std::string> ogp_ids = record.ogp_ids();
+    std::string key = commitment.number  ? "n" + std::to_string(*commitment.number)
+                      : !ogp_ids.empty() ? "o" + ogp_ids.front()
+                                         : "t" + analyzers::fold_for_matching(commitment.title);
+    AgencyCommitment& entry =
+        by_plan[record.plans.empty() ? std::string() : record.plans.front()][key];
+    const auto has = [&](const std::vector<std::string>& values) {
+      return std::find(values.begin(), values.end(), id) != values.end();
+    };
+    const AgencyRole role = has(record.responsible)  ? AgencyRole::kLead
+                            : has(record.supporting) ? AgencyRole::kSupporting
+                                                     : AgencyRole::kNamed;
+    if (entry.passages.empty() || role < entry.role) entry.role = role;
+    if (entry.title.empty()) entry.title = commitment.title;
+    if (!entry.number) entry.number = commitment.number;
+    if (entry.ogp_id.empty() && !ogp_ids.empty()) entry.ogp_id = ogp_ids.front();
+    if (!entry.status) entry.status = record.status;
+    entry.ratings.complete_from(record.ratings());
+    entry.passages.push_back(record.id);
+  }
+  for (auto& [plan_id, commitments] : by_plan) {
+    AgencyPlan group{
+        plan_id, plan_id.empty() ? analyzers::Label{} : value_label(*plan, plan_id), {}};
+    for (auto& [key, commitment] : commitments) group.commitments.push_back(std::move(commitment));
+    std::stable_sort(group.commitments.begin(), group.commitments.end(),
+                     [](const AgencyCommitment& a, const AgencyCommitment& b) {
+                       if (a.role != b.role) return a.role < b.role;
+                       return a.number.value_or(INT_MAX) < b.number.value_or(INT_MAX);
+                     });
+    page.commitments += group.commitments.size();
+    page.plans.push_back(std::move(group));
+  }
+  // Newest first: plan ids end in their years; the commitments of no known plan last.
+  std::stable_sort(page.plans.begin(), page.plans.end(),
+                   [](const AgencyPlan& a, const AgencyPlan& b) {
+                     if (a.plan.empty() != b.plan.empty()) return b.plan.empty();
+                     const auto years = [](const std::string& value) {
+                       return value.size() > 9 ? value.substr(value.size() - 9) : value;
+                     };
+                     return years(a.plan) > years(b.plan);
+                   });
+  return page;
 }
 
 IndexHealth SearchService::health() const {

@@ -78,6 +78,18 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"from", {"Desde", "From"}},
     {"to", {"Hasta", "To"}},
     {"date_format", {"AAAA, AAAA-MM o AAAA-MM-DD", "YYYY, YYYY-MM or YYYY-MM-DD"}},
+    {"understood", {"Se entendió la pregunta sobre", "Understood as a question about"}},
+    {"only_agency", {"ver solo sus pasajes", "show only its passages"}},
+    {"agency_page", {"todos sus compromisos", "all its commitments"}},
+    {"commitments", {"compromisos", "commitments"}},
+    {"no_plan", {"Sin plan conocido", "No known plan"}},
+    {"role_lead", {"responsable", "lead"}},
+    {"role_supporting", {"de apoyo", "supporting"}},
+    {"role_named", {"mencionada", "named"}},
+    {"passages_of", {"pasajes", "passages"}},
+    {"truncated",
+     {"Se muestran los primeros compromisos; hay más.",
+      "Showing the first commitments; there are more."}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -161,6 +173,11 @@ constexpr std::size_t kValuesShown = 15;
 // `show=agency`: the agency panel lists every value.
 constexpr const char* kShowAllParameter = "show";
 
+// A body's page, for any facet whose values are bodies (agency, responsible, supporting).
+std::string agency_path(const std::string& id) {
+  return "/agencies/" + encoded(id);
+}
+
 // The order and the date range of the search: in the form, so they are kept by the next search
 // (and by the pager's links, which carry every parameter).
 void sort_and_range_html(std::ostringstream& out, const SearchRequest& request, UiLanguage ui) {
@@ -193,9 +210,16 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
   for (const char* chip : {"plan", "agency", "challenge"}) {
     const schema::Facet* facet = schema::find_facet(chip, table);
     if (!facet) continue;
-    for (const std::string& value : facet->values(record))
+    for (const std::string& value : facet->values(record)) {
+      if (facet->vocabulary == "agencies") {
+        out << "<a class=\"chip " << chip << "\" href=\""
+            << link({{"ui", code(ui)}}, "", "", agency_path(value)) << "\">"
+            << escape_markup(value_label(*facet, value, ui)) << "</a> ";
+        continue;
+      }
       out << "<span class=\"chip " << chip << "\">" << escape_markup(value_label(*facet, value, ui))
           << "</span> ";
+    }
   }
   out << "</p>\n<p class=\"where\">" << escape_markup(record.title);
   if (record.page) out << " · " << word("doc_page", ui) << " " << *record.page;
@@ -224,14 +248,27 @@ bool is_selected(const SearchRequest& request, const std::string& facet, const s
              selected->second.end();
 }
 
+// `after`: markup after the label (a link to the value's own page), or nothing.
 void checkbox(std::ostringstream& out, const std::string& facet, const std::string& value,
-              const std::string& label, Xapian::doccount count, bool checked) {
+              const std::string& label, Xapian::doccount count, bool checked,
+              const std::string& after = "") {
   const std::string input_id = "f-" + facet + "-" + value;
   out << "<div><input type=\"checkbox\" name=\"" << escape_markup(facet) << "\" value=\""
       << escape_markup(value) << "\" id=\"" << escape_markup(input_id) << "\""
       << (checked ? " checked" : "") << ">"
       << "<label for=\"" << escape_markup(input_id) << "\">" << escape_markup(label)
-      << " <span class=\"count\">" << count << "</span></label></div>\n";
+      << " <span class=\"count\">" << count << "</span></label>" << after << "</div>\n";
+}
+
+// The link beside a body's value to its page, for facets whose values are bodies (agency,
+// responsible, supporting); nothing for other facets.
+std::string value_page_link(const schema::Facet& panel, const std::string& value,
+                            const std::string& label, UiLanguage ui) {
+  if (panel.vocabulary != "agencies") return "";
+  return " <a class=\"agency-page\" href=\"" +
+         link({{"ui", code(ui)}}, "", "", agency_path(value)) + "\" title=\"" +
+         word("agency_page", ui) + "\" aria-label=\"" + word("agency_page", ui) + ": " +
+         escape_markup(label) + "\">\xE2\x86\x97</a>";
 }
 
 // A facet's panel: its most frequent values, every selected one whatever its rank (so that
@@ -260,7 +297,9 @@ void facet_panel(std::ostringstream& out, const schema::Facet& panel, const Face
     const bool checked = is_selected(request, name, value.value);
     if (!checked && !show_all && shown >= kValuesShown) continue;
     ++shown;
-    checkbox(out, name, value.value, facet_label(value, ui), value.count, checked);
+    const std::string label = facet_label(value, ui);
+    checkbox(out, name, value.value, label, value.count, checked,
+             value_page_link(panel, value.value, label, ui));
   }
   for (const std::string& value : unlisted)
     checkbox(out, name, value, value_label(panel, value, ui), 0, true);
@@ -387,6 +426,17 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
         << "</a>" << (result.corrected_applied ? "" : "?") << "</p>\n";
   }
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
+  if (result.understood) {
+    const Understood& understood = *result.understood;
+    QueryParameters filtered = with_ui;
+    filtered.insert(filtered.end(), understood.filters.begin(), understood.filters.end());
+    out << "<p class=\"understood\">" << word("understood", ui) << " <strong>"
+        << escape_markup(ui == UiLanguage::kSpanish ? understood.label.es : understood.label.en)
+        << "</strong>: <a class=\"apply-understood\" href=\"" << link(filtered, "page", "") << "\">"
+        << word("only_agency", ui) << "</a> · <a class=\"understood-page\" href=\""
+        << link({{"ui", code(ui)}}, "", "", agency_path(understood.id)) << "\">"
+        << word("agency_page", ui) << "</a></p>\n";
+  }
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
   out << "<ol class=\"hits\" start=\"" << (result.hits.empty() ? 1 : result.hits.front().rank)
       << "\">\n";
@@ -545,6 +595,69 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::
       out << "</li>\n";
     }
     out << "</ul></section>\n";
+  }
+  out << "</main>\n</body>\n</html>\n";
+  return out.str();
+}
+
+std::string render_agency_page(const AgencyPage& page, UiLanguage ui) {
+  const std::string& name = ui == UiLanguage::kSpanish ? page.label.es : page.label.en;
+  std::ostringstream out;
+  head(out, "Lupa: " + name, ui, "");
+  const std::string ui_query = std::string("?ui=") + code(ui);
+  out << "<header>\n<p class=\"brand\"><a href=\"/" << ui_query << "\">Lupa</a></p>\n"
+      << "<p><a href=\"/" << ui_query << "\">" << word("back", ui) << "</a></p>\n</header>\n"
+      << "<main id=\"results\" class=\"agency\">\n<h1>" << escape_markup(name) << "</h1>\n"
+      << "<p class=\"total\"><span id=\"agency-commitments\">" << page.commitments << "</span> "
+      << word("commitments", ui) << "</p>\n";
+  if (page.truncated) out << "<p class=\"truncated\">" << word("truncated", ui) << "</p>\n";
+  const schema::Facet* status = schema::find_facet("status");
+  const schema::Facet* completion = schema::find_facet("completion");
+  const schema::Facet* potential_impact = schema::find_facet("potential_impact");
+  const schema::Facet* specificity = schema::find_facet("specificity");
+  const schema::Facet* potential_results = schema::find_facet("potential_results");
+  const schema::Facet* opened_government = schema::find_facet("opened_government");
+  for (const AgencyPlan& plan : page.plans) {
+    const std::string& plan_label = ui == UiLanguage::kSpanish ? plan.label.es : plan.label.en;
+    out << "<section class=\"plan\" data-plan=\"" << escape_markup(plan.plan) << "\">\n<h2>"
+        << escape_markup(plan.plan.empty() ? word("no_plan", ui)
+                                           : (plan_label.empty() ? plan.plan : plan_label))
+        << "</h2>\n<ol class=\"commitments\">\n";
+    for (const AgencyCommitment& commitment : plan.commitments) {
+      out << "<li class=\"commitment " << to_string(commitment.role) << "\">";
+      if (commitment.number) out << "<span class=\"number\">" << *commitment.number << ".</span> ";
+      out << "<a href=\"/passages/" << escape_markup(commitment.passages.front()) << ui_query
+          << "\">"
+          << escape_markup(commitment.title.empty() ? commitment.passages.front()
+                                                    : commitment.title)
+          << "</a> <span class=\"role\">("
+          << word("role_" + std::string(to_string(commitment.role)), ui) << ")</span>";
+      if (!commitment.ogp_id.empty())
+        out << " <span class=\"ogp-id\">" << escape_markup(commitment.ogp_id) << "</span>";
+      std::vector<std::pair<const schema::Facet*, std::optional<std::string>>> lines = {
+          {status, commitment.status},
+          {specificity, commitment.ratings.specificity},
+          {potential_impact, commitment.ratings.potential_impact},
+          {potential_results, commitment.ratings.potential_results},
+          {completion, commitment.ratings.completion},
+          {opened_government, commitment.ratings.opened_government}};
+      std::string details;
+      for (const auto& [facet, value] : lines)
+        if (facet && value)
+          details += (details.empty() ? "" : " · ") +
+                     escape_markup(std::string(facet_title(*facet, ui))) + ": " +
+                     escape_markup(value_label(*facet, *value, ui));
+      if (!details.empty()) out << "<br><span class=\"ratings\">" << details << "</span>";
+      if (commitment.passages.size() > 1) {
+        out << "<br><span class=\"passages\">" << word("passages_of", ui) << ":";
+        for (std::size_t i = 0; i < commitment.passages.size(); ++i)
+          out << " <a href=\"/passages/" << escape_markup(commitment.passages[i]) << ui_query
+              << "\">" << i + 1 << "</a>";
+        out << "</span>";
+      }
+      out << "</li>\n";
+    }
+    out << "</ol>\n</section>\n";
   }
   out << "</main>\n</body>\n</html>\n";
   return out.str();

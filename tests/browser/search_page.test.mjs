@@ -236,3 +236,21 @@ test('choosing newest first in the sort changes the order, and the choice is kep
   assert.deepEqual(firstDays, [...firstDays].sort().reverse());
   await shot('13-newest-first');
 });
+
+test('asking about an agency, clicking its chip and reading its page', async () => {
+  await page.goto(base + '/?ui=en');
+  await page.fill('#q', 'qué se comprometió la SFP');
+  await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
+  const understood = await page.textContent('p.understood');
+  assert.match(understood, /Ministry of Public Administration/);
+  await Promise.all([page.waitForNavigation(),
+    page.click('article.hit a.chip.agency[href^="/agencies/mx-sfp"]')]);
+  assert.equal(new URL(page.url()).pathname, '/agencies/mx-sfp');
+  assert.match(await page.textContent('h1'), /Ministry of Public Administration/);
+  const expected = await api('/api/agencies/mx-sfp');
+  assert.equal(Number(await page.textContent('#agency-commitments')), expected.commitments);
+  assert.equal(await page.locator('section.plan').count(), expected.plans.length);
+  await shot('14-agency-page');
+  await Promise.all([page.waitForNavigation(), page.click('li.commitment.lead a[href^="/passages/"] >> nth=0')]);
+  assert.match(new URL(page.url()).pathname, /^\/passages\//);
+});

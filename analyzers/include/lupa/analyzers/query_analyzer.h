@@ -84,6 +84,10 @@ struct AnalyzedQuery {
   /// "transparency" by chance), so a query of such words matches nothing as typed.
   std::string corrected;
   std::vector<std::string> concepts;  ///< glossary concepts the query was expanded with
+  /// Bodies the query names (agency_question.h), the one it is about first: their passages
+  /// rank first, and when the query is a plain question about them its framing words and
+  /// their names are no longer required words.
+  std::vector<std::string> agencies;
 };
 
 class QueryAnalyzer {
@@ -125,9 +129,6 @@ class QueryAnalyzer {
 std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
                                  std::vector<std::string>& concepts,
                                  std::vector<Language>& matched_languages);
-
-/// `query`, with passages tagged with an agency that `text` names ranked first.
-Xapian::Query prefer_named_agencies(const Xapian::Query& query, std::string_view text);
 
 /// The language a query's own words show, if any: Spanish letters (ñ, accents, ¿¡), then stop
 /// words of one language only.

@@ -67,6 +67,17 @@ class Vocabulary {
                                    const std::vector<std::string>& folded,
                                    const Scope& scope) const;
 
+  /// A place where segmented text names entries: the longest phrase starting at that word
+  /// (mentions do not overlap) and every entry that phrase names, in the order of their rows
+  /// (bodies of several countries may share a name: "Ministry of Finance", "MEF").
+  struct Mention {
+    std::size_t first = 0;   ///< index of its first word
+    std::size_t length = 0;  ///< words
+    std::vector<const VocabularyEntry*> entries;
+  };
+  std::vector<Mention> mentions(const std::vector<std::string>& words,
+                                const std::vector<std::string>& folded) const;
+
   /// The entry a user or a table cell means by `value`: its id, an acronym or a name, in any
   /// case and with or without accents. nullptr when none.
   const VocabularyEntry* resolve(std::string_view value) const;

@@ -23,6 +23,10 @@ std::string health_json(const IndexHealth& health);
 std::string passage_json(const schema::PassageRecord& record,
                          const std::vector<schema::PassageRecord>& same_commitment = {},
                          schema::FacetTable table = schema::standard_facets());
+/// A body's page (/api/agencies/{id}): its id, labels, country, number of commitments, and
+/// its commitments grouped by plan, each with role, title, number, OGP id, status, IRM ratings
+/// and passage ids.
+std::string agency_json(const AgencyPage& page);
 /// {"error": message}, with bytes that are not UTF-8 replaced by U+FFFD.
 std::string error_json(const std::string& message);
 

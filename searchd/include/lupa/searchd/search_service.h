@@ -54,6 +54,15 @@ struct Hit {
   schema::PassageRecord record;  ///< the passage's stored fields (see docs/schema.md)
 };
 
+/// The body a question was understood to be about ("qué se comprometió la SFP"), and the
+/// filter that keeps to its passages.
+struct Understood {
+  std::string id;  ///< "mx-sfp"
+  analyzers::Label label;
+  std::string facet;  ///< the facet that filter is on: "agency"
+  std::vector<std::pair<std::string, std::string>> filters;  ///< parameters: agency=mx-sfp
+};
+
 struct SearchResult {
   std::string query;
   Xapian::doccount total = 0;  ///< exact number of matching passages
@@ -64,8 +73,9 @@ struct SearchResult {
   bool corrected_applied = false;        ///< the query as typed matched nothing; these are its hits
   /// Nothing had all the words (even corrected): these hits have some of them, best first.
   bool relaxed = false;
-  std::optional<std::string> language;  ///< the query's language, when its words tell it
-  std::vector<std::string> expanded;    ///< glossary concepts the query was widened with
+  std::optional<std::string> language;   ///< the query's language, when its words tell it
+  std::vector<std::string> expanded;     ///< glossary concepts the query was widened with
+  std::optional<Understood> understood;  ///< the body the query names, ranked first
   std::vector<Hit> hits;
   /// Every counted facet of the table, in its order. For a facet the request filters on,
   /// counts are computed with every filter except its own (disjunctive faceting), so the
@@ -96,6 +106,42 @@ struct PassageView {
   std::vector<schema::PassageRecord> same_commitment;  ///< in other documents (the linker's)
   std::optional<SearchResult> similar;                 ///< similar commitments, for commitments
 };
+
+/// What a body is to a commitment: it leads it, supports it, or is only named in it.
+enum class AgencyRole { kLead, kSupporting, kNamed };
+std::string_view to_string(AgencyRole role);
+
+/// One commitment of a body's page: the passages that state it (in its plan, its translation,
+/// the IRM's reports of it) taken together.
+struct AgencyCommitment {
+  AgencyRole role = AgencyRole::kNamed;  ///< the strongest role any of its passages gives
+  std::string title;
+  std::optional<int> number;
+  std::string ogp_id;                 ///< where known
+  std::optional<std::string> status;  ///< compliance, where a passage states it
+  schema::IrmRatings ratings;         ///< the IRM's, where known (the records' ratings())
+  std::vector<std::string> passages;  ///< passage ids, in index order
+};
+
+/// A body's commitments in one plan: lead, then supporting, then named, each by number.
+struct AgencyPlan {
+  std::string plan;  ///< the plan facet's value; empty for commitments of no known plan
+  analyzers::Label label;
+  std::vector<AgencyCommitment> commitments;
+};
+
+/// Everything one body promised, across plans and countries: what /agencies/{id} shows.
+struct AgencyPage {
+  std::string id;
+  analyzers::Label label;
+  std::string country;  ///< the body's country (agencies.tsv); empty when it is not listed
+  std::vector<AgencyPlan> plans;  ///< newest plan first; the one of no known plan last
+  std::size_t commitments = 0;    ///< over every plan
+  bool truncated = false;         ///< more than kMaxAgencyPassages passages; the first read
+};
+
+/// Commitment passages read for one body's page: more than any body has in a real corpus.
+inline constexpr Xapian::doccount kMaxAgencyPassages = 5000;
 
 /// How results are ranked. The defaults are Lupa's; baseline() is the plain ranking the
 /// relevance benchmark compares against.
@@ -173,6 +219,10 @@ class SearchService {
   /// Highlighter: stop words only inside a matched phrase). A blank query marks nothing.
   /// Throws analyzers::QuerySyntaxError as search() does.
   std::string mark_query_words(const std::string& text, const std::string& query) const;
+
+  /// The commitments of body `id` (an agency facet value), grouped by plan; nullopt when
+  /// agencies.tsv does not list it and no passage names it.
+  std::optional<AgencyPage> agency(const std::string& id) const;
 
   IndexHealth health() const;
 

@@ -43,4 +43,8 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui,
                                 schema::FacetTable table = schema::standard_facets(),
                                 const PassagePageContext& context = {});
 
+/// A body's page: its commitments grouped by plan, each with its role, number, title, status
+/// and IRM ratings, linked to its passages.
+std::string render_agency_page(const AgencyPage& page, UiLanguage ui);
+
 }  // namespace lupa::searchd
