@@ -22,12 +22,14 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/6";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/7";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
 inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one document file
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
+/// Every passage of one near-duplicate group, followed by the group's key (kSlotDuplicateGroup).
+inline constexpr std::string_view kDuplicateGroupPrefix = "XZ";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the
@@ -56,6 +58,13 @@ inline constexpr Xapian::valueno kSlotLanguage = 3;
 /// Shared by a passage and its translation (document path + '#' + the lower ordinal), so a
 /// search shows one of the two; empty for passages without a translation.
 inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
+/// Shared by near-duplicate passages of different documents (the smallest passage id of the
+/// group; indexer's group_duplicates); empty for a passage without duplicates.
+inline constexpr Xapian::valueno kSlotDuplicateGroup = 6;
+/// Shown once: shared by a passage, its translation and their duplicates (their translation
+/// group without duplicates, else the smallest passage id of them all); the default collapse
+/// key. Empty for a passage alone.
+inline constexpr Xapian::valueno kSlotShownOnce = 7;
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {
@@ -449,5 +458,8 @@ std::string id_term(std::string_view passage_id);
 
 /// The term carried by every passage of one document file.
 std::string file_term(std::string_view document_path);
+
+/// The term carried by every passage of the duplicate group `group_key` (kSlotDuplicateGroup).
+std::string duplicate_group_term(std::string_view group_key);
 
 }  // namespace lupa::schema
