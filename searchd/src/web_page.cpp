@@ -54,6 +54,12 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"back", {"Volver a la búsqueda", "Back to search"}},
     {"metadata", {"Datos del pasaje", "About this passage"}},
     {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
+    {"also_in", {"También en:", "Also in:"}},
+    {"collapsed",
+     {"pasajes más son traducciones o copias de estos y se muestran una vez.",
+      "more passages are translations or copies of these, shown once."}},
+    {"more", {"más", "more"}},
+    {"and", {"y", "and"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -116,6 +122,26 @@ void head(std::ostringstream& out, const std::string& title, UiLanguage ui,
 
 constexpr std::size_t kValuesShown = 15;
 
+// The other sources of a hit's text (its near-duplicates), each a link to that passage.
+void also_in_html(std::ostringstream& out, const Hit& hit, UiLanguage ui) {
+  if (hit.also_in.empty()) return;
+  out << "<p class=\"also-in\">" << word("also_in", ui) << " ";
+  for (std::size_t i = 0; i < hit.also_in.size(); ++i) {
+    const schema::PassageRecord& other = hit.also_in[i];
+    if (i > 0) out << " · ";
+    out << "<a href=\"" << link({{"ui", code(ui)}}, "", "", "/passages/" + other.id) << "\">"
+        << escape_markup(other.title);
+    // Two copies of one page share a title: their files tell them apart.
+    if (other.title == hit.record.title) out << " (" << escape_markup(other.doc) << ")";
+    if (other.page) out << ", " << word("doc_page", ui) << " " << *other.page;
+    if (other.source == schema::TextSource::kOcr) out << " (OCR)";
+    out << "</a>";
+  }
+  if (hit.also_in_more > 0)
+    out << " " << word("and", ui) << " " << hit.also_in_more << " " << word("more", ui);
+  out << "</p>\n";
+}
+
 void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::FacetTable table) {
   const schema::PassageRecord& record = hit.record;
   out << "<li><article class=\"hit\" lang=\"" << escape_markup(record.lang) << "\">\n<h2><a href=\""
@@ -133,7 +159,9 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
   if (record.page) out << " · " << word("doc_page", ui) << " " << *record.page;
   if (record.source == schema::TextSource::kOcr)
     out << " · " << word("source_ocr", ui) << " " << std::lround(record.confidence.value_or(0));
-  out << "</p>\n</article></li>\n";
+  out << "</p>\n";
+  also_in_html(out, hit, ui);
+  out << "</article></li>\n";
 }
 
 }  // namespace
@@ -207,6 +235,9 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
         << link(with_ui, "q", *result.corrected) << "\">" << escape_markup(*result.corrected)
         << "</a>" << (result.corrected_applied ? "" : "?") << "</p>\n";
   }
+  if (result.collapsed > 0)
+    out << "<p class=\"collapsed\">" << result.collapsed << " " << word("collapsed", ui)
+        << "</p>\n";
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";
   out << "<ol class=\"hits\" start=\"" << (result.hits.empty() ? 1 : result.hits.front().rank)
