@@ -56,8 +56,8 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"no_results", {"Ningún pasaje coincide.", "No passage matches."}},
     {"also_in", {"También en:", "Also in:"}},
     {"collapsed",
-     {"pasajes más son traducciones o copias de estos y se muestran una vez.",
-      "more passages are translations or copies of these, shown once."}},
+     {"Traducciones y copias de estos pasajes, mostradas una vez:",
+      "Translations and copies of these passages, shown once:"}},
     {"more", {"más", "more"}},
     {"and", {"y", "and"}},
 };
@@ -236,7 +236,7 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
         << "</a>" << (result.corrected_applied ? "" : "?") << "</p>\n";
   }
   if (result.collapsed > 0)
-    out << "<p class=\"collapsed\">" << result.collapsed << " " << word("collapsed", ui)
+    out << "<p class=\"collapsed\">" << word("collapsed", ui) << " " << result.collapsed
         << "</p>\n";
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
   if (result.hits.empty()) out << "<p>" << word("no_results", ui) << "</p>\n";

@@ -172,6 +172,10 @@ TEST_F(TwoCopiesOfAPage, AreOneHitAlsoInTheOtherFileUntilACopyIsRemoved) {
   EXPECT_NE(page.body.find("<p class=\"also-in\">Also in: <a href=\"/passages/" + other_id),
             std::string::npos)
       << page.body;
+  EXPECT_NE(
+      page.body.find(
+          "<p class=\"collapsed\">Translations and copies of these passages, shown once: 1</p>"),
+      std::string::npos);
 
   fs::remove(corpus_ / "crawl-2" / "plan-copy.html");
   const RunResult second = run_indexer(database_, {corpus_});
