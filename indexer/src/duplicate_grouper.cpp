@@ -155,6 +155,7 @@ Fingerprint fingerprint(std::string_view text) {
       result.minimums[i] = std::min(result.minimums[i], mix(shingle ^ seed[i]));
   }
   result.usable = true;
+  result.words = words.size();
   return result;
 }
 
@@ -163,6 +164,12 @@ double estimated_similarity(const Fingerprint& a, const Fingerprint& b) {
   std::size_t equal = 0;
   for (std::size_t i = 0; i < kFingerprintHashes; ++i) equal += a.minimums[i] == b.minimums[i];
   return static_cast<double>(equal) / static_cast<double>(kFingerprintHashes);
+}
+
+bool are_duplicates(const Fingerprint& a, const Fingerprint& b) {
+  const double similarity = estimated_similarity(a, b);
+  if (std::min(a.words, b.words) < kMinWordsForNearDuplicates) return similarity == 1.0;
+  return similarity >= kDuplicateSimilarity;
 }
 
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
@@ -203,8 +210,7 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
         for (std::size_t other : {members.front(), members[m - 1]}) {
           const std::size_t i = members[m];
           if (documents[i] != documents[other] &&
-              estimated_similarity(passages[i].fingerprint, passages[other].fingerprint) >=
-                  kDuplicateSimilarity)
+              are_duplicates(passages[i].fingerprint, passages[other].fingerprint))
             duplicates.join(i, other);
         }
   }

@@ -59,6 +59,24 @@ TEST(Fingerprint, AnotherPassageOfTheSameTemplateIsBelowTheThreshold) {
   EXPECT_LT(similarity, kDuplicateSimilarity);
 }
 
+TEST(Fingerprint, ShortPassagesAreDuplicatesOnlyWhenTheirWordsAreAllAlike) {
+  // Two commitment pages' rating blocks: one word apart, different ratings.
+  const Fingerprint substantial = fingerprint(
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Substantial");
+  const Fingerprint modest = fingerprint(
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Modest");
+  EXPECT_GE(estimated_similarity(substantial, modest), kDuplicateSimilarity);
+  EXPECT_FALSE(are_duplicates(substantial, modest));
+  EXPECT_TRUE(are_duplicates(
+      substantial, fingerprint("VERIFIABLE: yes. Relevant to OGP values: access to information, "
+                               "public accountability. Potential for results: substantial.")));
+  // Long enough, a misread word is allowed.
+  EXPECT_TRUE(are_duplicates(fingerprint(kParagraph), fingerprint(kOcrCopy)));
+  EXPECT_FALSE(are_duplicates(fingerprint(kParagraph), fingerprint(kSameTemplate)));
+}
+
 TEST(Fingerprint, ShortTextsAreNotFingerprinted) {
   EXPECT_FALSE(fingerprint("Anexo 1. Compromisos del plan").usable);
   EXPECT_EQ(estimated_similarity(fingerprint("Anexo 1. Compromisos del plan"),

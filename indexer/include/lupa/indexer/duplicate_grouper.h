@@ -34,11 +34,16 @@ inline constexpr std::size_t kShingleWords = 3;
 inline constexpr std::size_t kMinWordsToGroup = 10;
 /// Estimated Jaccard similarity of shingle sets at or over which two passages are duplicates.
 inline constexpr double kDuplicateSimilarity = 0.8;
+/// Passages shorter than this are duplicates only when their shingles are all the same: in a
+/// short passage one changed word is a different statement ("Potential for results:
+/// Substantial" and "... Modest" on two commitment pages), not a misreading.
+inline constexpr std::size_t kMinWordsForNearDuplicates = 25;
 
 /// A passage's MinHash signature; `usable` is false for a text too short to group.
 struct Fingerprint {
   std::array<std::uint64_t, kFingerprintHashes> minimums{};
   bool usable = false;
+  std::size_t words = 0;
 };
 
 /// The fingerprint of `text` (UTF-8).
@@ -47,6 +52,10 @@ Fingerprint fingerprint(std::string_view text);
 /// Estimated Jaccard similarity of the shingle sets of the two texts, 0 to 1; 0 when either
 /// is not usable.
 double estimated_similarity(const Fingerprint& a, const Fingerprint& b);
+
+/// Whether passages of these fingerprints are duplicates: estimated similarity at least
+/// kDuplicateSimilarity, or all shingles alike when either is under kMinWordsForNearDuplicates.
+bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
 
 struct DuplicateGrouping {
   std::size_t passages_changed = 0;  ///< passages whose groups changed in this call
