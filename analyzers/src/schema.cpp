@@ -199,4 +199,8 @@ std::string file_term(std::string_view document_path) {
   return bounded_term(kFilePrefix, document_path);
 }
 
+std::string duplicate_group_term(std::string_view group_key) {
+  return bounded_term(kDuplicateGroupPrefix, group_key);
+}
+
 }  // namespace lupa::schema

@@ -32,6 +32,7 @@
 #include "lupa/indexer/commitment_linker.h"
 #include "lupa/indexer/commitment_recognizer.h"
 #include "lupa/indexer/document_builder.h"
+#include "lupa/indexer/duplicate_grouper.h"
 #include "lupa/indexer/extractor.h"
 #include "lupa/indexer/index_writer.h"
 #include "lupa/indexer/manifest.h"
@@ -742,9 +743,13 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
       ++summary.files_removed;
     }
   }
-  // Links can only change when passages did.
-  if (summary.files_indexed > 0 || summary.files_removed > 0)
+  // Links and duplicate groups can only change when passages did.
+  if (summary.files_indexed > 0 || summary.files_removed > 0) {
     summary.links = link_commitments(writer.database());
+    const DuplicateGrouping duplicates = group_duplicates(writer.database());
+    summary.duplicate_groups = duplicates.groups;
+    summary.duplicate_passages = duplicates.grouped;
+  }
   writer.commit();
   summary.passages_in_index = writer.passage_count();
   summary.seconds = elapsed();

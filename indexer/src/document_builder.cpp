@@ -95,10 +95,14 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   if (record.passage_date)
     document.add_value(schema::kSlotPassageDate,
                        Xapian::sortable_serialise(*schema::first_day(record.passage_date->start)));
-  if (passage.translation_ordinal > 0)
-    document.add_value(schema::kSlotTranslationGroup,
-                       document_path + "#" +
-                           std::to_string(std::min(passage.ordinal, passage.translation_ordinal)));
+  if (passage.translation_ordinal > 0) {
+    const std::string translation_group =
+        document_path + "#" +
+        std::to_string(std::min(passage.ordinal, passage.translation_ordinal));
+    document.add_value(schema::kSlotTranslationGroup, translation_group);
+    // Shown once with its translation; the duplicate grouper widens the group to duplicates.
+    document.add_value(schema::kSlotShownOnce, translation_group);
+  }
   document.set_data(record.serialise());
   return document;
 }

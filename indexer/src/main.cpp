@@ -158,6 +158,9 @@ class IndexerApp final : public Application {
           "symlinks: %zu leading outside the corpus folders not followed "
           "(--follow-external-symlinks follows them)\n",
           summary.symlinks_not_followed);
+    if (summary.duplicate_groups > 0)
+      std::printf("near-duplicates: %zu passages in %zu groups, each shown once\n",
+                  summary.duplicate_passages, summary.duplicate_groups);
     if (summary.pages_text_layer + summary.pages_recognised + summary.pages_from_cache > 0)
       std::printf("pages: %zu recognised, %zu from the OCR cache, %zu from PDF text layers\n",
                   summary.pages_recognised, summary.pages_from_cache, summary.pages_text_layer);

@@ -24,7 +24,8 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   if (collapse_slot_) {
     std::string group = document.get_value(*collapse_slot_);
     if (!group.empty()) {
-      count(values, false, true);
+      const std::string duplicates = document.get_value(schema::kSlotDuplicateGroup);
+      count(values, false, duplicates.empty() || counted_duplicates_.insert(duplicates).second);
       auto [best, added] = best_of_group_.try_emplace(std::move(group), weight, std::string());
       if (added || weight > best->second.first) best->second = {weight, std::move(values)};
       return;

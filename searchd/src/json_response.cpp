@@ -55,6 +55,21 @@ Object::Ptr facets_object(const std::vector<Facet>& facet_list) {
   return facets;
 }
 
+// The other sources of a hit's text: enough to tell them apart and open them.
+Array::Ptr also_in_json(const Hit& hit) {
+  Array::Ptr sources = new Array;
+  for (const schema::PassageRecord& other : hit.also_in) {
+    Object::Ptr source = new_object();
+    source->set("id", other.id);
+    source->set("doc", other.doc);
+    source->set("title", other.title);
+    source->set("page", or_null(other.page));
+    source->set("source", std::string(schema::to_string(other.source)));
+    sources->add(source);
+  }
+  return sources;
+}
+
 Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
   const schema::PassageRecord& record = hit.record;
   Object::Ptr json = new_object();
@@ -82,6 +97,9 @@ Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
   json->set("confidence", or_null(record.confidence));
   json->set("passage_date", record.passage_date ? Var(record.passage_date->to_string()) : Var());
   json->set("snippet", hit.snippet);
+  json->set("collapsed", hit.collapsed);
+  json->set("also_in", also_in_json(hit));
+  json->set("also_in_more", hit.also_in_more);
   return json;
 }
 
@@ -149,6 +167,7 @@ std::string search_json(const SearchResult& result, schema::FacetTable table) {
   Object::Ptr json = new_object();
   json->set("query", result.query);
   json->set("total", result.total);
+  json->set("collapsed", result.collapsed);
   json->set("page", result.page);
   json->set("per_page", result.per_page);
   json->set("took_ms", result.took_ms);

@@ -101,6 +101,32 @@ std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::str
   return schema::PassageRecord::parse(db.get_document(*posting).get_data());
 }
 
+// Counts every match, collapsed or not (spies see every candidate). Xapian's own uncollapsed
+// counts are the collapsed ones when every match fits in the MSet.
+struct MatchCounter final : Xapian::MatchSpy {
+  Xapian::doccount seen = 0;
+  void operator()(const Xapian::Document&, double) override { ++seen; }
+};
+
+// The other passages of `hit`'s near-duplicate group, whether or not they match: where else
+// the same text can be read.
+void list_other_sources(Xapian::Database& db, const Xapian::Document& document, Hit& hit) {
+  const std::string group = document.get_value(schema::kSlotDuplicateGroup);
+  if (group.empty()) return;
+  const std::string term = schema::duplicate_group_term(group);
+  for (auto member = db.postlist_begin(term); member != db.postlist_end(term); ++member) {
+    if (*member == document.get_docid()) continue;
+    if (hit.also_in.size() == kAlsoInListed) {
+      ++hit.also_in_more;
+      continue;
+    }
+    hit.also_in.push_back(schema::PassageRecord::parse(db.get_document(*member).get_data()));
+  }
+  std::sort(
+      hit.also_in.begin(), hit.also_in.end(),
+      [](const schema::PassageRecord& a, const schema::PassageRecord& b) { return a.id < b.id; });
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
       .count();
@@ -191,12 +217,13 @@ std::optional<Xapian::valueno> SearchService::collapse_slot_for(const SearchRequ
                                                                 bool browsing) const {
   if (browsing || !ranking_.collapse_translations) return std::nullopt;
   // A filter on a facet that tells a passage from its translation (the language) asks for one
-  // of the two: nothing to collapse then.
+  // of the two: only near-duplicates are collapsed then.
   for (const auto& [name, values] : request.filters) {
     const schema::Facet* facet = schema::find_facet(name, facets_);
-    if (facet && facet->tells_translations_apart) return std::nullopt;
+    if (facet && facet->tells_translations_apart) return schema::kSlotDuplicateGroup;
   }
-  return schema::kSlotTranslationGroup;
+  // By default one hit stands for a passage, its translation and their near-duplicates.
+  return schema::kSlotShownOnce;
 }
 
 SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& db,
@@ -328,6 +355,8 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
+  MatchCounter matches;
+  if (effective.collapse_slot) enquire.add_matchspy(&matches);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
   const Xapian::MSet mset =
@@ -336,6 +365,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   // is not the collapsed count; the lower bound is.
   result.total =
       effective.collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  result.collapsed = matches.seen > result.total ? matches.seen - result.total : 0;
 
   result.facets.clear();
   const std::shared_ptr<const LabelTable> labels =
@@ -367,6 +397,8 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     hit.rank = ++rank;
     hit.score = it.get_weight();
     hit.record = schema::PassageRecord::parse(it.get_document().get_data());
+    hit.collapsed = it.get_collapse_count();
+    list_other_sources(db, it.get_document(), hit);
     auto snippet_of = [&](const std::string& text) {
       return highlighter.snippet(text, kSnippetBytes);
     };

@@ -90,6 +90,12 @@ const std::map<std::string, Words, std::less<>> kWords = {
     {"truncated",
      {"Se muestran los primeros compromisos; hay más.",
       "Showing the first commitments; there are more."}},
+    {"also_in", {"También en:", "Also in:"}},
+    {"collapsed",
+     {"Traducciones y copias de estos pasajes, mostradas una vez:",
+      "Translations and copies of these passages, shown once:"}},
+    {"more", {"más", "more"}},
+    {"and", {"y", "and"}},
 };
 
 const char* word(const std::string& key, UiLanguage ui) {
@@ -173,6 +179,26 @@ constexpr std::size_t kValuesShown = 15;
 // `show=agency`: the agency panel lists every value.
 constexpr const char* kShowAllParameter = "show";
 
+// The other sources of a hit's text (its near-duplicates), each a link to that passage.
+void also_in_html(std::ostringstream& out, const Hit& hit, UiLanguage ui) {
+  if (hit.also_in.empty()) return;
+  out << "<p class=\"also-in\">" << word("also_in", ui) << " ";
+  for (std::size_t i = 0; i < hit.also_in.size(); ++i) {
+    const schema::PassageRecord& other = hit.also_in[i];
+    if (i > 0) out << " · ";
+    out << "<a href=\"" << link({{"ui", code(ui)}}, "", "", "/passages/" + other.id) << "\">"
+        << escape_markup(other.title);
+    // Two copies of one page share a title: their files tell them apart.
+    if (other.title == hit.record.title) out << " (" << escape_markup(other.doc) << ")";
+    if (other.page) out << ", " << word("doc_page", ui) << " " << *other.page;
+    if (other.source == schema::TextSource::kOcr) out << " (OCR)";
+    out << "</a>";
+  }
+  if (hit.also_in_more > 0)
+    out << " " << word("and", ui) << " " << hit.also_in_more << " " << word("more", ui);
+  out << "</p>\n";
+}
+
 // A body's page, for any facet whose values are bodies (agency, responsible, supporting).
 std::string agency_path(const std::string& id) {
   return "/agencies/" + encoded(id);
@@ -228,7 +254,9 @@ void hit_html(std::ostringstream& out, const Hit& hit, UiLanguage ui, schema::Fa
         << "</span>";
   if (record.source == schema::TextSource::kOcr)
     out << " · " << word("source_ocr", ui) << " " << std::lround(record.confidence.value_or(0));
-  out << "</p>\n</article></li>\n";
+  out << "</p>\n";
+  also_in_html(out, hit, ui);
+  out << "</article></li>\n";
 }
 
 // The page's own parameters: what it shows, not what it searches for.
@@ -425,6 +453,9 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
         << link(with_ui, "q", *result.corrected) << "\">" << escape_markup(*result.corrected)
         << "</a>" << (result.corrected_applied ? "" : "?") << "</p>\n";
   }
+  if (result.collapsed > 0)
+    out << "<p class=\"collapsed\">" << word("collapsed", ui) << " " << result.collapsed
+        << "</p>\n";
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
   if (result.understood) {
     const Understood& understood = *result.understood;

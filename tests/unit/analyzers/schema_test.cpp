@@ -25,7 +25,8 @@ namespace {
 constexpr std::size_t kXapianMaxTermBytes = 245;
 
 std::vector<std::string_view> all_prefixes() {
-  std::vector<std::string_view> prefixes{kIdPrefix, kFilePrefix, kStemPrefix};
+  std::vector<std::string_view> prefixes{kIdPrefix, kFilePrefix, kStemPrefix,
+                                         kDuplicateGroupPrefix};
   for (const Facet& facet : kFacets) prefixes.push_back(facet.prefix);
   return prefixes;
 }
@@ -330,6 +331,8 @@ TEST(Schema, DocumentationMentionsEveryPrefix) {
         << "docs/schema.md does not mention prefix " << facet.prefix;
   EXPECT_TRUE(mentions(text, kFilePrefix))
       << "docs/schema.md does not mention prefix " << kFilePrefix;
+  EXPECT_TRUE(mentions(text, kDuplicateGroupPrefix))
+      << "docs/schema.md does not mention prefix " << kDuplicateGroupPrefix;
   EXPECT_TRUE(mentions(text, kIdPrefix)) << "docs/schema.md does not mention prefix " << kIdPrefix;
   EXPECT_TRUE(mentions(text, kStemPrefix))
       << "docs/schema.md does not mention prefix " << kStemPrefix;

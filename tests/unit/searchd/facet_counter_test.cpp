@@ -195,6 +195,23 @@ TEST(FacetCounter, CollapsedTranslationsCountOnceExceptInTheFacetThatTellsThemAp
   EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 2}, {"en", 1}}));
 }
 
+TEST(FacetCounter, NearDuplicatesCountOnceEvenInTheFacetThatTellsTranslationsApart) {
+  // A paragraph, its translation and a scan of the paragraph: one shown-once group.
+  const auto passage = [](const std::string& lang, const std::string& duplicates) {
+    Xapian::Document document;
+    document.add_value(schema::kSlotFacetValues, slot({{"lang", lang}}));
+    document.add_value(schema::kSlotShownOnce, "plan.txt.0025");
+    if (!duplicates.empty()) document.add_value(schema::kSlotDuplicateGroup, duplicates);
+    return document;
+  };
+  FacetCounter counter(schema::standard_facets(), only({"lang"}), schema::kSlotShownOnce);
+  counter(passage("es", "plan.txt.0025"), 2.0);
+  counter(passage("es", "plan.txt.0025"), 1.9);  // the scan
+  counter(passage("en", ""), 1.0);
+  // What lang=es gives (duplicates collapsed) and what lang=en gives.
+  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 1}, {"en", 1}}));
+}
+
 TEST(FacetCounter, CountsEveryFacetOfTheTableItIsGiven) {
   const std::vector<schema::Facet> table = lupa::testing::facets_with_decade();
   const std::size_t decade = table.size() - 1;

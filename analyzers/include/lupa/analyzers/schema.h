@@ -28,6 +28,8 @@ inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/7";
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
 inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one document file
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
+/// Every passage of one near-duplicate group, followed by the group's key (kSlotDuplicateGroup).
+inline constexpr std::string_view kDuplicateGroupPrefix = "XZ";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the
@@ -59,6 +61,13 @@ inline constexpr Xapian::valueno kSlotTranslationGroup = 4;
 /// The first day of the passage's date (PassageRecord::passage_date) as the number YYYYMMDD,
 /// sortable_serialise: for sorting by date and date ranges. Empty for a passage without one.
 inline constexpr Xapian::valueno kSlotPassageDate = 5;
+/// Shared by near-duplicate passages of different documents (the smallest passage id of the
+/// group; indexer's group_duplicates); empty for a passage without duplicates.
+inline constexpr Xapian::valueno kSlotDuplicateGroup = 6;
+/// Shown once: shared by a passage, its translation and their duplicates (their translation
+/// group without duplicates, else the smallest passage id of them all); the default collapse
+/// key. Empty for a passage alone.
+inline constexpr Xapian::valueno kSlotShownOnce = 7;
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {
@@ -452,5 +461,8 @@ std::string id_term(std::string_view passage_id);
 
 /// The term carried by every passage of one document file.
 std::string file_term(std::string_view document_path);
+
+/// The term carried by every passage of the duplicate group `group_key` (kSlotDuplicateGroup).
+std::string duplicate_group_term(std::string_view group_key);
 
 }  // namespace lupa::schema

@@ -60,6 +60,10 @@ struct IndexSummary {
   std::size_t pages_recognised = 0;  ///< page images recognised with Tesseract in this run
   std::size_t pages_from_cache = 0;  ///< page images whose text came from the OCR cache
   std::size_t links = 0;             ///< commitment passages whose cross-document links changed
+  /// Near-duplicate groups in the index and the passages in them, after a run that changed
+  /// passages (both 0 after a run that changed none).
+  std::size_t duplicate_groups = 0;
+  std::size_t duplicate_passages = 0;
   /// Symbolic links out of the corpus folders, not followed (each one is in `skipped` too).
   std::size_t symlinks_not_followed = 0;
   /// Files that could not be indexed and manifest errors (a field or entry ignored, a manifest

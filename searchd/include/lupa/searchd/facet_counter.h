@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -25,8 +26,9 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// count nothing). With `collapse_slot`, passages sharing a non-empty value there count once,
   /// as the one of highest weight: the match collapses them the same way
   /// (Enquire::set_collapse_key) but shows its spies every candidate. Facets that tell
-  /// translations apart (the language) still count both: their values are what a filter on
-  /// them, which turns collapsing off, would give. Throws std::invalid_argument unless `table`
+  /// translations apart (the language) still count both, but near-duplicates (a shared
+  /// schema::kSlotDuplicateGroup) once: their values are what a filter on them, which
+  /// collapses near-duplicates only, would give. Throws std::invalid_argument unless `table`
   /// is the standard table with entries appended (schema::check_facet_table): a facet's
   /// position is its code in the slot.
   FacetCounter(schema::FacetTable table, std::vector<bool> which,
@@ -45,6 +47,7 @@ class FacetCounter final : public Xapian::MatchSpy {
   std::vector<bool> tells_translations_apart_;
   std::optional<Xapian::valueno> collapse_slot_;
   std::unordered_map<std::string, std::pair<double, std::string>> best_of_group_;
+  std::unordered_set<std::string> counted_duplicates_;  // for facets telling translations apart
   std::vector<std::map<std::string, Xapian::doccount>> counts_;
 };
 

@@ -52,6 +52,12 @@ struct Hit {
   double score = 0;              ///< BM25 weight; 0 when browsing
   std::string snippet;           ///< HTML: text escaped, matched words in <mark>
   schema::PassageRecord record;  ///< the passage's stored fields (see docs/schema.md)
+  /// Matching passages collapsed into this hit: its translation and its near-duplicates.
+  Xapian::doccount collapsed = 0;
+  /// The other passages of its near-duplicate group (the same text from other sources), at
+  /// most kAlsoInListed of them, by id; `also_in_more` counts the rest.
+  std::vector<schema::PassageRecord> also_in;
+  std::size_t also_in_more = 0;
 };
 
 /// The body a question was understood to be about ("qué se comprometió la SFP"), and the
@@ -63,9 +69,14 @@ struct Understood {
   std::vector<std::pair<std::string, std::string>> filters;  ///< parameters: agency=mx-sfp
 };
 
+/// Other sources of a hit's text listed at most (Hit::also_in).
+inline constexpr std::size_t kAlsoInListed = 10;
+
 struct SearchResult {
   std::string query;
-  Xapian::doccount total = 0;  ///< exact number of matching passages
+  Xapian::doccount total = 0;  ///< exact number of hits: matching passages, collapsed
+  /// Matching passages collapsed into others (translations and near-duplicates), not in total.
+  Xapian::doccount collapsed = 0;
   int page = 1;
   int per_page = 10;
   double took_ms = 0;
@@ -148,8 +159,9 @@ inline constexpr Xapian::doccount kMaxAgencyPassages = 5000;
 struct RankingOptions {
   analyzers::QueryOptions query;
   bool language_boost = true;  ///< passages in the query's language first, all else equal
-  /// One of a passage and its translation, unless a filter asks for one of them (a facet that
-  /// tells translations apart: the language).
+  /// One hit for a passage, its translation and their near-duplicates (schema::kSlotShownOnce);
+  /// for near-duplicates only when a filter asks for one of a passage and its translation (a
+  /// facet that tells translations apart: the language).
   bool collapse_translations = true;
   bool relax_when_empty = true;  ///< no passage has every word: show those with some
   // Tuned on tests/relevance/judgments.tsv (bench/relevance.py): b = 0.3 rather than Xapian's

@@ -1,0 +1,71 @@
+// Groups near-duplicate passages across documents, over the whole index, at the end of every
+// run: the same text read from a scan and from its text file, two copies of one web page, a
+// report republished under another name. searchd shows each group once.
+//
+// A passage's fingerprint is a MinHash signature over the 3-word shingles of its normalised
+// text (case and accents folded, words split by ICU, a word hyphenated across a line joined),
+// so OCR misreadings, spacing and hyphenation cost only the few shingles they touch. Two
+// passages of different documents whose estimated Jaccard similarity of shingles is at least
+// kDuplicateSimilarity are duplicates; duplicates of duplicates join the group. Candidates are
+// found by LSH banding (passages sharing one band of their signature), so the run is linear in
+// the passages, not quadratic. docs/architecture.md shows the measurements the threshold was
+// chosen from.
+//
+// A group never holds two passages of one document: a document's repeated boilerplate is the
+// document's own, and what searchd collapses must be different sources of one text.
+#pragma once
+
+#include <xapian.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace lupa::indexer {
+
+/// Hash functions of a signature: the estimate's standard error is about 0.04 near the
+/// threshold.
+inline constexpr std::size_t kFingerprintHashes = 128;
+/// Words per shingle.
+inline constexpr std::size_t kShingleWords = 3;
+/// Passages of fewer words (headings, table cells, "Anexo 1") are not grouped: short texts
+/// are shared by passages that are not copies of each other.
+inline constexpr std::size_t kMinWordsToGroup = 10;
+/// Estimated Jaccard similarity of shingle sets at or over which two passages are duplicates.
+inline constexpr double kDuplicateSimilarity = 0.8;
+/// Passages shorter than this are duplicates only when their shingles are all the same: in a
+/// short passage one changed word is a different statement ("Potential for results:
+/// Substantial" and "... Modest" on two commitment pages), not a misreading.
+inline constexpr std::size_t kMinWordsForNearDuplicates = 25;
+
+/// A passage's MinHash signature; `usable` is false for a text too short to group.
+struct Fingerprint {
+  std::array<std::uint64_t, kFingerprintHashes> minimums{};
+  bool usable = false;
+  std::size_t words = 0;
+};
+
+/// The fingerprint of `text` (UTF-8).
+Fingerprint fingerprint(std::string_view text);
+
+/// Estimated Jaccard similarity of the shingle sets of the two texts, 0 to 1; 0 when either
+/// is not usable.
+double estimated_similarity(const Fingerprint& a, const Fingerprint& b);
+
+/// Whether passages of these fingerprints are duplicates: estimated similarity at least
+/// kDuplicateSimilarity, or all shingles alike when either is under kMinWordsForNearDuplicates.
+bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
+
+struct DuplicateGrouping {
+  std::size_t passages_changed = 0;  ///< passages whose groups changed in this call
+  std::size_t groups = 0;            ///< duplicate groups in the index
+  std::size_t grouped = 0;           ///< passages in them
+};
+
+/// Recomputes the duplicate group (schema::kSlotDuplicateGroup and its term) and the shown-once
+/// group (schema::kSlotShownOnce: a passage, its translation and their duplicates) of every
+/// passage in `database`, rewriting only the passages whose groups changed. Idempotent.
+DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database);
+
+}  // namespace lupa::indexer

@@ -1,0 +1,268 @@
+#include "lupa/indexer/duplicate_grouper.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "lupa/analyzers/passage_record.h"
+#include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/text_normalizer.h"
+
+namespace lupa::indexer {
+namespace {
+
+// Bands of the signature compared whole for candidates: a pair at similarity s shares at least
+// one band with probability 1 - (1 - s^4)^32: over 0.9999 at 0.8, 0.05 at 0.2.
+constexpr std::size_t kBands = 32;
+constexpr std::size_t kRowsPerBand = kFingerprintHashes / kBands;
+static_assert(kBands * kRowsPerBand == kFingerprintHashes);
+
+// SplitMix64's finaliser: a cheap 64-bit mix, so that hash i of a shingle is mix(h ^ seed_i),
+// one hash of the shingle's words rather than kFingerprintHashes.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ULL;
+  return hash;
+}
+
+const std::array<std::uint64_t, kFingerprintHashes>& seeds() {
+  static const auto kSeeds = [] {
+    std::array<std::uint64_t, kFingerprintHashes> values{};
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = mix(i + 1);
+    return values;
+  }();
+  return kSeeds;
+}
+
+// A word broken across a line ("transpa-\nrencia") is one word, as its text file has it.
+std::string join_hyphenated_words(std::string_view text) {
+  const auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  std::string joined;
+  joined.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '-' && i > 0 && !is_blank(text[i - 1]) && text[i - 1] != '\n') {
+      std::size_t next = i + 1;
+      while (next < text.size() && is_blank(text[next])) ++next;
+      if (next < text.size() && text[next] == '\n') {
+        ++next;
+        while (next < text.size() && is_blank(text[next])) ++next;
+        i = next - 1;
+        continue;
+      }
+    }
+    joined += text[i];
+  }
+  return joined;
+}
+
+// Union-find over passages; a join that would put two passages of one document in a group is
+// refused (see the header).
+class Groups {
+ public:
+  explicit Groups(const std::vector<std::string>& documents)
+      : parent_(documents.size()), documents_(documents.size()) {
+    std::iota(parent_.begin(), parent_.end(), std::size_t{0});
+    for (std::size_t i = 0; i < documents.size(); ++i) documents_[i].insert(documents[i]);
+  }
+  void join(std::size_t a, std::size_t b) {
+    a = root(a);
+    b = root(b);
+    if (a == b) return;
+    if (documents_[a].size() > documents_[b].size()) std::swap(a, b);
+    for (const std::string& doc : documents_[a])
+      if (documents_[b].contains(doc)) return;
+    parent_[a] = b;
+    documents_[b].insert(documents_[a].begin(), documents_[a].end());
+    documents_[a].clear();
+  }
+  std::size_t root(std::size_t a) {
+    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];
+    return a;
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+  std::vector<std::set<std::string>> documents_;  // per root
+};
+
+// Plain union-find, for the shown-once groups: a translation is in its own document.
+class Components {
+ public:
+  explicit Components(std::size_t size) : parent_(size) {
+    std::iota(parent_.begin(), parent_.end(), std::size_t{0});
+  }
+  void join(std::size_t a, std::size_t b) { parent_[root(a)] = root(b); }
+  std::size_t root(std::size_t a) {
+    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];
+    return a;
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+};
+
+// What grouping reads of a passage.
+struct Candidate {
+  Xapian::docid docid = 0;
+  std::string id;
+  std::string translation_group;  // kSlotTranslationGroup
+  std::string duplicate_group;    // as stored
+  std::string shown_once;         // as stored
+  Fingerprint fingerprint;
+};
+
+// Per passage, the smallest passage id of its group in `groups`; empty for a passage alone.
+template <typename Union>
+std::vector<std::string> group_keys(const std::vector<Candidate>& passages, Union& groups) {
+  std::unordered_map<std::size_t, std::pair<std::size_t, std::string>> by_root;
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    auto [found, added] = by_root.try_emplace(groups.root(i), 0, passages[i].id);
+    ++found->second.first;
+    if (passages[i].id < found->second.second) found->second.second = passages[i].id;
+  }
+  std::vector<std::string> keys(passages.size());
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    const auto& [size, key] = by_root.at(groups.root(i));
+    if (size > 1) keys[i] = key;
+  }
+  return keys;
+}
+
+}  // namespace
+
+Fingerprint fingerprint(std::string_view text) {
+  Fingerprint result;
+  const std::vector<std::string> words =
+      analyzers::segment_words(analyzers::fold_diacritics(join_hyphenated_words(text)));
+  if (words.size() < kMinWordsToGroup) return result;
+  result.minimums.fill(~std::uint64_t{0});
+  const auto& seed = seeds();
+  for (std::size_t start = 0; start + kShingleWords <= words.size(); ++start) {
+    std::uint64_t shingle = 0xcbf29ce484222325ULL;
+    for (std::size_t w = start; w < start + kShingleWords; ++w)
+      shingle = fnv1a(words[w], fnv1a("\x1f", shingle));
+    for (std::size_t i = 0; i < kFingerprintHashes; ++i)
+      result.minimums[i] = std::min(result.minimums[i], mix(shingle ^ seed[i]));
+  }
+  result.usable = true;
+  result.words = words.size();
+  return result;
+}
+
+double estimated_similarity(const Fingerprint& a, const Fingerprint& b) {
+  if (!a.usable || !b.usable) return 0;
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < kFingerprintHashes; ++i) equal += a.minimums[i] == b.minimums[i];
+  return static_cast<double>(equal) / static_cast<double>(kFingerprintHashes);
+}
+
+bool are_duplicates(const Fingerprint& a, const Fingerprint& b) {
+  const double similarity = estimated_similarity(a, b);
+  if (std::min(a.words, b.words) < kMinWordsForNearDuplicates) return similarity == 1.0;
+  return similarity >= kDuplicateSimilarity;
+}
+
+DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
+  std::vector<Candidate> passages;
+  std::vector<std::string> documents;
+  passages.reserve(database.get_doccount());
+  for (auto posting = database.postlist_begin(""); posting != database.postlist_end("");
+       ++posting) {
+    const Xapian::Document document = database.get_document(*posting);
+    const schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
+    Candidate passage;
+    passage.docid = *posting;
+    passage.id = record.id;
+    passage.translation_group = document.get_value(schema::kSlotTranslationGroup);
+    passage.duplicate_group = document.get_value(schema::kSlotDuplicateGroup);
+    passage.shown_once = document.get_value(schema::kSlotShownOnce);
+    passage.fingerprint = fingerprint(record.text);
+    passages.push_back(std::move(passage));
+    documents.push_back(record.doc);
+  }
+
+  // Passages sharing a band are candidates. Each is compared with the first of its bucket and
+  // with the one before it, not with every other: a boilerplate paragraph in a thousand
+  // documents costs a thousand comparisons, not half a million, and still forms one group.
+  Groups duplicates(documents);
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
+  for (std::size_t band = 0; band < kBands; ++band) {
+    buckets.clear();
+    for (std::size_t i = 0; i < passages.size(); ++i) {
+      if (!passages[i].fingerprint.usable) continue;
+      std::uint64_t key = mix(band);
+      for (std::size_t row = band * kRowsPerBand; row < (band + 1) * kRowsPerBand; ++row)
+        key = mix(key ^ passages[i].fingerprint.minimums[row]);
+      buckets[key].push_back(i);
+    }
+    for (const auto& [key, members] : buckets)
+      for (std::size_t m = 1; m < members.size(); ++m)
+        for (std::size_t other : {members.front(), members[m - 1]}) {
+          const std::size_t i = members[m];
+          if (documents[i] != documents[other] &&
+              are_duplicates(passages[i].fingerprint, passages[other].fingerprint))
+            duplicates.join(i, other);
+        }
+  }
+  const std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+
+  Components shown_once(passages.size());
+  std::unordered_map<std::string, std::size_t> first_of_translation_group;
+  std::unordered_map<std::string, std::size_t> first_of_duplicate_group;
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    if (!passages[i].translation_group.empty()) {
+      auto [found, added] = first_of_translation_group.emplace(passages[i].translation_group, i);
+      if (!added) shown_once.join(i, found->second);
+    }
+    if (!duplicate_keys[i].empty()) {
+      auto [found, added] = first_of_duplicate_group.emplace(duplicate_keys[i], i);
+      if (!added) shown_once.join(i, found->second);
+    }
+  }
+  // A passage and its translation alone keep the key the document builder gave them (their
+  // translation group): only groups with duplicates are rewritten.
+  std::vector<std::string> shown_once_keys = group_keys(passages, shown_once);
+  std::unordered_map<std::size_t, bool> has_duplicates;
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    if (!duplicate_keys[i].empty()) has_duplicates[shown_once.root(i)] = true;
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    if (!has_duplicates.contains(shown_once.root(i)))
+      shown_once_keys[i] = passages[i].translation_group;
+
+  DuplicateGrouping grouping;
+  grouping.groups = first_of_duplicate_group.size();
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    const Candidate& passage = passages[i];
+    if (!duplicate_keys[i].empty()) ++grouping.grouped;
+    if (passage.duplicate_group == duplicate_keys[i] && passage.shown_once == shown_once_keys[i])
+      continue;
+    Xapian::Document document = database.get_document(passage.docid);
+    if (!passage.duplicate_group.empty()) {
+      try {
+        document.remove_term(schema::duplicate_group_term(passage.duplicate_group));
+      } catch (const Xapian::InvalidArgumentError&) {
+        // Not there: nothing to remove.
+      }
+    }
+    // An empty value is no value (Xapian removes it).
+    document.add_value(schema::kSlotDuplicateGroup, duplicate_keys[i]);
+    if (!duplicate_keys[i].empty())
+      document.add_boolean_term(schema::duplicate_group_term(duplicate_keys[i]));
+    document.add_value(schema::kSlotShownOnce, shown_once_keys[i]);
+    database.replace_document(passage.docid, document);
+    ++grouping.passages_changed;
+  }
+  return grouping;
+}
+
+}  // namespace lupa::indexer

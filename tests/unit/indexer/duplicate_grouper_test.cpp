@@ -1,0 +1,235 @@
+#include "lupa/indexer/duplicate_grouper.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/schema.h"
+#include "lupa/indexer/document_builder.h"
+#include "support/temp_dir.h"
+
+namespace lupa::indexer {
+namespace {
+
+using lupa::testing::TempDir;
+
+constexpr const char* kParagraph =
+    "El Gobierno de la República se compromete a publicar en formatos abiertos la información "
+    "sobre contrataciones públicas, desde la planeación hasta la ejecución de los contratos, "
+    "para que la ciudadanía pueda vigilar el uso de los recursos y denunciar irregularidades "
+    "ante la Secretaría de la Función Pública.";
+
+// The same paragraph as a scan's OCR reads it: case lost in places, accents dropped, a letter
+// misread ("rn" for "m"), a word hyphenated across a line, doubled spaces and line breaks.
+constexpr const char* kOcrCopy =
+    "EL GOBIERNO de la Republica se compromete a publicar en forrnatos abiertos la informacion "
+    "sobre contrataciones públicas, desde la planeación hasta la ejecu-\n cion de los contratos,  "
+    "para que la ciudadanía pueda vigilar el uso de  los recursos y denunciar\nirregularidades "
+    "ante la Secretaria de la Funcion Publica.";
+
+// Another commitment written on the same template.
+constexpr const char* kSameTemplate =
+    "El Gobierno de la República se compromete a publicar en formatos abiertos la información "
+    "sobre el presupuesto de los municipios, desde su aprobación hasta el ejercicio del gasto, "
+    "para que la ciudadanía pueda conocer el destino de los impuestos y proponer prioridades "
+    "ante la Secretaría de Hacienda y Crédito Público.";
+
+TEST(Fingerprint, AnOcrNoisyCopyIsAtOrOverTheThreshold) {
+  EXPECT_GE(estimated_similarity(fingerprint(kParagraph), fingerprint(kOcrCopy)),
+            kDuplicateSimilarity);
+}
+
+TEST(Fingerprint, IdenticalTextsAreSimilarOneAndCaseAccentsAndSpacesDoNotCount) {
+  EXPECT_EQ(estimated_similarity(fingerprint(kParagraph), fingerprint(kParagraph)), 1.0);
+  EXPECT_EQ(
+      estimated_similarity(
+          fingerprint("Transparencia presupuestaria: los municipios publicarán cada trimestre su "
+                      "presupuesto aprobado y su ejercicio."),
+          fingerprint("TRANSPARENCIA   PRESUPUESTARIA los municipios publicaran cada trimestre "
+                      "su presupuesto\naprobado y su ejercicio")),
+      1.0);
+}
+
+TEST(Fingerprint, AnotherPassageOfTheSameTemplateIsBelowTheThreshold) {
+  const double similarity =
+      estimated_similarity(fingerprint(kParagraph), fingerprint(kSameTemplate));
+  EXPECT_LT(similarity, kDuplicateSimilarity);
+}
+
+TEST(Fingerprint, ShortPassagesAreDuplicatesOnlyWhenTheirWordsAreAllAlike) {
+  // Two commitment pages' rating blocks: one word apart, different ratings.
+  const Fingerprint substantial = fingerprint(
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Substantial");
+  const Fingerprint modest = fingerprint(
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Modest");
+  EXPECT_GE(estimated_similarity(substantial, modest), kDuplicateSimilarity);
+  EXPECT_FALSE(are_duplicates(substantial, modest));
+  EXPECT_TRUE(are_duplicates(
+      substantial, fingerprint("VERIFIABLE: yes. Relevant to OGP values: access to information, "
+                               "public accountability. Potential for results: substantial.")));
+  // Long enough, a misread word is allowed.
+  EXPECT_TRUE(are_duplicates(fingerprint(kParagraph), fingerprint(kOcrCopy)));
+  EXPECT_FALSE(are_duplicates(fingerprint(kParagraph), fingerprint(kSameTemplate)));
+}
+
+TEST(Fingerprint, ShortTextsAreNotFingerprinted) {
+  EXPECT_FALSE(fingerprint("Anexo 1. Compromisos del plan").usable);
+  EXPECT_EQ(estimated_similarity(fingerprint("Anexo 1. Compromisos del plan"),
+                                 fingerprint("Anexo 1. Compromisos del plan")),
+            0.0);
+  EXPECT_TRUE(fingerprint(kParagraph).usable);
+}
+
+class GroupDuplicates : public ::testing::Test {
+ protected:
+  void add(const std::string& path, int ordinal, const std::string& text,
+           int translation_ordinal = 0) {
+    Passage passage;
+    passage.ordinal = ordinal;
+    passage.text = text;
+    passage.language = "es";
+    passage.translation_ordinal = translation_ordinal;
+    DocumentMetadata metadata;
+    metadata.languages = {"es"};
+    database_.add_document(builder_.build(path, metadata, passage, 1'700'000'000));
+  }
+
+  void remove(const std::string& path) { database_.delete_document(schema::file_term(path)); }
+
+  Xapian::Document document(const std::string& path, int ordinal) const {
+    const std::string term = schema::id_term(schema::passage_id(path, ordinal));
+    return database_.get_document(*database_.postlist_begin(term));
+  }
+
+  std::string group(const std::string& path, int ordinal) const {
+    return document(path, ordinal).get_value(schema::kSlotDuplicateGroup);
+  }
+
+  std::string shown_once(const std::string& path, int ordinal) const {
+    return document(path, ordinal).get_value(schema::kSlotShownOnce);
+  }
+
+  // The ids of the passages carrying the group's term.
+  std::set<std::string> members(const std::string& key) const {
+    std::set<std::string> ids;
+    const std::string term = schema::duplicate_group_term(key);
+    for (auto it = database_.postlist_begin(term); it != database_.postlist_end(term); ++it)
+      ids.insert(schema::PassageRecord::parse(database_.get_document(*it).get_data()).id);
+    return ids;
+  }
+
+  TempDir dir_;
+  Xapian::WritableDatabase database_{(dir_ / "db").string(), Xapian::DB_CREATE_OR_OPEN};
+  DocumentBuilder builder_;
+};
+
+TEST_F(GroupDuplicates, ThreeCopiesInThreeDocumentsAreOneGroupAndOthersAreNone) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/plan.txt", 2, kSameTemplate);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  add("corpus/mirror/plan.html", 4, kParagraph);
+
+  const DuplicateGrouping grouping = group_duplicates(database_);
+  EXPECT_EQ(grouping.groups, 1u);
+  EXPECT_EQ(grouping.grouped, 3u);
+  const std::string key = group("corpus/plan.txt", 1);
+  EXPECT_EQ(key, schema::passage_id("corpus/mirror/plan.html", 4));  // the smallest id
+  EXPECT_EQ(group("corpus/scans/plan.png", 1), key);
+  EXPECT_EQ(group("corpus/mirror/plan.html", 4), key);
+  EXPECT_EQ(group("corpus/plan.txt", 2), "");
+  EXPECT_EQ(members(key),
+            (std::set<std::string>{schema::passage_id("corpus/plan.txt", 1),
+                                   schema::passage_id("corpus/scans/plan.png", 1),
+                                   schema::passage_id("corpus/mirror/plan.html", 4)}));
+  // Nothing new: nothing rewritten.
+  EXPECT_EQ(group_duplicates(database_).passages_changed, 0u);
+}
+
+TEST_F(GroupDuplicates, ARemovedCopyLeavesItsGroupAndTheLastCopyIsAloneAgain) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  add("corpus/mirror/plan.html", 4, kParagraph);
+  group_duplicates(database_);
+
+  remove("corpus/mirror/plan.html");
+  const DuplicateGrouping two = group_duplicates(database_);
+  EXPECT_EQ(two.grouped, 2u);
+  const std::string key = group("corpus/plan.txt", 1);
+  EXPECT_EQ(key, schema::passage_id("corpus/plan.txt", 1));
+  EXPECT_EQ(group("corpus/scans/plan.png", 1), key);
+  EXPECT_EQ(members(key), (std::set<std::string>{schema::passage_id("corpus/plan.txt", 1),
+                                                 schema::passage_id("corpus/scans/plan.png", 1)}));
+  EXPECT_TRUE(members(schema::passage_id("corpus/mirror/plan.html", 4)).empty());
+
+  remove("corpus/scans/plan.png");
+  EXPECT_EQ(group_duplicates(database_).groups, 0u);
+  EXPECT_EQ(group("corpus/plan.txt", 1), "");
+  EXPECT_EQ(shown_once("corpus/plan.txt", 1), "");
+  EXPECT_TRUE(members(key).empty());
+}
+
+TEST_F(GroupDuplicates, ANewCopyJoinsTheExistingGroup) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  group_duplicates(database_);
+  add("corpus/copy/plan.txt", 7, kParagraph);
+  EXPECT_EQ(group_duplicates(database_).grouped, 3u);
+  EXPECT_EQ(group("corpus/copy/plan.txt", 7), group("corpus/plan.txt", 1));
+}
+
+TEST_F(GroupDuplicates, CopiesWithinOneDocumentAreNotGrouped) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/plan.txt", 9, kParagraph);
+  EXPECT_EQ(group_duplicates(database_).groups, 0u);
+  EXPECT_EQ(group("corpus/plan.txt", 1), "");
+}
+
+TEST_F(GroupDuplicates, AChainNeverPutsTwoPassagesOfOneDocumentInAGroup) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/plan.txt", 9, kParagraph);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  group_duplicates(database_);
+  EXPECT_NE(group("corpus/scans/plan.png", 1), "");
+  EXPECT_NE(group("corpus/plan.txt", 1), group("corpus/plan.txt", 9));
+}
+
+TEST_F(GroupDuplicates, ShownOnceJoinsAPassageItsTranslationAndTheirDuplicates) {
+  const std::string english =
+      "The Government of the Republic commits to publishing open data on public procurement, "
+      "from planning to the execution of contracts, so that citizens can monitor spending.";
+  add("corpus/plan-es-en.txt", 3, kParagraph, 4);
+  add("corpus/plan-es-en.txt", 4, english, 3);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  add("corpus/other.txt", 1, kSameTemplate);
+  group_duplicates(database_);
+  // Translations are not duplicates of each other...
+  EXPECT_EQ(group("corpus/plan-es-en.txt", 4), "");
+  EXPECT_EQ(group("corpus/plan-es-en.txt", 3), group("corpus/scans/plan.png", 1));
+  // ...but all three are shown once.
+  const std::string key = shown_once("corpus/plan-es-en.txt", 3);
+  EXPECT_FALSE(key.empty());
+  EXPECT_EQ(shown_once("corpus/plan-es-en.txt", 4), key);
+  EXPECT_EQ(shown_once("corpus/scans/plan.png", 1), key);
+  EXPECT_EQ(shown_once("corpus/other.txt", 1), "");
+}
+
+TEST_F(GroupDuplicates, APassageAndItsTranslationAloneKeepTheirTranslationGroupUnrewritten) {
+  const std::string english =
+      "The Government of the Republic commits to publishing open data on public procurement, "
+      "from planning to the execution of contracts, so that citizens can monitor spending.";
+  add("corpus/plan-es-en.txt", 3, kParagraph, 4);
+  add("corpus/plan-es-en.txt", 4, english, 3);
+  // The document builder gives both their translation group as the shown-once key.
+  const std::string key = shown_once("corpus/plan-es-en.txt", 3);
+  EXPECT_EQ(key, document("corpus/plan-es-en.txt", 3).get_value(schema::kSlotTranslationGroup));
+  EXPECT_EQ(group_duplicates(database_).passages_changed, 0u);
+  EXPECT_EQ(shown_once("corpus/plan-es-en.txt", 4), key);
+}
+
+}  // namespace
+}  // namespace lupa::indexer
