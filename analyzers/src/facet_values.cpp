@@ -64,7 +64,12 @@ std::vector<std::string> facet_values_named(const schema::Facet& facet, std::str
     throw UnknownFacetValue("no indexed plan runs " + std::string(value) +
                             examples(facet, database));
   }
-  if (reference.admits_unlisted(facet.vocabulary)) return {schema::canonical_value(facet, value)};
+  // Bodies the indexer discovered, and values of an operator's data folder the daemon was not
+  // given (--data-dir): the index holds them, so they name something.
+  std::string as_written = schema::canonical_value(facet, value);
+  if (reference.admits_unlisted(facet.vocabulary) ||
+      database.term_exists(schema::facet_term(facet, as_written)))
+    return {std::move(as_written)};
   throw UnknownFacetValue(
       "'" + std::string(value.substr(0, 60)) + "' is not a value of " + std::string(facet.name) +
       ": give a value or its label as GET /api/facets lists them" + examples(facet, database));

@@ -8,6 +8,7 @@
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
+#include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/spell_checker.h"
 #include "lupa/analyzers/stemming.h"
@@ -482,7 +483,7 @@ std::string QueryAnalyzer::spelling_correction(const std::string& text,
       if (!is_known_word(typed.empty() ? word : typed[0], word)) {
         if (std::string correction = best_correction(word, dictionary_asks); !correction.empty()) {
           out = std::move(correction);
-          misspelt.insert(token.text);
+          misspelt.insert(word);
           changed = true;
         }
       }
@@ -494,13 +495,16 @@ std::string QueryAnalyzer::spelling_correction(const std::string& text,
 
 namespace {
 
-// `text` with each plain token in `misspelt` made a word that matches nothing.
+// `text` with each plain token whose word is in `misspelt` made a word that matches nothing.
 std::string without_misspelt_words(const std::string& text,
                                    const std::unordered_set<std::string>& misspelt) {
   std::string out;
   for (const Token& token : tokenize(text)) {
     out += out.empty() ? "" : " ";
-    if (token.plain && misspelt.contains(token.text)) out += std::string(kMisspeltField) + ":";
+    // By the word, not the token: a question's topic is rebuilt without its punctuation
+    // ("transparancy?" typed, "transparancy" in the topic).
+    if (token.plain && misspelt.contains(segment_words(token.text)[0]))
+      out += std::string(kMisspeltField) + ":";
     out += token.text;
   }
   return out;

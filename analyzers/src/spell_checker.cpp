@@ -19,27 +19,35 @@ class SpellChecker::Dictionary {
         throw SpellDictionaryError("spelling dictionary " + file.string() +
                                    " is missing (Debian packages hunspell-es and hunspell-en-us)");
     }
-    hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
-    if (hunspell_->get_dict_encoding() != "UTF-8")
+    checker_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+    suggester_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+    if (checker_->get_dict_encoding() != "UTF-8")
       throw SpellDictionaryError("spelling dictionary " + aff.string() + " is not UTF-8");
   }
 
   bool spell(const std::string& word) const {
-    std::lock_guard lock(mutex_);
-    return hunspell_->spell(word);
+    std::lock_guard lock(checker_mutex_);
+    return checker_->spell(word);
   }
 
   std::vector<std::string> suggest(const std::string& word) const {
-    std::lock_guard lock(mutex_);
-    return hunspell_->suggest(word);
+    std::lock_guard lock(suggester_mutex_);
+    return suggester_->suggest(word);
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::unique_ptr<Hunspell> hunspell_;
+  // Two copies: a check takes microseconds and a suggestion a tenth of a second or more, so
+  // the checks of every other request never wait behind a suggestion.
+  mutable std::mutex checker_mutex_;
+  std::unique_ptr<Hunspell> checker_;
+  mutable std::mutex suggester_mutex_;
+  std::unique_ptr<Hunspell> suggester_;
 };
 
 namespace {
+
+// Longer words are not tried with an accent, ñ or ü restored.
+constexpr std::size_t kMaxAccentRestoredBytes = 20;
 
 std::size_t index_of(Language language) {
   return language == Language::kSpanish ? 0 : 1;
@@ -134,6 +142,8 @@ bool SpellChecker::is_word(std::string_view word) const {
 bool SpellChecker::is_folded_word(const std::string& folded) const {
   for (Language language : kLanguages)
     if (dictionaries_[index_of(language)]->spell(folded)) return true;
+  // Each variant is a check: a long word has hundreds, and Spanish words that long are few.
+  if (folded.size() > kMaxAccentRestoredBytes) return false;
   // Only Spanish writes accents on its own words.
   const Dictionary& spanish = *dictionaries_[index_of(Language::kSpanish)];
   return any_accented_variant(folded,

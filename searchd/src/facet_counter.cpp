@@ -8,10 +8,11 @@
 namespace lupa::searchd {
 
 FacetCounter::FacetCounter(schema::FacetTable table, std::vector<bool> which,
-                           std::optional<Xapian::valueno> collapse_slot)
+                           std::optional<Xapian::valueno> collapse_slot, Order order)
     : which_(std::move(which)),
       tells_translations_apart_(table.size()),
       collapse_slot_(collapse_slot),
+      order_(order),
       counts_(table.size()) {
   schema::check_facet_table(table);
   which_.resize(table.size());
@@ -26,8 +27,12 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
     if (!group.empty()) {
       const std::string duplicates = document.get_value(schema::kSlotDuplicateGroup);
       count(values, false, duplicates.empty() || counted_duplicates_.insert(duplicates).second);
-      auto [best, added] = best_of_group_.try_emplace(std::move(group), weight, std::string());
-      if (added || weight > best->second.first) best->second = {weight, std::move(values)};
+      std::string key = order_.key ? (*order_.key)(document) : std::string();
+      auto [best, added] = best_of_group_.try_emplace(std::move(group), Kept{key, weight, {}});
+      Kept& kept = best->second;
+      const bool before = key != kept.key ? (order_.descending ? key > kept.key : key < kept.key)
+                                          : weight > kept.weight;
+      if (added || before) kept = {std::move(key), weight, std::move(values)};
       return;
     }
   }
@@ -35,7 +40,7 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
 }
 
 const std::map<std::string, Xapian::doccount>& FacetCounter::counts(std::size_t index) {
-  for (const auto& [group, best] : best_of_group_) count(best.second, true, false);
+  for (const auto& [group, kept] : best_of_group_) count(kept.values, true, false);
   best_of_group_.clear();
   static const std::map<std::string, Xapian::doccount> kNone;
   return index < counts_.size() ? counts_[index] : kNone;

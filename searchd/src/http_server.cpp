@@ -60,15 +60,15 @@ struct RouteContext {
   const OriginalFiles& originals;
 };
 
-// One of the exports and feeds running at once, of at most --max-streams: each may hold a
-// worker for up to --stream-time-limit, so they may not take every worker.
+// One of the exports, feeds and original files being sent at once, of at most --max-streams:
+// each may hold a worker for up to --stream-time-limit, so they may not take every worker.
 class StreamSlot {
  public:
   explicit StreamSlot(const RouteContext& context) : count_(context.streams_in_progress) {
     if (++count_ > context.options.max_streams) {
       --count_;
       throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                      "Too many exports and feeds at once; try again shortly");
+                      "Too many exports, feeds and files at once; try again shortly");
     }
   }
   ~StreamSlot() { --count_; }
@@ -328,6 +328,8 @@ void get_original_file(const RouteContext& context, const HTTPServerRequest& htt
                     "This server serves no original files (lupa-searchd --corpus)");
   const auto passage = context.service.passage(id);
   if (!passage) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
+  // A file may take up to --stream-time-limit to send: it counts among the streams.
+  const StreamSlot slot(context);
   const auto file = context.originals.find(passage->doc);
   std::ifstream in;
   if (file) in.open(file->path, std::ios::binary);

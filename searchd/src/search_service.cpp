@@ -114,14 +114,14 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
   const std::string group = document.get_value(schema::kSlotDuplicateGroup);
   if (group.empty()) return;
   const std::string term = schema::duplicate_group_term(group);
-  for (auto member = db.postlist_begin(term); member != db.postlist_end(term); ++member) {
-    if (*member == document.get_docid()) continue;
-    if (hit.also_in.size() == kAlsoInListed) {
-      ++hit.also_in_more;
-      continue;
-    }
-    hit.also_in.push_back(schema::PassageRecord::parse(db.get_document(*member).get_data()));
-  }
+  // A boilerplate paragraph may be in thousands of documents: the first few are read, the
+  // rest counted.
+  for (auto member = db.postlist_begin(term);
+       member != db.postlist_end(term) && hit.also_in.size() < kAlsoInListed; ++member)
+    if (*member != document.get_docid())
+      hit.also_in.push_back(schema::PassageRecord::parse(db.get_document(*member).get_data()));
+  const Xapian::doccount others = db.get_termfreq(term) - 1;
+  hit.also_in_more = others - static_cast<Xapian::doccount>(hit.also_in.size());
   std::sort(
       hit.also_in.begin(), hit.also_in.end(),
       [](const schema::PassageRecord& a, const schema::PassageRecord& b) { return a.id < b.id; });
@@ -325,6 +325,11 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.corrected = effective.corrected;
   result.corrected_applied = effective.corrected_applied;
   result.relaxed = effective.relaxed;
+  for (const auto& [name, values] : request.filters)
+    if (const schema::Facet* facet = schema::find_facet(name, facets_))
+      for (const std::string& value : values)
+        for (std::string& named : analyzers::facet_values_named(*facet, value, db))
+          result.filters[name].push_back(std::move(named));
   result.sort = request.sort;
   if (request.from) result.from = request.from->as_given;
   if (request.to) result.to = request.to->as_given;
@@ -351,7 +356,13 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   for (std::size_t i = 0; i < facets_.size(); ++i)
     unfiltered[i] = request.count_facets && facets_[i].counted &&
                     !request.filters.contains(std::string(facets_[i].name));
-  FacetCounter counter(facets_, unfiltered, effective.collapse_slot);
+  // A collapsed group counts as the passage the match keeps of it: under a sort by date, the
+  // first by date.
+  const bool by_date = effective.sort != SortOrder::kRelevance;
+  const bool newest = effective.sort == SortOrder::kNewest;
+  const DateSortKey date_key(!newest);
+  const FacetCounter::Order order{by_date ? &date_key : nullptr, newest};
+  FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order);
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
@@ -379,7 +390,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     }
     std::vector<bool> only(facets_.size());
     only[i] = true;
-    FacetCounter own(facets_, only, effective.collapse_slot);
+    FacetCounter own(facets_, only, effective.collapse_slot, order);
     EffectiveQuery without_own = effective;
     without_own.filter = filter_query(db, request, facet.name);
     Xapian::Enquire facet_enquire(db);
@@ -569,8 +580,14 @@ std::optional<PassageView> SearchService::passage_view(const std::string& id) co
 std::string SearchService::mark_query_words(const std::string& text,
                                             const std::string& query) const {
   Xapian::Database& db = database();
-  const Xapian::Query words =
-      is_blank(query) ? Xapian::Query() : analyzers::QueryAnalyzer(db, ranking_.query).parse(query);
+  if (is_blank(query)) return Highlighter(db, Xapian::Query()).mark_all(text);
+  const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
+  const analyzers::AnalyzedQuery typed = analyzer.analyze(query);
+  // When the query was corrected, the results may be the correction's: its words count too.
+  const Xapian::Query words = typed.corrected.empty()
+                                  ? typed.query
+                                  : Xapian::Query(Xapian::Query::OP_OR, typed.query,
+                                                  analyzer.analyze(typed.corrected).query);
   return Highlighter(db, words).mark_all(text);
 }
 

@@ -400,10 +400,11 @@ UiLanguage choose_ui_language(const std::string& ui_parameter, const std::string
 std::string render_search_page(const SearchRequest& request, const SearchResult& result,
                                const QueryParameters& url_parameters, UiLanguage ui,
                                schema::FacetTable table) {
-  // A filter box left empty sends `agency=`: no filter, and no part of the links.
+  // A filter box or a date left empty sends `agency=`, `from=`: no filter, and no part of the
+  // links.
   QueryParameters parameters = url_parameters;
   std::erase_if(parameters, [&](const auto& p) {
-    return p.second.empty() && schema::find_facet(p.first, table) != nullptr;
+    return p.second.empty() && (has_own_control(p.first) || schema::find_facet(p.first, table));
   });
   QueryParameters with_ui = parameters;
   std::erase_if(with_ui, [](const auto& p) { return p.first == "ui"; });
@@ -430,7 +431,10 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
       << "<button type=\"submit\">" << word("search", ui) << "</button></p>\n";
   sort_and_range_html(out, request, ui);
   out << "<div class=\"layout\">\n<aside aria-label=\"" << word("filters", ui) << "\">\n";
-  filter_panels(out, request, result, with_ui, ui, table);
+  // Ticked as the index writes the values: "country=Mexico" ticks "mx", once.
+  SearchRequest ticked = request;
+  ticked.filters = result.filters;
+  filter_panels(out, ticked, result, with_ui, ui, table);
   out << "<button type=\"submit\">" << word("apply", ui) << "</button>\n";
   // The words stay, and so do how results are shown (sort, per_page); every filter goes.
   QueryParameters unfiltered;
@@ -459,12 +463,12 @@ std::string render_search_page(const SearchRequest& request, const SearchResult&
   if (result.relaxed) out << "<p class=\"relaxed\">" << word("relaxed", ui) << "</p>\n";
   if (result.understood) {
     const Understood& understood = *result.understood;
-    QueryParameters filtered = with_ui;
-    filtered.insert(filtered.end(), understood.filters.begin(), understood.filters.end());
+    QueryParameters with_body = with_ui;
+    with_body.insert(with_body.end(), understood.filters.begin(), understood.filters.end());
     out << "<p class=\"understood\">" << word("understood", ui) << " <strong>"
         << escape_markup(ui == UiLanguage::kSpanish ? understood.label.es : understood.label.en)
-        << "</strong>: <a class=\"apply-understood\" href=\"" << link(filtered, "page", "") << "\">"
-        << word("only_agency", ui) << "</a> · <a class=\"understood-page\" href=\""
+        << "</strong>: <a class=\"apply-understood\" href=\"" << link(with_body, "page", "")
+        << "\">" << word("only_agency", ui) << "</a> · <a class=\"understood-page\" href=\""
         << link({{"ui", code(ui)}}, "", "", agency_path(understood.id)) << "\">"
         << word("agency_page", ui) << "</a></p>\n";
   }

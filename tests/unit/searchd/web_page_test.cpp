@@ -28,9 +28,10 @@ TEST(SearchPageRendering, AFacetShowsFifteenValuesTheSelectedOnesAndLinksToAll) 
   SearchRequest request;
   request.query = "agua";
   request.filters["organization"] = {"org-18"};
-  const std::string html =
-      render_search_page(request, result_with_organisations(20),
-                         {{"q", "agua"}, {"organization", "org-18"}}, UiLanguage::kEnglish);
+  SearchResult result = result_with_organisations(20);
+  result.filters = request.filters;
+  const std::string html = render_search_page(
+      request, result, {{"q", "agua"}, {"organization", "org-18"}}, UiLanguage::kEnglish);
   EXPECT_TRUE(contains(html, "id=\"f-organization-org-15\">"));
   EXPECT_FALSE(contains(html, "id=\"f-organization-org-16\""));
   EXPECT_TRUE(contains(html, "id=\"f-organization-org-18\" checked>"));
@@ -41,11 +42,23 @@ TEST(SearchPageRendering, AFacetShowsFifteenValuesTheSelectedOnesAndLinksToAll) 
   EXPECT_TRUE(contains(html, "<option value=\"org-20\">org-20 (80)</option>"));
 
   const std::string all = render_search_page(
-      request, result_with_organisations(20),
-      {{"q", "agua"}, {"organization", "org-18"}, {"show", "organization"}}, UiLanguage::kEnglish);
+      request, result, {{"q", "agua"}, {"organization", "org-18"}, {"show", "organization"}},
+      UiLanguage::kEnglish);
   EXPECT_TRUE(contains(all, "id=\"f-organization-org-20\">"));
   EXPECT_TRUE(contains(all, "20 of 20 shown"));
   EXPECT_TRUE(contains(all, ">Show fewer</a>"));
+}
+
+TEST(SearchPageRendering, AFilterWrittenAsALabelTicksItsValueOnce) {
+  SearchRequest request;
+  request.query = "agua";
+  request.filters["organization"] = {"Organisation Two"};
+  SearchResult result = result_with_organisations(3);
+  result.filters["organization"] = {"org-2"};  // as the service resolved the label
+  const std::string html = render_search_page(
+      request, result, {{"q", "agua"}, {"organization", "Organisation Two"}}, UiLanguage::kEnglish);
+  EXPECT_TRUE(contains(html, "id=\"f-organization-org-2\" checked>"));
+  EXPECT_FALSE(contains(html, "f-organization-Organisation Two"));
 }
 
 TEST(SearchPageRendering, EveryFilterOfTheUrlIsAControlOfTheForm) {
@@ -54,7 +67,9 @@ TEST(SearchPageRendering, EveryFilterOfTheUrlIsAControlOfTheForm) {
   request.filters["kind"] = {"commitment"};
   request.filters["commitment"] = {"MX0085"};
   request.filters["organization"] = {"org-unknown"};
-  const std::string html = render_search_page(request, result_with_organisations(3),
+  SearchResult result = result_with_organisations(3);
+  result.filters = request.filters;
+  const std::string html = render_search_page(request, result,
                                               {{"q", "agua"},
                                                {"kind", "commitment"},
                                                {"commitment", "MX0085"},

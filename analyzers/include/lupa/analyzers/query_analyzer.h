@@ -110,8 +110,8 @@ class QueryAnalyzer {
 
  private:
   Xapian::Query parse_with(const std::string& text, unsigned flags, bool any_word = false) const;
-  /// The corrected query (see AnalyzedQuery::corrected); the tokens corrected are added to
-  /// `misspelt`.
+  /// The corrected query (see AnalyzedQuery::corrected); the words corrected (as
+  /// segment_words gives them: lower case, no punctuation) are added to `misspelt`.
   std::string spelling_correction(const std::string& text,
                                   std::unordered_set<std::string>& misspelt) const;
   bool is_known_word(const std::string& typed, const std::string& word) const;
@@ -134,7 +134,7 @@ std::string expand_with_glossary(const std::string& text, const Glossary& glossa
 /// words of one language only.
 std::optional<Language> language_of_query(std::string_view text);
 
-/// The Z-prefixed and plain terms of `query`, for highlighting_stemmer.
+/// The Z-prefixed and plain terms of `query`.
 std::unordered_set<std::string> query_terms(const Xapian::Query& query);
 
 }  // namespace lupa::analyzers

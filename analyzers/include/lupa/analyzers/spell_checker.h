@@ -13,9 +13,10 @@
 // Loading: once per process, at start-up (the daemon builds one and shares it); a missing or
 // unreadable dictionary file throws SpellDictionaryError naming the file, rather than leaving
 // every suggestion wrong. Thread safety: every member is safe to call from any thread. A
-// Hunspell object is not thread-safe (suggest() keeps state), so each dictionary is used under
-// its own mutex: spell() takes microseconds; suggest() is only asked about words no check
-// recognised, and is bounded by kMaxSuggestedBytes.
+// Hunspell object is not thread-safe (suggest() keeps state), so each dictionary is loaded
+// twice, a copy for checks and one for suggestions, each used under its own mutex: spell()
+// takes microseconds and never waits behind a suggestion; suggest() is only asked about words
+// no check recognised, at most two per query, and is bounded by kMaxSuggestedBytes.
 #pragma once
 
 #include <filesystem>

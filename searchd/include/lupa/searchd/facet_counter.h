@@ -16,6 +16,14 @@
 
 namespace lupa::searchd {
 
+/// The order a match keeps the first passage of a collapsed group by, when it is not by
+/// weight alone: by `key` (`descending`: the greatest first), then by weight. The key maker
+/// must outlive the counter given it.
+struct CollapseOrder {
+  const Xapian::KeyMaker* key = nullptr;
+  bool descending = false;
+};
+
 /// A MatchSpy reading schema::kSlotFacetValues, which holds every counted facet value of a
 /// passage, so each match costs one value read whatever the number of facets. Xapian's own
 /// ValueCountMatchSpy counts one value per slot, which is wrong for multi-valued facets and
@@ -24,15 +32,18 @@ class FacetCounter final : public Xapian::MatchSpy {
  public:
   /// Counts the facets of `table` whose position is set in `which` (positions past its end
   /// count nothing). With `collapse_slot`, passages sharing a non-empty value there count once,
-  /// as the one of highest weight: the match collapses them the same way
-  /// (Enquire::set_collapse_key) but shows its spies every candidate. Facets that tell
+  /// as the one the match keeps (of highest weight, or first in `order`): the match collapses them
+  /// the same way (Enquire::set_collapse_key) but shows its spies every candidate. Facets that tell
   /// translations apart (the language) still count both, but near-duplicates (a shared
   /// schema::kSlotDuplicateGroup) once: their values are what a filter on them, which
   /// collapses near-duplicates only, would give. Throws std::invalid_argument unless `table`
   /// is the standard table with entries appended (schema::check_facet_table): a facet's
   /// position is its code in the slot.
+  /// `order`: how the match orders passages when it is not by relevance alone (a sort by
+  /// date), so that a collapsed group counts as the passage the match keeps of it.
+  using Order = CollapseOrder;
   FacetCounter(schema::FacetTable table, std::vector<bool> which,
-               std::optional<Xapian::valueno> collapse_slot = std::nullopt);
+               std::optional<Xapian::valueno> collapse_slot = std::nullopt, Order order = {});
   void operator()(const Xapian::Document& document, double weight) override;
 
   /// Passages seen per value of the facet at `index` in the table.
@@ -46,7 +57,13 @@ class FacetCounter final : public Xapian::MatchSpy {
   std::vector<bool> which_;
   std::vector<bool> tells_translations_apart_;
   std::optional<Xapian::valueno> collapse_slot_;
-  std::unordered_map<std::string, std::pair<double, std::string>> best_of_group_;
+  struct Kept {
+    std::string key;  ///< the order's key; empty without one
+    double weight;
+    std::string values;
+  };
+  Order order_;
+  std::unordered_map<std::string, Kept> best_of_group_;
   std::unordered_set<std::string> counted_duplicates_;  // for facets telling translations apart
   std::vector<std::map<std::string, Xapian::doccount>> counts_;
 };

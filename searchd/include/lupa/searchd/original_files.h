@@ -21,7 +21,7 @@
 
 namespace lupa::searchd {
 
-/// Larger files are not served: the answer must be written within the send timeout.
+/// Larger files are not served: the answer must be sent within --stream-time-limit.
 inline constexpr std::uintmax_t kMaxOriginalBytes = 200ull << 20;
 
 struct OriginalFile {

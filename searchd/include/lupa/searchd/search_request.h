@@ -53,7 +53,8 @@ using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
 /// Parses `q`, `page`, `per_page`, `facets` (true/false), `sort` (relevance, newest, oldest),
 /// `from` and `to` (dates, inclusive) and one parameter per facet of `table` (repeatable).
-/// Unknown parameters are ignored; unknown facet values simply match nothing. Throws
+/// Unknown parameters are ignored; facet values are resolved by the service (a value that
+/// names nothing is its BadRequest, see analyzers::facet_values_named). Throws
 /// BadRequest for invalid UTF-8, a query over kMaxQueryCharacters, a page or per_page that is
 /// not a whole number in range, an unknown sort, a from or to that is no date, or a from after
 /// the to. An empty sort, from or to is as if not given (an empty form field).

@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,9 @@ struct SearchResult {
   Xapian::doccount total = 0;  ///< exact number of hits: matching passages, collapsed
   /// Matching passages collapsed into others (translations and near-duplicates), not in total.
   Xapian::doccount collapsed = 0;
+  /// The request's filters as the index writes their values ("country=Mexico": "mx"; a plan
+  /// period: its plans), which the page ticks.
+  std::map<std::string, std::vector<std::string>> filters;
   int page = 1;
   int per_page = 10;
   double took_ms = 0;
