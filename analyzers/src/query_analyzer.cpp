@@ -257,6 +257,26 @@ std::string exclusions_alone_as_not(const std::string& text) {
   return out;
 }
 
+// `text` without its plain stop words (outside quotes, not beside an operator). The parser's
+// stopper drops them too, but not before a bracketed group: "la de ((transparencia) OR
+// \"transparency\"))", the glossary's widening of "la de transparencia", would require "la"
+// and "de". Kept when nothing else would remain.
+std::string without_stop_words(const std::string& text) {
+  const std::vector<Token> tokens = tokenize(text);
+  std::string out;
+  bool dropped = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const bool beside_operator = (i > 0 && is_operator_word(tokens[i - 1].text)) ||
+                                 (i + 1 < tokens.size() && is_operator_word(tokens[i + 1].text));
+    if (tokens[i].plain && !beside_operator && is_stop_word(segment_words(tokens[i].text)[0])) {
+      dropped = true;
+      continue;
+    }
+    out += (out.empty() ? "" : " ") + tokens[i].text;
+  }
+  return dropped && !out.empty() ? out : text;
+}
+
 // The readings OR-ed, each once: a passage matches through the stemmer of its language.
 Xapian::Query either_reading(const std::vector<Xapian::Query>& readings) {
   if (readings.empty()) return Xapian::Query();
@@ -570,7 +590,8 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
     return analyzed;
   }
   try {
-    analyzed.query = parse_with(rewrite_wildcards(expanded), kFullSyntax, any_word);
+    analyzed.query =
+        parse_with(rewrite_wildcards(without_stop_words(expanded)), kFullSyntax, any_word);
     if (!analyzed.concepts.empty()) {
       // The words as typed weigh again: a passage in the query's own words outranks one
       // found through the glossary's translation alone.

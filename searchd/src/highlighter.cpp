@@ -93,7 +93,12 @@ std::optional<std::vector<std::string>> stop_words_between(std::string_view gap)
 }  // namespace
 
 Highlighter::Highlighter(const Xapian::Database& database, const Xapian::Query& query) {
-  if (!query.empty()) collect_terms(query, marked_terms_, phrases_);
+  std::unordered_set<std::string> free;
+  if (!query.empty()) collect_terms(query, free, phrases_);
+  // A stop word outside a phrase is marked only when the query holds nothing else ("the").
+  const bool only_stop_words = std::all_of(free.begin(), free.end(), is_stop_term);
+  for (const std::string& term : free)
+    if (only_stop_words || !is_stop_term(term)) marked_terms_.insert(term);
   for (const auto& phrase : phrases_)
     for (const std::string& term : phrase)
       if (!is_stop_term(term)) marked_terms_.insert(term);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ struct Question {
   // Of the top 10, at least this many are the body's commitments: every one the corpus holds
   // (translations collapsed) up to 10, less one where a passage and its translation both count.
   int at_least;
+  friend void PrintTo(const Question& question, std::ostream* out) { *out << question.text; }
 };
 
 // How many of the first ten hits of `result` are commitments of `body`.

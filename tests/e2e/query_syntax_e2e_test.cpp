@@ -71,7 +71,9 @@ TEST(QuerySyntaxE2eTest, AnUnknownFieldIsRefusedWithTheFieldsThatExist) {
 TEST(QuerySyntaxE2eTest, APlanPeriodNamesThePlansOfThatPeriod) {
   const int by_id = total(server().search("plan=mx-2019-2021"));
   ASSERT_GT(by_id, 0);
-  EXPECT_EQ(total(server().search_q("plan:2019-2021")), by_id);
+  // As a field of a query, beside the id in the same place (a query collapses translations).
+  EXPECT_EQ(total(server().search_q("plan:2019-2021")),
+            total(server().search_q("plan:mx-2019-2021")));
   EXPECT_EQ(total(server().search("plan=2019-2021")), by_id);
   const HttpReply none = get_search("plan=1999-2001");
   EXPECT_EQ(none.status, 400);

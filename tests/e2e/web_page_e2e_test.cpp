@@ -160,13 +160,13 @@ TEST(SearchPageFacets, ShowAllRevealsEveryValueBeyondTheFifteenthAndFilteringByO
 
 TEST(SearchPageFacets, FiltersWithoutAPanelOfTheirOwnAreKeptTickedForTheNextSearch) {
   // Passage kind and compliance are folded under "more filters", open when one is selected;
-  // an OGP id, which is not counted, and a value that matches nothing stay ticked too.
+  // an OGP id, which is not counted, and a value that matches nothing here stay ticked too.
   const std::string html =
-      page("/?ui=en&q=gobierno&kind=commitment&commitment=MX0085&status=no-such-status").body;
+      page("/?ui=en&q=gobierno&kind=commitment&commitment=MX0085&status=not-started").body;
   EXPECT_NE(html.find("<details class=\"more-filters\" open>"), std::string::npos);
   EXPECT_NE(html.find("id=\"f-kind-commitment\" checked>"), std::string::npos);
   EXPECT_NE(html.find("id=\"f-commitment-MX0085\" checked>"), std::string::npos);
-  EXPECT_NE(html.find("id=\"f-status-no-such-status\" checked>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"f-status-not-started\" checked>"), std::string::npos);
   EXPECT_EQ(shown_total(html), 0);
   const std::string unfiltered = page("/?ui=en&q=gobierno").body;
   EXPECT_NE(unfiltered.find("<details class=\"more-filters\">"), std::string::npos);
@@ -199,7 +199,9 @@ TEST(PassagePage, FromResultsItMarksTheQueryWordsAndLinksBackToThoseResults) {
   ASSERT_NE(results.find("<a href=\"/passages/" + id + "?" + search + "\">"), std::string::npos);
   const std::string html =
       page("/passages/" + id + "?q=informaci%C3%B3n%20socialmente%20%C3%BAtil&lang=es&ui=en").body;
-  EXPECT_NE(html.find("<mark>información socialmente útil</mark>"), std::string::npos);
+  // Words typed one by one are marked one by one (a glossary phrase is marked whole).
+  EXPECT_NE(html.find("<mark>información</mark> <mark>socialmente</mark>"), std::string::npos);
+  EXPECT_NE(html.find("<mark>útil</mark>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"/?" + search + "\" id=\"back\">Back to results</a>"),
             std::string::npos);
   // The translation beside it, its words marked too (the glossary's English terms).
