@@ -494,10 +494,11 @@ std::string QueryAnalyzer::spelling_correction(const std::string& text,
   // missing from the index's dictionary, valid words included ("agua" -> "area").
   bool changed = false;
   int dictionary_asks = 0;
+  std::size_t checked = 0;
   std::string corrected;
   for (const Token& token : tokenize(text)) {
     std::string out = token.text;
-    if (token.plain) {
+    if (token.plain && checked++ < QueryLimits::kMaxSpellCheckedWords) {
       const std::string word = segment_words(token.text)[0];
       const std::vector<std::string> typed = segment_words_keeping_case(token.text);
       if (!is_known_word(typed.empty() ? word : typed[0], word)) {

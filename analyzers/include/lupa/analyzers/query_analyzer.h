@@ -50,7 +50,10 @@ struct QueryLimits {
   static constexpr std::size_t kMaxCorrectedBytes = 40;
   /// Words of one query the spelling dictionaries are asked to suggest for: a suggestion costs
   /// a tenth of a second or more, so a query of many unknown words costs no more than this.
-  static constexpr int kMaxDictionarySuggestions = 2;
+  static constexpr int kMaxDictionarySuggestions = 1;
+  /// Plain words of one query checked for misspellings, the first ones: a check may try a
+  /// word with each accent restored, and a query of many words is no typo.
+  static constexpr std::size_t kMaxSpellCheckedWords = 12;
 };
 
 class QueryLimitError : public QuerySyntaxError {

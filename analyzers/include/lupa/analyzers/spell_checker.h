@@ -16,7 +16,7 @@
 // Hunspell object is not thread-safe (suggest() keeps state), so each dictionary is loaded
 // twice, a copy for checks and one for suggestions, each used under its own mutex: spell()
 // takes microseconds and never waits behind a suggestion; suggest() is only asked about words
-// no check recognised, at most two per query, and is bounded by kMaxSuggestedBytes.
+// no check recognised, at most one per query, and is bounded by kMaxSuggestedBytes.
 #pragma once
 
 #include <filesystem>
@@ -49,7 +49,7 @@ class SpellChecker {
   /// Hunspell's suggest() takes a tenth of a second or more per language, and longer on long
   /// words (its edits multiply): longer words are not given suggestions. Few words a search
   /// needs are that long.
-  static constexpr std::size_t kMaxSuggestedBytes = 24;
+  static constexpr std::size_t kMaxSuggestedBytes = 16;
   /// Suggestions kept per language, in Hunspell's order (closest first).
   static constexpr std::size_t kMaxSuggestions = 8;
   /// Words whose suggestions are remembered: a results page, its next page, its export and
