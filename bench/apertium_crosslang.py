@@ -100,14 +100,7 @@ def evaluate(daemon, queries, translations, rewrite, per_query):
         hits = daemon.search(rewrite(query))["hits"]
         per_kind[kind].append(relevance.metrics(hits, grades, translations))
         per_query[kind, query] = per_kind[kind][-1]["ndcg10"]
-    summary = {}
-    for kind in relevance.KINDS + ["all"]:
-        rows = ([m for k in relevance.KINDS for m in per_kind[k]] if kind == "all"
-                else per_kind[kind])
-        if rows:
-            summary[kind] = {m: sum(r[m] for r in rows) / len(rows) for m in ("ndcg10", "p5", "r20")}
-            summary[kind]["queries"] = len(rows)
-    return summary
+    return relevance.summarize(per_kind)
 
 
 def main():

@@ -116,6 +116,11 @@ def evaluate(daemon, queries, translations):
     per_kind = collections.defaultdict(list)
     for kind, query, grades in queries:
         per_kind[kind].append(metrics(daemon.search(query)["hits"], grades, translations))
+    return summarize(per_kind)
+
+
+def summarize(per_kind):
+    """Mean metrics per kind and over all queries, from each query's metrics by kind."""
     summary = {}
     for kind in KINDS + ["all"]:
         rows = [m for k in KINDS for m in per_kind[k]] if kind == "all" else per_kind[kind]
