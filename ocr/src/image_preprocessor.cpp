@@ -15,8 +15,6 @@ constexpr int kMaxRecognisableSide = 32767;
 // pixBackgroundNormSimple maps the paper to grey 200; ink is well below. 140 (70 % of the
 // paper) leaves anti-aliased rims white; 130-170 gave the same text on the samples.
 constexpr int kInkThreshold = 140;
-// Removed marks are widened by this square before they are whitened in the grey image.
-constexpr int kRimPixels = 5;
 
 PixPtr to_grey(const Pix& image) {
   Pix* source = const_cast<Pix*>(&image);  // Leptonica's API is not const-correct
@@ -104,13 +102,8 @@ PreparedPage prepare_page(const Pix& image, const ImageLimits& limits) {
   pixSetResolution(clean.get(), prepared.dpi, prepared.dpi);
   // Tesseract reads grey better than our binarisation of it (its LSTM sees the grey image);
   // the grey image keeps only what the clean-up kept, so edges and speckles are gone there too.
-  // What was removed is widened by a few pixels before it is whitened: the anti-aliased rim of
-  // a speck or of the scanner's edge is lighter than the threshold and would stay behind as
-  // grey smudges, which Tesseract reads as letters.
   PixPtr removed = adopt_pix(pixXor(nullptr, binary.get(), clean.get()), "finding removed marks");
-  PixPtr widened = adopt_pix(pixDilateBrick(nullptr, removed.get(), kRimPixels, kRimPixels),
-                             "widening removed marks");
-  pixSetMasked(even.get(), widened.get(), 255);
+  pixSetMasked(even.get(), removed.get(), 255);
   pixSetResolution(even.get(), prepared.dpi, prepared.dpi);
   prepared.grey = std::move(even);
   prepared.binary = std::move(clean);

@@ -37,8 +37,8 @@ double scale_factor(int width, int height, int dpi, int target_dpi, const ImageL
 /// 5. binarised with one threshold, which the even background allows (Otsu's threshold per
 ///    tile turned bare paper half black);
 /// 6. black regions touching the border (scanner edges, punched holes) and components smaller
-///    than a full stop at 300 dpi (speckles) removed, and whitened, with their rims, in the grey
-///    image Tesseract reads.
+///    than a full stop at 300 dpi (speckles) removed, and whitened in the grey image Tesseract
+///    reads.
 PreparedPage prepare_page(const Pix& image, const ImageLimits& limits = {});
 
 }  // namespace lupa::ocr
