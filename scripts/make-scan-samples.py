@@ -33,7 +33,14 @@ repository, and the samples are left alone.
 Everything is deterministic: fixed seeds, fixed PDF dates, so a rerun gives identical bytes
 (with the same Pillow and FreeType). Needs python3-pil and fonts-dejavu-core.
 
+The hard set, in tests/data/scans/hard (--hard), each image beside its `<name>.txt`: eight
+pages of other passages and the compliance table, each degraded like hard-scan.jpg but with the
+strengths drawn from its own seed (skew 2-3 degrees either way, the darker corner anywhere, the
+dark edge left or right, 300-500 speckles, JPEG quality 18-25), so that what is measured on it
+is not one page's conditions.
+
 Usage: scripts/make-scan-samples.py [--out corpus/scans] [--truth tests/data/scans]
+                                    [--hard tests/data/scans/hard]
        scripts/make-scan-samples.py --bench-pdf PATH
 """
 import argparse
@@ -317,12 +324,15 @@ def downscale(image, from_dpi, to_dpi):
     return image.resize(size, Image.LANCZOS)
 
 
-def uneven_lighting(image, darkest=0.55):
+def uneven_lighting(image, darkest=0.55, dark_corner=(1, 1)):
     """Light falling off across the page (a page not flat on the glass): brightness goes from
-    full at the top left corner to `darkest` at the bottom right, smoothly."""
+    full at one corner to `darkest` at the opposite one, `dark_corner` (x, y: 0 left or top,
+    1 right or bottom; the bottom right by default), smoothly."""
     cells = 32
     light = Image.new("L", (cells + 1, cells + 1))
-    light.putdata([round(255 * (1 - (1 - darkest) * (x + y) / (2 * cells)))
+    corner_x, corner_y = (cells * c for c in dark_corner)
+    light.putdata([round(255 * (1 - (1 - darkest) * (cells - abs(x - corner_x)
+                                                     + cells - abs(y - corner_y)) / (2 * cells)))
                    for y in range(cells + 1) for x in range(cells + 1)])
     light = light.resize(image.size, Image.BILINEAR)
     return ImageChops.multiply(image, light)
@@ -583,6 +593,39 @@ def make_hard_scan(sample, path, rng):
     return truth, 200
 
 
+def hard_degradation(image, rng):
+    """The degradations of hard-scan.jpg with their strengths drawn from `rng`, so that a set
+    of hard pages is not one page's conditions repeated: 2-3 degrees of skew either way, the
+    far corner 40-50 % darker (any corner), the scanner's dark edge on the left or the right,
+    300-500 speckles, 200 dpi and JPEG quality 18-25. Returns the image and the quality."""
+    degrees = rng.choice((-1, 1)) * rng.uniform(2.0, 3.0)
+    darkest = rng.uniform(0.5, 0.6)
+    dark_corner = (rng.randint(0, 1), rng.randint(0, 1))
+    edge_on_right = rng.random() < 0.5
+    scan = uneven_lighting(rotate(image, degrees), darkest=darkest, dark_corner=dark_corner)
+    if edge_on_right:
+        scan = scanner_edge(scan.transpose(Image.FLIP_LEFT_RIGHT), rng)
+        scan = scan.transpose(Image.FLIP_LEFT_RIGHT)
+    else:
+        scan = scanner_edge(scan, rng)
+    scan = speckles(scan, rng, count=rng.randint(300, 500))
+    return downscale(scan, DPI, 200), rng.randint(18, 25)
+
+
+def make_varied_hard_scan(sample, path, rng):
+    images, truth = sample.render()
+    scan, quality = hard_degradation(images[0], rng)
+    save_jpeg(scan, path, 200, quality=quality)
+    return truth, 200
+
+
+def make_hard_table(sample, path, rng):
+    image, truth = table_page()
+    scan, quality = hard_degradation(image, rng)
+    save_jpeg(scan, path, 200, quality=quality)
+    return truth, 200
+
+
 def make_table(sample, path, rng):
     image, truth = table_page()
     save_png(image, path, DPI)
@@ -633,6 +676,31 @@ SAMPLES = [
     Sample("multipage.tif", ACTION_PLAN_2011, "III. Compromisos", 2, "es", make_tiff,
            SANS, SANS_BOLD),
 ]
+# The hard set: the conditions of hard-scan.jpg, drawn afresh for each page, on eight passages
+# of four documents in both languages and both typefaces, and on the compliance table. It is
+# kept out of corpus/scans (which the indexer's tests read as a corpus) in tests/data/scans/hard,
+# each image beside its ground truth.
+HARD_SAMPLES = [
+    Sample("hard-es-services.jpg", ACTION_PLAN_2011, "Mejora de los Servicios Públicos", 1, "es",
+           make_varied_hard_scan),
+    Sample("hard-en-introduction.jpg", ACTION_PLAN_2011, "I. Introduction", 1, "en",
+           make_varied_hard_scan, SANS, SANS_BOLD),
+    Sample("hard-en-evaluation.jpg", SELF_ASSESSMENT_2012, "II. Evaluation of the results", 1,
+           "en", make_varied_hard_scan, points=12),
+    Sample("hard-en-bad-practices.jpg", SELF_ASSESSMENT_2012, "III.II Bad practices", 1, "en",
+           make_varied_hard_scan, SANS, SANS_BOLD),
+    Sample("hard-es-presidency.jpg", BALANCE_2015, "2 - México como presidente de la AGA", 1,
+           "es", make_varied_hard_scan),
+    Sample("hard-es-transparency-law.jpg", BALANCE_2015,
+           "Ley General de Transparencia y Acceso a la Información", 1, "es",
+           make_varied_hard_scan, SANS, SANS_BOLD, points=12),
+    Sample("hard-es-impact.jpg", BALANCE_2015, "4.4 - Evaluando el impacto del Gobierno Abierto",
+           1, "es", make_varied_hard_scan),
+    Sample("hard-es-resources.jpg", ACTION_PLAN_2011,
+           "Manejo de recursos públicos con mayor eficacia y eficiencia", 1, "es",
+           make_varied_hard_scan, SANS, SANS_BOLD),
+    Sample("hard-table.jpg", SELF_ASSESSMENT_2012, "compliance table", 1, "en", make_hard_table),
+]
 BENCH = Sample("bench.pdf", BALANCE_2015, "4-Alianza para el Gobierno Abierto en México", 10,
                "es", make_image_pdf)
 
@@ -680,6 +748,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=pathlib.Path, default=REPO / "corpus" / "scans")
     parser.add_argument("--truth", type=pathlib.Path, default=REPO / "tests" / "data" / "scans")
+    parser.add_argument("--hard", type=pathlib.Path,
+                        default=REPO / "tests" / "data" / "scans" / "hard",
+                        help="where the hard set goes, each image beside its ground truth")
     parser.add_argument("--bench-pdf", type=pathlib.Path,
                         help="only write a 10-page image-only PDF here, its truth at PATH.txt")
     args = parser.parse_args()
@@ -690,12 +761,15 @@ def main():
         return
     args.out.mkdir(parents=True, exist_ok=True)
     args.truth.mkdir(parents=True, exist_ok=True)
-    for sample in SAMPLES:
-        rng = random.Random(f"{SEED}:{sample.name}")
-        truth, dpi = sample.make(sample, args.out / sample.name, rng)
-        write_truth(args.truth / f"{sample.name}.txt", truth)
-        print(f"{args.out / sample.name}: {truth.count(chr(12)) + 1} page(s), {len(truth)} "
-              f"characters, {sample.language}" + (f", {dpi} dpi" if dpi else ", text layer"))
+    args.hard.mkdir(parents=True, exist_ok=True)
+    for samples, out, truth_folder in ((SAMPLES, args.out, args.truth),
+                                       (HARD_SAMPLES, args.hard, args.hard)):
+        for sample in samples:
+            rng = random.Random(f"{SEED}:{sample.name}")
+            truth, dpi = sample.make(sample, out / sample.name, rng)
+            write_truth(truth_folder / f"{sample.name}.txt", truth)
+            print(f"{out / sample.name}: {truth.count(chr(12)) + 1} page(s), {len(truth)} "
+                  f"characters, {sample.language}" + (f", {dpi} dpi" if dpi else ", text layer"))
     (args.out / "manifest.json").write_text(
         manifest_json([manifest_entry(s) for s in SAMPLES]), encoding="utf-8")
 

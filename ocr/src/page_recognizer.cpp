@@ -15,7 +15,7 @@ namespace {
 
 // Bumped whenever preprocessing or segmentation changes what a page reads as, so that cached
 // texts made the old way are not reused.
-constexpr const char* kPipelineVersion = "lupa-ocr-pipeline/2";
+constexpr const char* kPipelineVersion = "lupa-ocr-pipeline/3";
 
 struct TextDeleter {
   void operator()(char* text) const { delete[] text; }

@@ -83,6 +83,37 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// Hard scans (200 dpi, 2-3 degrees of skew either way, one corner darker, the scanner's dark
+// edge on either side, speckles, heavy JPEG), each with its own degradation drawn by
+// scripts/make-scan-samples.py, from tests/data/scans/hard. Four of its nine pages, to keep the
+// run short: Spanish and English, serif and sans, and the compliance table read row by row.
+class RecognisedHardScan : public ::testing::TestWithParam<SampleCase> {};
+
+TEST_P(RecognisedHardScan, CharacterErrorRateIsWithinItsBound) {
+  const SampleCase& sample = GetParam();
+  const fs::path hard = source_dir() / "tests/data/scans/hard";
+  const RunResult run = run_program(ocr_program(), {"-v", (hard / sample.file).string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string expected = read_file(hard / (std::string(sample.file) + ".txt"));
+  EXPECT_LT(character_error_rate(run.out, expected), sample.max_error_rate) << run.out;
+  if (std::string(sample.file).find("table") != std::string::npos) {
+    EXPECT_THAT(run.err, HasSubstr("table layout"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HardScans, RecognisedHardScan,
+                         ::testing::Values(SampleCase{"hard-es-impact.jpg", 0.03},
+                                           SampleCase{"hard-en-introduction.jpg", 0.03},
+                                           SampleCase{"hard-es-transparency-law.jpg", 0.03},
+                                           SampleCase{"hard-table.jpg", 0.05}),
+                         [](const ::testing::TestParamInfo<SampleCase>& param) {
+                           std::string name = param.param.file;
+                           std::replace_if(
+                               name.begin(), name.end(), [](char c) { return !std::isalnum(c); },
+                               '_');
+                           return name;
+                         });
+
 TEST(LupaOcr, ATextLayerPdfIsReadFromItsTextLayerNotRecognised) {
   const RunResult run = run_program(ocr_program(), {"-v", scan("text-layer-report.pdf").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;

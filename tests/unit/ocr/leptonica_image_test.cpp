@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -362,6 +363,42 @@ TEST(PreparePage, ADarkScannerEdgeAndSpecklesAreRemoved) {
   l_int32 text = 0;
   pixCountPixels(prepared.binary.get(), &text, nullptr);
   EXPECT_GT(text, 100000);  // the bars themselves are kept
+}
+
+TEST(PreparePage, APageDarkerAtOneCornerKeepsItsTextAndItsBarePaperStaysBlank) {
+  // Text in the top third, bare paper below; the light falls off towards the bottom right
+  // corner (45 % darker there) and the paper has grain. Bare paper must not binarise into
+  // black regions: touching the border, they were taken for a scanner's edge, and whitening
+  // them took the text next to them too.
+  PixPtr text = page_of_bars(2550, 1100, 300, 8);
+  PixPtr page(pixAddBorderGeneral(text.get(), 0, 0, 0, 2200, 255));
+  const int width = pixGetWidth(page.get()), height = pixGetHeight(page.get());
+  unsigned grain = 12345;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      grain = grain * 1103515245 + 12345;
+      l_uint32 value = 0;
+      pixGetPixel(page.get(), x, y, &value);
+      const double light =
+          1 - 0.45 * (static_cast<double>(x) / width + static_cast<double>(y) / height) / 2;
+      const double grainy = value * light + static_cast<int>((grain >> 16) % 17) - 8;
+      pixSetPixel(page.get(), x, y, static_cast<l_uint32>(std::clamp(grainy, 0.0, 255.0)));
+    }
+  const PreparedPage prepared = prepare_page(*page);
+  l_int32 on_bare_paper = 0, on_text = 0;
+  Box* bare = boxCreate(0, 1300, width, height - 1300);
+  Box* text_area = boxCreate(0, 0, width, 1100);
+  pixCountPixelsInRect(prepared.binary.get(), bare, &on_bare_paper, nullptr);
+  pixCountPixelsInRect(prepared.binary.get(), text_area, &on_text, nullptr);
+  l_float32 spread = 0;
+  Pix* bare_grey = pixClipRectangle(prepared.grey.get(), bare, nullptr);
+  pixGetAverageMasked(bare_grey, nullptr, 0, 0, 1, L_STANDARD_DEVIATION, &spread);
+  pixDestroy(&bare_grey);
+  boxDestroy(&bare);
+  boxDestroy(&text_area);
+  EXPECT_EQ(on_bare_paper, 0);
+  EXPECT_GT(on_text, 30000);  // the bars are kept
+  EXPECT_LT(spread, 12);      // the bare paper is one even grey, not patches
 }
 
 }  // namespace

@@ -32,10 +32,13 @@ double scale_factor(int width, int height, int dpi, int target_dpi, const ImageL
 ///    nor past 32767 pixels a side (Tesseract's own limit): a page that would exceed them is
 ///    scaled only as far as they allow;
 /// 3. deskewed when Leptonica finds a confident skew;
-/// 4. background normalised, so a page darker at one corner than the other binarises evenly;
-/// 5. binarised with Otsu's threshold per tile;
+/// 4. background normalised: the paper becomes one grey (200), a page darker at one corner than
+///    the other as well;
+/// 5. binarised with one threshold, which the even background allows (Otsu's threshold per
+///    tile turned bare paper half black);
 /// 6. black regions touching the border (scanner edges, punched holes) and components smaller
-///    than a full stop at 300 dpi (speckles) removed.
+///    than a full stop at 300 dpi (speckles) removed, and whitened in the grey image Tesseract
+///    reads.
 PreparedPage prepare_page(const Pix& image, const ImageLimits& limits = {});
 
 }  // namespace lupa::ocr
