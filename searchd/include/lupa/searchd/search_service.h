@@ -36,6 +36,8 @@
 namespace lupa::searchd {
 
 class IndexLabels;
+class FacetCounter;
+class MatchTally;
 template <typename Value>
 class RevisionCache;
 
@@ -281,9 +283,15 @@ class SearchService {
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
-  /// The hits of `mset` (from `offset` on), with snippets, into `result`.
+  /// Runs `effective` over every match with `counter` (when given) and `tally` watching;
+  /// unweighted where weights do not change the counts, unless `weigh`.
+  void count_matches(Xapian::Database& db, const EffectiveQuery& effective, FacetCounter* counter,
+                     MatchTally& tally, bool weigh) const;
+  /// The hits of `mset` (from `offset` on), with snippets, into `result`; how many matches
+  /// each stands for from `tally` when given, else from the MSet.
   void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
-                 Xapian::doccount offset, SearchResult& result) const;
+                 Xapian::doccount offset, const MatchTally* tally, SearchResult& result) const;
+  Xapian::BM25Weight weighting() const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
