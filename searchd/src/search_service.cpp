@@ -105,77 +105,11 @@ std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::str
   return schema::PassageRecord::parse(db.get_document(*posting).get_data());
 }
 
-}  // namespace
-
-// Counts every match, collapsed or not (spies see every candidate), and what collapsing
-// leaves of them: one per value of the collapse slot, and each passage without one.
-class MatchTally final : public Xapian::MatchSpy {
- public:
-  explicit MatchTally(std::optional<Xapian::valueno> collapse_slot) : slot_(collapse_slot) {}
-  void operator()(const Xapian::Document& document, double) override {
-    ++seen_;
-    if (!slot_) return;
-    std::string group = document.get_value(*slot_);
-    if (group.empty())
-      ++alone_;
-    else
-      ++groups_[std::move(group)];
-  }
-  Xapian::doccount seen() const { return seen_; }
-  Xapian::doccount shown() const {
-    return slot_ ? alone_ + static_cast<Xapian::doccount>(groups_.size()) : seen_;
-  }
-  /// The matches collapsed into `document`, one the match shows.
-  Xapian::doccount collapsed_into(const Xapian::Document& document) const {
-    if (!slot_) return 0;
-    const auto found = groups_.find(document.get_value(*slot_));
-    return found == groups_.end() ? 0 : found->second - 1;
-  }
-
- private:
-  std::optional<Xapian::valueno> slot_;
-  Xapian::doccount seen_ = 0;
-  Xapian::doccount alone_ = 0;
-  std::unordered_map<std::string, Xapian::doccount> groups_;
-};
-
-namespace {
-
-// Matches the given documents (ascending ids of a single database), weighing nothing: as the
-// filter of a query, the weights of those documents alone.
-class DocumentList final : public Xapian::PostingSource {
- public:
-  explicit DocumentList(std::vector<Xapian::docid> docids) : docids_(std::move(docids)) {}
-  void init(const Xapian::Database&) override {
-    started_ = false;
-    at_ = 0;
-  }
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override {
-    return static_cast<Xapian::doccount>(docids_.size());
-  }
-  Xapian::doccount get_termfreq_max() const override {
-    return static_cast<Xapian::doccount>(docids_.size());
-  }
-  void next(double) override {
-    if (started_) ++at_;
-    started_ = true;
-  }
-  void skip_to(Xapian::docid docid, double) override {
-    started_ = true;
-    at_ = static_cast<std::size_t>(
-        std::lower_bound(docids_.begin() + static_cast<std::ptrdiff_t>(at_), docids_.end(), docid) -
-        docids_.begin());
-  }
-  bool at_end() const override { return started_ && at_ >= docids_.size(); }
-  Xapian::docid get_docid() const override { return docids_[at_]; }
-  DocumentList* clone() const override { return new DocumentList(docids_); }
-  std::string get_description() const override { return "document list"; }
-
- private:
-  std::vector<Xapian::docid> docids_;
-  std::size_t at_ = 0;
-  bool started_ = false;
+// Counts every match, collapsed or not (spies see every candidate). Xapian's own uncollapsed
+// counts are the collapsed ones when every match fits in the MSet.
+struct MatchCounter final : Xapian::MatchSpy {
+  Xapian::doccount seen = 0;
+  void operator()(const Xapian::Document&, double) override { ++seen; }
 };
 
 // The other passages of `hit`'s near-duplicate group, whether or not they match: where else
@@ -211,8 +145,8 @@ std::string browse_key(const SearchRequest& request) {
     key += std::to_string(values.size());
     for (const std::string& value : values) add(value);
   }
-  if (request.from) key.append("<").append(std::to_string(request.from->day));
-  if (request.to) key.append(">").append(std::to_string(request.to->day));
+  key += request.from ? "<" + std::to_string(request.from->day) : "";
+  key += request.to ? ">" + std::to_string(request.to->day) : "";
   return key;
 }
 
@@ -421,13 +355,9 @@ SearchService::EffectiveQuery SearchService::similar_query(Xapian::Database& db,
   return effective;
 }
 
-Xapian::BM25Weight SearchService::weighting() const {
-  return Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5);
-}
-
 void SearchService::configure_enquire(Xapian::Enquire& enquire,
                                       const EffectiveQuery& effective) const {
-  enquire.set_weighting_scheme(weighting());
+  enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
   if (effective.collapse_slot) enquire.set_collapse_key(*effective.collapse_slot);
   if (effective.browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   if (effective.sort != SortOrder::kRelevance) {
@@ -479,18 +409,6 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
                         const SearchRequest& request, SearchResult& result) const {
   const OpenIndex& index = open_index(false);
-  const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
-  // The page of hits, ranked: Xapian stops weighing once no later match can enter it. Not
-  // under a date range: there Xapian 1.4 weighs matches otherwise when it may stop early (or
-  // when a filter is added) than when it weighs every match (bench/compare_answers.py finds
-  // other hits), so every match is weighed, as before, and counted weighed.
-  const bool dated = request.from || request.to;
-  const Xapian::doccount weighed = dated ? std::max<Xapian::doccount>(db.get_doccount(), 1) : 0;
-  auto page = [&] {
-    Xapian::Enquire enquire(db);
-    configure_enquire(enquire, effective);
-    return enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), weighed);
-  };
   // A browse's counts depend on its filters alone: kept per revision, they leave the page
   // of hits to read.
   std::string browse;
@@ -500,10 +418,16 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
       result.total = counts->total;
       result.collapsed = 0;
       result.facets = counts->facets;
-      list_hits(db, effective, page(), offset, nullptr, result);
+      Xapian::Enquire enquire(db);
+      configure_enquire(enquire, effective);
+      const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+      list_hits(db, effective,
+                enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page)), offset,
+                result);
       return;
     }
   }
+  const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
   // pass of its own without its filter (disjunctive faceting).
@@ -518,10 +442,20 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   const DateSortKey date_key(!newest);
   const FacetCounter::Order order{by_date ? &date_key : nullptr, newest};
   FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order);
-  MatchTally tally(effective.collapse_slot);
-  count_matches(db, effective, request.count_facets ? &counter : nullptr, tally, dated);
-  result.total = tally.shown();
-  result.collapsed = tally.seen() - tally.shown();
+  Xapian::Enquire enquire(db);
+  configure_enquire(enquire, effective);
+  if (request.count_facets) enquire.add_matchspy(&counter);
+  MatchCounter matches;
+  if (effective.collapse_slot) enquire.add_matchspy(&matches);
+  const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+  // check_at_least = every document: exact totals and exact facet counts.
+  const Xapian::MSet mset =
+      enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
+  // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
+  // is not the collapsed count; the lower bound is.
+  result.total =
+      effective.collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  result.collapsed = matches.seen > result.total ? matches.seen - result.total : 0;
 
   result.facets.clear();
   const std::shared_ptr<const LabelTable> labels =
@@ -539,49 +473,22 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     FacetCounter own(facets_, only, effective.collapse_slot, order);
     EffectiveQuery without_own = effective;
     without_own.filter = filter_query(db, request, facet.name);
-    MatchTally own_tally(std::nullopt);
-    count_matches(db, without_own, &own, own_tally, dated);
+    Xapian::Enquire facet_enquire(db);
+    configure_enquire(facet_enquire, without_own);
+    facet_enquire.add_matchspy(&own);
+    facet_enquire.get_mset(0, 0, everything);
     result.facets.push_back(make_facet(facet, own.counts(i), *labels));
   }
   if (!browse.empty())
     caches_->browse.store(
         index.revision, browse,
         std::make_shared<const BrowseCounts>(BrowseCounts{result.total, result.facets}));
-  list_hits(db, effective, page(), offset, &tally, result);
-}
-
-void SearchService::count_matches(Xapian::Database& db, const EffectiveQuery& effective,
-                                  FacetCounter* counter, MatchTally& tally, bool weigh) const {
-  // Counting every match needs no weights, which cost most of a match over many passages,
-  // except where a weight decides which passage of a collapsed group counts: those few are
-  // weighed apart. (Over several shards a list of documents is no filter: weighed as ranked.)
-  const bool unweighted = databases_.size() == 1 && !weigh;
-  Xapian::Enquire enquire(db);
-  configure_enquire(enquire, effective);
-  if (unweighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
-  if (counter) enquire.add_matchspy(counter);
-  enquire.add_matchspy(&tally);
-  // check_at_least = every document: exact totals and exact facet counts.
-  enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1));
-  if (!unweighted || !counter) return;
-  std::vector<Xapian::docid> undecided = counter->undecided();
-  if (undecided.empty()) return;
-  const auto weighed_count = static_cast<Xapian::doccount>(undecided.size());
-  Xapian::Enquire weighing(db);
-  weighing.set_weighting_scheme(weighting());
-  // A filter adds no weight: each passage weighs what it weighs in the ranked match.
-  weighing.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, effective.query(),
-                    Xapian::Query((new DocumentList(std::move(undecided)))->release())));
-  const Xapian::MSet weighed = weighing.get_mset(0, weighed_count);
-  std::unordered_map<Xapian::docid, double> weights;
-  for (auto it = weighed.begin(); it != weighed.end(); ++it) weights.emplace(*it, it.get_weight());
-  counter->set_weights(weights);
+  list_hits(db, effective, mset, offset, result);
 }
 
 void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
                               const Xapian::MSet& mset, Xapian::doccount offset,
-                              const MatchTally* tally, SearchResult& result) const {
+                              SearchResult& result) const {
   const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.text);
   result.hits.clear();
   int rank = static_cast<int>(offset);
@@ -590,7 +497,7 @@ void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effect
     hit.rank = ++rank;
     hit.score = it.get_weight();
     hit.record = schema::PassageRecord::parse(it.get_document().get_data());
-    hit.collapsed = tally ? tally->collapsed_into(it.get_document()) : it.get_collapse_count();
+    hit.collapsed = it.get_collapse_count();
     list_other_sources(db, it.get_document(), hit);
     auto snippet_of = [&](const std::string& text) {
       return highlighter.snippet(text, kSnippetBytes);

@@ -195,38 +195,6 @@ TEST(FacetCounter, CollapsedTranslationsCountOnceExceptInTheFacetThatTellsThemAp
   EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"es", 2}, {"en", 1}}));
 }
 
-// An unweighted match (every weight 0) names the passages whose weight decides what their
-// group counts; given those weights, the counts are the weighted match's.
-TEST(FacetCounter, AsksForTheWeightsThatDecideWhatACollapsedGroupCounts) {
-  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  // A paragraph and its translation (they differ in the language alone), two passages of one
-  // group that differ in their theme, and a passage alone.
-  for (const auto& [values, group] : std::vector<std::pair<Values, std::string>>{
-           {{{"lang", "en"}, {"theme", "open-data"}}, "a"},
-           {{{"lang", "es"}, {"theme", "open-data"}}, "a"},
-           {{{"lang", "es"}, {"theme", "open-data"}}, "b"},
-           {{{"lang", "es"}, {"theme", "fiscal-openness"}}, "b"},
-           {{{"lang", "en"}, {"theme", "open-data"}}, ""}})
-    database.add_document(passage_in_group(values, group));
-  const auto unweighted = [&database](FacetCounter& counter) {
-    for (Xapian::docid id = 1; id <= database.get_doccount(); ++id)
-      counter(database.get_document(id), 0.0);
-  };
-  FacetCounter counter(schema::standard_facets(), every_counted_facet(),
-                       schema::kSlotTranslationGroup);
-  unweighted(counter);
-  EXPECT_EQ(counter.undecided(), (std::vector<Xapian::docid>{3, 4}));
-  counter.set_weights({{3, 1.0}, {4, 2.0}});
-  EXPECT_EQ(counter.counts(index_of("theme")), (Counts{{"fiscal-openness", 1}, {"open-data", 2}}));
-  EXPECT_EQ(counter.counts(index_of("lang")), (Counts{{"en", 2}, {"es", 3}}));
-
-  // Without them, the first seen of a group counts: another answer.
-  FacetCounter first_seen(schema::standard_facets(), only({"theme"}),
-                          schema::kSlotTranslationGroup);
-  unweighted(first_seen);
-  EXPECT_EQ(first_seen.counts(index_of("theme")), (Counts{{"open-data", 3}}));
-}
-
 TEST(FacetCounter, NearDuplicatesCountOnceEvenInTheFacetThatTellsTranslationsApart) {
   // A paragraph, its translation and a scan of the paragraph: one shown-once group.
   const auto passage = [](const std::string& lang, const std::string& duplicates) {

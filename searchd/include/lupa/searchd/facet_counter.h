@@ -46,15 +46,6 @@ class FacetCounter final : public Xapian::MatchSpy {
                std::optional<Xapian::valueno> collapse_slot = std::nullopt, Order order = {});
   void operator()(const Xapian::Document& document, double weight) override;
 
-  /// The passages whose weight decides what their collapsed group counts: groups of several
-  /// matching passages whose counted values differ (a translation differs in the language
-  /// only, which counts for both: its group needs no weight), ascending. A match may then be
-  /// run unweighted (BoolWeight, far cheaper over every match) and the weights of these alone
-  /// given to set_weights() before counts() is first called.
-  std::vector<Xapian::docid> undecided() const;
-  /// The weights of (some of) the passages seen, replacing those the match gave.
-  void set_weights(const std::unordered_map<Xapian::docid, double>& weights);
-
   /// Passages seen per value of the facet at `index` in the table.
   const std::map<std::string, Xapian::doccount>& counts(std::size_t index);
 
@@ -63,21 +54,16 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// translations apart when `translation_facets`.
   void count(std::string_view values, bool collapsed_facets, bool translation_facets);
 
-  /// The values of the facets that follow collapsing, which a group's kept passage counts.
-  std::string collapsed_values(std::string_view values) const;
-
   std::vector<bool> which_;
   std::vector<bool> tells_translations_apart_;
   std::optional<Xapian::valueno> collapse_slot_;
-  struct Member {
-    Xapian::docid docid;
+  struct Kept {
     std::string key;  ///< the order's key; empty without one
     double weight;
     std::string values;
   };
   Order order_;
-  // Every matching passage of each collapsed group, in the order the match saw them.
-  std::unordered_map<std::string, std::vector<Member>> groups_;
+  std::unordered_map<std::string, Kept> best_of_group_;
   std::unordered_set<std::string> counted_duplicates_;  // for facets telling translations apart
   std::vector<std::map<std::string, Xapian::doccount>> counts_;
 };

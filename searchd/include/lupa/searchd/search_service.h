@@ -36,8 +36,6 @@
 namespace lupa::searchd {
 
 class IndexLabels;
-class FacetCounter;
-class MatchTally;
 template <typename Value>
 class RevisionCache;
 
@@ -283,15 +281,9 @@ class SearchService {
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
-  /// Runs `effective` over every match with `counter` (when given) and `tally` watching;
-  /// unweighted where weights do not change the counts, unless `weigh`.
-  void count_matches(Xapian::Database& db, const EffectiveQuery& effective, FacetCounter* counter,
-                     MatchTally& tally, bool weigh) const;
-  /// The hits of `mset` (from `offset` on), with snippets, into `result`; how many matches
-  /// each stands for from `tally` when given, else from the MSet.
+  /// The hits of `mset` (from `offset` on), with snippets, into `result`.
   void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
-                 Xapian::doccount offset, const MatchTally* tally, SearchResult& result) const;
-  Xapian::BM25Weight weighting() const;
+                 Xapian::doccount offset, SearchResult& result) const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
