@@ -16,33 +16,29 @@ analyzers::Label LabelTable::label(const schema::Facet& facet, std::string_view 
   return {std::string(value), std::string(value)};
 }
 
-IndexLabels::IndexLabels(const std::vector<std::filesystem::path>& databases)
-    : table_(std::make_shared<const LabelTable>()) {
-  for (const auto& path : databases) shards_.emplace_back(path.string());
-}
-
-std::shared_ptr<const LabelTable> IndexLabels::current() const {
-  std::lock_guard lock(mutex_);
+std::shared_ptr<const LabelTable> IndexLabels::current(const std::vector<Xapian::Database>& shards,
+                                                       const std::string& revision) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (table_->revision() == revision) return table_;
+  }
   try {
-    // Reopening costs a read of each shard's version file; the labels are read only when it
-    // changed. A combined handle has no revision of its own, hence one handle per shard.
-    std::string revision;
-    for (Xapian::Database& shard : shards_) {
-      shard.reopen();
-      revision += shard.get_uuid() + ":" + std::to_string(shard.get_revision()) + ",";
-    }
-    if (revision == table_->revision()) return table_;
     std::unordered_map<std::string, std::string> labels;
     const std::string prefix(analyzers::kIndexLabelKeyPrefix);
-    for (const Xapian::Database& shard : shards_)
+    // A combined handle has no metadata of its own, hence a read per shard.
+    for (const Xapian::Database& shard : shards)
       for (auto key = shard.metadata_keys_begin(prefix); key != shard.metadata_keys_end(prefix);
            ++key)
         labels.try_emplace(*key, shard.get_metadata(*key));  // the first shard's wins
-    table_ = std::make_shared<const LabelTable>(std::move(revision), std::move(labels));
+    auto table = std::make_shared<const LabelTable>(revision, std::move(labels));
+    std::lock_guard lock(mutex_);
+    table_ = table;
+    return table;
   } catch (const Xapian::DatabaseModifiedError&) {
     // Moved on twice while being read: the last labels serve until the next request.
+    std::lock_guard lock(mutex_);
+    return table_;
   }
-  return table_;
 }
 
 }  // namespace lupa::searchd

@@ -2,8 +2,8 @@
 // indexer found that agencies.tsv does not list: analyzers/index_labels.h), read once per
 // revision of the databases and shared by every request thread.
 //
-// Thread safety: current() may be called from any thread. The handles it reads with are its
-// own, used under its mutex, apart from the request threads' handles.
+// Thread safety: current() may be called from any thread, with that thread's own handles; the
+// mutex is held only to compare and swap the table, never while the labels are read.
 #pragma once
 
 #include <xapian.h>
@@ -42,17 +42,17 @@ class LabelTable {
 
 class IndexLabels {
  public:
-  /// Opens its own handles on `databases` (they must exist; throws Xapian::Error).
-  explicit IndexLabels(const std::vector<std::filesystem::path>& databases);
+  IndexLabels() : table_(std::make_shared<const LabelTable>()) {}
 
-  /// The labels of the databases' newest revision: read again only when a shard committed
-  /// since the last read. When the labels cannot be read (the indexer committed twice during
-  /// the read), those of the last read.
-  std::shared_ptr<const LabelTable> current() const;
+  /// The labels of `shards` (the calling thread's handles, one per database, at `revision`:
+  /// each shard's uuid and revision): read again only when the revision is not the one last
+  /// read. When the labels cannot be read (the indexer committed twice during the read),
+  /// those of the last read.
+  std::shared_ptr<const LabelTable> current(const std::vector<Xapian::Database>& shards,
+                                            const std::string& revision) const;
 
  private:
   mutable std::mutex mutex_;
-  mutable std::vector<Xapian::Database> shards_;
   mutable std::shared_ptr<const LabelTable> table_;
 };
 

@@ -16,6 +16,7 @@
 #include "lupa/analyzers/text_normalizer.h"
 #include "lupa/searchd/facet_counter.h"
 #include "lupa/searchd/highlighter.h"
+#include "lupa/searchd/revision_cache.h"
 
 namespace lupa::searchd {
 namespace {
@@ -26,6 +27,9 @@ constexpr std::size_t kSnippetBytes = 300;
 constexpr double kSameLanguageBoost = 0.5;
 // Matches read per pass by an export: large enough to be few passes, small enough to hold.
 constexpr Xapian::doccount kExportBatch = 500;
+// Browse counts kept per revision: the whole index and filter combinations a visitor clicks
+// through; each holds every facet's values (a few thousand at most).
+constexpr std::size_t kBrowseCountsKept = 256;
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
@@ -127,6 +131,25 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
       [](const schema::PassageRecord& a, const schema::PassageRecord& b) { return a.id < b.id; });
 }
 
+// What the counts of a browse depend on: its filters and date range (and whether facets are
+// counted), each length-prefixed so that no two requests share a key.
+std::string browse_key(const SearchRequest& request) {
+  std::string key = request.count_facets ? "f" : "n";
+  auto add = [&key](std::string_view piece) {
+    key += std::to_string(piece.size());
+    key += ':';
+    key += piece;
+  };
+  for (const auto& [name, values] : request.filters) {
+    add(name);
+    key += std::to_string(values.size());
+    for (const std::string& value : values) add(value);
+  }
+  key += request.from ? "<" + std::to_string(request.from->day) : "";
+  key += request.to ? ">" + std::to_string(request.to->day) : "";
+  return key;
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
       .count();
@@ -152,6 +175,25 @@ struct SearchService::EffectiveQuery {
   Xapian::Query query() const { return filtered(ranked, filter); }
 };
 
+// The count and facet counts of a browse: the same for every page and order.
+struct SearchService::BrowseCounts {
+  Xapian::doccount total = 0;
+  std::vector<Facet> facets;
+};
+
+struct SearchService::Caches {
+  RevisionCache<BrowseCounts> browse{kBrowseCountsKept};
+  RevisionCache<FacetListing> listing{1};
+};
+
+// A thread's handle on the databases: the combined one queries run on and one per shard
+// (sharing its state, so reopening the first reopens them), which say the revision.
+struct SearchService::OpenIndex {
+  Xapian::Database all;
+  std::vector<Xapian::Database> shards;
+  std::string revision;  ///< each shard's uuid and revision
+};
+
 RankingOptions RankingOptions::baseline() {
   RankingOptions plain;
   plain.query.glossary = false;
@@ -171,23 +213,41 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
       ranking_(std::move(ranking)),
       facets_(facets.begin(), facets.end()),
       instance_id_(next_instance_id++),
-      labels_(std::make_shared<const IndexLabels>(databases_)) {
+      labels_(std::make_shared<const IndexLabels>()),
+      caches_(std::make_shared<Caches>()) {
   schema::check_facet_table(facets_);
   if (databases_.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
   database();                       // fail now, at start-up, when a database cannot be opened
 }
 
-Xapian::Database& SearchService::database() const {
-  thread_local std::unordered_map<unsigned long, std::unique_ptr<Xapian::Database>> handles;
-  auto& handle = handles[instance_id_];
-  if (!handle) {
-    handle = std::make_unique<Xapian::Database>();
-    for (const auto& path : databases_) handle->add_database(Xapian::Database(path.string()));
+SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
+  thread_local std::unordered_map<unsigned long, std::unique_ptr<OpenIndex>> handles;
+  auto& index = handles[instance_id_];
+  if (!index) {
+    auto opened = std::make_unique<OpenIndex>();
+    for (const auto& path : databases_) {
+      opened->shards.emplace_back(path.string());
+      opened->all.add_database(opened->shards.back());
+    }
+    index = std::move(opened);
+  } else if (reopen) {
+    index->all.reopen();
   } else {
-    handle->reopen();
+    return *index;
   }
-  return *handle;
+  index->revision.clear();
+  for (const Xapian::Database& shard : index->shards) {
+    index->revision += shard.get_uuid();
+    index->revision += ':';
+    index->revision += std::to_string(shard.get_revision());
+    index->revision += ',';
+  }
+  return *index;
+}
+
+Xapian::Database& SearchService::database() const {
+  return open_index().all;
 }
 
 Xapian::Query SearchService::filter_query(Xapian::Database& db, const SearchRequest& request,
@@ -348,6 +408,25 @@ SearchResult SearchService::search(const SearchRequest& request) const {
 
 void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
                         const SearchRequest& request, SearchResult& result) const {
+  const OpenIndex& index = open_index(false);
+  // A browse's counts depend on its filters alone: kept per revision, they leave the page
+  // of hits to read.
+  std::string browse;
+  if (effective.browsing && !effective.collapse_slot) {
+    browse = browse_key(request);
+    if (const auto counts = caches_->browse.find(index.revision, browse)) {
+      result.total = counts->total;
+      result.collapsed = 0;
+      result.facets = counts->facets;
+      Xapian::Enquire enquire(db);
+      configure_enquire(enquire, effective);
+      const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+      list_hits(db, effective,
+                enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page)), offset,
+                result);
+      return;
+    }
+  }
   const Xapian::doccount everything = std::max<Xapian::doccount>(db.get_doccount(), 1);
 
   // One pass counts every facet the request does not filter on; each filtered facet gets a
@@ -380,7 +459,8 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
 
   result.facets.clear();
   const std::shared_ptr<const LabelTable> labels =
-      request.count_facets ? labels_->current() : std::make_shared<const LabelTable>();
+      request.count_facets ? labels_->current(index.shards, index.revision)
+                           : std::make_shared<const LabelTable>();
   for (std::size_t i = 0; i < facets_.size(); ++i) {
     const schema::Facet& facet = facets_[i];
     if (!facet.counted || !request.count_facets) continue;
@@ -399,7 +479,16 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     facet_enquire.get_mset(0, 0, everything);
     result.facets.push_back(make_facet(facet, own.counts(i), *labels));
   }
+  if (!browse.empty())
+    caches_->browse.store(
+        index.revision, browse,
+        std::make_shared<const BrowseCounts>(BrowseCounts{result.total, result.facets}));
+  list_hits(db, effective, mset, offset, result);
+}
 
+void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
+                              const Xapian::MSet& mset, Xapian::doccount offset,
+                              SearchResult& result) const {
   const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.text);
   result.hits.clear();
   int rank = static_cast<int>(offset);
@@ -534,7 +623,9 @@ std::optional<SearchResult> SearchService::similar_on(Xapian::Database& db, cons
 }
 
 FacetListing SearchService::facets() const {
-  Xapian::Database& db = database();
+  OpenIndex& index = open_index();
+  if (const auto listed = caches_->listing.find(index.revision, "")) return *listed;
+  Xapian::Database& db = index.all;
   Xapian::Enquire enquire(db);
   enquire.set_query(Xapian::Query(std::string()));
   std::vector<bool> counted(facets_.size());
@@ -544,9 +635,10 @@ FacetListing SearchService::facets() const {
   FacetListing listing;
   listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))
                       .get_matches_estimated();
-  const std::shared_ptr<const LabelTable> labels = labels_->current();
+  const std::shared_ptr<const LabelTable> labels = labels_->current(index.shards, index.revision);
   for (std::size_t i = 0; i < facets_.size(); ++i)
     if (counted[i]) listing.facets.push_back(make_facet(facets_[i], counter.counts(i), *labels));
+  caches_->listing.store(index.revision, "", std::make_shared<const FacetListing>(listing));
   return listing;
 }
 
@@ -593,7 +685,8 @@ std::string SearchService::mark_query_words(const std::string& text,
 
 analyzers::Label SearchService::value_label(const schema::Facet& facet,
                                             std::string_view value) const {
-  return labels_->current()->label(facet, value);
+  const OpenIndex& index = open_index();
+  return labels_->current(index.shards, index.revision)->label(facet, value);
 }
 
 std::string_view to_string(AgencyRole role) {

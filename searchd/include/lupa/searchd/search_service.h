@@ -10,7 +10,10 @@
 // that calls the service gets its own handle, opened on first use and reopened before every
 // call, which is how an index committed by the indexer becomes visible without a restart.
 // Each call reads one revision; when the indexer has moved on twice meanwhile, it throws
-// Xapian::DatabaseModifiedError and may simply be called again.
+// Xapian::DatabaseModifiedError and may simply be called again. What is computed over the
+// whole index whatever the query (browse counts, the facet listing, the index's labels) is
+// kept per revision of the databases, shared by every thread and by copies of the service,
+// and computed again once a request's reopened handle sees a new revision.
 #pragma once
 
 #include <xapian.h>
@@ -33,6 +36,8 @@
 namespace lupa::searchd {
 
 class IndexLabels;
+template <typename Value>
+class RevisionCache;
 
 struct FacetValue {
   std::string value;
@@ -248,7 +253,13 @@ class SearchService {
 
  private:
   struct EffectiveQuery;
+  struct OpenIndex;
+  struct BrowseCounts;
+  struct Caches;
 
+  /// The calling thread's handle, reopened when `reopen` (every public call reopens once, at
+  /// its start), with its revision.
+  OpenIndex& open_index(bool reopen = true) const;
   Xapian::Database& database() const;
   /// Whether a candidate query matches any passage.
   using MatchTest = std::function<bool(const EffectiveQuery&)>;
@@ -270,6 +281,9 @@ class SearchService {
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
+  /// The hits of `mset` (from `offset` on), with snippets, into `result`.
+  void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
+                 Xapian::doccount offset, SearchResult& result) const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
@@ -282,6 +296,7 @@ class SearchService {
   std::vector<schema::Facet> facets_;
   unsigned long instance_id_;
   std::shared_ptr<const IndexLabels> labels_;  // shared by copies: one read per revision
+  std::shared_ptr<Caches> caches_;             // shared by copies too
 };
 
 }  // namespace lupa::searchd

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Whether two running lupa-searchd answer the same over the same index: every field of
+/api/search and /api/facets answers compared, `took_ms` aside. Queries cover words in both
+languages, misspellings (corrected and relaxed), phrases, exclusions, field syntax, questions
+about bodies, browsing with and without filters, sorts, date ranges, pages and facets=false;
+each is asked twice of each daemon, so that an answer kept from the first (per-revision
+caches) is compared too.
+
+Usage: bench/compare_answers.py http://127.0.0.1:PORT_A http://127.0.0.1:PORT_B
+Exits 1 and prints the first differences when any answer differs. Only loopback URLs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import urllib.parse
+import urllib.request
+
+QUERIES = ["transparencia", "transparencia presupuestaria", "datos abiertos", "rendición de cuentas",
+           "participación ciudadana", "corrupción", "contrataciones abiertas", "beneficiarios finales",
+           "open data", "accountability", "access to information", "budget transparency",
+           "beneficial ownership", "public procurement", "civil society organisations",
+           "Ministry of Finance", "corrupcion", "rendicion de cuentas", "gobierno abierto",
+           "commitment", "transparancy", "corupcion presupuesto", "\"datos abiertos\"",
+           "transparencia -presupuesto", "country:mx transparencia", "transparen*",
+           "qué se comprometió la SFP", "compromisos del INAI", "xyzzy plugh", "the",
+           "Secretaría de la Función Pública", "industrias extractivas"]
+EXTRAS = ["", "&facets=false", "&lang=es", "&lang=es&type=action-plan", "&sort=newest",
+          "&page=2", "&from=2018-01-01&to=2021-12-31"]
+BROWSES = ["", "&lang=en", "&lang=es&lang=en", "&type=action-plan", "&country=mx", "&sort=oldest",
+           "&page=3&per_page=20", "&facets=false", "&from=2019-01-01", "&lang=es&type=action-plan"]
+
+
+def get(base: str, path: str):
+    try:
+        with urllib.request.urlopen(base + path, timeout=120) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return status, body.decode("utf-8", "replace")
+    if isinstance(answer, dict):
+        answer.pop("took_ms", None)
+    return status, answer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("old")
+    parser.add_argument("new")
+    args = parser.parse_args()
+    for url in (args.old, args.new):
+        if urllib.parse.urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            sys.exit(f"compare_answers: refusing non-loopback URL {url}")
+    paths = ["/api/facets"]
+    paths += ["/api/search?q=" + urllib.parse.quote(q) + extra for q in QUERIES for extra in EXTRAS]
+    paths += ["/api/search?q=" + extra for extra in BROWSES]
+    differing = []
+    for path in paths:
+        answers = [get(base, path) for base in (args.old, args.old, args.new, args.new)]
+        if any(answer != answers[0] for answer in answers[1:]):
+            differing.append(path)
+            if len(differing) <= 5:
+                print(f"differs: {path}")
+                for name, answer in zip(("old", "old again", "new", "new again"), answers):
+                    print(f"  {name}: {json.dumps(answer, ensure_ascii=False)[:400]}")
+    print(f"{len(paths) - len(differing)}/{len(paths)} answers equal")
+    sys.exit(1 if differing else 0)
+
+
+if __name__ == "__main__":
+    main()
