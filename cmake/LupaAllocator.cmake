@@ -4,7 +4,7 @@
 # jemalloc (default; Debian's libjemalloc-dev), tcmalloc (tcmalloc_minimal, Debian's
 # libgoogle-perftools-dev) or system. Sanitizer builds keep the system malloc: AddressSanitizer
 # must own allocation to find what it finds.
-set(LUPA_ALLOCATOR "jemalloc" CACHE STRING "malloc for lupa-indexer and lupa-searchd: jemalloc, tcmalloc or system")
+set(LUPA_ALLOCATOR "jemalloc" CACHE STRING "malloc for lupa-indexer: jemalloc, tcmalloc or system")
 set_property(CACHE LUPA_ALLOCATOR PROPERTY STRINGS jemalloc tcmalloc system)
 
 set(lupa_allocator_library "")
