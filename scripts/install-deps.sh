@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
   libhunspell-dev hunspell-es hunspell-en-us
+  libjemalloc-dev
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
   chromium
 )

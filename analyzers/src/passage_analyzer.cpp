@@ -23,7 +23,12 @@ const std::string& PassageAnalyzer::stem_term(const std::string& word, Language 
 
 void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text, Language language,
                                Xapian::termcount wdf_increment) {
-  for (const std::string& word : segment_words(text)) {
+  add_words(document, segment_words(text), language, wdf_increment);
+}
+
+void PassageAnalyzer::add_words(Xapian::Document& document, std::span<const std::string> words,
+                                Language language, Xapian::termcount wdf_increment) {
+  for (const std::string& word : words) {
     if (word.size() > kMaxIndexedWordBytes) continue;
     document.add_posting(stem_term(word, language), next_position_, wdf_increment);
     ++next_position_;

@@ -47,6 +47,87 @@ int number_in(std::string_view file_name, const std::vector<std::string>& row, s
                               " must be a number, not `" + text + "`, in row: " + row_text(row));
 }
 
+// --- Quick tests of the shipped recogniser rules ------------------------------------------
+// libstdc++'s std::regex tries a pattern at every byte of every line: most of the indexer's
+// matching time. Each test below holds wherever its rule (as recognizer-rules.tsv ships it) can
+// match a folded line, and rejects most lines with a byte or two. A rule an operator rewrites
+// runs without one.
+
+bool starts_with_any(std::string_view folded, std::initializer_list<std::string_view> words) {
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view word) { return folded.starts_with(word); });
+}
+
+bool is_roman_letter(char c) {
+  return c == 'i' || c == 'v' || c == 'x' || c == 'l' || c == 'c';
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// A leader of dots as toc-entry spells it: "....", "…", or a dot and a space three times.
+bool has_leader(std::string_view s) {
+  if (s.find("....") != s.npos || s.find("…") != s.npos) return true;
+  for (std::size_t dot = s.find('.'); dot != s.npos && dot + 1 < s.size();
+       dot = s.find('.', dot + 1))
+    if (std::isspace(static_cast<unsigned char>(s[dot + 1]))) return true;
+  return false;
+}
+
+struct ShippedRule {
+  std::string_view name;
+  std::string_view pattern;
+  bool (*may_match)(std::string_view folded);
+};
+
+constexpr std::array kShippedRuleTests = {
+    ShippedRule{
+        "commitments-section",
+        R"(^(?:[ivxlc]+\.\s*)?(?:los\s+|the\s+|plan\s+)?(?:compromisos|commitments)(?:\s+(?:del plan|of the plan|asumidos|adquiridos|del plan de accion))?\s*:?$)",
+        [](std::string_view s) {
+          return s.find("compromisos") != s.npos || s.find("commitments") != s.npos;
+        }},
+    ShippedRule{"roman-heading", R"(^[ivxlc]+\.\s+\S)",
+                [](std::string_view s) { return !s.empty() && is_roman_letter(s[0]); }},
+    ShippedRule{
+        "commitment-start",
+        R"(^(?:commitment|compromiso)\s*(?:no\.?|n\s*[o°º]\.?|num\.?|numero|number)?\s*(\d{1,3})\s*[:.\-–—]\s*(.+)$)",
+        [](std::string_view s) {
+          return starts_with_any(s, {"commitment", "compromiso"});
+        }},
+    ShippedRule{"ogp-entry", R"(^([a-z]{2})(\d{4}),\s*(\d{4}),?\s*(.*)$)",
+                [](std::string_view s) {
+                  return s.size() >= 7 && std::isalpha(static_cast<unsigned char>(s[0])) &&
+                         is_digit(s[2]) && s.find(',') != s.npos;
+                }},
+    ShippedRule{
+        "section-heading", R"(^(\d{1,2}(?:\.[a-z0-9]{1,2})?|[ivxlc]+\.)\s*(?:[-–—.)]\s*)?\S)",
+        [](std::string_view s) { return !s.empty() && (is_digit(s[0]) || is_roman_letter(s[0])); }},
+    ShippedRule{"challenge-legend", R"(^([1-5])\s*\.?\s*-?\s+([^\t]+?)\s*(?:\t.*)?$)",
+                [](std::string_view s) { return !s.empty() && s[0] >= '1' && s[0] <= '5'; }},
+    ShippedRule{
+        "toc-heading",
+        R"(^(?:table of contents|contents|index|indice|indice general|indice de contenidos?|contenidos?|tabla de contenidos?|sumario)\s*:?$)",
+        [](std::string_view s) {
+          return starts_with_any(s, {"table of contents", "contents", "index", "indice",
+                                     "contenido", "tabla de contenido", "sumario"});
+        }},
+    ShippedRule{"toc-entry",
+                R"(^\S.{1,160}?(?:\s*\.{4,}\s*|\s*…+\s*|\s*(?:\.\s){3,})(?:\d{1,3}|[ivxlc]{1,6})$)",
+                [](std::string_view s) {
+                  return s.size() >= 4 && (is_digit(s.back()) || is_roman_letter(s.back())) &&
+                         has_leader(s);
+                }},
+};
+
+// The quick test of rule `name` when `pattern` is the one it was written for.
+bool (*shipped_rule_test(std::string_view name, std::string_view pattern))(std::string_view) {
+  for (const ShippedRule& shipped : kShippedRuleTests)
+    if (shipped.name == name && shipped.pattern == pattern) return shipped.may_match;
+  return nullptr;
+}
+
 // Column `column` of a row as a case-insensitive ECMAScript pattern.
 std::regex pattern_in(std::string_view file_name, const std::vector<std::string>& row,
                       std::size_t column) {
@@ -234,7 +315,8 @@ ReferenceData::ReferenceData() {
       table_columns_.emplace_back(fold_for_matching(header), role);
   }
   for (auto& f : rows("recognizer-rules.tsv", 2))
-    rules_.emplace_back(f[0], pattern_in("recognizer-rules.tsv", f, 1));
+    rules_.push_back(
+        {f[0], pattern_in("recognizer-rules.tsv", f, 1), shipped_rule_test(f[0], f[1])});
   // A facet whose vocabulary has no code above reads it as a list of phrases: id, labels and
   // other names, so a new facet needs only its data file.
   for (const schema::Facet& facet : schema::kFacets) {
@@ -312,8 +394,14 @@ std::optional<TableRole> ReferenceData::table_column_role(std::string_view heade
 }
 
 const std::regex& ReferenceData::rule(std::string_view name) const {
-  for (const auto& [rule_name, pattern] : rules_)
-    if (rule_name == name) return pattern;
+  for (const Rule& candidate : rules_)
+    if (candidate.name == name) return candidate.pattern;
+  throw std::logic_error("no recogniser rule named " + std::string(name));
+}
+
+bool ReferenceData::rule_has_quick_test(std::string_view name) const {
+  for (const Rule& candidate : rules_)
+    if (candidate.name == name) return candidate.may_match != nullptr;
   throw std::logic_error("no recogniser rule named " + std::string(name));
 }
 
@@ -323,8 +411,13 @@ std::optional<std::vector<std::string>> ReferenceData::match_rule(std::string_vi
   std::size_t cut = std::min(line.size(), max_bytes);
   while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
   const std::string subject = fold_for_matching(line.substr(0, cut));
+  const Rule* found = nullptr;
+  for (const Rule& candidate : rules_)
+    if (candidate.name == name && !found) found = &candidate;
+  if (!found) throw std::logic_error("no recogniser rule named " + std::string(name));
+  if (found->may_match && !found->may_match(subject)) return std::nullopt;
   std::smatch match;
-  if (!std::regex_search(subject, match, rule(name))) return std::nullopt;
+  if (!std::regex_search(subject, match, found->pattern)) return std::nullopt;
   std::vector<std::string> groups;
   for (const auto& group : match) groups.push_back(group.str());
   return groups;

@@ -518,17 +518,20 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
     tag_passages(segmented.passages, metadata);
     prepared.discovered = discovered_institutions(segmented.passages);
     std::size_t text_bytes = 0;
+    for (const Passage& passage : segmented.passages) text_bytes += passage.text.size();
+    const bool build_here = text_bytes <= kBuildAheadTextBytes;
     for (const Passage& passage : segmented.passages) {
-      collect_spelling_words(passage.text, prepared.spelling);
-      text_bytes += passage.text.size();
+      // Segmented once for both its spelling words and its terms.
+      const std::vector<std::string> words = analyzers::segment_words(passage.text);
+      collect_spelling_words(words, prepared.spelling);
+      if (build_here)
+        prepared.documents.push_back(
+            builder.build(entry.document_path, metadata, passage, words, now));
     }
     state.passages = static_cast<int>(segmented.passages.size());
-    if (text_bytes > kBuildAheadTextBytes) {
+    if (!build_here) {
       prepared.passages_to_build = std::move(segmented.passages);
       prepared.metadata = metadata;
-    } else {
-      for (const Passage& passage : segmented.passages)
-        prepared.documents.push_back(builder.build(entry.document_path, metadata, passage, now));
     }
     // Xapian would refuse these inside the run's transaction, after the file's old passages
     // were gone: refused here, the file fails alone and keeps what it had.

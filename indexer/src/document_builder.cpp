@@ -6,6 +6,7 @@
 
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/reference_data.h"
+#include "lupa/analyzers/text_normalizer.h"
 
 namespace lupa::indexer {
 namespace {
@@ -74,6 +75,14 @@ schema::PassageRecord make_passage_record(const std::string& document_path,
 Xapian::Document DocumentBuilder::build(const std::string& document_path,
                                         const DocumentMetadata& metadata, const Passage& passage,
                                         double indexed_at) {
+  return build(document_path, metadata, passage, analyzers::segment_words(passage.text),
+               indexed_at);
+}
+
+Xapian::Document DocumentBuilder::build(const std::string& document_path,
+                                        const DocumentMetadata& metadata, const Passage& passage,
+                                        std::span<const std::string> text_words,
+                                        double indexed_at) {
   const schema::PassageRecord record =
       make_passage_record(document_path, metadata, passage, indexed_at);
   const auto language = analyzers::language_from_code(passage.language);
@@ -84,7 +93,7 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   if (!passage.heading.empty()) analyzer_.add_text(document, passage.heading, language, 3);
   if (passage.commitment && !passage.commitment->title.empty())
     analyzer_.add_text(document, passage.commitment->title, language, 3);
-  analyzer_.add_text(document, passage.text, language);
+  analyzer_.add_words(document, text_words, language);
 
   document.add_boolean_term(schema::id_term(record.id));
   document.add_boolean_term(schema::file_term(document_path));

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <unordered_map>
 
 #include "lupa/analyzers/index_labels.h"
 #include "lupa/analyzers/language.h"
@@ -35,18 +36,32 @@ std::string shown_start(std::string_view text) {
   return start + "...";
 }
 
+// fold_diacritics of a word, remembered: ICU's normalisers cost far more than a lookup, and
+// a corpus's accented words are few and repeat. Per thread, bounded.
+const std::string& without_accents(const std::string& word) {
+  constexpr std::size_t kMaxRemembered = 100'000;
+  thread_local std::unordered_map<std::string, std::string> folded;
+  if (auto found = folded.find(word); found != folded.end()) return found->second;
+  if (folded.size() >= kMaxRemembered) folded.clear();
+  return folded.emplace(word, analyzers::fold_diacritics(word)).first->second;
+}
+
 }  // namespace
 
 void collect_spelling_words(std::string_view text, SpellingWords& words) {
-  for (std::string& word : analyzers::segment_words(text)) {
+  collect_spelling_words(analyzers::segment_words(text), words);
+}
+
+void collect_spelling_words(std::span<const std::string> text_words, SpellingWords& words) {
+  for (const std::string& word : text_words) {
     if (word.size() < kMinSpellingBytes || word.size() > analyzers::kMaxIndexedWordBytes) continue;
     if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
     if (analyzers::is_stop_word(word)) continue;
-    std::string accentless = analyzers::fold_diacritics(word);
+    const std::string& accentless = without_accents(word);
     SpellingWord& entry = words[accentless];
     ++entry.count;
-    if (entry.written.empty() && accentless != word) entry.written = std::move(word);
+    if (entry.written.empty() && accentless != word) entry.written = word;
   }
 }
 

@@ -181,6 +181,37 @@ std::optional<std::string> infer_plan_of(std::string_view country, std::string_v
   return data.infer_plan(country, "", year);
 }
 
+// A byte a written date may hold past its first: a digit, a letter, a space, ',' or '-'. Any
+// other byte may only open one (the `\D` before the day), so no date spans it.
+bool may_continue_date(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return std::isdigit(byte) || (c >= 'a' && c <= 'z') || std::isspace(byte) || c == ',' || c == '-';
+}
+
+// The date a match of `kDate` in find_first_date writes, if it is one.
+std::optional<std::string> date_of(const std::smatch& m) {
+  int day = 0, month = 0, year = 0;
+  if (m[1].matched) {
+    day = std::stoi(m[1]), month = month_number(m[2]), year = std::stoi(m[3]);
+  } else if (m[4].matched) {
+    day = std::stoi(m[4]), month = month_number(m[5]), year = std::stoi(m[6]);
+  } else if (m[7].matched) {
+    month = month_number(m[7]), day = std::stoi(m[8]), year = std::stoi(m[9]);
+  } else {
+    year = std::stoi(m[10]), month = std::stoi(m[11]), day = std::stoi(m[12]);
+  }
+  if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1990 && year <= 2100)
+    return iso_date(year, month, day);
+  return std::nullopt;
+}
+
+bool has_four_digits(std::string_view run) {
+  int digits = 0;
+  for (const char c : run)
+    if ((digits = std::isdigit(static_cast<unsigned char>(c)) ? digits + 1 : 0) == 4) return true;
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> find_first_date(std::string_view text) {
@@ -191,20 +222,25 @@ std::optional<std::string> find_first_date(std::string_view text) {
       R"(|(?:^|\D)(\d{1,2})\s+([a-z]+)\s+(\d{4}))"                   // 14 december 2012
       R"(|([a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"                         // december 14, 2012
       R"(|(\d{4})-(\d{2})-(\d{2}))");                                // 2012-12-14
-  for (std::sregex_iterator it(folded.begin(), folded.end(), kDate), end; it != end; ++it) {
-    const std::smatch& m = *it;
-    int day = 0, month = 0, year = 0;
-    if (m[1].matched) {
-      day = std::stoi(m[1]), month = month_number(m[2]), year = std::stoi(m[3]);
-    } else if (m[4].matched) {
-      day = std::stoi(m[4]), month = month_number(m[5]), year = std::stoi(m[6]);
-    } else if (m[7].matched) {
-      month = month_number(m[7]), day = std::stoi(m[8]), year = std::stoi(m[9]);
-    } else {
-      year = std::stoi(m[10]), month = std::stoi(m[11]), day = std::stoi(m[12]);
+  // The regular expression is tried only on the runs of bytes a date may span that hold a year
+  // (every form has four digits in a row), each with the byte before it: the same matches, in
+  // the same order, as over the whole text, for a fraction of the work.
+  for (std::size_t run_start = 0; run_start < folded.size();) {
+    std::size_t run_end = run_start + 1;  // the first byte may be the `\D` before a day
+    while (run_end < folded.size() && may_continue_date(folded[run_end])) ++run_end;
+    if (has_four_digits(std::string_view(folded).substr(run_start, run_end - run_start))) {
+      auto from = folded.cbegin() + static_cast<std::ptrdiff_t>(run_start);
+      const auto to = folded.cbegin() + static_cast<std::ptrdiff_t>(run_end);
+      std::smatch m;
+      while (from != to &&
+             std::regex_search(from, to, m, kDate,
+                               from == folded.cbegin() ? std::regex_constants::match_default
+                                                       : std::regex_constants::match_prev_avail)) {
+        if (auto date = date_of(m)) return date;
+        from = m[0].second;
+      }
     }
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1990 && year <= 2100)
-      return iso_date(year, month, day);
+    run_start = run_end;
   }
   return std::nullopt;
 }

@@ -131,6 +131,20 @@ TEST(PassageRecord, SerialisesEveryRecordAsItWasStored) {
   for (std::string_view data : kAllRecords) EXPECT_EQ(PassageRecord::parse(data).serialise(), data);
 }
 
+// Most records are written without Poco's objects; their bytes must be those Poco wrote (the
+// records above hold one such), escapes included, and a control byte Poco spells as \u00XX
+// still reads back.
+TEST(PassageRecord, WritesQuotesBackslashesAndControlBytesAsPocoDid) {
+  PassageRecord record = PassageRecord::parse(kSection);
+  record.text = "a \"quoted\" C:\\path, <http://x.org/a>\n\tnext line, acción\r";
+  const std::string before_text(kSection.substr(0, kSection.find("\"text\":\"") + 8));
+  EXPECT_EQ(
+      record.serialise(),
+      before_text + "a \\\"quoted\\\" C:\\\\path, <http://x.org/a>\\n\\tnext line, acción\\r\"}");
+  record.text = std::string("bell \a and nul ") + '\0' + " end";
+  EXPECT_EQ(PassageRecord::parse(record.serialise()).text, record.text);
+}
+
 TEST(PassageRecord, ReadsEveryFieldOfARecordTheIndexerWrote) {
   PassageRecord expected;
   expected.id = "corpus.scans.hard-scan-jpg.0005";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -9,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -719,6 +722,59 @@ TEST(ReferenceData, PlanStartingInAYear) {
   EXPECT_EQ(data().plan_starting("mx", 2017), "mx-2016-2018");
   EXPECT_EQ(data().plan_starting("mx", 1999), std::nullopt);
   EXPECT_EQ(data().plan_starting("zz", 2019), std::nullopt);
+}
+
+// match_rule rejects most lines with a cheap test before the rule's pattern; a test that said
+// no where the pattern says yes would lose a commitment or a heading. Every line of the
+// fixtures, and lines shaped like each rule, must get the pattern's answer.
+TEST(MatchRule, QuickTestsNeverRejectALineThePatternMatches) {
+  const std::vector<std::string> rules = {
+      "commitments-section", "roman-heading",    "commitment-start", "ogp-entry",
+      "section-heading",     "challenge-legend", "toc-heading",      "toc-entry"};
+  std::vector<std::string> lines = {"III. Compromisos",
+                                    "Commitments",
+                                    "The commitments of the plan:",
+                                    "iv. Next steps",
+                                    "Commitment No. 14: To develop",
+                                    "COMPROMISO 3. Publicar datos",
+                                    "MX0075, 2019, Fiscal Openness",
+                                    "ke0031, 2020 Access",
+                                    "3.a—Impulso",
+                                    "II. Esfuerzos",
+                                    "4.2 Promoviendo",
+                                    "2.- Increasing public integrity",
+                                    "5 Open data\tX",
+                                    "Índice",
+                                    "Tabla de contenidos:",
+                                    "Contents",
+                                    "Introduction .......... 3",
+                                    "Acrónimos … iv",
+                                    "Resumen . . . 12",
+                                    "Capítulo\t.\t.\t.\tiv",
+                                    "",
+                                    "x",
+                                    "1",
+                                    "Compromiso",
+                                    "Commitment 1"};
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(LUPA_SOURCE_DIR) / "tests/data/ogp-world")) {
+    std::ifstream file(entry.path());
+    for (std::string line; std::getline(file, line);) lines.push_back(line);
+  }
+  std::size_t matched = 0;
+  for (const std::string& rule : rules) {
+    EXPECT_TRUE(data().rule_has_quick_test(rule)) << rule << " lost its quick test";
+    for (const std::string& line : lines) {
+      std::string subject = line.substr(0, 300);
+      while (subject.size() < line.size() &&
+             (static_cast<unsigned char>(line[subject.size()]) & 0xC0) == 0x80)
+        subject += line[subject.size()];
+      const bool by_pattern = std::regex_search(fold_for_matching(subject), data().rule(rule));
+      EXPECT_EQ(data().match_rule(rule, line).has_value(), by_pattern) << rule << ": " << line;
+      matched += by_pattern;
+    }
+  }
+  EXPECT_GT(matched, 100u);  // the fixtures hold headings, entries and commitments of each kind
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <ostream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,58 @@ INSTANTIATE_TEST_SUITE_P(
                       DateCase{"13 commitments 2019", std::nullopt},
                       DateCase{"Member since 2011", std::nullopt},
                       DateCase{"14 December 1850", std::nullopt}, DateCase{"", std::nullopt}));
+
+// find_first_date tries its expression only where a date may be; over the whole text it must
+// find the same date. The reference below is the plain scan, on texts built from pieces of dates
+// (lower-case ASCII, which folding leaves as it is).
+std::optional<std::string> first_date_scanning_everything(const std::string& text) {
+  static const std::regex kDate(R"((?:^|\D)(\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d{4}))"
+                                R"(|(?:^|\D)(\d{1,2})\s+([a-z]+)\s+(\d{4}))"
+                                R"(|([a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"
+                                R"(|(\d{4})-(\d{2})-(\d{2}))");
+  const auto month = [](const std::string& name) {
+    return name == "septiembre"              ? 9
+           : name == "december"              ? 12
+           : name == "mayo" || name == "may" ? 5
+                                             : 0;
+  };
+  for (std::sregex_iterator it(text.begin(), text.end(), kDate), end; it != end; ++it) {
+    const std::smatch& m = *it;
+    int day = 0, month_number = 0, year = 0;
+    if (m[1].matched) {
+      day = std::stoi(m[1]), month_number = month(m[2]), year = std::stoi(m[3]);
+    } else if (m[4].matched) {
+      day = std::stoi(m[4]), month_number = month(m[5]), year = std::stoi(m[6]);
+    } else if (m[7].matched) {
+      month_number = month(m[7]), day = std::stoi(m[8]), year = std::stoi(m[9]);
+    } else {
+      year = std::stoi(m[10]), month_number = std::stoi(m[11]), day = std::stoi(m[12]);
+    }
+    if (month_number >= 1 && month_number <= 12 && day >= 1 && day <= 31 && year >= 1990 &&
+        year <= 2100) {
+      char iso[16];
+      std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month_number, day);
+      return iso;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(FindFirstDateScan, FindsWhatAScanOfTheWholeTextFinds) {
+  const std::vector<std::string> pieces = {
+      "20",  "3", "14", "32", "12", "2011",       "2012",       "1850",       "20110",    "-",
+      ",",   " ", "  ", "\n", "\t", " de ",       " del ",      "septiembre", "december", "mayo",
+      "may", "x", "(",  ".",  "/",  "2012-12-14", "2013-13-01", "plan"};
+  std::uint32_t state = 12345;
+  const auto next = [&state] { return (state = state * 1103515245u + 12345u) >> 16; };
+  for (int text_number = 0; text_number < 3000; ++text_number) {
+    std::string text;
+    const std::uint32_t length = 1 + next() % 14;
+    for (std::uint32_t i = 0; i < length; ++i) text += pieces[next() % pieces.size()];
+    SCOPED_TRACE(text);
+    EXPECT_EQ(find_first_date(text), first_date_scanning_everything(text));
+  }
+}
 
 Passage passage(const std::string& text, const std::string& language) {
   Passage p;

@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,6 +31,11 @@ class PassageAnalyzer {
   /// phrases across their boundary. `wdf_increment` weights fields such as titles.
   void add_text(Xapian::Document& document, std::string_view text, Language language,
                 Xapian::termcount wdf_increment = 1);
+
+  /// The same for a text already segmented (`words` as segment_words gives them), so that the
+  /// indexer segments each passage once for its terms and its spelling words.
+  void add_words(Xapian::Document& document, std::span<const std::string> words, Language language,
+                 Xapian::termcount wdf_increment = 1);
 
   /// Resets positions for a new document.
   void start_document() { next_position_ = 1; }

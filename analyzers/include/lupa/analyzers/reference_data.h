@@ -133,6 +133,10 @@ class ReferenceData {
   std::optional<std::vector<std::string>> match_rule(std::string_view name, std::string_view line,
                                                      std::size_t max_bytes = 300) const;
 
+  /// Whether match_rule tries rule `name` with a cheap test before its pattern (the rules as
+  /// shipped, so that a test can pin each one to its pattern).
+  bool rule_has_quick_test(std::string_view name) const;
+
   /// The plan of `country` that starts in `year`, else the latest one whose years contain it.
   std::optional<std::string> plan_starting(std::string_view country, int year) const;
 
@@ -256,7 +260,14 @@ class ReferenceData {
   std::vector<FieldLabel> fields_;                                // one per field
   std::unordered_map<std::string, FieldLabel> field_labels_;      // folded label -> field
   std::vector<std::pair<std::string, TableRole>> table_columns_;  // folded header -> role
-  std::vector<std::pair<std::string, std::regex>> rules_;
+  struct Rule {
+    std::string name;
+    std::regex pattern;
+    /// False where the pattern cannot match a folded line: a test far cheaper than the regex,
+    /// for a rule as shipped (null once an operator's data changes the pattern).
+    bool (*may_match)(std::string_view folded) = nullptr;
+  };
+  std::vector<Rule> rules_;
   /// Vocabularies of facets that need no code of their own (id, labels, other names), by name.
   std::vector<std::pair<std::string, Vocabulary>> facet_vocabularies_;
 };

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <span>
 #include <string>
 
 #include "lupa/analyzers/passage_analyzer.h"
@@ -34,6 +35,12 @@ class DocumentBuilder {
   /// `indexed_at`: unix seconds, recorded for "newest first" feeds.
   Xapian::Document build(const std::string& document_path, const DocumentMetadata& metadata,
                          const Passage& passage, double indexed_at);
+
+  /// The same with the words of `passage.text` as segment_words gives them, when the caller
+  /// has them already.
+  Xapian::Document build(const std::string& document_path, const DocumentMetadata& metadata,
+                         const Passage& passage, std::span<const std::string> text_words,
+                         double indexed_at);
 
  private:
   std::vector<schema::Facet> facets_;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ using SpellingWords = std::map<std::string, SpellingWord>;
 /// The words of `text` worth offering as spelling corrections: lower case, four letters or
 /// more but no longer than an indexed word, no digits, not stop words.
 void collect_spelling_words(std::string_view text, SpellingWords& words);
+/// The same from a text's words as segment_words gives them.
+void collect_spelling_words(std::span<const std::string> text_words, SpellingWords& words);
 
 /// Why Xapian would refuse to write `documents` and `spelling` (a term or a spelling word
 /// over its limits), or nothing. Checked before the writer sees them: a refusal inside the
