@@ -146,9 +146,10 @@ void IndexWriter::finish_file(const FileState& state, const SpellingWords& spell
     database_.add_spelling(word, entry.count);
     listed += word + '\t' + std::to_string(entry.count) + '\n';
     // Never removed: it is read only for words the dictionary offers.
-    if (!entry.written.empty() &&
-        database_.get_metadata(schema::accented_spelling_key(word)).empty())
-      database_.set_metadata(schema::accented_spelling_key(word), entry.written);
+    if (!entry.written.empty() && accented_known_.insert(word).second) {
+      const std::string key = schema::accented_spelling_key(word);
+      if (database_.get_metadata(key).empty()) database_.set_metadata(key, entry.written);
+    }
   }
   database_.set_metadata(spelling_key(state.path), listed);
   database_.set_metadata(state_key(state.path), state.serialise());

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "lupa/indexer/document.h"
@@ -100,6 +101,9 @@ class IndexWriter {
 
   Xapian::WritableDatabase database_;
   bool committed_ = false;
+  /// Accentless words whose accented form this run found in the index or stored: each is
+  /// looked up once per run, not once per file that uses it.
+  std::unordered_set<std::string> accented_known_;
 };
 
 }  // namespace lupa::indexer
