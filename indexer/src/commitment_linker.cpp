@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +52,141 @@ std::set<std::string> title_words(const std::string& title) {
         !std::isdigit(static_cast<unsigned char>(word[0])))
       words.insert(word);
   return words;
+}
+
+// Length-prefixed fields, so that any byte of a path or an id survives.
+class ValueWriter {
+ public:
+  void text(std::string_view value) {
+    number(value.size());
+    out_ += value;
+  }
+  void number(std::size_t value) {
+    do {
+      const auto low = static_cast<unsigned char>(value & 0x7F);
+      value >>= 7;
+      out_ += static_cast<char>(value ? low | 0x80 : low);
+    } while (value);
+  }
+  void signed_number(int value) { number(static_cast<std::uint32_t>(value)); }
+  void optional_text(const std::optional<std::string>& value) {
+    number(value ? 1 : 0);
+    if (value) text(*value);
+  }
+  void texts(const std::vector<std::string>& values) {
+    number(values.size());
+    for (const std::string& value : values) text(value);
+  }
+  template <typename Words>
+  void words(const Words& values) {
+    number(values.size());
+    for (const std::string& value : values) text(value);
+  }
+  void ratings(const IrmRatings& irm) {
+    optional_text(irm.specificity);
+    texts(irm.ogp_values);
+    optional_text(irm.potential_impact);
+    optional_text(irm.potential_results);
+    optional_text(irm.completion);
+    optional_text(irm.opened_government);
+    number(irm.starred ? (*irm.starred ? 2 : 1) : 0);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class ValueReader {
+ public:
+  explicit ValueReader(std::string_view in) : in_(in) {}
+  std::size_t number() {
+    std::size_t value = 0;
+    for (int shift = 0;; shift += 7) {
+      if (at_ >= in_.size() || shift > 63) throw std::out_of_range("commitment link value");
+      const auto byte = static_cast<unsigned char>(in_[at_++]);
+      value |= static_cast<std::size_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) return value;
+    }
+  }
+  int signed_number() { return static_cast<int>(static_cast<std::uint32_t>(number())); }
+  std::string text() {
+    const std::size_t size = number();
+    if (size > in_.size() - at_) throw std::out_of_range("commitment link value");
+    std::string value(in_.substr(at_, size));
+    at_ += size;
+    return value;
+  }
+  std::optional<std::string> optional_text() {
+    if (number() == 0) return std::nullopt;
+    return text();
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> values(number_bounded());
+    for (std::string& value : values) value = text();
+    return values;
+  }
+  IrmRatings ratings() {
+    IrmRatings irm;
+    irm.specificity = optional_text();
+    irm.ogp_values = texts();
+    irm.potential_impact = optional_text();
+    irm.potential_results = optional_text();
+    irm.completion = optional_text();
+    irm.opened_government = optional_text();
+    if (const std::size_t starred = number()) irm.starred = starred == 2;
+    return irm;
+  }
+  std::size_t position() const { return at_; }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  // A count no larger than the bytes left: each counted item takes at least one.
+  std::size_t number_bounded() {
+    const std::size_t count = number();
+    if (count > in_.size() - at_) throw std::out_of_range("commitment link value");
+    return count;
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+};
+
+std::string encoded_links(const CommitmentLinks& links) {
+  ValueWriter out;
+  out.texts(links.same_as);
+  out.texts(links.original);
+  out.text(links.linked_ogp_id);
+  out.ratings(links.ratings);
+  out.texts(links.rated_by);
+  return out.take();
+}
+
+// The record a commitment_link_value was made from, as linking reads it, and where in the
+// value its links start.
+std::optional<Record> record_from_value(Xapian::docid docid, std::string_view value,
+                                        std::size_t& links_at) {
+  if (value.empty()) return std::nullopt;
+  try {
+    ValueReader in(value);
+    Record record;
+    record.docid = docid;
+    record.id = in.text();
+    record.doc = in.text();
+    record.type = in.text();
+    record.country = in.text();
+    record.report_stage = in.text();
+    record.plans = in.texts();
+    record.number = in.signed_number();
+    record.own_ogp_id = in.text();
+    for (std::size_t count = in.number(); count > 0; --count)
+      record.original_paragraphs.push_back(in.signed_number());
+    for (std::string& word : in.texts()) record.title_words.insert(std::move(word));
+    record.irm = in.ratings();
+    links_at = in.position();
+    return record;
+  } catch (const std::out_of_range&) {
+    return std::nullopt;  // not one: read from the document data instead
+  }
 }
 
 Record read_record(Xapian::docid docid, const PassageRecord& stored) {
@@ -139,18 +277,80 @@ bool is_ogp_entry(const Record& record) {
 
 }  // namespace
 
+std::string commitment_link_value(const PassageRecord& stored) {
+  if (stored.kind != schema::PassageKind::kCommitment) return {};
+  const Record record = read_record(0, stored);
+  ValueWriter out;
+  out.text(record.id);
+  out.text(record.doc);
+  out.text(record.type);
+  out.text(record.country);
+  out.text(record.report_stage);
+  out.texts(record.plans);
+  out.signed_number(record.number);
+  out.text(record.own_ogp_id);
+  out.number(record.original_paragraphs.size());
+  for (int paragraph : record.original_paragraphs) out.signed_number(paragraph);
+  out.words(record.title_words);
+  out.ratings(record.irm);
+  return out.take() + encoded_links(stored.links.value_or(CommitmentLinks{}));
+}
+
 std::size_t link_commitments(Xapian::WritableDatabase& database) {
+  std::vector<PendingPassage> nothing_pending;
+  return link_commitments(database, nothing_pending);
+}
+
+std::size_t link_commitments(Xapian::WritableDatabase& database,
+                             std::vector<PendingPassage>& pending) {
   const std::string term = schema::facet_term(*schema::find_facet("kind"),
                                               schema::to_string(schema::PassageKind::kCommitment));
 
+  // What each commitment's value slot holds; a passage written before the slot existed is read
+  // from its document data, as it was then. Pending passages are read with the others, in
+  // docid order: the order decides which of several candidates is linked first.
   std::vector<Record> records;
-  std::map<Xapian::docid, PassageRecord> stored_by_docid;
-  for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
-       ++posting) {
-    const Xapian::Document document = database.get_document(*posting);
-    PassageRecord stored = PassageRecord::parse(document.get_data());
-    records.push_back(read_record(*posting, stored));
-    stored_by_docid.emplace(*posting, std::move(stored));
+  struct Read {
+    Xapian::docid docid = 0;
+    PendingPassage* pending = nullptr;
+    std::string value;  // kSlotCommitmentLinks
+  };
+  std::vector<Read> passages;
+  {
+    auto value = database.valuestream_begin(schema::kSlotCommitmentLinks);
+    const auto no_more_values = database.valuestream_end(schema::kSlotCommitmentLinks);
+    for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+         ++posting) {
+      if (value != no_more_values && value.get_docid() < *posting) value.skip_to(*posting);
+      passages.push_back(
+          {*posting, nullptr,
+           value != no_more_values && value.get_docid() == *posting ? *value : std::string()});
+    }
+  }  // the value iterator goes before any passage is rewritten
+  for (PendingPassage& passage : pending)
+    if (!passage.document.get_value(schema::kSlotCommitmentLinks).empty())
+      passages.push_back(
+          {passage.docid, &passage, passage.document.get_value(schema::kSlotCommitmentLinks)});
+  std::sort(passages.begin(), passages.end(),
+            [](const Read& a, const Read& b) { return a.docid < b.docid; });
+  // Per record: its stored links encoded, and the value slot's part before them (empty when the
+  // record was read from its document data).
+  std::vector<std::string> links_before;
+  std::vector<std::string> value_before_links;
+  for (const Read& passage : passages) {
+    std::size_t links_at = 0;
+    if (auto record = record_from_value(passage.docid, passage.value, links_at)) {
+      records.push_back(std::move(*record));
+      links_before.push_back(passage.value.substr(links_at));
+      value_before_links.push_back(passage.value.substr(0, links_at));
+      continue;
+    }
+    const PassageRecord stored =
+        PassageRecord::parse(passage.pending ? passage.pending->document.get_data()
+                                             : database.get_document(passage.docid).get_data());
+    records.push_back(read_record(passage.docid, stored));
+    links_before.push_back(encoded_links(stored.links.value_or(CommitmentLinks{})));
+    value_before_links.emplace_back();
   }
 
   // Commitments of each plan's own documents, and the OGP website's entries of each plan.
@@ -260,15 +460,25 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
             links.original.push_back(records[original].id);
 
       // Rewritten only when its links change; a record never linked counts as linked to nothing.
-      const PassageRecord& before = stored_by_docid.at(record.docid);
-      if (links == before.links.value_or(CommitmentLinks{})) continue;
+      std::string links_now = encoded_links(links);
+      if (links_now == links_before[i]) continue;
 
+      PendingPassage* pending_passage = passages[i].pending;
+      Xapian::Document document =
+          pending_passage ? pending_passage->document : database.get_document(record.docid);
+      const PassageRecord before = PassageRecord::parse(document.get_data());
       PassageRecord after = before;
       after.links = std::move(links);
-      Xapian::Document document = database.get_document(record.docid);
       schema::replace_facet_terms(before, after, document);
       document.set_data(after.serialise());
-      database.replace_document(record.docid, document);
+      // What it links by did not change: only its links are new.
+      document.add_value(schema::kSlotCommitmentLinks, value_before_links[i].empty()
+                                                           ? commitment_link_value(after)
+                                                           : value_before_links[i] + links_now);
+      if (pending_passage)
+        pending_passage->document = std::move(document);
+      else
+        database.replace_document(record.docid, document);
       ++changed;
     }
   }

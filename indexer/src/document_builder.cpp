@@ -7,6 +7,8 @@
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/commitment_linker.h"
+#include "lupa/indexer/duplicate_grouper.h"
 
 namespace lupa::indexer {
 namespace {
@@ -112,6 +114,11 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
     // Shown once with its translation; the duplicate grouper widens the group to duplicates.
     document.add_value(schema::kSlotShownOnce, translation_group);
   }
+  // What the duplicate grouper and the commitment linker read at the end of a run, made here on
+  // the worker threads rather than from the document data on the writer's.
+  document.add_value(schema::kSlotDuplicateSignature, duplicate_signature(record.id, passage.text));
+  if (record.kind == schema::PassageKind::kCommitment)
+    document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(record));
   document.set_data(record.serialise());
   return document;
 }

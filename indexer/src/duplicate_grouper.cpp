@@ -1,6 +1,7 @@
 #include "lupa/indexer/duplicate_grouper.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <set>
 #include <string>
@@ -69,21 +70,21 @@ std::string join_hyphenated_words(std::string_view text) {
 // refused (see the header).
 class Groups {
  public:
-  explicit Groups(const std::vector<std::string>& documents)
+  explicit Groups(const std::vector<std::size_t>& documents)
       : parent_(documents.size()), documents_(documents.size()) {
     std::iota(parent_.begin(), parent_.end(), std::size_t{0});
-    for (std::size_t i = 0; i < documents.size(); ++i) documents_[i].insert(documents[i]);
+    for (std::size_t i = 0; i < documents.size(); ++i) documents_[i].push_back(documents[i]);
   }
   void join(std::size_t a, std::size_t b) {
     a = root(a);
     b = root(b);
     if (a == b) return;
     if (documents_[a].size() > documents_[b].size()) std::swap(a, b);
-    for (const std::string& doc : documents_[a])
-      if (documents_[b].contains(doc)) return;
+    for (std::size_t doc : documents_[a])
+      if (std::find(documents_[b].begin(), documents_[b].end(), doc) != documents_[b].end()) return;
     parent_[a] = b;
-    documents_[b].insert(documents_[a].begin(), documents_[a].end());
-    documents_[a].clear();
+    documents_[b].insert(documents_[b].end(), documents_[a].begin(), documents_[a].end());
+    std::vector<std::size_t>().swap(documents_[a]);
   }
   std::size_t root(std::size_t a) {
     while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];
@@ -92,7 +93,7 @@ class Groups {
 
  private:
   std::vector<std::size_t> parent_;
-  std::vector<std::set<std::string>> documents_;  // per root
+  std::vector<std::vector<std::size_t>> documents_;  // per root: its passages' documents
 };
 
 // Plain union-find, for the shown-once groups: a translation is in its own document.
@@ -111,15 +112,115 @@ class Components {
   std::vector<std::size_t> parent_;
 };
 
+// A signature as stored: the low 16 bits of each MinHash value.
+using StoredRows = std::array<std::uint16_t, kFingerprintHashes>;
+constexpr std::size_t kNoSignature = ~std::size_t{0};
+
 // What grouping reads of a passage.
 struct Candidate {
   Xapian::docid docid = 0;
   std::string id;
-  std::string translation_group;  // kSlotTranslationGroup
-  std::string duplicate_group;    // as stored
-  std::string shown_once;         // as stored
-  Fingerprint fingerprint;
+  std::size_t document = 0;              // its document, numbered in reading order
+  std::string translation_group;         // kSlotTranslationGroup
+  std::string duplicate_group;           // as stored
+  std::string shown_once;                // as stored
+  std::size_t signature = kNoSignature;  // index in Passages::signatures; none if too short
+  std::uint32_t words = 0;
 };
+
+struct Passages {
+  std::vector<Candidate> candidates;
+  std::vector<StoredRows> signatures;
+  std::unordered_map<std::string, std::size_t> documents;  // id without its ordinal -> number
+};
+
+void put_u16(std::string& out, std::uint16_t value) {
+  out += static_cast<char>(value & 0xFF);
+  out += static_cast<char>(value >> 8);
+}
+
+std::uint32_t get_u32(std::string_view in, std::size_t at) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i)
+    value |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[at + i])) << (8 * i);
+  return value;
+}
+
+// Reads a kSlotDuplicateSignature value into `passage` (and `passages.signatures`); false when
+// the value is not one.
+bool read_signature(std::string_view value, Candidate& passage, Passages& passages) {
+  const std::size_t end_of_id = value.find('\0');
+  if (end_of_id == std::string_view::npos || end_of_id == 0) return false;
+  passage.id = std::string(value.substr(0, end_of_id));
+  const std::string_view rest = value.substr(end_of_id + 1);
+  if (rest.empty()) return true;
+  if (rest.size() != 4 + 2 * kFingerprintHashes) return false;
+  passage.words = get_u32(rest, 0);
+  StoredRows& rows = passages.signatures.emplace_back();
+  for (std::size_t i = 0; i < kFingerprintHashes; ++i)
+    rows[i] = static_cast<std::uint16_t>(static_cast<unsigned char>(rest[4 + 2 * i]) |
+                                         static_cast<unsigned char>(rest[5 + 2 * i]) << 8);
+  passage.signature = passages.signatures.size() - 1;
+  return true;
+}
+
+// Walks one value slot in docid order; `at` is asked for increasing docids.
+class SlotReader {
+ public:
+  SlotReader(const Xapian::Database& database, Xapian::valueno slot)
+      : value_(database.valuestream_begin(slot)), end_(database.valuestream_end(slot)) {}
+  std::string at(Xapian::docid docid) {
+    if (value_ != end_ && value_.get_docid() < docid) value_.skip_to(docid);
+    if (value_ != end_ && value_.get_docid() == docid) return *value_;
+    return {};
+  }
+
+ private:
+  Xapian::ValueIterator value_;
+  Xapian::ValueIterator end_;
+};
+
+// Every passage, from the value slots; a passage written before kSlotDuplicateSignature
+// existed is read from its document data, as it was then.
+Passages read_passages(const Xapian::Database& database) {
+  Passages passages;
+  passages.candidates.reserve(database.get_doccount());
+  SlotReader signatures(database, schema::kSlotDuplicateSignature);
+  SlotReader translation_groups(database, schema::kSlotTranslationGroup);
+  SlotReader duplicate_groups(database, schema::kSlotDuplicateGroup);
+  SlotReader shown_once(database, schema::kSlotShownOnce);
+  for (auto posting = database.postlist_begin(""); posting != database.postlist_end("");
+       ++posting) {
+    Candidate passage;
+    passage.docid = *posting;
+    if (!read_signature(signatures.at(passage.docid), passage, passages)) {
+      const schema::PassageRecord record =
+          schema::PassageRecord::parse(database.get_document(passage.docid).get_data());
+      read_signature(duplicate_signature(record.id, record.text), passage, passages);
+    }
+    passage.translation_group = translation_groups.at(passage.docid);
+    passage.duplicate_group = duplicate_groups.at(passage.docid);
+    passage.shown_once = shown_once.at(passage.docid);
+    // A passage id is its document's, made URL-safe, then '.' and the ordinal; the indexer
+    // refuses two documents whose ids would be alike.
+    const std::string_view document = std::string_view(passage.id).substr(0, passage.id.rfind('.'));
+    passage.document =
+        passages.documents.try_emplace(std::string(document), passages.documents.size())
+            .first->second;
+    passages.candidates.push_back(std::move(passage));
+  }
+  return passages;
+}
+
+bool stored_duplicates(const Candidate& a, const Candidate& b, const Passages& passages) {
+  const StoredRows& rows_a = passages.signatures[a.signature];
+  const StoredRows& rows_b = passages.signatures[b.signature];
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < kFingerprintHashes; ++i) equal += rows_a[i] == rows_b[i];
+  const double similarity = static_cast<double>(equal) / static_cast<double>(kFingerprintHashes);
+  if (std::min(a.words, b.words) < kMinWordsForNearDuplicates) return similarity == 1.0;
+  return similarity >= kDuplicateSimilarity;
+}
 
 // Per passage, the smallest passage id of its group in `groups`; empty for a passage alone.
 template <typename Union>
@@ -172,24 +273,23 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b) {
   return similarity >= kDuplicateSimilarity;
 }
 
+std::string duplicate_signature(std::string_view passage_id, std::string_view text) {
+  std::string value(passage_id);
+  value += '\0';
+  const Fingerprint print = fingerprint(text);
+  if (!print.usable) return value;
+  const auto words = static_cast<std::uint32_t>(std::min<std::size_t>(print.words, UINT32_MAX));
+  for (std::size_t i = 0; i < 4; ++i) value += static_cast<char>((words >> (8 * i)) & 0xFF);
+  for (std::uint64_t minimum : print.minimums) put_u16(value, static_cast<std::uint16_t>(minimum));
+  return value;
+}
+
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
-  std::vector<Candidate> passages;
-  std::vector<std::string> documents;
-  passages.reserve(database.get_doccount());
-  for (auto posting = database.postlist_begin(""); posting != database.postlist_end("");
-       ++posting) {
-    const Xapian::Document document = database.get_document(*posting);
-    const schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
-    Candidate passage;
-    passage.docid = *posting;
-    passage.id = record.id;
-    passage.translation_group = document.get_value(schema::kSlotTranslationGroup);
-    passage.duplicate_group = document.get_value(schema::kSlotDuplicateGroup);
-    passage.shown_once = document.get_value(schema::kSlotShownOnce);
-    passage.fingerprint = fingerprint(record.text);
-    passages.push_back(std::move(passage));
-    documents.push_back(record.doc);
-  }
+  Passages read = read_passages(database);
+  const std::vector<Candidate>& passages = read.candidates;
+  std::vector<std::size_t> documents;
+  documents.reserve(passages.size());
+  for (const Candidate& passage : passages) documents.push_back(passage.document);
 
   // Passages sharing a band are candidates. Each is compared with the first of its bucket and
   // with the one before it, not with every other: a boilerplate paragraph in a thousand
@@ -199,10 +299,11 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
   for (std::size_t band = 0; band < kBands; ++band) {
     buckets.clear();
     for (std::size_t i = 0; i < passages.size(); ++i) {
-      if (!passages[i].fingerprint.usable) continue;
+      if (passages[i].signature == kNoSignature) continue;
+      const StoredRows& rows = read.signatures[passages[i].signature];
       std::uint64_t key = mix(band);
       for (std::size_t row = band * kRowsPerBand; row < (band + 1) * kRowsPerBand; ++row)
-        key = mix(key ^ passages[i].fingerprint.minimums[row]);
+        key = mix(key ^ rows[row]);
       buckets[key].push_back(i);
     }
     for (const auto& [key, members] : buckets)
@@ -210,7 +311,7 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
         for (std::size_t other : {members.front(), members[m - 1]}) {
           const std::size_t i = members[m];
           if (documents[i] != documents[other] &&
-              are_duplicates(passages[i].fingerprint, passages[other].fingerprint))
+              stored_duplicates(passages[i], passages[other], read))
             duplicates.join(i, other);
         }
   }

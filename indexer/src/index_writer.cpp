@@ -112,6 +112,8 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
 IndexWriter::IndexWriter(const std::filesystem::path& directory)
     : database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
   database_.begin_transaction(true);
+  // What add_document would give: docids are never reused.
+  next_docid_ = database_.get_lastdocid() + 1;
 }
 
 IndexWriter::~IndexWriter() {
@@ -151,7 +153,11 @@ void IndexWriter::start_file(const std::string& document_path) {
 }
 
 void IndexWriter::add_passage(const Xapian::Document& document) {
-  database_.add_document(document);
+  write_reserved(reserve_docid(), document);
+}
+
+void IndexWriter::write_reserved(Xapian::docid docid, const Xapian::Document& document) {
+  database_.replace_document(docid, document);
 }
 
 void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {
@@ -161,9 +167,10 @@ void IndexWriter::finish_file(const FileState& state, const SpellingWords& spell
     database_.add_spelling(word, entry.count);
     listed += word + '\t' + std::to_string(entry.count) + '\n';
     // Never removed: it is read only for words the dictionary offers.
-    if (!entry.written.empty() &&
-        database_.get_metadata(schema::accented_spelling_key(word)).empty())
-      database_.set_metadata(schema::accented_spelling_key(word), entry.written);
+    if (!entry.written.empty() && accented_known_.insert(word).second) {
+      const std::string key = schema::accented_spelling_key(word);
+      if (database_.get_metadata(key).empty()) database_.set_metadata(key, entry.written);
+    }
   }
   database_.set_metadata(spelling_key(state.path), listed);
   database_.set_metadata(state_key(state.path), state.serialise());

@@ -203,6 +203,24 @@ TEST_F(LinkCommitments, RunningTwiceChangesNothingTheSecondTime) {
   EXPECT_EQ(a.str(), b.str());
 }
 
+TEST_F(LinkCommitments, PassagesWithoutTheLinkerSlotAreReadFromTheirDocumentData) {
+  add_plan_and_ogp_page();
+  // As an index written before the slot existed has them.
+  std::vector<Xapian::docid> docids(database_.postlist_begin(""), database_.postlist_end(""));
+  for (const Xapian::docid docid : docids) {
+    Xapian::Document document = database_.get_document(docid);
+    document.add_value(schema::kSlotCommitmentLinks, "");  // no value
+    database_.replace_document(docid, document);
+  }
+  EXPECT_EQ(link_commitments(database_), 4u);
+  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"),
+              ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0003"), "CL0013");
+  // The rewritten passages carry the slot again, with their links: nothing changes a second
+  // time.
+  EXPECT_EQ(link_commitments(database_), 0u);
+}
+
 TEST_F(LinkCommitments, NumberingsThatDoNotAgreeAreNotMatched) {
   // The plan numbers its commitments by paragraph (21, 22), the website 1..2: no match.
   add(kPlan, metadata_of("action-plan", {kPlanX}), {commitment(1, 21), commitment(2, 22)});

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,83 @@ class CorpusIndexer : public ::testing::Test {
   TempDir dir_;
   fs::path corpus_;
 };
+
+// Per passage id: its near-duplicate group, shown-once key and commitment links.
+std::map<std::string, std::string> groups_and_links(const fs::path& database) {
+  const Xapian::Database db(database.string());
+  std::map<std::string, std::string> found;
+  const auto joined = [](const std::vector<std::string>& ids) {
+    std::string all;
+    for (const std::string& id : ids) all += id + ",";
+    return all;
+  };
+  for (auto posting = db.postlist_begin(""); posting != db.postlist_end(""); ++posting) {
+    const Xapian::Document document = db.get_document(*posting);
+    const schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
+    const schema::CommitmentLinks links = record.links.value_or(schema::CommitmentLinks{});
+    found[record.id] = "group " + document.get_value(schema::kSlotDuplicateGroup) +
+                       "; shown once " + document.get_value(schema::kSlotShownOnce) + "; same as " +
+                       joined(links.same_as) + "; original " + joined(links.original) +
+                       "; ogp id " + links.linked_ogp_id + "; rated by " + joined(links.rated_by) +
+                       "; completion " + record.ratings().completion.value_or("");
+  }
+  return found;
+}
+
+TEST_F(CorpusIndexer, RunsThatAddAndRemoveFilesGroupAndLinkAsARunFromNothing) {
+  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+  std::vector<fs::path> documents;
+  for (const auto& entry : fs::directory_iterator(fixtures))
+    if (entry.path().extension() != ".json") documents.push_back(entry.path());
+  std::sort(documents.begin(), documents.end());
+  ASSERT_GE(documents.size(), 10u);
+  // Copies under other names are near-duplicates of every passage of theirs.
+  const std::vector<std::pair<std::string, fs::path>> copies = {
+      {"copies/ke-plan.txt", fixtures / "ke-2023-2027-action-plan.txt"},
+      {"copies/co-plan.txt", fixtures / "co-2020-2022-plan-de-accion.txt"}};
+  const auto put = [](const fs::path& from, const fs::path& to) {
+    fs::create_directories(to.parent_path());
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  };
+  const auto index_folder = [&](const fs::path& folder, const fs::path& database) {
+    IndexerOptions options;
+    options.database = database;
+    options.corpus_folders = {folder};
+    options.ocr_cache = dir_.path() / "ocr-cache";
+    return index_corpus(options);
+  };
+  const fs::path grown = dir_.path() / "grown" / "ogp";
+  const fs::path whole = dir_.path() / "whole" / "ogp";
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    put(documents[i], whole / documents[i].filename());
+    if (i % 2 == 0) put(documents[i], grown / documents[i].filename());
+  }
+  for (const auto& [name, from] : copies) put(from, whole / name);
+  index_folder(grown, dir_.path() / "grown-index");
+
+  for (std::size_t i = 1; i < documents.size(); i += 2)
+    put(documents[i], grown / documents[i].filename());
+  for (const auto& [name, from] : copies) put(from, grown / name);
+  const IndexSummary added = index_folder(grown, dir_.path() / "grown-index");
+  const IndexSummary from_nothing = index_folder(whole, dir_.path() / "whole-index");
+  EXPECT_GT(from_nothing.duplicate_groups, 10u);
+  EXPECT_GT(from_nothing.links, 10u);
+  EXPECT_EQ(added.duplicate_groups, from_nothing.duplicate_groups);
+  EXPECT_EQ(added.duplicate_passages, from_nothing.duplicate_passages);
+  EXPECT_EQ(groups_and_links(dir_.path() / "grown-index"),
+            groups_and_links(dir_.path() / "whole-index"));
+
+  // A plan and a copy go: their groups and links go with them.
+  for (const fs::path& root : {grown, whole}) {
+    fs::remove(root / "ke-2023-2027-action-plan.txt");
+    fs::remove(root / "copies" / "co-plan.txt");
+  }
+  index_folder(grown, dir_.path() / "grown-index");
+  fs::remove_all(dir_.path() / "whole-index");
+  index_folder(whole, dir_.path() / "whole-index");
+  EXPECT_EQ(groups_and_links(dir_.path() / "grown-index"),
+            groups_and_links(dir_.path() / "whole-index"));
+}
 
 TEST_F(CorpusIndexer, ASymlinkLoopIsAnErrorOfItsOwnAndTheRestIsIndexed) {
   fs::create_symlink("loop.txt", corpus_ / "loop.txt");

@@ -99,6 +99,15 @@ class GroupDuplicates : public ::testing::Test {
     database_.add_document(builder_.build(path, metadata, passage, 1'700'000'000));
   }
 
+  // As an index written before the passage's signature was stored has it.
+  void forget_signature(const std::string& path, int ordinal) {
+    const std::string term = schema::id_term(schema::passage_id(path, ordinal));
+    const Xapian::docid docid = *database_.postlist_begin(term);
+    Xapian::Document stored = database_.get_document(docid);
+    stored.remove_value(schema::kSlotDuplicateSignature);
+    database_.replace_document(docid, stored);
+  }
+
   void remove(const std::string& path) { database_.delete_document(schema::file_term(path)); }
 
   Xapian::Document document(const std::string& path, int ordinal) const {
@@ -229,6 +238,37 @@ TEST_F(GroupDuplicates, APassageAndItsTranslationAloneKeepTheirTranslationGroupU
   EXPECT_EQ(key, document("corpus/plan-es-en.txt", 3).get_value(schema::kSlotTranslationGroup));
   EXPECT_EQ(group_duplicates(database_).passages_changed, 0u);
   EXPECT_EQ(shown_once("corpus/plan-es-en.txt", 4), key);
+}
+
+TEST_F(GroupDuplicates, APassageWithoutAStoredSignatureIsGroupedFromItsText) {
+  add("corpus/plan.txt", 1, kParagraph);
+  add("corpus/scans/plan.png", 1, kOcrCopy);
+  add("corpus/mirror/plan.html", 4, kParagraph);
+  add("corpus/other.txt", 1, kSameTemplate);
+  forget_signature("corpus/scans/plan.png", 1);
+  forget_signature("corpus/other.txt", 1);
+  const DuplicateGrouping grouping = group_duplicates(database_);
+  EXPECT_EQ(grouping.groups, 1u);
+  EXPECT_EQ(grouping.grouped, 3u);
+  const std::string key = schema::passage_id("corpus/mirror/plan.html", 4);
+  EXPECT_EQ(group("corpus/scans/plan.png", 1), key);
+  EXPECT_EQ(group("corpus/plan.txt", 1), key);
+  EXPECT_EQ(group("corpus/other.txt", 1), "");
+}
+
+TEST(DuplicateSignature, HoldsTheIdAndTheLowBitsOfTheFingerprint) {
+  const std::string id = schema::passage_id("corpus/plan.txt", 3);
+  const std::string signature = duplicate_signature(id, kParagraph);
+  ASSERT_EQ(signature.size(), id.size() + 1 + 4 + 2 * kFingerprintHashes);
+  EXPECT_EQ(signature.substr(0, id.size() + 1), id + '\0');
+  const Fingerprint print = fingerprint(kParagraph);
+  const auto byte = [&](std::size_t at) {
+    return static_cast<unsigned char>(signature[id.size() + 1 + at]);
+  };
+  EXPECT_EQ(byte(0) | byte(1) << 8, static_cast<int>(print.words));
+  EXPECT_EQ(byte(4) | byte(5) << 8, static_cast<int>(print.minimums[0] & 0xFFFF));
+  // Too short to group: the id alone.
+  EXPECT_EQ(duplicate_signature(id, "Anexo 1. Compromisos del plan"), id + '\0');
 }
 
 }  // namespace

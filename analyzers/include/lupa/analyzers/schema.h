@@ -68,6 +68,13 @@ inline constexpr Xapian::valueno kSlotDuplicateGroup = 6;
 /// group without duplicates, else the smallest passage id of them all); the default collapse
 /// key. Empty for a passage alone.
 inline constexpr Xapian::valueno kSlotShownOnce = 7;
+/// What the indexer's duplicate grouper reads of a passage, so that it never parses document
+/// data or segments text again: the passage id and its MinHash signature (indexer's
+/// duplicate_grouper.h, duplicate_signature). Not read by searchd.
+inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
+/// What the indexer's commitment linker reads of a commitment passage, its links included
+/// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
+inline constexpr Xapian::valueno kSlotCommitmentLinks = 9;
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {

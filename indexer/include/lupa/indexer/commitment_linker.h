@@ -10,11 +10,32 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/passage_record.h"
 
 namespace lupa::indexer {
 
-/// Updates the links of every commitment passage in `database`; returns how many passages
-/// changed. Idempotent: a second call with nothing new changes nothing.
+/// What the linker reads of a commitment passage (schema::kSlotCommitmentLinks): the fields
+/// it links by, its title's words, and its links as stored, so that a run never parses every
+/// commitment's document data, nor segments its title, again. Empty for other passages.
+std::string commitment_link_value(const schema::PassageRecord& record);
+
+/// A commitment passage of this run not written yet: the indexer holds them back until their
+/// links are known, so that each is written once, not written and then rewritten. `docid` is
+/// the one reserved for it, in corpus order.
+struct PendingPassage {
+  Xapian::docid docid = 0;
+  Xapian::Document document;
+};
+
+/// Updates the links of every commitment passage in `database` and in `pending` (changed in
+/// place; the caller writes them); returns how many passages changed. Idempotent: a second
+/// call with nothing new changes nothing.
+std::size_t link_commitments(Xapian::WritableDatabase& database,
+                             std::vector<PendingPassage>& pending);
+/// link_commitments with nothing pending.
 std::size_t link_commitments(Xapian::WritableDatabase& database);
 
 }  // namespace lupa::indexer

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace lupa::indexer {
@@ -56,6 +57,13 @@ double estimated_similarity(const Fingerprint& a, const Fingerprint& b);
 /// Whether passages of these fingerprints are duplicates: estimated similarity at least
 /// kDuplicateSimilarity, or all shingles alike when either is under kMinWordsForNearDuplicates.
 bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
+
+/// What the grouper keeps of a passage in schema::kSlotDuplicateSignature, made on the worker
+/// threads with the passage's document so that grouping never parses document data or segments
+/// text again: `passage_id`, and when `text` is long enough to group, its word count and the
+/// low 16 bits of each value of fingerprint(text). Two different values agree in their low 16
+/// bits once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001.
+std::string duplicate_signature(std::string_view passage_id, std::string_view text);
 
 struct DuplicateGrouping {
   std::size_t passages_changed = 0;  ///< passages whose groups changed in this call
