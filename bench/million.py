@@ -94,6 +94,16 @@ class State:
         os.replace(self.path + ".tmp", self.path)
 
 
+def child_pid(pid: int) -> int:
+    """The first child of `pid` (the indexer GNU time runs), else `pid`."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = f.read().split()
+        return int(children[0]) if children else pid
+    except OSError:
+        return pid
+
+
 def index_with_progress(indexer: str, database: str, corpus: str, log_path: str, timeout: float,
                         total_files: int) -> dict:
     """lupa-indexer under GNU time -v, its output in `log_path`; prints progress each minute."""
@@ -120,8 +130,8 @@ def index_with_progress(indexer: str, database: str, corpus: str, log_path: str,
                         last = lines[-1][:160] if lines else ""
                 except OSError:
                     pass
-                say(f"  indexing, {now - started:.0f} s; RSS {common.rss_kib(process.pid) // 1024} MiB "
-                    f"(time's); last line: {last}")
+                say(f"  indexing, {now - started:.0f} s; RSS {common.rss_kib(child_pid(process.pid)) // 1024} MiB; "
+                    f"last line: {last}")
         wall = time.perf_counter() - started
     with open(log_path, encoding="utf-8", errors="replace") as f:
         output = f.read()
