@@ -440,9 +440,39 @@ def report(index: dict | None, queries: dict | None, megabytes: float, files: in
         else:
             checks.append(f"MET  exact counts: totals agree with and without facets, every counted facet in every "
                           f"answer, `{SINGLE_VALUED_FACET}` counts add up to total")
+    lines += summary(index, queries)
     lines.append("\nTargets")
     lines += ["  " + c for c in checks]
     return lines
+
+
+def summary(index: dict | None, queries: dict | None) -> list[str]:
+    """The three rows side by side: Lupa, the anchors, Lupa over the anchor."""
+    rows = []
+    if index:
+        lupa = index["lupa"]
+        anchors = [f"{name} {r['wall_s'][0]:.1f} s, {r['mb_per_s'][0]:.2f} MB/s" for name, r in index.items()
+                   if name != "lupa"]
+        ratios = [f"{r['lupa_speed_ratio'][0]:.2f}x {name}" for name, r in index.items() if name != "lupa"]
+        rows.append(("indexing from nothing", f"{lupa['wall_s'][0]:.1f} s, {lupa['mb_per_s'][0]:.2f} MB/s",
+                     "; ".join(anchors) or "-", "speed " + ", ".join(ratios) if ratios else "-",
+                     "speed >= 1.5x omindex, >= 1.1x recollindex"))
+    if queries:
+        m = queries["modes"]
+        raw = m.get("raw + spy")
+        rows.append((f"query over HTTP, keep-alive, {len(QUERIES)} queries",
+                     f"{m['facets']['median_ms']:.2f} ms with facets (p99 {m['facets']['p99_ms']:.1f}); "
+                     f"{m['no facets']['median_ms']:.2f} ms facets=false",
+                     f"raw engine {raw['median_ms']:.2f} ms with one facet's exact counts, "
+                     f"{m['raw']['median_ms']:.2f} ms without" if raw else "-",
+                     f"{m['facets']['median_ms'] / raw['median_ms']:.1f}x" if raw else "-", "<= 2x"))
+        rows.append(("browse (empty query, every facet)", f"{m['browse']['median_ms']:.2f} ms", "-", "-", "<= 5 ms"))
+    if not rows:
+        return []
+    out = ["\nSummary (medians)"]
+    for label, lupa, anchor, ratio, target in rows:
+        out.append(f"  {label}\n    Lupa:   {lupa}\n    anchor: {anchor}\n    ratio:  {ratio}   target: {target}")
+    return out
 
 
 def main() -> None:
