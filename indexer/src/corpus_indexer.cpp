@@ -56,10 +56,10 @@ constexpr std::size_t kPassagesPerBatch = 256;
 // Commitment passages wait for their links until the end of the run, so that each is written
 // once (commitment_linker.h), up to about this much memory of them; later ones are written at
 // once and rewritten when their links are known, as passages of earlier runs are.
-constexpr std::size_t kPendingCommitmentBytes = std::size_t{96} << 20;
+constexpr std::size_t kPendingCommitmentBytes = std::size_t{256} << 20;
 // About what a Xapian::Document holds in memory per term (a map node, the term, its positions):
 // an estimate, so that the bound counts terms and not only the document data.
-constexpr std::size_t kPendingBytesPerTerm = 240;
+constexpr std::size_t kPendingBytesPerTerm = 160;
 
 // Files the writer refused after the run had begun changing them; each costs a rerun.
 constexpr std::size_t kMaxRefusedFiles = 5;
