@@ -54,12 +54,9 @@ constexpr std::size_t kBuildAheadTextBytes = std::size_t{8} << 20;
 constexpr std::size_t kPassagesPerBatch = 256;
 
 // Commitment passages wait for their links until the end of the run, so that each is written
-// once (commitment_linker.h), up to about this much memory of them; later ones are written at
+// once (commitment_linker.h), up to about this many bytes of them; later ones are written at
 // once and rewritten when their links are known, as passages of earlier runs are.
-constexpr std::size_t kPendingCommitmentBytes = std::size_t{256} << 20;
-// About what a Xapian::Document holds in memory per term (a map node, the term, its positions):
-// an estimate, so that the bound counts terms and not only the document data.
-constexpr std::size_t kPendingBytesPerTerm = 160;
+constexpr std::size_t kPendingCommitmentBytes = std::size_t{192} << 20;
 
 // Files the writer refused after the run had begun changing them; each costs a rerun.
 constexpr std::size_t kMaxRefusedFiles = 5;
@@ -656,8 +653,8 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   auto hold_or_add = [&](Xapian::Document& document) {
     if (pending_bytes < kPendingCommitmentBytes &&
         !document.get_value(schema::kSlotCommitmentLinks).empty()) {
-      pending_bytes +=
-          document.get_data().size() + kPendingBytesPerTerm * document.termlist_count();
+      // Its data, and about as much again for its terms and values.
+      pending_bytes += 2 * document.get_data().size();
       pending.push_back({writer.reserve_docid(), std::move(document)});
     } else {
       writer.add_passage(document);
