@@ -297,61 +297,32 @@ std::string commitment_link_value(const PassageRecord& stored) {
 }
 
 std::size_t link_commitments(Xapian::WritableDatabase& database) {
-  std::vector<PendingPassage> nothing_pending;
-  return link_commitments(database, nothing_pending);
-}
-
-std::size_t link_commitments(Xapian::WritableDatabase& database,
-                             std::vector<PendingPassage>& pending) {
   const std::string term = schema::facet_term(*schema::find_facet("kind"),
                                               schema::to_string(schema::PassageKind::kCommitment));
 
   // What each commitment's value slot holds; a passage written before the slot existed is read
-  // from its document data, as it was then. Pending passages are read with the others, in
-  // docid order: the order decides which of several candidates is linked first.
+  // from its document data, as it was then.
   std::vector<Record> records;
-  struct Read {
-    Xapian::docid docid = 0;
-    PendingPassage* pending = nullptr;
-    std::string value;  // kSlotCommitmentLinks
-  };
-  std::vector<Read> passages;
+  std::vector<std::string> links_before;  // per record, encoded_links of its stored links
   {
     auto value = database.valuestream_begin(schema::kSlotCommitmentLinks);
     const auto no_more_values = database.valuestream_end(schema::kSlotCommitmentLinks);
     for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
          ++posting) {
       if (value != no_more_values && value.get_docid() < *posting) value.skip_to(*posting);
-      passages.push_back(
-          {*posting, nullptr,
-           value != no_more_values && value.get_docid() == *posting ? *value : std::string()});
+      std::size_t links_at = 0;
+      const std::string stored_value =
+          value != no_more_values && value.get_docid() == *posting ? *value : std::string();
+      if (auto record = record_from_value(*posting, stored_value, links_at)) {
+        records.push_back(std::move(*record));
+        links_before.push_back(stored_value.substr(links_at));
+        continue;
+      }
+      const PassageRecord stored = PassageRecord::parse(database.get_document(*posting).get_data());
+      records.push_back(read_record(*posting, stored));
+      links_before.push_back(encoded_links(stored.links.value_or(CommitmentLinks{})));
     }
   }  // the value iterator goes before any passage is rewritten
-  for (PendingPassage& passage : pending)
-    if (!passage.document.get_value(schema::kSlotCommitmentLinks).empty())
-      passages.push_back(
-          {passage.docid, &passage, passage.document.get_value(schema::kSlotCommitmentLinks)});
-  std::sort(passages.begin(), passages.end(),
-            [](const Read& a, const Read& b) { return a.docid < b.docid; });
-  // Per record: its stored links encoded, and the value slot's part before them (empty when the
-  // record was read from its document data).
-  std::vector<std::string> links_before;
-  std::vector<std::string> value_before_links;
-  for (const Read& passage : passages) {
-    std::size_t links_at = 0;
-    if (auto record = record_from_value(passage.docid, passage.value, links_at)) {
-      records.push_back(std::move(*record));
-      links_before.push_back(passage.value.substr(links_at));
-      value_before_links.push_back(passage.value.substr(0, links_at));
-      continue;
-    }
-    const PassageRecord stored =
-        PassageRecord::parse(passage.pending ? passage.pending->document.get_data()
-                                             : database.get_document(passage.docid).get_data());
-    records.push_back(read_record(passage.docid, stored));
-    links_before.push_back(encoded_links(stored.links.value_or(CommitmentLinks{})));
-    value_before_links.emplace_back();
-  }
 
   // Commitments of each plan's own documents, and the OGP website's entries of each plan.
   std::map<PlanNumber, std::vector<std::size_t>> in_plan_documents, ogp_entries, numbered;
@@ -460,25 +431,16 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
             links.original.push_back(records[original].id);
 
       // Rewritten only when its links change; a record never linked counts as linked to nothing.
-      std::string links_now = encoded_links(links);
-      if (links_now == links_before[i]) continue;
+      if (encoded_links(links) == links_before[i]) continue;
 
-      PendingPassage* pending_passage = passages[i].pending;
-      Xapian::Document document =
-          pending_passage ? pending_passage->document : database.get_document(record.docid);
+      Xapian::Document document = database.get_document(record.docid);
       const PassageRecord before = PassageRecord::parse(document.get_data());
       PassageRecord after = before;
       after.links = std::move(links);
       schema::replace_facet_terms(before, after, document);
       document.set_data(after.serialise());
-      // What it links by did not change: only its links are new.
-      document.add_value(schema::kSlotCommitmentLinks, value_before_links[i].empty()
-                                                           ? commitment_link_value(after)
-                                                           : value_before_links[i] + links_now);
-      if (pending_passage)
-        pending_passage->document = std::move(document);
-      else
-        database.replace_document(record.docid, document);
+      document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
+      database.replace_document(record.docid, document);
       ++changed;
     }
   }

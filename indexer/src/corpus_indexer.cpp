@@ -53,11 +53,6 @@ constexpr std::uint64_t kReadAheadBytes = std::uint64_t{64} << 20;
 constexpr std::size_t kBuildAheadTextBytes = std::size_t{8} << 20;
 constexpr std::size_t kPassagesPerBatch = 256;
 
-// Commitment passages wait for their links until the end of the run, so that each is written
-// once (commitment_linker.h), up to about this many bytes of them; later ones are written at
-// once and rewritten when their links are known, as passages of earlier runs are.
-constexpr std::size_t kPendingCommitmentBytes = std::size_t{192} << 20;
-
 // Files the writer refused after the run had begun changing them; each costs a rerun.
 constexpr std::size_t kMaxRefusedFiles = 5;
 
@@ -648,18 +643,6 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     previous_states.push_back(writer.file_state(entry.document_path));
   std::vector<std::uint64_t> file_sizes;
   for (const CorpusFile& entry : listing.documents) file_sizes.push_back(entry.listed_size);
-  std::vector<PendingPassage> pending;
-  std::size_t pending_bytes = 0;
-  auto hold_or_add = [&](Xapian::Document& document) {
-    if (pending_bytes < kPendingCommitmentBytes &&
-        !document.get_value(schema::kSlotCommitmentLinks).empty()) {
-      // Its data, and about as much again for its terms and values.
-      pending_bytes += 2 * document.get_data().size();
-      pending.push_back({writer.reserve_docid(), std::move(document)});
-    } else {
-      writer.add_passage(document);
-    }
-  };
   OrderedWorkers<PreparedFile> workers(
       listing.documents.size(),
       [&](std::size_t index) {
@@ -715,9 +698,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
       case PreparedFile::Outcome::kIndexed:
         if (prepared.passages_to_build.empty()) {
           write([&] {
-            writer.start_file(prepared.state.path);
-            for (Xapian::Document& document : prepared.documents) hold_or_add(document);
-            writer.finish_file(prepared.state, prepared.spelling);
+            writer.replace_file(prepared.state, prepared.documents, prepared.spelling);
             label_discovered();
           });
           summary.passages_written += prepared.documents.size();
@@ -767,16 +748,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   }
   // Links and duplicate groups can only change when passages did.
   if (summary.files_indexed > 0 || summary.files_removed > 0) {
-    summary.links = link_commitments(writer.database(), pending);
-    for (const PendingPassage& passage : pending) {
-      try {
-        writer.write_reserved(passage.docid, passage.document);
-      } catch (const Xapian::Error& error) {
-        throw std::runtime_error(error.get_description() +
-                                 " (while writing a commitment passage; nothing of this run was "
-                                 "committed)");
-      }
-    }
+    summary.links = link_commitments(writer.database());
     const DuplicateGrouping duplicates = group_duplicates(writer.database());
     summary.duplicate_groups = duplicates.groups;
     summary.duplicate_passages = duplicates.grouped;

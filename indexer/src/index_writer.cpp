@@ -112,8 +112,6 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
 IndexWriter::IndexWriter(const std::filesystem::path& directory)
     : database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
   database_.begin_transaction(true);
-  // What add_document would give: docids are never reused.
-  next_docid_ = database_.get_lastdocid() + 1;
 }
 
 IndexWriter::~IndexWriter() {
@@ -153,11 +151,7 @@ void IndexWriter::start_file(const std::string& document_path) {
 }
 
 void IndexWriter::add_passage(const Xapian::Document& document) {
-  write_reserved(reserve_docid(), document);
-}
-
-void IndexWriter::write_reserved(Xapian::docid docid, const Xapian::Document& document) {
-  database_.replace_document(docid, document);
+  database_.add_document(document);
 }
 
 void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {

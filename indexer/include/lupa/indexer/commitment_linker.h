@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
 
 #include "lupa/analyzers/passage_record.h"
 
@@ -22,20 +21,8 @@ namespace lupa::indexer {
 /// commitment's document data, nor segments its title, again. Empty for other passages.
 std::string commitment_link_value(const schema::PassageRecord& record);
 
-/// A commitment passage of this run not written yet: the indexer holds them back until their
-/// links are known, so that each is written once, not written and then rewritten. `docid` is
-/// the one reserved for it, in corpus order.
-struct PendingPassage {
-  Xapian::docid docid = 0;
-  Xapian::Document document;
-};
-
-/// Updates the links of every commitment passage in `database` and in `pending` (changed in
-/// place; the caller writes them); returns how many passages changed. Idempotent: a second
-/// call with nothing new changes nothing.
-std::size_t link_commitments(Xapian::WritableDatabase& database,
-                             std::vector<PendingPassage>& pending);
-/// link_commitments with nothing pending.
+/// Updates the links of every commitment passage in `database`; returns how many passages
+/// changed. Idempotent: a second call with nothing new changes nothing.
 std::size_t link_commitments(Xapian::WritableDatabase& database);
 
 }  // namespace lupa::indexer

@@ -79,10 +79,6 @@ class IndexWriter {
   /// start_file, add_passage for each document, finish_file.
   void start_file(const std::string& document_path);
   void add_passage(const Xapian::Document& document);
-  /// The docid the next passage would take, kept for a passage written later with
-  /// write_reserved: passages take docids in corpus order whenever they are written.
-  Xapian::docid reserve_docid() { return next_docid_++; }
-  void write_reserved(Xapian::docid docid, const Xapian::Document& document);
   void finish_file(const FileState& state, const SpellingWords& spelling);
   /// Records a new size or mtime for a file whose content did not change.
   void update_state(const FileState& state);
@@ -108,7 +104,6 @@ class IndexWriter {
 
   Xapian::WritableDatabase database_;
   bool committed_ = false;
-  Xapian::docid next_docid_ = 1;
   /// Accentless words whose accented form this run found in the index or stored: each is
   /// looked up once per run, not once per file that uses it.
   std::unordered_set<std::string> accented_known_;
