@@ -1,5 +1,8 @@
 #include "lupa/indexer/commitment_linker.h"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA1Engine.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -151,14 +154,21 @@ class ValueReader {
   std::size_t at_ = 0;
 };
 
-std::string encoded_links(const CommitmentLinks& links) {
+// A digest of a passage's links, not the links: they are in its document data already, and a
+// commitment listed in many documents links to all of them (kilobytes a passage, tens of MB
+// of value slots in a large index). The digest tells whether the links changed.
+std::string links_digest(const CommitmentLinks& links) {
   ValueWriter out;
   out.texts(links.same_as);
   out.texts(links.original);
   out.text(links.linked_ogp_id);
   out.ratings(links.ratings);
   out.texts(links.rated_by);
-  return out.take();
+  const std::string encoded = out.take();
+  Poco::SHA1Engine engine;
+  engine.update(encoded.data(), encoded.size());
+  const Poco::DigestEngine::Digest& digest = engine.digest();
+  return std::string(digest.begin(), digest.end());
 }
 
 // The record a commitment_link_value was made from, as linking reads it, and where in the
@@ -293,7 +303,7 @@ std::string commitment_link_value(const PassageRecord& stored) {
   for (int paragraph : record.original_paragraphs) out.signed_number(paragraph);
   out.words(record.title_words);
   out.ratings(record.irm);
-  return out.take() + encoded_links(stored.links.value_or(CommitmentLinks{}));
+  return out.take() + links_digest(stored.links.value_or(CommitmentLinks{}));
 }
 
 std::size_t link_commitments(Xapian::WritableDatabase& database) {
@@ -303,7 +313,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
   // What each commitment's value slot holds; a passage written before the slot existed is read
   // from its document data, as it was then.
   std::vector<Record> records;
-  std::vector<std::string> links_before;  // per record, encoded_links of its stored links
+  std::vector<std::string> links_before;  // per record, links_digest of its stored links
   {
     auto value = database.valuestream_begin(schema::kSlotCommitmentLinks);
     const auto no_more_values = database.valuestream_end(schema::kSlotCommitmentLinks);
@@ -320,7 +330,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
       }
       const PassageRecord stored = PassageRecord::parse(database.get_document(*posting).get_data());
       records.push_back(read_record(*posting, stored));
-      links_before.push_back(encoded_links(stored.links.value_or(CommitmentLinks{})));
+      links_before.push_back(links_digest(stored.links.value_or(CommitmentLinks{})));
     }
   }  // the value iterator goes before any passage is rewritten
 
@@ -431,7 +441,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
             links.original.push_back(records[original].id);
 
       // Rewritten only when its links change; a record never linked counts as linked to nothing.
-      if (encoded_links(links) == links_before[i]) continue;
+      if (links_digest(links) == links_before[i]) continue;
 
       Xapian::Document document = database.get_document(record.docid);
       const PassageRecord before = PassageRecord::parse(document.get_data());

@@ -72,7 +72,7 @@ inline constexpr Xapian::valueno kSlotShownOnce = 7;
 /// data or segments text again: the passage id and its MinHash signature (indexer's
 /// duplicate_grouper.h, duplicate_signature). Not read by searchd.
 inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
-/// What the indexer's commitment linker reads of a commitment passage, its links included
+/// What the indexer's commitment linker reads of a commitment passage, and a digest of its links
 /// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
 inline constexpr Xapian::valueno kSlotCommitmentLinks = 9;
 

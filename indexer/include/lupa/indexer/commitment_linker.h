@@ -17,8 +17,8 @@
 namespace lupa::indexer {
 
 /// What the linker reads of a commitment passage (schema::kSlotCommitmentLinks): the fields
-/// it links by, its title's words, and its links as stored, so that a run never parses every
-/// commitment's document data, nor segments its title, again. Empty for other passages.
+/// it links by, its title's words, and a digest of its stored links, so that a run never parses
+/// every commitment's document data, nor segments its title, again. Empty for other passages.
 std::string commitment_link_value(const schema::PassageRecord& record);
 
 /// Updates the links of every commitment passage in `database`; returns how many passages
