@@ -21,22 +21,8 @@ import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GNU_TIME = "/usr/bin/time"
-SUPPORTED = (".txt", ".md", ".html", ".htm")
-SUMMARY = re.compile(r"summary: (\d+) files \((\d+) indexed, (\d+) unchanged, (\d+) removed, "
-                     r"(\d+) skipped, (\d+) errors\), (\d+) passages written, (\d+) in index")
-
-
-def corpus_size(folder: str) -> tuple[int, int]:
-    """(files, bytes) of the documents lupa-indexer reads (hidden entries skipped)."""
-    files = size = 0
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(SUPPORTED):
-                continue
-            files += 1
-            size += os.path.getsize(os.path.join(root, name))
-    return files, size
+# The indexer's file types, its summary line and the corpus size, as index_bench.py reads them.
+from index_bench import SUMMARY, SUPPORTED, corpus_size  # noqa: E402,F401
 
 
 def folder_bytes(folder: str) -> int:
