@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates clang-format
-  libxapian-dev libpoco-dev libicu-dev libxml2-dev
+  libxapian-dev xapian-tools libpoco-dev libicu-dev libxml2-dev
   libgtest-dev libgmock-dev
   libtesseract-dev libleptonica-dev libpoppler-cpp-dev
   libhunspell-dev hunspell-es hunspell-en-us
