@@ -110,15 +110,18 @@ Highlighter::Highlighter(const Xapian::Database& database, const Xapian::Query& 
           ? Xapian::Query(std::string())
           : Xapian::Query(Xapian::Query::OP_OR, marked_terms_.begin(), marked_terms_.end()));
   marker_ = marking.get_mset(0, 0);
+  // One stemmer for every snippet of the highlighter: its cache of stemmed words serves the
+  // whole page. With no terms nothing can be marked, and stemming each word would be wasted.
+  stemmer_ =
+      marked_terms_.empty() ? Xapian::Stem() : analyzers::highlighting_stemmer(marked_terms_);
 }
 
 std::string Highlighter::marked(const std::string& text, std::size_t bytes,
                                 const char* omitted) const {
   // Without the background model: it looks up every word's frequency in the index, which
   // cost more than the rest of a request; the densest window of matches is good enough.
-  const std::string html = marker_.snippet(
-      text, bytes, analyzers::highlighting_stemmer(marked_terms_), Xapian::MSet::SNIPPET_EXHAUSTIVE,
-      std::string(kOpen), std::string(kClose), omitted);
+  const std::string html = marker_.snippet(text, bytes, stemmer_, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                           std::string(kOpen), std::string(kClose), omitted);
   return phrases_.empty() ? html : join_phrases(html);
 }
 

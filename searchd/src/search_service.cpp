@@ -14,6 +14,7 @@
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/searchd/facet_codes.h"
 #include "lupa/searchd/facet_counter.h"
 #include "lupa/searchd/highlighter.h"
 #include "lupa/searchd/revision_cache.h"
@@ -145,8 +146,9 @@ std::string browse_key(const SearchRequest& request) {
     key += std::to_string(values.size());
     for (const std::string& value : values) add(value);
   }
-  key += request.from ? "<" + std::to_string(request.from->day) : "";
-  key += request.to ? ">" + std::to_string(request.to->day) : "";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict) falsely about "<" + std::string here.
+  if (request.from) key.append("<").append(std::to_string(request.from->day));
+  if (request.to) key.append(">").append(std::to_string(request.to->day));
   return key;
 }
 
@@ -184,6 +186,7 @@ struct SearchService::BrowseCounts {
 struct SearchService::Caches {
   RevisionCache<BrowseCounts> browse{kBrowseCountsKept};
   RevisionCache<FacetListing> listing{1};
+  FacetCodesCache codes;
 };
 
 // A thread's handle on the databases: the combined one queries run on and one per shard
@@ -441,7 +444,9 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   const bool newest = effective.sort == SortOrder::kNewest;
   const DateSortKey date_key(!newest);
   const FacetCounter::Order order{by_date ? &date_key : nullptr, newest};
-  FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order);
+  const std::shared_ptr<const FacetCodes> codes =
+      request.count_facets ? caches_->codes.get(db, index.revision) : nullptr;
+  FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order, codes);
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
@@ -470,7 +475,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     }
     std::vector<bool> only(facets_.size());
     only[i] = true;
-    FacetCounter own(facets_, only, effective.collapse_slot, order);
+    FacetCounter own(facets_, only, effective.collapse_slot, order, codes);
     EffectiveQuery without_own = effective;
     without_own.filter = filter_query(db, request, facet.name);
     Xapian::Enquire facet_enquire(db);
@@ -630,7 +635,7 @@ FacetListing SearchService::facets() const {
   enquire.set_query(Xapian::Query(std::string()));
   std::vector<bool> counted(facets_.size());
   for (std::size_t i = 0; i < facets_.size(); ++i) counted[i] = facets_[i].counted;
-  FacetCounter counter(facets_, counted);
+  FacetCounter counter(facets_, counted, std::nullopt, {}, caches_->codes.get(db, index.revision));
   enquire.add_matchspy(&counter);
   FacetListing listing;
   listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))

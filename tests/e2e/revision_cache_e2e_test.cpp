@@ -1,6 +1,7 @@
 // End to end: what the daemon keeps per revision of the index (browse counts, the facet
-// listing, the index's labels) follows the index when the real lupa-indexer commits under the
-// running daemon, and its answers are those of a daemon that has kept nothing.
+// listing, the index's labels, every passage's facet values as codes) follows the index when the
+// real lupa-indexer commits under the running daemon, and its answers are those of a daemon that
+// has kept nothing.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 #include <gtest/gtest.h>
@@ -117,6 +118,10 @@ TEST_F(RevisionCacheE2E, BrowseCountsFollowTheIndexCommittedUnderTheRunningDaemo
   EXPECT_EQ(total_of(daemon.port(), "/api/search?q="), before);
   EXPECT_EQ(total_of(daemon.port(), "/api/facets"), before);
   EXPECT_EQ(total_of(daemon.port(), "/api/search?q=&lang=en"), english_before);
+  // Passages removed are counted for no facet.
+  SearchDaemon after_removal(database_);
+  for (const std::string& target : kTargets)
+    EXPECT_EQ(answer(daemon.port(), target), answer(after_removal.port(), target)) << target;
 }
 
 }  // namespace

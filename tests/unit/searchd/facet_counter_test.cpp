@@ -5,6 +5,8 @@
 
 #include <initializer_list>
 #include <map>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -12,6 +14,7 @@
 
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/document_builder.h"
+#include "lupa/searchd/facet_codes.h"
 #include "support/decade_facet.h"
 
 namespace lupa::searchd {
@@ -286,6 +289,98 @@ TEST(FacetCounter, CountsWhatTheDocumentBuilderWrites) {
       {"country", "mx"}};
   for (const auto& [facet, value] : expected)
     EXPECT_EQ(counter.counts(index_of(facet)), (Counts{{value, 1}})) << facet;
+}
+
+// A passage as the indexer writes it, for the tests of coded counting: facet values, shown-once
+// group (empty: none) and near-duplicate group (empty: none).
+Xapian::Document passage(const Values& values, const std::string& shown_once = "",
+                         const std::string& duplicates = "") {
+  Xapian::Document document;
+  document.add_boolean_term("Tall");
+  if (!values.empty()) document.add_value(schema::kSlotFacetValues, slot(values));
+  if (!shown_once.empty()) document.add_value(schema::kSlotShownOnce, shown_once);
+  if (!duplicates.empty()) document.add_value(schema::kSlotDuplicateGroup, duplicates);
+  return document;
+}
+
+// Every facet's counts over every passage of `database`, collapsing on kSlotShownOnce when
+// `collapse`, with `codes` (null: from the slot).
+AllCounts count_all(const Xapian::Database& database, bool collapse,
+                    std::shared_ptr<const FacetCodes> codes) {
+  Xapian::Enquire enquire(database);
+  enquire.set_query(Xapian::Query("Tall"));
+  const std::optional<Xapian::valueno> slot =
+      collapse ? std::optional<Xapian::valueno>(schema::kSlotShownOnce) : std::nullopt;
+  if (slot) enquire.set_collapse_key(*slot);
+  FacetCounter counter(schema::standard_facets(), every_counted_facet(), slot, {},
+                       std::move(codes));
+  enquire.add_matchspy(&counter);
+  enquire.get_mset(0, 10, database.get_doccount());
+  AllCounts counts(schema::kFacets.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = counter.counts(i);
+  return counts;
+}
+
+TEST(FacetCodes, GiveEachPassageTheCodesOfItsValues) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  database.add_document(passage({{"plan", "mx-2011-2013"}, {"lang", "es"}}));
+  database.add_document(passage({}));
+  database.add_document(passage({{"lang", "es"}, {"theme", "open-data"}, {"plan", "es"}}));
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  EXPECT_FALSE(codes->covers(0));
+  EXPECT_TRUE(codes->covers(3));
+  EXPECT_FALSE(codes->covers(4));
+  const auto decoded = [&](Xapian::docid docid) {
+    Values values;
+    for (const FacetCodes::Code code : codes->of(docid))
+      values.emplace_back(schema::kFacets[codes->facet(code)].name, codes->value(code));
+    return values;
+  };
+  EXPECT_EQ(decoded(1), (Values{{"plan", "mx-2011-2013"}, {"lang", "es"}}));
+  EXPECT_TRUE(decoded(2).empty());
+  EXPECT_EQ(decoded(3), (Values{{"lang", "es"}, {"theme", "open-data"}, {"plan", "es"}}));
+  // "es" of the language and "es" of the plan are two values; the language's is shared.
+  EXPECT_EQ(codes->size(), 4U);
+  EXPECT_EQ(codes->of(1)[1], codes->of(3)[0]);
+}
+
+TEST(FacetCodes, AreNotBuiltForDocumentIdsFarSparserThanThePassages) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  database.replace_document(70'000, passage({{"lang", "es"}}));
+  EXPECT_FALSE(FacetCodes::build(database));
+  // The counter then reads the slot, as it does for passages a table does not cover.
+  EXPECT_EQ(count_all(database, false, nullptr)[index_of("lang")], (Counts{{"es", 1}}));
+}
+
+TEST(FacetCounter, CountsTheSameFromCodesAsFromTheSlot) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  // A passage, its translation and a near-duplicate scan of it (one shown-once group), a
+  // second pair, and passages alone.
+  database.add_document(passage({{"lang", "es"}, {"theme", "open-data"}}, "a.0001", "a.0001"));
+  database.add_document(passage({{"lang", "en"}, {"theme", "gender"}}, "a.0001"));
+  database.add_document(passage({{"lang", "es"}, {"theme", "open-data"}}, "a.0001", "a.0001"));
+  database.add_document(passage({{"lang", "en"}, {"plan", "mx-2011-2013"}}, "b.0002"));
+  database.add_document(passage({{"lang", "es"}, {"plan", "mx-2011-2013"}}, "b.0002"));
+  database.add_document(passage({{"lang", "es"}, {"theme", "gender"}, {"theme", "open-data"}}));
+  database.add_document(passage({}));
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  // Passages added since are counted from their slot.
+  database.add_document(passage({{"lang", "fr"}, {"theme", "gender"}}, "b.0002"));
+  database.add_document(passage({{"lang", "en"}, {"theme", "health"}}));
+  database.commit();
+  for (const bool collapse : {false, true}) {
+    const AllCounts from_slots = count_all(database, collapse, nullptr);
+    EXPECT_EQ(count_all(database, collapse, codes), from_slots) << collapse;
+    EXPECT_EQ(count_all(database, collapse, FacetCodes::build(database)), from_slots) << collapse;
+  }
+  EXPECT_EQ(count_all(database, false, codes)[index_of("lang")],
+            (Counts{{"es", 4}, {"en", 3}, {"fr", 1}}));
+  // Collapsed: group a (es kept: open-data), group b (en, es, fr; one kept), two alone.
+  const AllCounts collapsed = count_all(database, true, codes);
+  EXPECT_EQ(collapsed[index_of("lang")], (Counts{{"es", 3}, {"en", 3}, {"fr", 1}}));
+  EXPECT_EQ(collapsed[index_of("theme")].at("health"), 1U);
 }
 
 }  // namespace

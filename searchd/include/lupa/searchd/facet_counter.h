@@ -3,7 +3,9 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "lupa/analyzers/schema.h"
+#include "lupa/searchd/facet_codes.h"
 
 namespace lupa::searchd {
 
@@ -41,18 +44,26 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// position is its code in the slot.
   /// `order`: how the match orders passages when it is not by relevance alone (a sort by
   /// date), so that a collapsed group counts as the passage the match keeps of it.
+  /// `codes`: the values of the database the match runs on, read once (FacetCodes); a passage
+  /// it does not cover, or every passage without it, is counted from its slot.
   using Order = CollapseOrder;
   FacetCounter(schema::FacetTable table, std::vector<bool> which,
-               std::optional<Xapian::valueno> collapse_slot = std::nullopt, Order order = {});
+               std::optional<Xapian::valueno> collapse_slot = std::nullopt, Order order = {},
+               std::shared_ptr<const FacetCodes> codes = nullptr);
   void operator()(const Xapian::Document& document, double weight) override;
 
   /// Passages seen per value of the facet at `index` in the table.
   const std::map<std::string, Xapian::doccount>& counts(std::size_t index);
 
  private:
-  /// Counts the facets that follow collapsing when `collapsed_facets`, and those that tell
-  /// translations apart when `translation_facets`.
-  void count(std::string_view values, bool collapsed_facets, bool translation_facets);
+  /// Which facets a passage counts for: every one, those that follow collapsing (as the
+  /// passage a collapsed group is shown as), or those that tell translations apart.
+  enum class Part : std::uint8_t { kAll, kCollapsed, kTranslations };
+  void count(std::string_view values, Part part);
+  void count(Xapian::docid docid, Part part);
+  /// Adds what the match left pending (collapsed groups, coded counts) to counts_.
+  void finish();
+  bool counts_in(std::size_t facet, Part part) const;
 
   std::vector<bool> which_;
   std::vector<bool> tells_translations_apart_;
@@ -60,9 +71,13 @@ class FacetCounter final : public Xapian::MatchSpy {
   struct Kept {
     std::string key;  ///< the order's key; empty without one
     double weight;
+    Xapian::docid docid;  ///< when `codes_` covers it; else 0 and its slot in `values`
     std::string values;
   };
   Order order_;
+  std::shared_ptr<const FacetCodes> codes_;
+  /// Per code of codes_, the passages counted for each Part.
+  std::vector<Xapian::doccount> coded_[3];
   std::unordered_map<std::string, Kept> best_of_group_;
   std::unordered_set<std::string> counted_duplicates_;  // for facets telling translations apart
   std::vector<std::map<std::string, Xapian::doccount>> counts_;

@@ -36,6 +36,7 @@ class Highlighter {
   std::unordered_set<std::string> marked_terms_;
   std::vector<std::vector<std::string>> phrases_;  ///< each phrase's terms, in order
   Xapian::MSet marker_;
+  Xapian::Stem stemmer_;  ///< what marker_.snippet stems the text's words with
 };
 
 }  // namespace lupa::searchd
