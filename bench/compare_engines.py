@@ -498,7 +498,8 @@ def main() -> None:
         sys.exit("compare_engines: --runs and --repeat must be at least 1")
     args.build = os.path.abspath(args.build)
     common.find_binary(args.build, "lupa-indexer")
-    common.find_binary(args.build, "lupa-searchd")
+    if "queries" not in skip:
+        common.find_binary(args.build, "lupa-searchd")
     args.workdir = os.path.abspath(args.workdir or tempfile.mkdtemp(prefix="lupa-compare."))
     os.makedirs(args.workdir, exist_ok=True)
 
