@@ -72,7 +72,7 @@ class IndexerApp final : public Application {
   void show_help(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("--db DIR CORPUS_DIR...");
+    help.setUsage("--db DIR [--shards N] CORPUS_DIR...");
     help.setHeader(
         "Indexes the .txt, .md, .html, .pdf, .png, .jpg, .jpeg, .tif and .tiff files of each "
         "CORPUS_DIR (and its manifest.json) into the Xapian database DIR; images and scanned "
