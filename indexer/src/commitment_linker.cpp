@@ -19,6 +19,7 @@
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/shard_layout.h"
 
 namespace lupa::indexer {
 namespace {
@@ -333,6 +334,25 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
       links_before.push_back(links_digest(stored.links.value_or(CommitmentLinks{})));
     }
   }  // the value iterator goes before any passage is rewritten
+  {
+    // In passage id order, not docid order (shard_layout.h: passage_id_before): which record
+    // comes first decides refused joins, the OGP id a group takes and the order of links.
+    std::vector<std::size_t> order(records.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return passage_id_before(records[a].id, records[b].id);
+    });
+    std::vector<Record> sorted_records;
+    std::vector<std::string> sorted_links;
+    sorted_records.reserve(records.size());
+    sorted_links.reserve(records.size());
+    for (std::size_t i : order) {
+      sorted_records.push_back(std::move(records[i]));
+      sorted_links.push_back(std::move(links_before[i]));
+    }
+    records = std::move(sorted_records);
+    links_before = std::move(sorted_links);
+  }
 
   // Commitments of each plan's own documents, and the OGP website's entries of each plan.
   std::map<PlanNumber, std::vector<std::size_t>> in_plan_documents, ogp_entries, numbered;

@@ -38,6 +38,7 @@
 #include "lupa/indexer/manifest.h"
 #include "lupa/indexer/metadata_inference.h"
 #include "lupa/indexer/segmenter.h"
+#include "lupa/indexer/shard_layout.h"
 #include "lupa/ocr/document_reader.h"
 
 namespace lupa::indexer {
@@ -606,7 +607,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     return nullptr;
   };
 
-  IndexWriter writer(options.database);
+  ShardedWriter writer(resolve_layout(options.database, options.shards));
   // Under a manifest that cannot be read, what the index has stays as it is: its metadata may
   // have come from that manifest. What it does not have yet is indexed with inferred metadata.
   std::set<std::string> present;
@@ -685,26 +686,29 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     // In the transaction of the passages that name them: searchd shows these names as labels.
     auto label_discovered = [&] {
       for (const DiscoveredInstitution& institution : prepared.discovered)
-        writer.label_value(kInstitutionVocabulary, institution.id, institution.name);
+        writer.label_value(entry.document_path, kInstitutionVocabulary, institution.id,
+                           institution.name);
     };
     switch (prepared.outcome) {
       case PreparedFile::Outcome::kUnchanged:
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kTouched:
-        write([&] { writer.update_state(prepared.state); });
+        write([&] { writer.writer_for(entry.document_path).update_state(prepared.state); });
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kIndexed:
         if (prepared.passages_to_build.empty()) {
           write([&] {
-            writer.replace_file(prepared.state, prepared.documents, prepared.spelling);
+            writer.writer_for(entry.document_path)
+                .replace_file(prepared.state, prepared.documents, prepared.spelling);
             label_discovered();
           });
           summary.passages_written += prepared.documents.size();
         } else {
           write([&] {
-            summary.passages_written += write_in_batches(writer, prepared, now);
+            summary.passages_written +=
+                write_in_batches(writer.writer_for(entry.document_path), prepared, now);
             label_discovered();
           });
         }
@@ -746,10 +750,13 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
       ++summary.files_removed;
     }
   }
-  // Links and duplicate groups can only change when passages did.
-  if (summary.files_indexed > 0 || summary.files_removed > 0) {
-    summary.links = link_commitments(writer.database());
-    const DuplicateGrouping duplicates = group_duplicates(writer.database());
+  // Links and duplicate groups can only change when passages did, or when a run was killed
+  // between two shards' commits. They are computed over every shard at once, so that a file's
+  // groups and links do not depend on the shard it is in.
+  if (summary.files_indexed > 0 || summary.files_removed > 0 ||
+      writer.previous_commit_interrupted()) {
+    summary.links = link_commitments(writer.combined());
+    const DuplicateGrouping duplicates = group_duplicates(writer.combined());
     summary.duplicate_groups = duplicates.groups;
     summary.duplicate_passages = duplicates.grouped;
   }

@@ -12,6 +12,7 @@
 #include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/shard_layout.h"
 
 namespace lupa::indexer {
 namespace {
@@ -201,13 +202,19 @@ Passages read_passages(const Xapian::Database& database) {
     passage.translation_group = translation_groups.at(passage.docid);
     passage.duplicate_group = duplicate_groups.at(passage.docid);
     passage.shown_once = shown_once.at(passage.docid);
+    passages.candidates.push_back(std::move(passage));
+  }
+  // In passage id order, not docid order: docids depend on the order files were indexed in
+  // and, across shards, on the shard a file is in; groups must not.
+  std::sort(passages.candidates.begin(), passages.candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return passage_id_before(a.id, b.id); });
+  for (Candidate& passage : passages.candidates) {
     // A passage id is its document's, made URL-safe, then '.' and the ordinal; the indexer
     // refuses two documents whose ids would be alike.
     const std::string_view document = std::string_view(passage.id).substr(0, passage.id.rfind('.'));
     passage.document =
         passages.documents.try_emplace(std::string(document), passages.documents.size())
             .first->second;
-    passages.candidates.push_back(std::move(passage));
   }
   return passages;
 }

@@ -160,14 +160,19 @@ void IndexWriter::finish_file(const FileState& state, const SpellingWords& spell
   for (const auto& [word, entry] : spelling) {
     database_.add_spelling(word, entry.count);
     listed += word + '\t' + std::to_string(entry.count) + '\n';
-    // Never removed: it is read only for words the dictionary offers.
-    if (!entry.written.empty() && accented_known_.insert(word).second) {
-      const std::string key = schema::accented_spelling_key(word);
-      if (database_.get_metadata(key).empty()) database_.set_metadata(key, entry.written);
-    }
+    if (entry.written.empty()) continue;
+    note_accented_form(word, entry.written);
+    if (accented_mirror_) accented_mirror_->note_accented_form(word, entry.written);
   }
   database_.set_metadata(spelling_key(state.path), listed);
   database_.set_metadata(state_key(state.path), state.serialise());
+}
+
+void IndexWriter::note_accented_form(const std::string& word, const std::string& written) {
+  // Never removed: it is read only for words the dictionary offers.
+  if (!accented_known_.insert(word).second) return;
+  const std::string key = schema::accented_spelling_key(word);
+  if (database_.get_metadata(key).empty()) database_.set_metadata(key, written);
 }
 
 void IndexWriter::forget_spelling(const std::string& document_path) {

@@ -18,6 +18,7 @@
 
 #include "lupa/analyzers/data_directory.h"
 #include "lupa/indexer/corpus_indexer.h"
+#include "lupa/indexer/shard_layout.h"
 
 namespace {
 
@@ -33,6 +34,15 @@ class IndexerApp final : public Application {
                           .required(true)
                           .argument("DIR")
                           .binding("db"));
+    options.addOption(
+        Option("shards", "",
+               "write N shards: DIR/shard-0 ... DIR/shard-<N-1> and the Xapian stub file "
+               "DIR/XAPIANDB naming them (Xapian opens DIR as all of them); each file goes to the "
+               "shard a fixed hash of its path in its corpus folder picks. Fixed when DIR is made: "
+               "to change it, index into a new folder (docs/scale-out.md). Default: what DIR "
+               "already is, else 1 (a single database)")
+            .argument("N")
+            .binding("shards"));
     options.addOption(Option("quiet", "q", "no progress lines, only the summary").binding("quiet"));
     options.addOption(
         Option("ocr-cache", "", "folder of recognised page texts (default: ocr-cache beside DIR)")
@@ -62,11 +72,13 @@ class IndexerApp final : public Application {
   void show_help(const std::string&, const std::string&) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("--db DIR CORPUS_DIR...");
+    help.setUsage("--db DIR [--shards N] CORPUS_DIR...");
     help.setHeader(
         "Indexes the .txt, .md, .html, .pdf, .png, .jpg, .jpeg, .tif and .tiff files of each "
         "CORPUS_DIR (and its manifest.json) into the Xapian database DIR; images and scanned "
-        "PDF pages are recognised with Tesseract. Re-runs re-read only files that changed.");
+        "PDF pages are recognised with Tesseract. Re-runs re-read only files that changed. With "
+        "--shards N, DIR holds N databases and the stub file naming them; each is committed "
+        "whole, and the OCR cache is shared.");
     help.format(std::cout);
     help_shown_ = true;
     stopOptionsProcessing();
@@ -93,6 +105,18 @@ class IndexerApp final : public Application {
         return 2;
       }
       options.file_time_limit = std::chrono::seconds(seconds);
+    }
+    if (config().hasProperty("shards")) {
+      const std::string shards = config().getString("shards");
+      char* end = nullptr;
+      const long count = std::strtol(shards.c_str(), &end, 10);
+      if (shards.empty() || *end != '\0' || count < 1 ||
+          count > static_cast<long>(lupa::indexer::kMaxShards)) {
+        std::cerr << "lupa-indexer: --shards wants a number from 1 to " << lupa::indexer::kMaxShards
+                  << ", not '" << shards << "'\n";
+        return 2;
+      }
+      options.shards = static_cast<std::size_t>(count);
     }
     for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
     const bool show_progress = !config().hasProperty("quiet");

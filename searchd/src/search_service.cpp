@@ -121,10 +121,13 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
   const std::string term = schema::duplicate_group_term(group);
   // A boilerplate paragraph may be in thousands of documents: the first few are read, the
   // rest counted.
+  // The hit itself is told by its passage id: over several shards, a document's get_docid() is
+  // its docid in its shard, not in the combined database the postings are numbered by.
   for (auto member = db.postlist_begin(term);
-       member != db.postlist_end(term) && hit.also_in.size() < kAlsoInListed; ++member)
-    if (*member != document.get_docid())
-      hit.also_in.push_back(schema::PassageRecord::parse(db.get_document(*member).get_data()));
+       member != db.postlist_end(term) && hit.also_in.size() < kAlsoInListed; ++member) {
+    schema::PassageRecord other = schema::PassageRecord::parse(db.get_document(*member).get_data());
+    if (other.id != hit.record.id) hit.also_in.push_back(std::move(other));
+  }
   const Xapian::doccount others = db.get_termfreq(term) - 1;
   hit.also_in_more = others - static_cast<Xapian::doccount>(hit.also_in.size());
   std::sort(

@@ -22,7 +22,8 @@ namespace lupa::indexer {
 std::string commitment_link_value(const schema::PassageRecord& record);
 
 /// Updates the links of every commitment passage in `database`; returns how many passages
-/// changed. Idempotent: a second call with nothing new changes nothing.
+/// changed. Idempotent: a second call with nothing new changes nothing. The same whatever the
+/// docids: `database` may combine shards (shard_layout.h).
 std::size_t link_commitments(Xapian::WritableDatabase& database);
 
 }  // namespace lupa::indexer

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct IndexProgress {
 
 struct IndexerOptions {
   std::filesystem::path database;
+  /// Shards to write (shard_layout.h); nothing: whatever `database` already is, else one.
+  std::optional<std::size_t> shards;
   std::vector<std::filesystem::path> corpus_folders;
   /// Where recognised page texts are kept between runs; empty: beside the database, in
   /// `<database's parent>/ocr-cache`, so that rebuilding the database reuses them.

@@ -73,7 +73,8 @@ struct DuplicateGrouping {
 
 /// Recomputes the duplicate group (schema::kSlotDuplicateGroup and its term) and the shown-once
 /// group (schema::kSlotShownOnce: a passage, its translation and their duplicates) of every
-/// passage in `database`, rewriting only the passages whose groups changed. Idempotent.
+/// passage in `database`, rewriting only the passages whose groups changed. Idempotent, and the
+/// same whatever the docids: `database` may combine shards (shard_layout.h).
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database);
 
 }  // namespace lupa::indexer

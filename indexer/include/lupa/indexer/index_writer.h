@@ -89,6 +89,10 @@ class IndexWriter {
   void label_value(std::string_view vocabulary, std::string_view id, std::string_view label);
   void remove_file(const std::string& document_path);
 
+  /// Also notes the accented forms of new spelling words in `first_shard`, the shard whose
+  /// user metadata a combined Xapian database reads (shard_layout.h); null: only here.
+  void mirror_accented_forms_to(IndexWriter* first_shard) { accented_mirror_ = first_shard; }
+
   /// Commits every change of the run at once.
   void commit();
 
@@ -101,12 +105,15 @@ class IndexWriter {
   /// Takes the file's words out of the spelling dictionary (kept per file in metadata, so
   /// that a word disappears when the last file using it does).
   void forget_spelling(const std::string& document_path);
+  /// Stores how the accentless dictionary word `word` is written, unless known already.
+  void note_accented_form(const std::string& word, const std::string& written);
 
   Xapian::WritableDatabase database_;
   bool committed_ = false;
   /// Accentless words whose accented form this run found in the index or stored: each is
   /// looked up once per run, not once per file that uses it.
   std::unordered_set<std::string> accented_known_;
+  IndexWriter* accented_mirror_ = nullptr;
 };
 
 }  // namespace lupa::indexer

@@ -1,0 +1,111 @@
+// Where an index lives: one Xapian database, or N shards under one folder.
+//
+// `lupa-indexer --db DIR --shards N` (N > 1) writes DIR/shard-0 ... DIR/shard-<N-1>, each a
+// plain Xapian database, and DIR/XAPIANDB, a Xapian stub file naming them, so that
+// Xapian::Database("DIR") opens them all as one. A file's passages go to the shard shard_of
+// gives for its path inside its corpus folder, so a changed or deleted file touches one shard.
+// The number of shards is fixed when the layout is made: a file would otherwise move to
+// another shard, and its old passages stay behind in the first one. docs/scale-out.md.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lupa/indexer/index_writer.h"
+
+namespace lupa::indexer {
+
+/// The most shards a layout may have.
+inline constexpr std::size_t kMaxShards = 256;
+/// The stub file of a sharded layout (the name Xapian looks for in a folder).
+inline constexpr std::string_view kStubFileName = "XAPIANDB";
+/// Present while a run commits its shards one after the other: a run that finds it knows the
+/// previous one was killed between two commits, and regroups and relinks every shard.
+inline constexpr std::string_view kCommitMarkerName = "commit-in-progress";
+
+/// A fixed function, the same on every compiler and machine: FNV-1a (64 bits) of the bytes of
+/// `path_in_folder`, then SplitMix64's finaliser (FNV-1a's low bits alone spread poorly), modulo
+/// `shard_count`. Not std::hash, which may change between standard libraries.
+std::uint64_t shard_hash(std::string_view path_in_folder);
+std::size_t shard_of(std::string_view path_in_folder, std::size_t shard_count);
+
+/// The order the passes over the whole index (duplicate groups, commitment links) take passages
+/// in: by document id, then ordinal, read from passage ids (schema::passage_id). Docids would
+/// depend on the order files were indexed in and on the shard each is in; results must not.
+bool passage_id_before(std::string_view a, std::string_view b);
+
+/// The path of a document inside its corpus folder: "corpus/plans/a.txt" -> "plans/a.txt".
+std::string_view path_in_corpus_folder(std::string_view document_path);
+
+/// An index folder that cannot be used as asked: names the folder, says what to do.
+class LayoutError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ShardLayout {
+  std::filesystem::path directory;
+  std::size_t shards = 1;  ///< 1: a single database at `directory`, no stub
+
+  bool sharded() const { return shards > 1; }
+  /// The database of shard `index`: `directory` itself when not sharded.
+  std::filesystem::path shard_path(std::size_t index) const;
+  std::filesystem::path stub_file() const { return directory / kStubFileName; }
+  /// What the stub file holds: a comment, then "auto shard-<k>" per shard, relative to it.
+  std::string stub_text() const;
+};
+
+/// The layout at `directory`, checked against the shard count asked for (nothing asked: the
+/// layout already there, a single database when there is none). Throws LayoutError to change
+/// the count of an existing layout, to shard a single database or the reverse, for a stub file
+/// that is not one lupa-indexer wrote, or for a shard the stub names that is missing.
+ShardLayout resolve_layout(const std::filesystem::path& directory,
+                           std::optional<std::size_t> requested_shards);
+
+/// The run's writers, one per shard, each in its own transaction (index_writer.h).
+class ShardedWriter {
+ public:
+  /// Opens or creates every shard, then writes the stub file when it is missing: before any
+  /// shard holds a committed passage, so a layout with passages always has its stub.
+  explicit ShardedWriter(ShardLayout layout);
+  ~ShardedWriter();
+  ShardedWriter(const ShardedWriter&) = delete;
+  ShardedWriter& operator=(const ShardedWriter&) = delete;
+
+  const ShardLayout& layout() const { return layout_; }
+  /// The writer of the shard a document goes to.
+  IndexWriter& writer_for(std::string_view document_path);
+  std::optional<FileState> file_state(const std::string& document_path) const;
+  /// Paths of every file some shard has passages or state of.
+  std::vector<std::string> indexed_files() const;
+  /// Removes the file from whichever shard has it.
+  void remove_file(const std::string& document_path);
+  /// IndexWriter::label_value in the document's shard and in shard 0 (see the .cpp).
+  void label_value(std::string_view document_path, std::string_view vocabulary, std::string_view id,
+                   std::string_view label);
+  /// Every shard as one database, inside the run's transactions, for the passes over the whole
+  /// index (duplicate groups, commitment links): a docid of it names a shard and its docid.
+  Xapian::WritableDatabase& combined() { return combined_; }
+  /// A previous run was killed between two shards' commits: groups and links may disagree.
+  bool previous_commit_interrupted() const { return previous_commit_interrupted_; }
+  /// Commits every shard, one after the other (each whole; see kCommitMarkerName).
+  void commit();
+  Xapian::doccount passage_count() const;
+
+ private:
+  ShardLayout layout_;
+  std::vector<std::unique_ptr<IndexWriter>> writers_;
+  Xapian::WritableDatabase combined_;
+  bool previous_commit_interrupted_ = false;
+};
+
+}  // namespace lupa::indexer

@@ -1,0 +1,237 @@
+#include "lupa/indexer/shard_layout.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+namespace lupa::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kShardPrefix = "shard-";
+
+std::string reshard_advice(const fs::path& directory) {
+  return "to change it, index into a new folder (lupa-indexer --db NEW_DIR --shards N ...), point "
+         "the searcher at it, then remove " +
+         directory.string() + " (docs/scale-out.md)";
+}
+
+// The shard number of a folder named "shard-<k>", or nothing.
+std::optional<std::size_t> shard_number(std::string_view name) {
+  if (!name.starts_with(kShardPrefix) || name.size() == kShardPrefix.size()) return std::nullopt;
+  std::size_t number = 0;
+  for (char c : name.substr(kShardPrefix.size())) {
+    if (c < '0' || c > '9' || number > kMaxShards) return std::nullopt;
+    number = number * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return number;
+}
+
+// The shard count of a stub file lupa-indexer wrote: "auto shard-0" ... in order.
+std::size_t read_stub(const fs::path& stub) {
+  std::ifstream in(stub);
+  if (!in) throw LayoutError(stub.string() + ": cannot be read");
+  std::string line;
+  std::size_t shards = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line != "auto " + std::string(kShardPrefix) + std::to_string(shards) ||
+        shards == kMaxShards)
+      throw LayoutError(stub.string() +
+                        ": not a stub file lupa-indexer wrote (it lists 'auto shard-0', 'auto "
+                        "shard-1', ... only); lupa-indexer writes its own layouts, not others'");
+    ++shards;
+  }
+  if (shards < 2) throw LayoutError(stub.string() + ": names fewer than two shards");
+  return shards;
+}
+
+void write_file_atomically(const fs::path& path, const std::string& content) {
+  const fs::path temporary = path.string() + ".new";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) throw std::runtime_error(temporary.string() + ": cannot be written");
+  }
+  // On disk before the rename makes it the stub: a crash leaves the old name or the whole file.
+  if (const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(temporary, path);
+}
+
+}  // namespace
+
+std::uint64_t shard_hash(std::string_view path_in_folder) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a, 64 bits
+  for (unsigned char c : path_in_folder) hash = (hash ^ c) * 0x100000001b3ULL;
+  hash += 0x9e3779b97f4a7c15ULL;  // SplitMix64's finaliser
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
+  return hash ^ (hash >> 31);
+}
+
+std::size_t shard_of(std::string_view path_in_folder, std::size_t shard_count) {
+  if (shard_count <= 1) return 0;
+  return static_cast<std::size_t>(shard_hash(path_in_folder) % shard_count);
+}
+
+bool passage_id_before(std::string_view a, std::string_view b) {
+  const std::size_t dot_a = a.rfind('.');
+  const std::size_t dot_b = b.rfind('.');
+  const std::string_view document_a = a.substr(0, dot_a);
+  const std::string_view document_b = b.substr(0, dot_b);
+  if (document_a != document_b) return document_a < document_b;
+  // Ordinals are zero-padded to four digits, longer past 9999: the shorter is the smaller.
+  const std::string_view ordinal_a = dot_a == std::string_view::npos ? "" : a.substr(dot_a);
+  const std::string_view ordinal_b = dot_b == std::string_view::npos ? "" : b.substr(dot_b);
+  if (ordinal_a.size() != ordinal_b.size()) return ordinal_a.size() < ordinal_b.size();
+  return ordinal_a < ordinal_b;
+}
+
+std::string_view path_in_corpus_folder(std::string_view document_path) {
+  const std::size_t slash = document_path.find('/');
+  return slash == std::string_view::npos ? document_path : document_path.substr(slash + 1);
+}
+
+fs::path ShardLayout::shard_path(std::size_t index) const {
+  if (!sharded()) return directory;
+  return directory / (std::string(kShardPrefix) + std::to_string(index));
+}
+
+std::string ShardLayout::stub_text() const {
+  std::ostringstream out;
+  out << "# Lupa index of " << shards
+      << " shards, written by lupa-indexer --shards; a file's passages are in shard "
+         "shard_of(its path in its corpus folder) (docs/scale-out.md)\n";
+  for (std::size_t k = 0; k < shards; ++k) out << "auto " << kShardPrefix << k << "\n";
+  return out.str();
+}
+
+ShardLayout resolve_layout(const fs::path& directory, std::optional<std::size_t> requested) {
+  if (requested && (*requested < 1 || *requested > kMaxShards))
+    throw LayoutError("--shards wants a number from 1 to " + std::to_string(kMaxShards));
+  ShardLayout layout{directory, requested.value_or(1)};
+  std::error_code error;
+  if (fs::exists(directory / kStubFileName, error)) {
+    const std::size_t existing = read_stub(directory / kStubFileName);
+    if (requested && *requested != existing)
+      throw LayoutError(directory.string() + " holds " + std::to_string(existing) +
+                        " shards; --shards " + std::to_string(*requested) +
+                        " would move files between shards: " + reshard_advice(directory));
+    layout.shards = existing;
+    for (std::size_t k = 0; k < existing; ++k)
+      if (!fs::exists(layout.shard_path(k) / "iamglass", error))
+        throw LayoutError(layout.shard_path(k).string() +
+                          ": shard listed in XAPIANDB is missing; restore it (from a replica or "
+                          "a backup) or re-index into a new folder");
+    return layout;
+  }
+  if (fs::exists(directory / "iamglass", error)) {
+    if (requested && *requested > 1)
+      throw LayoutError(directory.string() + " is a single database; --shards " +
+                        std::to_string(*requested) +
+                        " cannot shard it in place: " + reshard_advice(directory));
+    return layout;
+  }
+  if (!layout.sharded()) return layout;  // a new single database, or Xapian says what is wrong
+  // A new layout: the folder may be missing, empty, or hold the shards a first run killed
+  // before writing the stub left behind (nothing committed in them but their creation).
+  if (fs::exists(directory, error)) {
+    if (!fs::is_directory(directory, error))
+      throw LayoutError(directory.string() + ": not a folder");
+    for (const auto& entry : fs::directory_iterator(directory)) {
+      const std::string name = entry.path().filename().string();
+      const auto number = shard_number(name);
+      const bool leftover_shard = number && *number < layout.shards && entry.is_directory(error);
+      if (!leftover_shard && name != std::string(kStubFileName) + ".new")
+        throw LayoutError(directory.string() + ": holds '" + name +
+                          "', which is no shard of a new " + std::to_string(layout.shards) +
+                          "-shard layout; give an empty or new folder");
+    }
+  }
+  return layout;
+}
+
+ShardedWriter::ShardedWriter(ShardLayout layout) : layout_(std::move(layout)) {
+  if (layout_.sharded()) fs::create_directories(layout_.directory);
+  for (std::size_t k = 0; k < layout_.shards; ++k) {
+    writers_.push_back(std::make_unique<IndexWriter>(layout_.shard_path(k)));
+    combined_.add_database(writers_.back()->database());
+  }
+  // A combined Xapian database reads user metadata from its first shard only.
+  for (std::size_t k = 1; k < writers_.size(); ++k)
+    writers_[k]->mirror_accented_forms_to(writers_.front().get());
+  if (!layout_.sharded()) return;
+  if (!fs::exists(layout_.stub_file()))
+    write_file_atomically(layout_.stub_file(), layout_.stub_text());
+  previous_commit_interrupted_ = fs::exists(layout_.directory / kCommitMarkerName);
+}
+
+ShardedWriter::~ShardedWriter() = default;
+
+IndexWriter& ShardedWriter::writer_for(std::string_view document_path) {
+  return *writers_[shard_of(path_in_corpus_folder(document_path), writers_.size())];
+}
+
+std::optional<FileState> ShardedWriter::file_state(const std::string& document_path) const {
+  return writers_[shard_of(path_in_corpus_folder(document_path), writers_.size())]->file_state(
+      document_path);
+}
+
+std::vector<std::string> ShardedWriter::indexed_files() const {
+  std::vector<std::string> paths;
+  for (const auto& writer : writers_) {
+    std::vector<std::string> in_shard = writer->indexed_files();
+    paths.insert(paths.end(), std::make_move_iterator(in_shard.begin()),
+                 std::make_move_iterator(in_shard.end()));
+  }
+  return paths;
+}
+
+void ShardedWriter::remove_file(const std::string& document_path) {
+  for (const auto& writer : writers_)
+    if (writer->file_state(document_path)) writer->remove_file(document_path);
+}
+
+void ShardedWriter::label_value(std::string_view document_path, std::string_view vocabulary,
+                                std::string_view id, std::string_view label) {
+  // Shard 0 holds every label, given in corpus order as a single database would be: searchd
+  // takes the first shard's label of a value.
+  writer_for(document_path).label_value(vocabulary, id, label);
+  if (writers_.size() > 1) writers_.front()->label_value(vocabulary, id, label);
+}
+
+void ShardedWriter::commit() {
+  if (!layout_.sharded()) {
+    writers_.front()->commit();
+    return;
+  }
+  const fs::path marker = layout_.directory / kCommitMarkerName;
+  write_file_atomically(marker, "lupa-indexer is committing its shards one after the other\n");
+  // For tests of an interrupted commit: dies as a kill would, after the first shard's commit.
+  const bool kill_between = std::getenv("LUPA_INDEXER_TEST_KILL_BETWEEN_SHARD_COMMITS") != nullptr;
+  for (const auto& writer : writers_) {
+    writer->commit();
+    if (kill_between) std::raise(SIGKILL);
+  }
+  fs::remove(marker);
+}
+
+Xapian::doccount ShardedWriter::passage_count() const {
+  Xapian::doccount count = 0;
+  for (const auto& writer : writers_) count += writer->passage_count();
+  return count;
+}
+
+}  // namespace lupa::indexer

@@ -1,0 +1,274 @@
+#include "lupa/indexer/shard_layout.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lupa/analyzers/passage_record.h"
+#include "lupa/analyzers/schema.h"
+#include "lupa/indexer/corpus_indexer.h"
+#include "support/temp_dir.h"
+
+namespace lupa::indexer {
+namespace {
+
+namespace fs = std::filesystem;
+using lupa::testing::TempDir;
+using ::testing::HasSubstr;
+
+TEST(ShardOf, IsAFixedFunctionOfThePathInItsFolder) {
+  // Pinned: a change here moves files of every existing layout to other shards.
+  EXPECT_EQ(shard_hash(""), 0xc3817c016ba4ff30ULL);
+  EXPECT_EQ(shard_hash("mx-2011-action-plan-es-en.txt"), 0xea4ea0343baae955ULL);
+  EXPECT_EQ(shard_hash("scans/clean-300dpi.png"), 0x1855874735af1f81ULL);
+  EXPECT_EQ(shard_of("mx-2011-action-plan-es-en.txt", 3), 0u);
+  EXPECT_EQ(shard_of("scans/clean-300dpi.png", 3), 1u);
+  EXPECT_EQ(shard_of("anything.txt", 1), 0u);
+  // The corpus folder's own name does not count: a folder indexed under another name, or on
+  // another machine, puts each file in the same shard.
+  EXPECT_EQ(path_in_corpus_folder("corpus/scans/a.png"), "scans/a.png");
+  EXPECT_EQ(path_in_corpus_folder("other-name/scans/a.png"), "scans/a.png");
+}
+
+TEST(ShardOf, SpreadsPathsEvenly) {
+  for (std::size_t shards : {2u, 3u, 4u, 7u}) {
+    std::vector<std::size_t> counts(shards);
+    const std::size_t files = 7000;
+    for (std::size_t i = 0; i < files; ++i)
+      ++counts[shard_of("plans/country-" + std::to_string(i) + "/plan.pdf", shards)];
+    const double even = static_cast<double>(files) / static_cast<double>(shards);
+    for (std::size_t count : counts) {
+      EXPECT_GT(static_cast<double>(count), 0.9 * even) << shards << " shards";
+      EXPECT_LT(static_cast<double>(count), 1.1 * even) << shards << " shards";
+    }
+  }
+}
+
+TEST(PassageIdBefore, OrdersByDocumentThenOrdinal) {
+  EXPECT_TRUE(passage_id_before("corpus.a-txt.0002", "corpus.a-txt.0010"));
+  EXPECT_TRUE(passage_id_before("corpus.a-txt.9999", "corpus.a-txt.10000"));
+  EXPECT_FALSE(passage_id_before("corpus.a-txt.10000", "corpus.a-txt.9999"));
+  EXPECT_TRUE(passage_id_before("corpus.a-txt.0500", "corpus.b-txt.0001"));
+  EXPECT_FALSE(passage_id_before("corpus.a-txt.0001", "corpus.a-txt.0001"));
+}
+
+class ShardLayoutTest : public ::testing::Test {
+ protected:
+  std::string resolve_error(const fs::path& directory, std::optional<std::size_t> shards) const {
+    try {
+      resolve_layout(directory, shards);
+    } catch (const LayoutError& error) {
+      return error.what();
+    }
+    return "(none)";
+  }
+  TempDir dir_;
+};
+
+TEST_F(ShardLayoutTest, ANewLayoutIsMadeAndKeptAtItsShardCount) {
+  const fs::path index = dir_.path() / "index";
+  const ShardLayout made = resolve_layout(index, 3);
+  EXPECT_EQ(made.shards, 3u);
+  EXPECT_EQ(made.shard_path(2), index / "shard-2");
+  { ShardedWriter writer(made); }  // created, nothing committed but the shards' creation
+  EXPECT_TRUE(fs::exists(index / "XAPIANDB"));
+  EXPECT_EQ(Xapian::Database(index.string()).get_doccount(), 0u);  // the stub opens all three
+
+  EXPECT_EQ(resolve_layout(index, std::nullopt).shards, 3u);
+  EXPECT_EQ(resolve_layout(index, 3).shards, 3u);
+  EXPECT_THAT(resolve_error(index, 2), HasSubstr("holds 3 shards; --shards 2"));
+  EXPECT_THAT(resolve_error(index, 2), HasSubstr("index into a new folder"));
+  EXPECT_THAT(resolve_error(index, 1), HasSubstr("holds 3 shards; --shards 1"));
+
+  fs::remove_all(index / "shard-1");
+  EXPECT_THAT(resolve_error(index, std::nullopt),
+              HasSubstr("shard-1: shard listed in XAPIANDB is missing"));
+}
+
+TEST_F(ShardLayoutTest, ASingleDatabaseIsNotShardedInPlace) {
+  const fs::path index = dir_.path() / "single";
+  { ShardedWriter writer(resolve_layout(index, std::nullopt)); }
+  EXPECT_TRUE(fs::exists(index / "iamglass"));
+  EXPECT_FALSE(fs::exists(index / "XAPIANDB"));
+  EXPECT_EQ(resolve_layout(index, 1).shards, 1u);
+  EXPECT_THAT(resolve_error(index, 3), HasSubstr("is a single database; --shards 3"));
+}
+
+TEST_F(ShardLayoutTest, FoldersAndStubsOfOthersAreRefused) {
+  dir_.write("busy/notes.txt", "not an index");
+  EXPECT_THAT(resolve_error(dir_.path() / "busy", 2), HasSubstr("holds 'notes.txt'"));
+  dir_.write("foreign/XAPIANDB", "remote 10.0.0.1:6000\n");
+  EXPECT_THAT(resolve_error(dir_.path() / "foreign", std::nullopt),
+              HasSubstr("not a stub file lupa-indexer wrote"));
+  // What a first run killed before its stub leaves behind is taken up again.
+  fs::create_directories(dir_.path() / "interrupted" / "shard-0");
+  fs::create_directories(dir_.path() / "interrupted" / "shard-1");
+  EXPECT_EQ(resolve_layout(dir_.path() / "interrupted", 2).shards, 2u);
+  EXPECT_THAT(resolve_error(dir_.path() / "interrupted", 1), HasSubstr("(none)"));
+  EXPECT_THAT(resolve_error(dir_.path() / "too-few", 0), HasSubstr("from 1 to 256"));
+}
+
+// Everything of each passage, by passage id, but the run's time (indexed_at, slot 0), which
+// differs between any two runs.
+std::map<std::string, std::string> passages_by_id(const fs::path& database) {
+  const Xapian::Database db(database.string());
+  std::map<std::string, std::string> found;
+  for (auto posting = db.postlist_begin(""); posting != db.postlist_end(""); ++posting) {
+    const Xapian::Document document = db.get_document(*posting);
+    schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
+    record.indexed_at = 0;
+    std::ostringstream all;
+    all << "data " << record.serialise() << "\n";
+    for (auto value = document.values_begin(); value != document.values_end(); ++value)
+      if (value.get_valueno() != schema::kSlotIndexedAt)
+        all << "value " << value.get_valueno() << " " << *value << "\n";
+    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
+      all << "term " << *term << " wdf " << term.get_wdf() << " at";
+      for (auto at = term.positionlist_begin(); at != term.positionlist_end(); ++at)
+        all << " " << *at;
+      all << "\n";
+    }
+    EXPECT_TRUE(found.emplace(record.id, all.str()).second) << record.id << " twice";
+  }
+  return found;
+}
+
+class ShardedIndexing : public ::testing::Test {
+ protected:
+  IndexSummary index(const fs::path& database, std::optional<std::size_t> shards,
+                     const fs::path& corpus) const {
+    IndexerOptions options;
+    options.database = database;
+    options.shards = shards;
+    options.corpus_folders = {corpus};
+    options.ocr_cache = dir_.path() / "ocr-cache";
+    return index_corpus(options);
+  }
+  static std::vector<Xapian::rev> revisions(const fs::path& layout, std::size_t shards) {
+    std::vector<Xapian::rev> found;
+    for (std::size_t k = 0; k < shards; ++k)
+      found.push_back(
+          Xapian::Database((layout / ("shard-" + std::to_string(k))).string()).get_revision());
+    return found;
+  }
+  TempDir dir_;
+};
+
+TEST_F(ShardedIndexing, ShardsHoldTheSamePassagesAsOneDatabaseGroupsAndLinksIncluded) {
+  // The OGP fixtures link commitments across documents; copies make near-duplicate groups
+  // whose members land in different shards.
+  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+  const fs::path corpus = dir_.path() / "ogp";
+  fs::create_directories(corpus / "copies");
+  for (const auto& entry : fs::directory_iterator(fixtures))
+    if (entry.path().extension() != ".json")
+      fs::copy_file(entry.path(), corpus / entry.path().filename());
+  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
+  fs::copy_file(fixtures / "co-2020-2022-plan-de-accion.txt", corpus / "copies" / "co-plan.txt");
+
+  const IndexSummary one = index(dir_.path() / "one", std::nullopt, corpus);
+  const IndexSummary sharded = index(dir_.path() / "three", 3, corpus);
+  EXPECT_EQ(sharded.passages_in_index, one.passages_in_index);
+  EXPECT_EQ(sharded.duplicate_groups, one.duplicate_groups);
+  EXPECT_EQ(sharded.duplicate_passages, one.duplicate_passages);
+  EXPECT_GT(one.duplicate_groups, 10u);
+  EXPECT_GT(one.links, 10u);
+  const auto in_one = passages_by_id(dir_.path() / "one");
+  const auto in_shards = passages_by_id(dir_.path() / "three");  // through the stub file
+  ASSERT_EQ(in_shards.size(), in_one.size());
+  for (const auto& [id, passage] : in_one) {
+    const auto found = in_shards.find(id);
+    ASSERT_NE(found, in_shards.end()) << id;
+    EXPECT_EQ(found->second, passage) << id;
+  }
+  // Each file is whole in its own shard, and every shard has some.
+  std::set<std::size_t> used;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const Xapian::Database shard((dir_.path() / "three" / ("shard-" + std::to_string(k))).string());
+    EXPECT_GT(shard.get_doccount(), 0u) << "shard-" << k;
+    for (auto posting = shard.postlist_begin(""); posting != shard.postlist_end(""); ++posting) {
+      const auto record = schema::PassageRecord::parse(shard.get_document(*posting).get_data());
+      EXPECT_EQ(shard_of(path_in_corpus_folder(record.doc), 3), k) << record.id;
+    }
+  }
+}
+
+TEST_F(ShardedIndexing, AChangedDeletedOrNewFileTouchesOnlyItsShard) {
+  const fs::path corpus = dir_.path() / "docs";
+  // Files of shard 2 of 4 (not shard 0, which gets new labels and accented words too).
+  std::vector<std::string> in_shard_two;
+  for (int i = 0; in_shard_two.size() < 4; ++i) {
+    const std::string name = "informe-" + std::to_string(i) + ".txt";
+    if (shard_of(name, 4) == 2) in_shard_two.push_back(name);
+  }
+  for (int i = 0; i < 12; ++i)
+    dir_.write("docs/nota-" + std::to_string(i) + ".txt",
+               "Nota " + std::to_string(i) + "\n\nEl gobierno publicará los datos número " +
+                   std::to_string(i) + " del presupuesto de la ciudad.\n");
+  for (std::size_t i = 0; i < 2; ++i)
+    dir_.write("docs/" + in_shard_two[i], "Informe\n\nEl gobierno publicará los contratos.\n");
+  const fs::path layout = dir_.path() / "index";
+  index(layout, 4, corpus);
+  const auto before = revisions(layout, 4);
+
+  dir_.write("docs/" + in_shard_two[0], "Informe\n\nEl gobierno publicará las compras.\n");
+  fs::remove(corpus / in_shard_two[1]);
+  dir_.write("docs/" + in_shard_two[2], "Informe\n\nEl gobierno publicará las becas.\n");
+  const IndexSummary changed = index(layout, std::nullopt, corpus);
+  EXPECT_EQ(changed.files_indexed, 2u);
+  EXPECT_EQ(changed.files_removed, 1u);
+  const auto after = revisions(layout, 4);
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (k == 2)
+      EXPECT_GT(after[k], before[k]);
+    else
+      EXPECT_EQ(after[k], before[k]) << "shard-" << k << " changed";
+  }
+}
+
+TEST_F(ShardedIndexing, ARunKilledBetweenTwoCommitsIsMadeWholeByTheNext) {
+  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+  const fs::path corpus = dir_.path() / "ogp";
+  fs::create_directories(corpus / "copies");
+  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "ke-plan.txt");
+  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
+  const fs::path layout = dir_.path() / "index";
+  index(layout, 2, corpus);
+  const auto whole = passages_by_id(layout);
+
+  // As if the shard holding the copy had not committed the groups its passages joined.
+  const std::size_t copy_shard = shard_of("copies/ke-plan.txt", 2);
+  {
+    Xapian::WritableDatabase shard((layout / ("shard-" + std::to_string(copy_shard))).string());
+    std::size_t ungrouped = 0;
+    for (auto posting = shard.postlist_begin(""); posting != shard.postlist_end(""); ++posting) {
+      Xapian::Document document = shard.get_document(*posting);
+      const std::string group = document.get_value(schema::kSlotDuplicateGroup);
+      if (group.empty()) continue;
+      document.remove_term(schema::duplicate_group_term(group));
+      document.remove_value(schema::kSlotDuplicateGroup);
+      shard.replace_document(*posting, document);
+      ++ungrouped;
+    }
+    ASSERT_GT(ungrouped, 10u);
+    shard.commit();
+  }
+  dir_.write("index/commit-in-progress", "");
+  ASSERT_NE(passages_by_id(layout), whole);
+
+  const IndexSummary next = index(layout, std::nullopt, corpus);
+  EXPECT_EQ(next.files_indexed, 0u);
+  EXPECT_EQ(passages_by_id(layout), whole);
+  EXPECT_FALSE(fs::exists(layout / "commit-in-progress"));
+}
+
+}  // namespace
+}  // namespace lupa::indexer
