@@ -222,7 +222,8 @@ class SearchService {
   /// `facets`: the facet table they were indexed with, copied; throws std::invalid_argument
   /// unless it is the standard table with entries appended (schema::check_facet_table).
   /// A database is a local folder, a stub file naming several, or tcp://HOST:PORT (a shard
-  /// server; RemoteShard).
+  /// server; RemoteShard). Throws std::invalid_argument for local databases and shard servers
+  /// mixed: over shard servers, only what they count is counted (FacetCounter).
   explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {},
                          schema::FacetTable facets = schema::standard_facets(),
                          ShardOptions shard_options = {});
