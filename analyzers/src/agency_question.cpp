@@ -106,6 +106,42 @@ class AgencySignalSource final : public Xapian::ValuePostingSource {
   AgencySignalSource* clone() const override { return new AgencySignalSource(agencies_, facets_); }
   std::string get_description() const override { return "agency signal"; }
 
+  // Serialisable, so that a shard server (Xapian's remote backend) weighs its passages alike:
+  // the bodies, then each facet's position plus one (0: absent), each as a decimal line.
+  std::string name() const override { return "lupa.AgencySignalSource"; }
+  std::string serialise() const override {
+    std::string out;
+    for (const std::optional<std::size_t>& position :
+         {facets_.agency, facets_.responsible, facets_.supporting, facets_.kind})
+      out += std::to_string(position ? *position + 1 : 0) + "\n";
+    for (const std::string& agency : agencies_) out += agency + "\n";
+    return out;
+  }
+  AgencySignalSource* unserialise_with_registry(const std::string& serialised,
+                                                const Xapian::Registry&) const override {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < serialised.size()) {
+      const std::size_t end = serialised.find('\n', start);
+      if (end == std::string::npos) throw Xapian::SerialisationError("malformed agency signal");
+      lines.push_back(serialised.substr(start, end - start));
+      start = end + 1;
+    }
+    if (lines.size() < 4) throw Xapian::SerialisationError("malformed agency signal");
+    SignalFacets facets(schema::FacetTable{});
+    std::optional<std::size_t>* positions[] = {&facets.agency, &facets.responsible,
+                                               &facets.supporting, &facets.kind};
+    for (std::size_t i = 0; i < 4; ++i) {
+      const std::string& digits = lines[i];
+      if (digits.empty() || digits.size() > 3 ||
+          digits.find_first_not_of("0123456789") != std::string::npos)
+        throw Xapian::SerialisationError("malformed agency signal");
+      const std::size_t position = std::stoul(digits);
+      if (position > 0) *positions[i] = position - 1;
+    }
+    return new AgencySignalSource(std::vector<std::string>(lines.begin() + 4, lines.end()), facets);
+  }
+
  private:
   std::vector<std::string> agencies_;
   SignalFacets facets_;
@@ -190,6 +226,11 @@ std::optional<AgencyQuestion> read_agency_question(std::string_view text,
 double agency_signal_weight(std::string_view facet_values, const std::vector<std::string>& agencies,
                             schema::FacetTable facets) {
   return signal_weight(facet_values, agencies, SignalFacets(facets));
+}
+
+void register_agency_signal(Xapian::Registry& registry) {
+  const AgencySignalSource prototype({}, SignalFacets(schema::FacetTable{}));
+  registry.register_posting_source(prototype);
 }
 
 Xapian::Query agency_signal(const std::vector<std::string>& agencies, schema::FacetTable facets) {

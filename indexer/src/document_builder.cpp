@@ -103,9 +103,15 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   document.add_value(schema::kSlotIndexedAt, Xapian::sortable_serialise(indexed_at));
   document.add_value(schema::kSlotOrdinal, Xapian::sortable_serialise(passage.ordinal));
   document.add_value(schema::kSlotLanguage, passage.language);
-  if (record.passage_date)
-    document.add_value(schema::kSlotPassageDate,
-                       Xapian::sortable_serialise(*schema::first_day(record.passage_date->start)));
+  if (record.passage_date) {
+    const std::string day =
+        Xapian::sortable_serialise(*schema::first_day(record.passage_date->start));
+    document.add_value(schema::kSlotPassageDate, day);
+    document.add_value(schema::kSlotPassageDateUndatedLast, day);
+  } else {
+    document.add_value(schema::kSlotPassageDateUndatedLast,
+                       std::string(1, schema::kUndatedSortKey));
+  }
   if (passage.translation_ordinal > 0) {
     const std::string translation_group =
         document_path + "#" +

@@ -135,6 +135,14 @@ class ApiHandler final : public TimedRequestHandler {
     } catch (const AnswerCutShort& error) {
       logger_.warning("answer to %s cut short: %s", request.getURI(), std::string(error.what()));
       fail(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, error.what());
+    } catch (const ShardUnavailable& error) {
+      logger_.error("shard down on %s: %s", request.getURI(), std::string(error.what()));
+      fail(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, error.what());
+    } catch (const Xapian::NetworkError& error) {
+      // A shard server went away during the request; the next one connects afresh.
+      logger_.error("shard error on %s: %s", request.getURI(), error.get_description());
+      fail(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+           "A shard is not answering: " + error.get_description());
     } catch (const Xapian::Error& error) {
       logger_.error("index error on %s: %s", request.getURI(), error.get_description());
       fail(request, response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,

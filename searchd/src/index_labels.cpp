@@ -17,6 +17,8 @@ analyzers::Label LabelTable::label(const schema::Facet& facet, std::string_view 
 }
 
 std::shared_ptr<const LabelTable> IndexLabels::current(const std::vector<Xapian::Database>& shards,
+                                                       const std::vector<bool>& remote,
+                                                       schema::FacetTable facets,
                                                        const std::string& revision) const {
   {
     std::lock_guard lock(mutex_);
@@ -26,10 +28,29 @@ std::shared_ptr<const LabelTable> IndexLabels::current(const std::vector<Xapian:
     std::unordered_map<std::string, std::string> labels;
     const std::string prefix(analyzers::kIndexLabelKeyPrefix);
     // A combined handle has no metadata of its own, hence a read per shard.
-    for (const Xapian::Database& shard : shards)
-      for (auto key = shard.metadata_keys_begin(prefix); key != shard.metadata_keys_end(prefix);
-           ++key)
-        labels.try_emplace(*key, shard.get_metadata(*key));  // the first shard's wins
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+      const Xapian::Database& shard = shards[i];
+      if (!remote[i]) {
+        for (auto key = shard.metadata_keys_begin(prefix); key != shard.metadata_keys_end(prefix);
+             ++key)
+          labels.try_emplace(*key, shard.get_metadata(*key));  // the first shard's wins
+        continue;
+      }
+      const analyzers::ReferenceData& reference = analyzers::ReferenceData::instance();
+      for (const schema::Facet& facet : facets) {
+        if (facet.vocabulary.empty()) continue;
+        const std::string term_prefix = schema::facet_term(facet, "");
+        for (auto term = shard.allterms_begin(term_prefix); term != shard.allterms_end(term_prefix);
+             ++term) {
+          const std::string value = (*term).substr(term_prefix.size());
+          if (reference.label(facet.vocabulary, value)) continue;
+          const std::string key = analyzers::index_label_key(facet.vocabulary, value);
+          if (labels.contains(key)) continue;
+          if (std::string label = shard.get_metadata(key); !label.empty())
+            labels.emplace(key, std::move(label));
+        }
+      }
+    }
     auto table = std::make_shared<const LabelTable>(revision, std::move(labels));
     std::lock_guard lock(mutex_);
     table_ = table;

@@ -47,8 +47,12 @@ class IndexLabels {
   /// The labels of `shards` (the calling thread's handles, one per database, at `revision`:
   /// each shard's uuid and revision): read again only when the revision is not the one last
   /// read. When the labels cannot be read (the indexer committed twice during the read),
-  /// those of the last read.
+  /// those of the last read. A shard `remote` (a shard server) cannot list its metadata keys
+  /// (Xapian's remote backend lists none): its labels are read by key, one per value of each
+  /// facet of `facets` with a vocabulary that the reference data does not label.
   std::shared_ptr<const LabelTable> current(const std::vector<Xapian::Database>& shards,
+                                            const std::vector<bool>& remote,
+                                            schema::FacetTable facets,
                                             const std::string& revision) const;
 
  private:

@@ -31,7 +31,9 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
   void defineOptions(OptionSet& options) override {
     ServerApplication::defineOptions(options);
     options.addOption(
-        Option("db", "d", "Xapian database folder; repeat to search several shards")
+        Option("db", "d",
+               "Xapian database folder, stub file, or shard server tcp://HOST:PORT "
+               "(lupa-shardd); repeat to search several shards as one")
             .required(true)
             .repeatable(true)
             .argument("DIR")
@@ -104,6 +106,16 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "/usr/share/hunspell")
                           .argument("DIR")
                           .binding("dictionaries"));
+    options.addOption(Option("shard-connect-timeout", "",
+                             "seconds to wait for a shard server to accept a connection before "
+                             "the request gets 503, default 2")
+                          .argument("SECONDS")
+                          .binding("shard-connect-timeout"));
+    options.addOption(Option("shard-timeout", "",
+                             "seconds to wait for each answer of a shard server before the "
+                             "request gets 503, default 10")
+                          .argument("SECONDS")
+                          .binding("shard-timeout"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -217,7 +229,11 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
         ranking.query.spell_checker =
             std::make_shared<const lupa::analyzers::SpellChecker>(config().getString(
                 "dictionaries", std::string(lupa::analyzers::SpellChecker::kDefaultDirectory)));
-      const lupa::searchd::SearchService service(databases_, ranking);
+      lupa::searchd::ShardOptions shards;
+      shards.connect_timeout = seconds_option("shard-connect-timeout", shards.connect_timeout);
+      shards.io_timeout = seconds_option("shard-timeout", shards.io_timeout);
+      const lupa::searchd::SearchService service(databases_, ranking,
+                                                 lupa::schema::standard_facets(), shards);
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
       const std::string url =

@@ -31,6 +31,9 @@ constexpr Xapian::doccount kExportBatch = 500;
 // Browse counts kept per revision: the whole index and filter combinations a visitor clicks
 // through; each holds every facet's values (a few thousand at most).
 constexpr std::size_t kBrowseCountsKept = 256;
+// Passages of a browse kept in order per filter combination (4 bytes each): pages within them
+// are read without sorting the index by passage id again, deeper ones sort it.
+constexpr Xapian::doccount kBrowseOrderKept = 10000;
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
@@ -82,22 +85,6 @@ Xapian::Query date_range_query(const SearchRequest& request) {
   return Xapian::Query();
 }
 
-// The sort key of a passage by date: its slot, and for oldest first, passages without a date
-// after every dated one (an empty key would sort them first; newest first reverses the keys,
-// which puts empty ones last already).
-class DateSortKey final : public Xapian::KeyMaker {
- public:
-  explicit DateSortKey(bool undated_last) : undated_last_(undated_last) {}
-  std::string operator()(const Xapian::Document& document) const override {
-    std::string key = document.get_value(schema::kSlotPassageDate);
-    if (key.empty() && undated_last_) return std::string(1, '\xFF');
-    return key;
-  }
-
- private:
-  bool undated_last_;
-};
-
 std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::string_view id) {
   if (id.empty()) return std::nullopt;
   const std::string term = schema::id_term(id);
@@ -106,33 +93,47 @@ std::optional<schema::PassageRecord> find_passage(Xapian::Database& db, std::str
   return schema::PassageRecord::parse(db.get_document(*posting).get_data());
 }
 
-// Counts every match, collapsed or not (spies see every candidate). Xapian's own uncollapsed
-// counts are the collapsed ones when every match fits in the MSet.
-struct MatchCounter final : Xapian::MatchSpy {
-  Xapian::doccount seen = 0;
-  void operator()(const Xapian::Document&, double) override { ++seen; }
-};
-
 // The other passages of `hit`'s near-duplicate group, whether or not they match: where else
 // the same text can be read.
 void list_other_sources(Xapian::Database& db, const Xapian::Document& document, Hit& hit) {
   const std::string group = document.get_value(schema::kSlotDuplicateGroup);
   if (group.empty()) return;
   const std::string term = schema::duplicate_group_term(group);
-  // A boilerplate paragraph may be in thousands of documents: the first few are read, the
-  // rest counted.
-  // The hit itself is told by its passage id: over several shards, a document's get_docid() is
-  // its docid in its shard, not in the combined database the postings are numbered by.
-  for (auto member = db.postlist_begin(term);
-       member != db.postlist_end(term) && hit.also_in.size() < kAlsoInListed; ++member) {
-    schema::PassageRecord other = schema::PassageRecord::parse(db.get_document(*member).get_data());
-    if (other.id != hit.record.id) hit.also_in.push_back(std::move(other));
-  }
+  // A boilerplate paragraph may be in thousands of documents: the first few by passage id
+  // (slot 8 starts with it; not by document id, which differs between one database and shards)
+  // are read, the rest counted.
+  Xapian::Enquire members(db);
+  members.set_weighting_scheme(Xapian::BoolWeight());
+  members.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  members.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
+                                  Xapian::Query(schema::id_term(hit.record.id))));
+  const Xapian::MSet listed = members.get_mset(0, kAlsoInListed);
+  for (auto member = listed.begin(); member != listed.end(); ++member)
+    hit.also_in.push_back(schema::PassageRecord::parse(member.get_document().get_data()));
   const Xapian::doccount others = db.get_termfreq(term) - 1;
   hit.also_in_more = others - static_cast<Xapian::doccount>(hit.also_in.size());
   std::sort(
       hit.also_in.begin(), hit.also_in.end(),
       [](const schema::PassageRecord& a, const schema::PassageRecord& b) { return a.id < b.id; });
+}
+
+Hit make_hit(Xapian::Database& db, const Highlighter& highlighter, bool browsing,
+             const Xapian::Document& document, double weight, Xapian::doccount collapsed,
+             int rank) {
+  Hit hit;
+  hit.rank = rank;
+  hit.score = weight;
+  hit.record = schema::PassageRecord::parse(document.get_data());
+  hit.collapsed = collapsed;
+  list_other_sources(db, document, hit);
+  auto snippet_of = [&](const std::string& text) {
+    return highlighter.snippet(text, kSnippetBytes);
+  };
+  hit.snippet = snippet_of(hit.record.text);
+  // A passage found by its heading shows the heading, so the match is visible.
+  if (hit.snippet.find("<mark>") == std::string::npos && !hit.record.heading.empty() && !browsing)
+    hit.snippet = snippet_of(hit.record.heading + ": " + hit.record.text);
+  return hit;
 }
 
 // What the counts of a browse depend on: its filters and date range (and whether facets are
@@ -186,8 +187,16 @@ struct SearchService::BrowseCounts {
   std::vector<Facet> facets;
 };
 
+// The first passages of a browse in its order (by passage id): a page of them is read by
+// document id, without sorting every passage again. Document ids are those of the combined
+// database at one revision of every shard: the same for every thread at that revision.
+struct SearchService::BrowseOrder {
+  std::vector<Xapian::docid> first;
+};
+
 struct SearchService::Caches {
   RevisionCache<BrowseCounts> browse{kBrowseCountsKept};
+  RevisionCache<BrowseOrder> browse_order{kBrowseCountsKept};
   RevisionCache<FacetListing> listing{1};
   FacetCodesCache codes;
 };
@@ -197,8 +206,62 @@ struct SearchService::Caches {
 struct SearchService::OpenIndex {
   Xapian::Database all;
   std::vector<Xapian::Database> shards;
-  std::string revision;  ///< each shard's uuid and revision
+  std::vector<bool> remote;  ///< per shard: served by a shard server
+  std::string revision;      ///< each shard's uuid and revision
 };
+
+std::optional<RemoteShard> RemoteShard::parse(std::string_view location) {
+  constexpr std::string_view kScheme = "tcp://";
+  if (!location.starts_with(kScheme)) return std::nullopt;
+  const std::string_view address = location.substr(kScheme.size());
+  const std::size_t colon = address.rfind(':');
+  RemoteShard shard;
+  int port = 0;
+  if (colon != std::string_view::npos && colon > 0) {
+    shard.host = std::string(address.substr(0, colon));
+    if (shard.host.size() > 2 && shard.host.front() == '[' && shard.host.back() == ']')
+      shard.host = shard.host.substr(1, shard.host.size() - 2);
+    const std::string_view digits = address.substr(colon + 1);
+    if (!digits.empty() && digits.size() <= 5 &&
+        digits.find_first_not_of("0123456789") == std::string_view::npos)
+      port = std::stoi(std::string(digits));
+  }
+  if (port < 1 || port > 65535)
+    throw std::invalid_argument("--db " + std::string(location) +
+                                ": expected tcp://HOST:PORT with a port of 1-65535");
+  shard.port = static_cast<unsigned>(port);
+  return shard;
+}
+
+namespace {
+
+// One --db: a local database or stub file (Xapian opens both), or a shard server.
+Xapian::Database open_shard(const std::filesystem::path& location, const ShardOptions& options) {
+  if (const auto remote = RemoteShard::parse(location.string()))
+    return Xapian::Remote::open(remote->host, remote->port,
+                                static_cast<unsigned>(options.io_timeout.count()),
+                                static_cast<unsigned>(options.connect_timeout.count()));
+  return Xapian::Database(location.string());
+}
+
+// What tells one revision of a shard from the next. A remote database does not say its
+// revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
+// file's passages by new documents, so the document count and the last document id move
+// with every run that changed anything.
+std::string shard_revision(const Xapian::Database& shard, bool remote) {
+  std::string revision = shard.get_uuid();
+  revision += ':';
+  if (remote) {
+    revision += std::to_string(shard.get_doccount());
+    revision += '/';
+    revision += std::to_string(shard.get_lastdocid());
+  } else {
+    revision += std::to_string(shard.get_revision());
+  }
+  return revision;
+}
+
+}  // namespace
 
 RankingOptions RankingOptions::baseline() {
   RankingOptions plain;
@@ -214,9 +277,10 @@ RankingOptions RankingOptions::baseline() {
 }
 
 SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking,
-                             schema::FacetTable facets)
+                             schema::FacetTable facets, ShardOptions shard_options)
     : databases_(std::move(databases)),
       ranking_(std::move(ranking)),
+      shard_options_(shard_options),
       facets_(facets.begin(), facets.end()),
       instance_id_(next_instance_id++),
       labels_(std::make_shared<const IndexLabels>()),
@@ -224,29 +288,49 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
   schema::check_facet_table(facets_);
   if (databases_.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
-  database();                       // fail now, at start-up, when a database cannot be opened
+  std::size_t remote_shards = 0;
+  for (const auto& path : databases_)
+    if (RemoteShard::parse(path.string())) ++remote_shards;
+  remote_ = remote_shards > 0;
+  if (remote_ && remote_shards < databases_.size())
+    throw std::invalid_argument(
+        "--db: local databases and tcp:// shard servers cannot be mixed (facet counts would "
+        "not be exact); serve the local ones with lupa-shardd too");
+  // Xapian's remote backend serves no spelling dictionary: over shard servers, a word missing
+  // from it would look misspelt and be "corrected". No correction is offered there.
+  if (remote_) ranking_.query.spelling = false;
+  database();  // fail now, at start-up, when a database cannot be opened
 }
 
 SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
   thread_local std::unordered_map<unsigned long, std::unique_ptr<OpenIndex>> handles;
   auto& index = handles[instance_id_];
+  if (index && reopen) {
+    try {
+      index->all.reopen();
+    } catch (const Xapian::NetworkError&) {
+      // A shard server went away (restarted, or down): connect afresh below, or say so.
+      index.reset();
+    }
+  } else if (index) {
+    return *index;
+  }
   if (!index) {
     auto opened = std::make_unique<OpenIndex>();
     for (const auto& path : databases_) {
-      opened->shards.emplace_back(path.string());
+      try {
+        opened->shards.push_back(open_shard(path, shard_options_));
+      } catch (const Xapian::NetworkError& error) {
+        throw ShardUnavailable(path.string(), error.get_description());
+      }
+      opened->remote.push_back(RemoteShard::parse(path.string()).has_value());
       opened->all.add_database(opened->shards.back());
     }
     index = std::move(opened);
-  } else if (reopen) {
-    index->all.reopen();
-  } else {
-    return *index;
   }
   index->revision.clear();
-  for (const Xapian::Database& shard : index->shards) {
-    index->revision += shard.get_uuid();
-    index->revision += ':';
-    index->revision += std::to_string(shard.get_revision());
+  for (std::size_t i = 0; i < index->shards.size(); ++i) {
+    index->revision += shard_revision(index->shards[i], index->remote[i]);
     index->revision += ',';
   }
   return *index;
@@ -365,11 +449,17 @@ void SearchService::configure_enquire(Xapian::Enquire& enquire,
                                       const EffectiveQuery& effective) const {
   enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
   if (effective.collapse_slot) enquire.set_collapse_key(*effective.collapse_slot);
-  if (effective.browsing) enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  if (effective.sort != SortOrder::kRelevance) {
-    const bool newest = effective.sort == SortOrder::kNewest;
-    enquire.set_sort_by_key_then_relevance((new DateSortKey(!newest))->release(), newest);
-  }
+  // Orders by value slots, which Xapian's remote backend carries to shard servers (a KeyMaker
+  // it cannot), and breaks ties by passage id (slot 8 starts with it) rather than document id,
+  // which differs between one database and shards holding the same passages.
+  if (effective.sort == SortOrder::kNewest)
+    enquire.set_sort_by_value_then_relevance(schema::kSlotPassageDate, true);
+  else if (effective.sort == SortOrder::kOldest)
+    enquire.set_sort_by_value_then_relevance(schema::kSlotPassageDateUndatedLast, false);
+  else if (effective.browsing)
+    enquire.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  else
+    enquire.set_sort_by_relevance_then_value(schema::kSlotDuplicateSignature, false);
   enquire.set_query(effective.query());
 }
 
@@ -424,9 +514,31 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
       result.total = counts->total;
       result.collapsed = 0;
       result.facets = counts->facets;
+      const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
+      const auto per_page = static_cast<Xapian::doccount>(request.per_page);
+      if (effective.sort == SortOrder::kRelevance) {
+        std::shared_ptr<const BrowseOrder> order =
+            caches_->browse_order.find(index.revision, browse);
+        if (!order) {
+          Xapian::Enquire enquire(db);
+          configure_enquire(enquire, effective);
+          auto first = std::make_shared<BrowseOrder>();
+          const Xapian::MSet mset = enquire.get_mset(0, kBrowseOrderKept);
+          for (auto it = mset.begin(); it != mset.end(); ++it) first->first.push_back(*it);
+          order = first;
+          caches_->browse_order.store(index.revision, browse, order);
+        }
+        if (offset + per_page <= order->first.size() || order->first.size() < kBrowseOrderKept) {
+          const Highlighter highlighter(db, Xapian::Query());
+          result.hits.clear();
+          for (Xapian::doccount i = offset; i < offset + per_page && i < order->first.size(); ++i)
+            result.hits.push_back(make_hit(db, highlighter, true, db.get_document(order->first[i]),
+                                           0, 0, static_cast<int>(i) + 1));
+          return;
+        }
+      }
       Xapian::Enquire enquire(db);
       configure_enquire(enquire, effective);
-      const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
       list_hits(db, effective,
                 enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page)), offset,
                 result);
@@ -443,31 +555,32 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
                     !request.filters.contains(std::string(facets_[i].name));
   // A collapsed group counts as the passage the match keeps of it: under a sort by date, the
   // first by date.
-  const bool by_date = effective.sort != SortOrder::kRelevance;
-  const bool newest = effective.sort == SortOrder::kNewest;
-  const DateSortKey date_key(!newest);
-  const FacetCounter::Order order{by_date ? &date_key : nullptr, newest};
+  const FacetCounter::Order order{effective.sort != SortOrder::kRelevance,
+                                  effective.sort == SortOrder::kNewest};
+  // The codes are read from a local database's value streams; shard servers count from slots.
   const std::shared_ptr<const FacetCodes> codes =
-      request.count_facets ? caches_->codes.get(db, index.revision) : nullptr;
+      request.count_facets && !remote_ ? caches_->codes.get(db, index.revision) : nullptr;
   FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order, codes);
+  if (remote_) counter.count_merged_only();
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
-  MatchCounter matches;
+  MatchCounter matches(effective.collapse_slot);
+  if (remote_) matches.count_merged_only();
   if (effective.collapse_slot) enquire.add_matchspy(&matches);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   // check_at_least = every document: exact totals and exact facet counts.
   const Xapian::MSet mset =
       enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
   // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
-  // is not the collapsed count; the lower bound is.
-  result.total =
-      effective.collapse_slot ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
-  result.collapsed = matches.seen > result.total ? matches.seen - result.total : 0;
+  // is not the collapsed count, and across shards neither is its lower bound (a group may
+  // have passages on several): the match counter's is.
+  result.total = effective.collapse_slot ? matches.collapsed_total() : mset.get_matches_estimated();
+  result.collapsed = matches.seen() > result.total ? matches.seen() - result.total : 0;
 
   result.facets.clear();
   const std::shared_ptr<const LabelTable> labels =
-      request.count_facets ? labels_->current(index.shards, index.revision)
+      request.count_facets ? labels_->current(index.shards, index.remote, facets_, index.revision)
                            : std::make_shared<const LabelTable>();
   for (std::size_t i = 0; i < facets_.size(); ++i) {
     const schema::Facet& facet = facets_[i];
@@ -479,6 +592,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     std::vector<bool> only(facets_.size());
     only[i] = true;
     FacetCounter own(facets_, only, effective.collapse_slot, order, codes);
+    if (remote_) own.count_merged_only();
     EffectiveQuery without_own = effective;
     without_own.filter = filter_query(db, request, facet.name);
     Xapian::Enquire facet_enquire(db);
@@ -491,31 +605,25 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     caches_->browse.store(
         index.revision, browse,
         std::make_shared<const BrowseCounts>(BrowseCounts{result.total, result.facets}));
-  list_hits(db, effective, mset, offset, result);
+  list_hits(db, effective, mset, offset, result, effective.collapse_slot ? &matches : nullptr);
 }
 
 void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
                               const Xapian::MSet& mset, Xapian::doccount offset,
-                              SearchResult& result) const {
+                              SearchResult& result, const MatchCounter* collapsed) const {
   const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.text);
   result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Hit hit;
-    hit.rank = ++rank;
-    hit.score = it.get_weight();
-    hit.record = schema::PassageRecord::parse(it.get_document().get_data());
-    hit.collapsed = it.get_collapse_count();
-    list_other_sources(db, it.get_document(), hit);
-    auto snippet_of = [&](const std::string& text) {
-      return highlighter.snippet(text, kSnippetBytes);
-    };
-    hit.snippet = snippet_of(hit.record.text);
-    // A passage found by its heading shows the heading, so the match is visible.
-    if (hit.snippet.find("<mark>") == std::string::npos && !hit.record.heading.empty() &&
-        !effective.browsing)
-      hit.snippet = snippet_of(hit.record.heading + ": " + hit.record.text);
-    result.hits.push_back(std::move(hit));
+    const Xapian::Document document = it.get_document();
+    // Xapian's collapse count is its own shard's on a shard; the match counter's is the
+    // whole index's.
+    const Xapian::doccount hidden =
+        collapsed && effective.collapse_slot
+            ? collapsed->collapsed_into(document.get_value(*effective.collapse_slot))
+            : it.get_collapse_count();
+    result.hits.push_back(
+        make_hit(db, highlighter, effective.browsing, document, it.get_weight(), hidden, ++rank));
   }
 }
 
@@ -638,12 +746,15 @@ FacetListing SearchService::facets() const {
   enquire.set_query(Xapian::Query(std::string()));
   std::vector<bool> counted(facets_.size());
   for (std::size_t i = 0; i < facets_.size(); ++i) counted[i] = facets_[i].counted;
-  FacetCounter counter(facets_, counted, std::nullopt, {}, caches_->codes.get(db, index.revision));
+  FacetCounter counter(facets_, counted, std::nullopt, {},
+                       remote_ ? nullptr : caches_->codes.get(db, index.revision));
+  if (remote_) counter.count_merged_only();
   enquire.add_matchspy(&counter);
   FacetListing listing;
   listing.total = enquire.get_mset(0, 0, std::max<Xapian::doccount>(db.get_doccount(), 1))
                       .get_matches_estimated();
-  const std::shared_ptr<const LabelTable> labels = labels_->current(index.shards, index.revision);
+  const std::shared_ptr<const LabelTable> labels =
+      labels_->current(index.shards, index.remote, facets_, index.revision);
   for (std::size_t i = 0; i < facets_.size(); ++i)
     if (counted[i]) listing.facets.push_back(make_facet(facets_[i], counter.counts(i), *labels));
   caches_->listing.store(index.revision, "", std::make_shared<const FacetListing>(listing));
@@ -694,7 +805,7 @@ std::string SearchService::mark_query_words(const std::string& text,
 analyzers::Label SearchService::value_label(const schema::Facet& facet,
                                             std::string_view value) const {
   const OpenIndex& index = open_index();
-  return labels_->current(index.shards, index.revision)->label(facet, value);
+  return labels_->current(index.shards, index.remote, facets_, index.revision)->label(facet, value);
 }
 
 std::string_view to_string(AgencyRole role) {
@@ -731,7 +842,8 @@ std::optional<AgencyPage> SearchService::agency(const std::string& id) const {
   const Xapian::Query tagged(Xapian::Query::OP_OR, roles.begin(), roles.end());
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  // By passage id, the same on one database and on shards (document ids are not).
+  enquire.set_sort_by_value(schema::kSlotDuplicateSignature, false);
   enquire.set_query(
       Xapian::Query(Xapian::Query::OP_FILTER, tagged,
                     Xapian::Query(schema::facet_term(
@@ -795,9 +907,11 @@ IndexHealth SearchService::health() const {
   Xapian::Database& db = database();
   IndexHealth health;
   health.passages = db.get_doccount();
-  for (const auto& path : databases_) {
+  const OpenIndex& index = open_index(false);
+  for (std::size_t i = 0; i < index.shards.size(); ++i) {
     if (!health.revision.empty()) health.revision += ',';
-    health.revision += std::to_string(Xapian::Database(path.string()).get_revision());
+    health.revision += index.remote[i] ? shard_revision(index.shards[i], true)
+                                       : std::to_string(index.shards[i].get_revision());
   }
   return health;
 }

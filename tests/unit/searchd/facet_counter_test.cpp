@@ -15,6 +15,7 @@
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/document_builder.h"
 #include "lupa/searchd/facet_codes.h"
+#include "lupa/searchd/shard_registry.h"
 #include "support/decade_facet.h"
 
 namespace lupa::searchd {
@@ -381,6 +382,136 @@ TEST(FacetCounter, CountsTheSameFromCodesAsFromTheSlot) {
   const AllCounts collapsed = count_all(database, true, codes);
   EXPECT_EQ(collapsed[index_of("lang")], (Counts{{"es", 3}, {"en", 3}, {"fr", 1}}));
   EXPECT_EQ(collapsed[index_of("theme")].at("health"), 1U);
+}
+
+}  // namespace
+}  // namespace lupa::searchd
+
+namespace lupa::searchd {
+namespace {
+
+// Passages of every kind a collapsed count meets: alone, translations, near-duplicates of
+// different languages and facets, ties of weight broken by passage id (slot 8's start).
+std::vector<std::pair<Xapian::Document, double>> mixed_passages() {
+  std::vector<std::pair<Xapian::Document, double>> passages;
+  const auto add = [&](const Values& values, const std::string& shown_once,
+                       const std::string& duplicates, const std::string& id, double weight,
+                       const std::string& date = "") {
+    Xapian::Document document;
+    document.add_value(schema::kSlotFacetValues, slot(values));
+    if (!shown_once.empty()) document.add_value(schema::kSlotShownOnce, shown_once);
+    if (!duplicates.empty()) document.add_value(schema::kSlotDuplicateGroup, duplicates);
+    if (!date.empty()) document.add_value(schema::kSlotPassageDate, date);
+    document.add_value(schema::kSlotDuplicateSignature, id + std::string(1, '\0') + "sig");
+    passages.emplace_back(document, weight);
+  };
+  add({{"lang", "es"}, {"theme", "open-data"}}, "", "", "a.0001", 1.0);
+  add({{"lang", "en"}, {"theme", "open-data"}}, "a.txt#2", "", "a.0002", 1.0, "2019");
+  add({{"lang", "es"}, {"theme", "fiscal-openness"}}, "a.txt#2", "", "a.0003", 2.0, "2018");
+  add({{"lang", "es"}, {"theme", "procurement"}}, "b.0001", "b.0001", "b.0001", 3.0, "2017");
+  add({{"lang", "en"}, {"theme", "health"}}, "b.0001", "b.0001", "c.0001", 3.0);  // a tie
+  add({{"lang", "es"}, {"theme", "water"}}, "b.0001", "b.0001", "d.0005", 0.5, "2020");
+  add({{"lang", "en"}, {"theme", "water"}}, "e.0001", "", "e.0001", 0.7);
+  add({{"lang", "en"}, {"theme", "health"}}, "e.0001", "", "e.0002", 0.7);  // a tie
+  return passages;
+}
+
+AllCounts counted(FacetCounter& counter) {
+  AllCounts counts(schema::kFacets.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = counter.counts(i);
+  return counts;
+}
+
+// Counted by one counter over every passage, and by two (one per shard, each built from the
+// first's serialisation as a shard server builds it) merged; `split` says which shard each
+// passage is on.
+void expect_merged_equals_whole(const FacetCounter& prototype, const std::vector<int>& split) {
+  const auto passages = mixed_passages();
+  std::unique_ptr<Xapian::MatchSpy> whole(prototype.clone());
+  for (const auto& [document, weight] : passages) (*whole)(document, weight);
+  const Xapian::Registry registry;
+  std::unique_ptr<Xapian::MatchSpy> merged(prototype.clone());
+  std::vector<std::unique_ptr<Xapian::MatchSpy>> shards;
+  for (int i = 0; i < 2; ++i)
+    shards.emplace_back(prototype.unserialise(prototype.serialise(), registry));
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    (*shards[static_cast<std::size_t>(split[i])])(passages[i].first, passages[i].second);
+  for (const auto& shard : shards) merged->merge_results(shard->serialise_results());
+  EXPECT_EQ(counted(dynamic_cast<FacetCounter&>(*merged)),
+            counted(dynamic_cast<FacetCounter&>(*whole)));
+}
+
+TEST(FacetCounterMerge, TwoShardsMergedCountAsOneDatabaseWhateverTheSplit) {
+  const FacetCounter by_weight(schema::standard_facets(), every_counted_facet(),
+                               schema::kSlotShownOnce);
+  const FacetCounter oldest(schema::standard_facets(), every_counted_facet(),
+                            schema::kSlotShownOnce, CollapseOrder{true, false});
+  const FacetCounter newest(schema::standard_facets(), every_counted_facet(),
+                            schema::kSlotDuplicateGroup, CollapseOrder{true, true});
+  const FacetCounter uncollapsed(schema::standard_facets(), every_counted_facet());
+  // Every way of putting the eight passages on two shards.
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    std::vector<int> split;
+    for (int bit = 0; bit < 8; ++bit) split.push_back((mask >> bit) & 1);
+    SCOPED_TRACE("split " + std::to_string(mask));
+    expect_merged_equals_whole(by_weight, split);
+    expect_merged_equals_whole(oldest, split);
+    expect_merged_equals_whole(newest, split);
+    expect_merged_equals_whole(uncollapsed, split);
+  }
+}
+
+TEST(FacetCounterMerge, AGroupCountsAsItsBestPassageAcrossShards) {
+  const FacetCounter prototype(schema::standard_facets(), only({"theme"}), schema::kSlotShownOnce);
+  const auto passages = mixed_passages();
+  const Xapian::Registry registry;
+  std::unique_ptr<Xapian::MatchSpy> first(prototype.unserialise(prototype.serialise(), registry));
+  std::unique_ptr<Xapian::MatchSpy> second(prototype.unserialise(prototype.serialise(), registry));
+  // Group b.0001: weight 3.0 on both shards, the tie going to the smaller id, b.0001.
+  (*first)(passages[4].first, passages[4].second);
+  (*second)(passages[3].first, passages[3].second);
+  std::unique_ptr<Xapian::MatchSpy> merged(prototype.clone());
+  merged->merge_results(first->serialise_results());
+  merged->merge_results(second->serialise_results());
+  EXPECT_EQ(dynamic_cast<FacetCounter&>(*merged).counts(index_of("theme")),
+            (Counts{{"procurement", 1}}));
+}
+
+TEST(FacetCounterMerge, RefusesBytesItDidNotWrite) {
+  FacetCounter counter(schema::standard_facets(), every_counted_facet(), schema::kSlotShownOnce);
+  const Xapian::Registry registry;
+  EXPECT_THROW(counter.merge_results("\x05garbage"), Xapian::SerialisationError);
+  EXPECT_THROW(std::unique_ptr<Xapian::MatchSpy>(counter.unserialise("\xff\xff", registry)),
+               Xapian::SerialisationError);
+  std::string results = counter.serialise_results();
+  EXPECT_THROW(counter.merge_results(results + "x"), Xapian::SerialisationError);
+}
+
+TEST(MatchCounterMerge, CollapsedTotalAcrossShardsCountsEachKeyOnce) {
+  const MatchCounter prototype(schema::kSlotShownOnce);
+  const auto passages = mixed_passages();
+  const Xapian::Registry registry;
+  std::unique_ptr<Xapian::MatchSpy> whole(prototype.clone());
+  std::unique_ptr<Xapian::MatchSpy> first(prototype.unserialise(prototype.serialise(), registry));
+  std::unique_ptr<Xapian::MatchSpy> second(prototype.unserialise(prototype.serialise(), registry));
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    (*whole)(passages[i].first, passages[i].second);
+    (*(i % 2 ? first : second))(passages[i].first, passages[i].second);
+  }
+  std::unique_ptr<Xapian::MatchSpy> merged(prototype.clone());
+  merged->merge_results(first->serialise_results());
+  merged->merge_results(second->serialise_results());
+  // One passage alone, groups a.txt#2, b.0001 and e.0001.
+  EXPECT_EQ(dynamic_cast<MatchCounter&>(*whole).collapsed_total(), 4U);
+  EXPECT_EQ(dynamic_cast<MatchCounter&>(*merged).collapsed_total(), 4U);
+  EXPECT_EQ(dynamic_cast<MatchCounter&>(*merged).seen(), 8U);
+}
+
+TEST(ShardRegistry, KnowsLupasSpiesAndPostingSource) {
+  const Xapian::Registry registry = shard_registry();
+  EXPECT_NE(registry.get_match_spy("lupa.FacetCounter"), nullptr);
+  EXPECT_NE(registry.get_match_spy("lupa.MatchCounter"), nullptr);
+  EXPECT_NE(registry.get_posting_source("lupa.AgencySignalSource"), nullptr);
 }
 
 }  // namespace

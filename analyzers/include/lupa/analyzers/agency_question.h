@@ -64,6 +64,10 @@ double agency_signal_weight(std::string_view facet_values, const std::vector<std
 /// a query, it ranks the bodies' passages first.
 Xapian::Query agency_signal(const std::vector<std::string>& agencies, schema::FacetTable facets);
 
+/// Registers the posting source agency_signal() queries hold, so that a shard server
+/// (Xapian's remote backend) can run them.
+void register_agency_signal(Xapian::Registry& registry);
+
 /// The passages that name, lead or support one of `agencies`, weighted by agency_signal: the
 /// answer to a question about bodies that has no topic left.
 Xapian::Query agency_passages(const std::vector<std::string>& agencies, schema::FacetTable facets);

@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/7";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/8";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -75,6 +75,12 @@ inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
 /// What the indexer's commitment linker reads of a commitment passage, and a digest of its links
 /// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
 inline constexpr Xapian::valueno kSlotCommitmentLinks = 9;
+/// kSlotPassageDate, or 0xFF for a passage without a date: the key of a sort oldest first,
+/// which puts undated passages last. A value rather than a KeyMaker, since Xapian's remote
+/// backend (shards) sorts by value slots only.
+inline constexpr Xapian::valueno kSlotPassageDateUndatedLast = 10;
+/// The byte kSlotPassageDateUndatedLast holds for a passage without a date.
+inline constexpr char kUndatedSortKey = '\xFF';
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {

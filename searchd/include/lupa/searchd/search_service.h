@@ -18,11 +18,13 @@
 
 #include <xapian.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,7 @@
 namespace lupa::searchd {
 
 class IndexLabels;
+class MatchCounter;
 template <typename Value>
 class RevisionCache;
 
@@ -140,7 +143,7 @@ struct AgencyCommitment {
   std::string ogp_id;                 ///< where known
   std::optional<std::string> status;  ///< compliance, where a passage states it
   schema::IrmRatings ratings;         ///< the IRM's, where known (the records' ratings())
-  std::vector<std::string> passages;  ///< passage ids, in index order
+  std::vector<std::string> passages;  ///< passage ids, by id
 };
 
 /// A body's commitments in one plan: lead, then supporting, then named, each by number.
@@ -180,6 +183,36 @@ struct RankingOptions {
   static RankingOptions baseline();
 };
 
+/// A --db naming a shard server: tcp://HOST:PORT (lupa-shardd, or xapian-tcpsrv for an index
+/// searched without facets).
+struct RemoteShard {
+  std::string host;
+  unsigned port = 0;
+  /// nullopt for a location that is not tcp://; throws std::invalid_argument for a tcp://
+  /// one without a valid port.
+  static std::optional<RemoteShard> parse(std::string_view location);
+};
+
+/// A shard server that cannot be reached (down, or not answering in time): the request
+/// cannot be answered from every shard (HTTP 503 naming it).
+class ShardUnavailable : public std::runtime_error {
+ public:
+  ShardUnavailable(std::string shard, const std::string& why)
+      : std::runtime_error("Shard " + shard + " is not answering: " + why),
+        shard_(std::move(shard)) {}
+  const std::string& shard() const { return shard_; }
+
+ private:
+  std::string shard_;
+};
+
+/// How long a shard server may take: a shard that does not answer in time fails the request
+/// (HTTP 503) rather than holding it.
+struct ShardOptions {
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds io_timeout{10000};
+};
+
 /// Passages of the similar commitments a passage page shows.
 inline constexpr int kSimilarOnPassagePage = 5;
 
@@ -188,8 +221,12 @@ class SearchService {
   /// `databases`: one or more Xapian databases searched as one (shards). They must exist.
   /// `facets`: the facet table they were indexed with, copied; throws std::invalid_argument
   /// unless it is the standard table with entries appended (schema::check_facet_table).
+  /// A database is a local folder, a stub file naming several, or tcp://HOST:PORT (a shard
+  /// server; RemoteShard). Throws std::invalid_argument for local databases and shard servers
+  /// mixed: over shard servers, only what they count is counted (FacetCounter).
   explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {},
-                         schema::FacetTable facets = schema::standard_facets());
+                         schema::FacetTable facets = schema::standard_facets(),
+                         ShardOptions shard_options = {});
 
   /// The facet table: requests, answers, exports and pages of this service follow it. It
   /// lives as long as the service.
@@ -255,6 +292,7 @@ class SearchService {
   struct EffectiveQuery;
   struct OpenIndex;
   struct BrowseCounts;
+  struct BrowseOrder;
   struct Caches;
 
   /// The calling thread's handle, reopened when `reopen` (every public call reopens once, at
@@ -282,8 +320,11 @@ class SearchService {
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
   /// The hits of `mset` (from `offset` on), with snippets, into `result`.
+  /// `collapsed`, when given, says how many passages each hit's collapse key hid (else
+  /// Xapian's count).
   void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
-                 Xapian::doccount offset, SearchResult& result) const;
+                 Xapian::doccount offset, SearchResult& result,
+                 const MatchCounter* collapsed = nullptr) const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
@@ -293,6 +334,8 @@ class SearchService {
 
   std::vector<std::filesystem::path> databases_;
   RankingOptions ranking_;
+  ShardOptions shard_options_;
+  bool remote_ = false;  ///< the shards are shard servers (tcp://)
   std::vector<schema::Facet> facets_;
   unsigned long instance_id_;
   std::shared_ptr<const IndexLabels> labels_;  // shared by copies: one read per revision
