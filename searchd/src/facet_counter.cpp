@@ -86,8 +86,9 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
     if (!group.empty()) {
       const std::string duplicates = document.get_value(schema::kSlotDuplicateGroup);
       // A near-duplicate group keeps the values that come first in byte order: they are read.
-      std::string values =
-          coded && duplicates.empty() ? std::string() : document.get_value(schema::kSlotFacetValues);
+      std::string values = coded && duplicates.empty()
+                               ? std::string()
+                               : document.get_value(schema::kSlotFacetValues);
       if (!duplicates.empty())
         keep_duplicate(duplicates, values);
       else if (coded)
