@@ -106,8 +106,12 @@ using RouteHandler = void (*)(const RouteContext&, const HTTPServerRequest&, con
 class ApiHandler final : public TimedRequestHandler {
  public:
   ApiHandler(const RouteContext& context, Poco::Logger& logger, RouteHandler route,
-             bool long_running)
-      : context_(context), logger_(logger), route_(route), long_running_(long_running) {}
+             bool long_running, bool reads_index)
+      : context_(context),
+        logger_(logger),
+        route_(route),
+        long_running_(long_running),
+        reads_index_(reads_index) {}
 
   std::chrono::milliseconds answer_time_limit() const override {
     if (long_running_) return context_.options.stream_time_limit;
@@ -184,7 +188,7 @@ class ApiHandler final : public TimedRequestHandler {
   void call_over_shards(HTTPServerRequest& request, const Poco::URI& uri,
                         HTTPServerResponse& response) {
     const SearchService& service = context_.service;
-    if (!service.remote()) {
+    if (!service.remote() || !reads_index_) {
       route_(context_, request, uri, response);
       return;
     }
@@ -232,6 +236,7 @@ class ApiHandler final : public TimedRequestHandler {
   Poco::Logger& logger_;
   RouteHandler route_;
   bool long_running_;
+  bool reads_index_;
 };
 
 // The search parameters of a URL without `name`, and the value `name` had (or `fallback`).
@@ -552,6 +557,8 @@ struct Route {
   RouteHandler handler;
   bool long_running;  ///< exports and feeds: --stream-time-limit rather than --send-timeout
   std::string_view summary;
+  /// Reads the index: over shard servers, it reads the shards that answer and says which.
+  bool reads_index = true;
 };
 
 constexpr Route kRoutes[] = {
@@ -562,7 +569,7 @@ constexpr Route kRoutes[] = {
      "the original file of a passage's document (--corpus), read-only"},
     {kAgencyPagePath, true, &get_agency_page, false,
      "a body's page (HTML): its commitments across plans"},
-    {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet"},
+    {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet", false},
     {"/api/search", false, &get_search, false, "search: hits, total, exact facet counts"},
     {"/api/facets", false, &get_facets, false, "every facet's values and counts"},
     {kPassagesPath, true, &get_passage, false, "every stored field of a passage"},
@@ -571,7 +578,8 @@ constexpr Route kRoutes[] = {
      "a body's commitments, grouped by plan, with status and IRM ratings"},
     {"/api/export", false, &get_export, true, "every match of a search, format=csv or json"},
     {"/api/feed", false, &get_feed, true, "an Atom feed of a search's newest matches"},
-    {"/healthz", false, &get_health, false, "passages in the index and its revision"},
+    {"/healthz", false, &get_health, false,
+     "passages in the index, its revision, each shard's state"},
 };
 
 const Route* find_route(std::string_view path) {
@@ -592,8 +600,9 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
       path.clear();  // the handler parses the URL first and answers 400
     }
     const Route* route = find_route(path);
-    if (!route) return new ApiHandler(context_, logger_, &not_found, false);
-    return new ApiHandler(context_, logger_, route->handler, route->long_running);
+    if (!route) return new ApiHandler(context_, logger_, &not_found, false, false);
+    return new ApiHandler(context_, logger_, route->handler, route->long_running,
+                          route->reads_index);
   }
 
  private:

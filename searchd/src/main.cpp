@@ -108,7 +108,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .binding("dictionaries"));
     options.addOption(Option("shard-connect-timeout", "",
                              "seconds to wait for a shard server to accept a connection before "
-                             "the request gets 503, default 2")
+                             "the request gets 503 (or, with --shard-down=degrade, goes without "
+                             "it), default 2")
                           .argument("SECONDS")
                           .binding("shard-connect-timeout"));
     options.addOption(Option("shard-timeout", "",

@@ -286,9 +286,20 @@ TEST_F(ShardsE2E, WithShardDownDegradeAStoppedShardLeavesTheAnswerOfTheOthersUnt
     EXPECT_EQ(reply.headers.at("Lupa-Shards-Missing"), down_url) << target;
     EXPECT_EQ(answer(sharded.port(), target), answer(live_only.port(), target)) << target;
   }
+  const HttpReply page = http_get(sharded.port(), "/agencies/mx-sfp");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("Lupa-Shards-Missing"), down_url);
   const HttpReply health = http_get(sharded.port(), "/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.json()->getValue<std::string>("status"), "degraded");
+  const Poco::JSON::Array::Ptr listed = health.json()->getArray("shards");
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 3U);
+  for (unsigned i = 0; i < listed->size(); ++i) {
+    const Poco::JSON::Object::Ptr shard = listed->getObject(i);
+    EXPECT_EQ(shard->getValue<bool>("answered"),
+              shard->getValue<std::string>("location") != down_url);
+  }
 
   ShardServer back(shards_[1], down_port);
   for (const auto& target : kDegradedTargets) {
