@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -74,6 +75,31 @@ TEST_F(LiveShardsTest, DegradeKeepsTheShardsThatOpenAndNamesTheOthers) {
   EXPECT_EQ(live.shards.size(), 2U);
   EXPECT_EQ(live.positions, (std::vector<std::size_t>{0, 2}));
   EXPECT_EQ(live.missing, std::vector<std::string>{down_.string()});
+  EXPECT_EQ(live.all.get_doccount(), 5U);
+}
+
+// A host that takes the connection but never speaks (the kernel completes it on a listening
+// socket nobody accepts from): left out once the timeout passes, not waited for.
+TEST_F(LiveShardsTest, DegradeLeavesOutAShardThatConnectsButNeverAnswers) {
+  struct Socket {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ~Socket() { ::close(fd); }
+  } socket;
+  const int listener = socket.fd;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const fs::path silent = "tcp://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  const auto started = std::chrono::steady_clock::now();
+  const LiveShards live =
+      open_live_shards({first_, silent, last_}, open_location, ShardDownPolicy::kDegrade);
+  // Generous: proves the timeout bounds it (1 s given), not how fast it is.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
+  EXPECT_EQ(live.missing, std::vector<std::string>{silent.string()});
   EXPECT_EQ(live.all.get_doccount(), 5U);
 }
 
