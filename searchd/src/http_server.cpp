@@ -92,6 +92,11 @@ void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
   response.send() << body;
 }
 
+// A JSON answer over shard servers says which shards it was computed from.
+std::string answered_by(const SearchService& service, const std::string& body) {
+  return service.remote() ? with_shards(body, service.shards_answered()) : body;
+}
+
 // Every route writes its own answer: a JSON body or a page built first, or, for answers too
 // large to build first (exports), written as they are read.
 using RouteHandler = void (*)(const RouteContext&, const HTTPServerRequest&, const Poco::URI&,
@@ -101,8 +106,12 @@ using RouteHandler = void (*)(const RouteContext&, const HTTPServerRequest&, con
 class ApiHandler final : public TimedRequestHandler {
  public:
   ApiHandler(const RouteContext& context, Poco::Logger& logger, RouteHandler route,
-             bool long_running)
-      : context_(context), logger_(logger), route_(route), long_running_(long_running) {}
+             bool long_running, bool reads_index)
+      : context_(context),
+        logger_(logger),
+        route_(route),
+        long_running_(long_running),
+        reads_index_(reads_index) {}
 
   std::chrono::milliseconds answer_time_limit() const override {
     if (long_running_) return context_.options.stream_time_limit;
@@ -157,14 +166,52 @@ class ApiHandler final : public TimedRequestHandler {
   // Every route, page, export or feed alike: the indexer may commit twice while a request
   // reads an old revision (Xapian::DatabaseModifiedError); reading again from the newest one
   // is always right, as long as nothing of the answer has been sent.
+  // With --shard-down=degrade, a shard failing during the request (Xapian::NetworkError) is
+  // likewise read around: the request begins again on a handle that connects to each shard
+  // afresh, each bounded by the connect timeout, and leaves out those that do not answer.
   void call_with_retry(HTTPServerRequest& request, const Poco::URI& uri,
                        HTTPServerResponse& response) {
     try {
-      route_(context_, request, uri, response);
+      call_over_shards(request, uri, response);
     } catch (const Xapian::DatabaseModifiedError&) {
       if (response.sent()) throw;
-      route_(context_, request, uri, response);
+      call_over_shards(request, uri, response);
+    } catch (const Xapian::NetworkError&) {
+      if (response.sent() || context_.service.shard_down_policy() != ShardDownPolicy::kDegrade)
+        throw;
+      call_over_shards(request, uri, response);
     }
+  }
+
+  // Over shard servers, the request reads the shards that answered when it began, and its
+  // answer says which (headers; JSON answers also in `shards`).
+  void call_over_shards(HTTPServerRequest& request, const Poco::URI& uri,
+                        HTTPServerResponse& response) {
+    const SearchService& service = context_.service;
+    if (!service.remote() || !reads_index_) {
+      route_(context_, request, uri, response);
+      return;
+    }
+    const ShardsAnswered shards = service.begin_request();
+    try {
+      response.set("Lupa-Shards-Total", std::to_string(shards.total));
+      response.set("Lupa-Shards-Answered", std::to_string(shards.answered()));
+      std::string missing;
+      for (const auto& shard : shards.missing) missing += (missing.empty() ? "" : " ") + shard;
+      if (missing.empty()) {
+        response.erase("Lupa-Shards-Missing");
+      } else {
+        response.set("Lupa-Shards-Missing", missing);
+      }
+      route_(context_, request, uri, response);
+    } catch (const Xapian::NetworkError&) {
+      service.end_request(/*shard_failed=*/true);
+      throw;
+    } catch (...) {
+      service.end_request();
+      throw;
+    }
+    service.end_request();
   }
 
   // A streamed answer that fails half way has sent its status already: the connection is
@@ -189,6 +236,7 @@ class ApiHandler final : public TimedRequestHandler {
   Poco::Logger& logger_;
   RouteHandler route_;
   bool long_running_;
+  bool reads_index_;
 };
 
 // The search parameters of a URL without `name`, and the value `name` had (or `fallback`).
@@ -413,12 +461,14 @@ void get_search(const RouteContext& context, const HTTPServerRequest&, const Poc
                 HTTPServerResponse& response) {
   const SearchService& service = context.service;
   const SearchResult result = service.search(search_request(service, uri.getQueryParameters()));
-  send_json(response, HTTPResponse::HTTP_OK, search_json(result, service.facets_table()));
+  send_json(response, HTTPResponse::HTTP_OK,
+            answered_by(service, search_json(result, service.facets_table())));
 }
 
 void get_facets(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
                 HTTPServerResponse& response) {
-  send_json(response, HTTPResponse::HTTP_OK, facets_json(context.service.facets()));
+  send_json(response, HTTPResponse::HTTP_OK,
+            answered_by(context.service, facets_json(context.service.facets())));
 }
 
 void get_health(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
@@ -443,7 +493,8 @@ void get_passage(const RouteContext& context, const HTTPServerRequest&, const Po
       if (auto found = context.service.passage(other)) same_commitment.push_back(std::move(*found));
     }
   send_json(response, HTTPResponse::HTTP_OK,
-            passage_json(*passage, same_commitment, context.service.facets_table()));
+            answered_by(context.service,
+                        passage_json(*passage, same_commitment, context.service.facets_table())));
 }
 
 constexpr std::string_view kSimilarPath = "/api/similar/";
@@ -455,7 +506,8 @@ void get_similar(const RouteContext& context, const HTTPServerRequest&, const Po
   if (id.empty()) throw BadRequest("Passage id is missing or too long");
   const auto similar = service.similar(id, search_request(service, uri.getQueryParameters()));
   if (!similar) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
-  send_json(response, HTTPResponse::HTTP_OK, search_json(*similar, service.facets_table()));
+  send_json(response, HTTPResponse::HTTP_OK,
+            answered_by(service, search_json(*similar, service.facets_table())));
 }
 
 constexpr std::string_view kAgencyPagePath = "/agencies/";
@@ -483,7 +535,7 @@ AgencyPage agency_or_404(const SearchService& service, const std::string& id) {
 void get_agency(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
                 HTTPServerResponse& response) {
   const AgencyPage page = agency_or_404(context.service, agency_id_after(uri, kAgenciesPath));
-  send_json(response, HTTPResponse::HTTP_OK, agency_json(page));
+  send_json(response, HTTPResponse::HTTP_OK, answered_by(context.service, agency_json(page)));
 }
 
 void get_agency_page(const RouteContext& context, const HTTPServerRequest& http_request,
@@ -505,6 +557,8 @@ struct Route {
   RouteHandler handler;
   bool long_running;  ///< exports and feeds: --stream-time-limit rather than --send-timeout
   std::string_view summary;
+  /// Reads the index: over shard servers, it reads the shards that answer and says which.
+  bool reads_index = true;
 };
 
 constexpr Route kRoutes[] = {
@@ -515,7 +569,7 @@ constexpr Route kRoutes[] = {
      "the original file of a passage's document (--corpus), read-only"},
     {kAgencyPagePath, true, &get_agency_page, false,
      "a body's page (HTML): its commitments across plans"},
-    {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet"},
+    {"/static/lupa.css", false, &get_stylesheet, false, "the pages' stylesheet", false},
     {"/api/search", false, &get_search, false, "search: hits, total, exact facet counts"},
     {"/api/facets", false, &get_facets, false, "every facet's values and counts"},
     {kPassagesPath, true, &get_passage, false, "every stored field of a passage"},
@@ -524,7 +578,8 @@ constexpr Route kRoutes[] = {
      "a body's commitments, grouped by plan, with status and IRM ratings"},
     {"/api/export", false, &get_export, true, "every match of a search, format=csv or json"},
     {"/api/feed", false, &get_feed, true, "an Atom feed of a search's newest matches"},
-    {"/healthz", false, &get_health, false, "passages in the index and its revision"},
+    {"/healthz", false, &get_health, false,
+     "passages in the index, its revision, each shard's state"},
 };
 
 const Route* find_route(std::string_view path) {
@@ -545,8 +600,9 @@ class Router final : public Poco::Net::HTTPRequestHandlerFactory {
       path.clear();  // the handler parses the URL first and answers 400
     }
     const Route* route = find_route(path);
-    if (!route) return new ApiHandler(context_, logger_, &not_found, false);
-    return new ApiHandler(context_, logger_, route->handler, route->long_running);
+    if (!route) return new ApiHandler(context_, logger_, &not_found, false, false);
+    return new ApiHandler(context_, logger_, route->handler, route->long_running,
+                          route->reads_index);
   }
 
  private:

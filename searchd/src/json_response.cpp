@@ -199,7 +199,32 @@ std::string health_json(const IndexHealth& health) {
   json->set("status", "ok");
   json->set("passages", health.passages);
   json->set("revision", health.revision);
+  if (!health.shards.empty()) {
+    Array::Ptr shards = new Array;
+    bool degraded = false;
+    for (const auto& [location, answered] : health.shards) {
+      Object::Ptr shard = new_object();
+      shard->set("location", location);
+      shard->set("answered", answered);
+      shards->add(shard);
+      degraded = degraded || !answered;
+    }
+    if (degraded) json->set("status", "degraded");
+    json->set("shards", shards);
+  }
   return serialised(json);
+}
+
+std::string with_shards(const std::string& body, const ShardsAnswered& shards) {
+  Object::Ptr json = new_object();
+  json->set("total", shards.total);
+  json->set("answered", shards.answered());
+  json->set("missing", list(shards.missing));
+  json->set("partial", shards.partial());
+  // Every answer it is given is an object with keys: the last brace closes it.
+  const std::size_t end = body.rfind('}');
+  if (end == std::string::npos) return body;
+  return body.substr(0, end) + ",\"shards\":" + serialised(json) + body.substr(end);
 }
 
 std::string passage_json(const schema::PassageRecord& record,

@@ -108,7 +108,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .binding("dictionaries"));
     options.addOption(Option("shard-connect-timeout", "",
                              "seconds to wait for a shard server to accept a connection before "
-                             "the request gets 503, default 2")
+                             "the request gets 503 (or, with --shard-down=degrade, goes without "
+                             "it), default 2")
                           .argument("SECONDS")
                           .binding("shard-connect-timeout"));
     options.addOption(Option("shard-timeout", "",
@@ -116,6 +117,13 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "request gets 503, default 10")
                           .argument("SECONDS")
                           .binding("shard-timeout"));
+    options.addOption(Option("shard-down", "",
+                             "what a request gets when a shard server cannot be reached: fail "
+                             "(503 naming it; the default) or degrade (an answer from the "
+                             "shards that answer, saying which are missing in `shards`; "
+                             "missing shards are tried again on every request)")
+                          .argument("fail|degrade")
+                          .binding("shard-down"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -232,6 +240,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       lupa::searchd::ShardOptions shards;
       shards.connect_timeout = seconds_option("shard-connect-timeout", shards.connect_timeout);
       shards.io_timeout = seconds_option("shard-timeout", shards.io_timeout);
+      shards.when_down =
+          lupa::searchd::parse_shard_down_policy(config().getString("shard-down", "fail"));
       const lupa::searchd::SearchService service(databases_, ranking,
                                                  lupa::schema::standard_facets(), shards);
       lupa::searchd::HttpServer server(service, options, log);

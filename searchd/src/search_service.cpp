@@ -205,10 +205,45 @@ struct SearchService::Caches {
 // (sharing its state, so reopening the first reopens them), which say the revision.
 struct SearchService::OpenIndex {
   Xapian::Database all;
-  std::vector<Xapian::Database> shards;
-  std::vector<bool> remote;  ///< per shard: served by a shard server
-  std::string revision;      ///< each shard's uuid and revision
+  std::vector<Xapian::Database> shards;  ///< those that answered (--shard-down=degrade)
+  std::vector<bool> remote;              ///< per shard: served by a shard server
+  std::vector<std::string> missing;      ///< shards not answering, as given
+  /// Each shard's uuid and revision, and each missing shard's location: a degraded handle
+  /// never shares a cache key with the full index.
+  std::string revision;
+  bool pinned = false;  ///< within a request (begin_request): not reopened until its end
 };
+
+ShardDownPolicy parse_shard_down_policy(std::string_view value) {
+  if (value == "fail") return ShardDownPolicy::kFail;
+  if (value == "degrade") return ShardDownPolicy::kDegrade;
+  throw std::invalid_argument("--shard-down: expected fail or degrade, not '" + std::string(value) +
+                              "'");
+}
+
+LiveShards open_live_shards(
+    const std::vector<std::filesystem::path>& locations,
+    const std::function<Xapian::Database(const std::filesystem::path&)>& open,
+    ShardDownPolicy policy) {
+  LiveShards live;
+  std::string first_error;
+  for (std::size_t i = 0; i < locations.size(); ++i) {
+    try {
+      live.shards.push_back(open(locations[i]));
+    } catch (const Xapian::NetworkError& error) {
+      if (policy == ShardDownPolicy::kFail)
+        throw ShardUnavailable(locations[i].string(), error.get_description());
+      if (first_error.empty()) first_error = error.get_description();
+      live.missing.push_back(locations[i].string());
+      continue;
+    }
+    live.positions.push_back(i);
+    live.all.add_database(live.shards.back());
+  }
+  if (live.shards.empty() && !live.missing.empty())
+    throw ShardUnavailable(live.missing.front(), "no shard is answering (" + first_error + ")");
+  return live;
+}
 
 std::optional<RemoteShard> RemoteShard::parse(std::string_view location) {
   constexpr std::string_view kScheme = "tcp://";
@@ -302,30 +337,37 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
   database();  // fail now, at start-up, when a database cannot be opened
 }
 
-SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
+std::unique_ptr<SearchService::OpenIndex>& SearchService::thread_handle() const {
   thread_local std::unordered_map<unsigned long, std::unique_ptr<OpenIndex>> handles;
-  auto& index = handles[instance_id_];
-  if (index && reopen) {
+  return handles[instance_id_];
+}
+
+SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
+  auto& index = thread_handle();
+  if (index && (!reopen || index->pinned)) return *index;
+  if (index && !index->missing.empty()) {
+    index.reset();  // a shard was missing: try it again, bounded by the connect timeout
+  } else if (index) {
     try {
       index->all.reopen();
     } catch (const Xapian::NetworkError&) {
       // A shard server went away (restarted, or down): connect afresh below, or say so.
       index.reset();
     }
-  } else if (index) {
-    return *index;
   }
   if (!index) {
+    LiveShards live = open_live_shards(
+        databases_,
+        [this](const std::filesystem::path& location) {
+          return open_shard(location, shard_options_);
+        },
+        shard_options_.when_down);
     auto opened = std::make_unique<OpenIndex>();
-    for (const auto& path : databases_) {
-      try {
-        opened->shards.push_back(open_shard(path, shard_options_));
-      } catch (const Xapian::NetworkError& error) {
-        throw ShardUnavailable(path.string(), error.get_description());
-      }
-      opened->remote.push_back(RemoteShard::parse(path.string()).has_value());
-      opened->all.add_database(opened->shards.back());
-    }
+    opened->all = std::move(live.all);
+    opened->shards = std::move(live.shards);
+    for (const std::size_t position : live.positions)
+      opened->remote.push_back(RemoteShard::parse(databases_[position].string()).has_value());
+    opened->missing = std::move(live.missing);
     index = std::move(opened);
   }
   index->revision.clear();
@@ -333,7 +375,28 @@ SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
     index->revision += shard_revision(index->shards[i], index->remote[i]);
     index->revision += ',';
   }
+  for (const auto& missing : index->missing) index->revision += "missing " + missing + ',';
   return *index;
+}
+
+ShardsAnswered SearchService::begin_request() const {
+  OpenIndex& index = open_index();
+  index.pinned = true;
+  return {databases_.size(), index.missing};
+}
+
+void SearchService::end_request(bool shard_failed) const {
+  auto& index = thread_handle();
+  if (shard_failed) {
+    index.reset();  // its connections may be mid-answer: connect to every shard afresh
+  } else if (index) {
+    index->pinned = false;
+  }
+}
+
+ShardsAnswered SearchService::shards_answered() const {
+  const OpenIndex& index = open_index(false);
+  return {databases_.size(), index.missing};
 }
 
 Xapian::Database& SearchService::database() const {
@@ -912,6 +975,13 @@ IndexHealth SearchService::health() const {
     if (!health.revision.empty()) health.revision += ',';
     health.revision += index.remote[i] ? shard_revision(index.shards[i], true)
                                        : std::to_string(index.shards[i].get_revision());
+  }
+  if (remote_) {
+    for (const auto& location : databases_) {
+      const bool answered = std::find(index.missing.begin(), index.missing.end(),
+                                      location.string()) == index.missing.end();
+      health.shards.emplace_back(location.string(), answered);
+    }
   }
   return health;
 }

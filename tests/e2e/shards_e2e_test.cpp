@@ -2,15 +2,18 @@
 // same passages split by document path into three shards, each served by the real lupa-shardd
 // on a loopback port. lupa-searchd over the three shards must answer exactly as lupa-searchd
 // over the one database (hits in order, totals, every facet count, snippets, similar, export,
-// agency pages); a stopped shard gives 503 naming it; a shard changed under the running
-// daemon is seen without a restart.
+// agency pages); a stopped shard gives 503 naming it, or with --shard-down=degrade the answer
+// of the shards that answer, saying so, and the full answer again once it is back; a shard
+// changed under the running daemon is seen without a restart.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -38,6 +41,7 @@ std::string answer(unsigned short port, const std::string& target) {
     return std::to_string(reply.status) + " " + reply.body;
   Poco::JSON::Object::Ptr json = reply.json();
   json->remove("took_ms");
+  json->remove("shards");  // which shards answered: only over shard servers
   std::ostringstream text;
   Poco::JSON::Stringifier::stringify(json, text);
   static const std::regex kScore(R"("score":([-0-9.eE+]+))");
@@ -62,6 +66,27 @@ std::string counts(unsigned short port, const std::string& target) {
   text << json->getValue<int>("total") << " ";
   Poco::JSON::Stringifier::stringify(json->getObject("facets"), text);
   return text.str();
+}
+
+// The `shards` object of an answer: {"total", "answered", "missing", "partial"}.
+struct ShardsAnsweredReply {
+  int total = -1;
+  int answered = -1;
+  std::vector<std::string> missing;
+  bool partial = false;
+};
+
+ShardsAnsweredReply shards_of(const HttpReply& reply) {
+  ShardsAnsweredReply shards;
+  const Poco::JSON::Object::Ptr object = reply.json()->getObject("shards");
+  if (!object) return shards;
+  shards.total = object->getValue<int>("total");
+  shards.answered = object->getValue<int>("answered");
+  shards.partial = object->getValue<bool>("partial");
+  const Poco::JSON::Array::Ptr missing = object->getArray("missing");
+  for (std::size_t i = 0; missing && i < missing->size(); ++i)
+    shards.missing.push_back(missing->getElement<std::string>(static_cast<unsigned>(i)));
+  return shards;
 }
 
 const std::vector<std::string> kTargets = {
@@ -176,7 +201,13 @@ TEST_F(ShardsE2E, ThreeShardServersAnswerExactlyAsOneDatabase) {
     EXPECT_EQ(http_get(sharded.port(), target).body, expected.body) << target;
   }
   // The answers compared are not empty ones.
-  EXPECT_GT(total(http_get(sharded.port(), "/api/search?q=transparencia").json()), 10);
+  const HttpReply reply = http_get(sharded.port(), "/api/search?q=transparencia");
+  EXPECT_GT(total(reply.json()), 10);
+  // Over shard servers, every answer says how many answered.
+  const ShardsAnsweredReply shards = shards_of(reply);
+  EXPECT_EQ(shards.total, 3);
+  EXPECT_EQ(shards.answered, 3);
+  EXPECT_FALSE(shards.partial);
 }
 
 TEST_F(ShardsE2E, AStoppedShardGets503NamingItAndTheRestKeepServingOnceItIsBack) {
@@ -195,6 +226,89 @@ TEST_F(ShardsE2E, AStoppedShardGets503NamingItAndTheRestKeepServingOnceItIsBack)
   EXPECT_EQ(reply.status, 503);
   EXPECT_NE(reply.body.find(url), std::string::npos) << reply.body;
   EXPECT_TRUE(sharded.running());
+}
+
+// Answers a degraded daemon and a daemon over the live shards only must agree on: every
+// count; and on the rest but the order of equal scores (relevance ties across shards).
+const std::vector<std::string> kDegradedTargets = {
+    "/api/search?q=",
+    "/api/search?q=transparencia",
+    "/api/search?q=gobierno&lang=es&per_page=20",
+    "/api/search?q=&plan=mx-2019-2021",
+    "/api/facets",
+};
+
+TEST_F(ShardsE2E, WithShardDownDegradeAStoppedShardLeavesTheAnswerOfTheOthersUntilItIsBack) {
+  auto down = std::make_unique<ShardServer>(shards_[1]);
+  ShardServer a(shards_[0]), c(shards_[2]);
+  const std::string down_url = down->url();
+  const unsigned short down_port = down->port();
+  SearchDaemon sharded(a.url(), {"--db", down_url, "--db", c.url(), "--shard-down", "degrade",
+                                 "--shard-timeout", "2", "--shard-connect-timeout", "1"});
+  SearchDaemon live_only(a.url(), {"--db", c.url()});
+
+  std::map<std::string, std::string> full;
+  const int full_total = total(http_get(sharded.port(), "/api/search?q=").json());
+  for (const auto& target : kDegradedTargets) {
+    const HttpReply reply = http_get(sharded.port(), target);
+    ASSERT_EQ(reply.status, 200) << target;
+    const ShardsAnsweredReply shards = shards_of(reply);
+    EXPECT_EQ(shards.total, 3) << target;
+    EXPECT_EQ(shards.answered, 3) << target;
+    EXPECT_TRUE(shards.missing.empty()) << target;
+    EXPECT_FALSE(shards.partial) << target;
+    full[target] = answer(sharded.port(), target);
+  }
+
+  down->stop();
+  for (const auto& target : kDegradedTargets) {
+    const auto asked = std::chrono::steady_clock::now();
+    const HttpReply reply = http_get(sharded.port(), target);
+    // Generous: proves no hang, not speed (a connect refused is immediate).
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(20)) << target;
+    ASSERT_EQ(reply.status, 200) << target << ": " << reply.body;
+    const ShardsAnsweredReply shards = shards_of(reply);
+    EXPECT_EQ(shards.total, 3) << target;
+    EXPECT_EQ(shards.answered, 2) << target;
+    EXPECT_EQ(shards.missing, std::vector<std::string>{down_url}) << target;
+    EXPECT_TRUE(shards.partial) << target;
+    EXPECT_EQ(counts(sharded.port(), target), counts(live_only.port(), target)) << target;
+  }
+  EXPECT_EQ(answer(sharded.port(), "/api/facets"), answer(live_only.port(), "/api/facets"));
+  EXPECT_LT(total(http_get(sharded.port(), "/api/search?q=").json()), full_total);
+  // The other routes that read matches: the same answer as over the live shards, marked.
+  for (const std::string target :
+       {"/api/export?format=csv&q=transparencia", "/api/agencies/mx-sfp"}) {
+    const HttpReply reply = http_get(sharded.port(), target);
+    EXPECT_EQ(reply.status, 200) << target;
+    EXPECT_EQ(reply.headers.at("Lupa-Shards-Answered"), "2") << target;
+    EXPECT_EQ(reply.headers.at("Lupa-Shards-Total"), "3") << target;
+    EXPECT_EQ(reply.headers.at("Lupa-Shards-Missing"), down_url) << target;
+    EXPECT_EQ(answer(sharded.port(), target), answer(live_only.port(), target)) << target;
+  }
+  const HttpReply page = http_get(sharded.port(), "/agencies/mx-sfp");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("Lupa-Shards-Missing"), down_url);
+  const HttpReply health = http_get(sharded.port(), "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.json()->getValue<std::string>("status"), "degraded");
+  const Poco::JSON::Array::Ptr listed = health.json()->getArray("shards");
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 3U);
+  for (unsigned i = 0; i < listed->size(); ++i) {
+    const Poco::JSON::Object::Ptr shard = listed->getObject(i);
+    EXPECT_EQ(shard->getValue<bool>("answered"),
+              shard->getValue<std::string>("location") != down_url);
+  }
+
+  ShardServer back(shards_[1], down_port);
+  for (const auto& target : kDegradedTargets) {
+    const HttpReply reply = http_get(sharded.port(), target);
+    ASSERT_EQ(reply.status, 200) << target;
+    EXPECT_EQ(shards_of(reply).answered, 3) << target;
+    EXPECT_EQ(answer(sharded.port(), target), full[target]) << target;
+  }
+  EXPECT_EQ(http_get(sharded.port(), "/healthz").json()->getValue<std::string>("status"), "ok");
 }
 
 TEST_F(ShardsE2E, AShardChangedUnderTheRunningDaemonIsSeenWithoutARestart) {

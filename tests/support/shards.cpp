@@ -68,9 +68,10 @@ std::vector<unsigned> split_by_path(const std::filesystem::path& one,
   return passages;
 }
 
-ShardServer::ShardServer(const std::filesystem::path& database) {
+ShardServer::ShardServer(const std::filesystem::path& database, unsigned short port) {
   Poco::Pipe out_pipe;
-  const std::vector<std::string> arguments{"--db", database.string(), "--port", "0"};
+  const std::vector<std::string> arguments{"--db", database.string(), "--port",
+                                           std::to_string(port)};
   handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
       program("lupa-shardd").string(), arguments, nullptr, &out_pipe, nullptr));
   Poco::PipeInputStream out(out_pipe);

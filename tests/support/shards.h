@@ -21,10 +21,11 @@ std::vector<unsigned> split_by_path(const std::filesystem::path& one,
 /// The shard `document_path`'s passages go to among `shards` (FNV-1a of the path).
 std::size_t shard_of(const std::string& document_path, std::size_t shards);
 
-/// lupa-shardd serving `database` on a free loopback port; stopped on destruction or stop().
+/// lupa-shardd serving `database` on a free loopback port, or on `port` when given (a shard
+/// server restarted where it was); stopped on destruction or stop().
 class ShardServer {
  public:
-  explicit ShardServer(const std::filesystem::path& database);
+  explicit ShardServer(const std::filesystem::path& database, unsigned short port = 0);
   ~ShardServer();
   ShardServer(const ShardServer&) = delete;
   ShardServer& operator=(const ShardServer&) = delete;

@@ -27,6 +27,9 @@ std::string passage_json(const schema::PassageRecord& record,
 /// its commitments grouped by plan, each with role, title, number, OGP id, status, IRM ratings
 /// and passage ids.
 std::string agency_json(const AgencyPage& page);
+/// `body`, a JSON object, with a last key `shards`: {"total", "answered", "missing": [...],
+/// "partial"}, which shards the answer was computed from (over shard servers).
+std::string with_shards(const std::string& body, const ShardsAnswered& shards);
 /// {"error": message}, with bytes that are not UTF-8 replaced by U+FFFD.
 std::string error_json(const std::string& message);
 

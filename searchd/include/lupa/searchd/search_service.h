@@ -118,6 +118,8 @@ struct FacetListing {
 struct IndexHealth {
   Xapian::doccount passages = 0;
   std::string revision;  ///< per shard, joined by ','
+  /// Over shard servers: each shard (as given) and whether it answered.
+  std::vector<std::pair<std::string, bool>> shards;
 };
 
 /// A passage with what its page shows beside it, all read from one revision of the index.
@@ -206,12 +208,44 @@ class ShardUnavailable : public std::runtime_error {
   std::string shard_;
 };
 
-/// How long a shard server may take: a shard that does not answer in time fails the request
-/// (HTTP 503) rather than holding it.
+/// What a request gets when a shard server cannot be reached (--shard-down).
+enum class ShardDownPolicy {
+  kFail,     ///< HTTP 503 naming the shard: totals are exact or there are none
+  kDegrade,  ///< answered from the shards that answer, saying which are missing
+};
+/// "fail" or "degrade"; throws std::invalid_argument naming --shard-down otherwise.
+ShardDownPolicy parse_shard_down_policy(std::string_view value);
+
+/// How long a shard server may take, and what a request gets when one is down: a shard that
+/// does not answer in time never holds a request beyond these times.
 struct ShardOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds io_timeout{10000};
+  ShardDownPolicy when_down = ShardDownPolicy::kFail;
 };
+
+/// Which shards an answer was computed from (over shard servers).
+struct ShardsAnswered {
+  std::size_t total = 0;             ///< shards given (--db)
+  std::vector<std::string> missing;  ///< those not answering, as given (tcp://HOST:PORT)
+  std::size_t answered() const { return total - missing.size(); }
+  bool partial() const { return !missing.empty(); }
+};
+
+/// The shards of `locations` that `open` opens, combined into `all` in their order; those
+/// whose opening throws Xapian::NetworkError are listed in `missing` when `policy` is
+/// kDegrade, else ShardUnavailable is thrown naming the first. Throws ShardUnavailable too
+/// when no shard opens: an answer from no shard at all is not an answer.
+struct LiveShards {
+  Xapian::Database all;
+  std::vector<Xapian::Database> shards;  ///< the ones open, in the order given
+  std::vector<std::size_t> positions;    ///< each one's index in `locations`
+  std::vector<std::string> missing;
+};
+LiveShards open_live_shards(
+    const std::vector<std::filesystem::path>& locations,
+    const std::function<Xapian::Database(const std::filesystem::path&)>& open,
+    ShardDownPolicy policy);
 
 /// Passages of the similar commitments a passage page shows.
 inline constexpr int kSimilarOnPassagePage = 5;
@@ -284,6 +318,21 @@ class SearchService {
 
   IndexHealth health() const;
 
+  /// Whether the databases are shard servers (tcp://): answers then say which shards answered.
+  bool remote() const { return remote_; }
+  ShardDownPolicy shard_down_policy() const { return shard_options_.when_down; }
+
+  /// The shards the calling thread's requests read from now: opens or reopens its handle
+  /// (retrying shards that were missing) and keeps it, without reopening, until
+  /// end_request(), so that what a request reads and what it reports are the same shards.
+  /// A shard failing meanwhile throws Xapian::NetworkError, and the request may begin again.
+  ShardsAnswered begin_request() const;
+  /// `shard_failed`: a shard failed during the request (Xapian::NetworkError); the handle is
+  /// dropped and the next request connects to every shard afresh.
+  void end_request(bool shard_failed = false) const;
+  /// The shards the calling thread's handle reads from, as last opened.
+  ShardsAnswered shards_answered() const;
+
   /// The label `value` of `facet` is shown with, as FacetValue::label says; the index's labels
   /// are read once per revision of the databases.
   analyzers::Label value_label(const schema::Facet& facet, std::string_view value) const;
@@ -298,6 +347,7 @@ class SearchService {
   /// The calling thread's handle, reopened when `reopen` (every public call reopens once, at
   /// its start), with its revision.
   OpenIndex& open_index(bool reopen = true) const;
+  std::unique_ptr<OpenIndex>& thread_handle() const;
   Xapian::Database& database() const;
   /// Whether a candidate query matches any passage.
   using MatchTest = std::function<bool(const EffectiveQuery&)>;
