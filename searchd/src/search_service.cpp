@@ -399,6 +399,15 @@ ShardsAnswered SearchService::shards_answered() const {
   return {databases_.size(), index.missing};
 }
 
+// Facet codes are numbered by the document ids of one database. A match over several shards
+// shows its spies each document with its id in its own shard, and shard servers count from
+// the slot anyway: codes serve a single local database only.
+std::shared_ptr<const FacetCodes> SearchService::facet_codes(const Xapian::Database& db,
+                                                             const OpenIndex& index) const {
+  if (remote_ || index.shards.size() != 1) return nullptr;
+  return caches_->codes.get(db, index.revision);
+}
+
 Xapian::Database& SearchService::database() const {
   return open_index().all;
 }
@@ -620,9 +629,8 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   // first by date.
   const FacetCounter::Order order{effective.sort != SortOrder::kRelevance,
                                   effective.sort == SortOrder::kNewest};
-  // The codes are read from a local database's value streams; shard servers count from slots.
   const std::shared_ptr<const FacetCodes> codes =
-      request.count_facets && !remote_ ? caches_->codes.get(db, index.revision) : nullptr;
+      request.count_facets ? facet_codes(db, index) : nullptr;
   FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order, codes);
   if (remote_) counter.count_merged_only();
   Xapian::Enquire enquire(db);
@@ -809,8 +817,7 @@ FacetListing SearchService::facets() const {
   enquire.set_query(Xapian::Query(std::string()));
   std::vector<bool> counted(facets_.size());
   for (std::size_t i = 0; i < facets_.size(); ++i) counted[i] = facets_[i].counted;
-  FacetCounter counter(facets_, counted, std::nullopt, {},
-                       remote_ ? nullptr : caches_->codes.get(db, index.revision));
+  FacetCounter counter(facets_, counted, std::nullopt, {}, facet_codes(db, index));
   if (remote_) counter.count_merged_only();
   enquire.add_matchspy(&counter);
   FacetListing listing;

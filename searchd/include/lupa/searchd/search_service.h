@@ -37,6 +37,7 @@
 
 namespace lupa::searchd {
 
+class FacetCodes;
 class IndexLabels;
 class MatchCounter;
 template <typename Value>
@@ -349,6 +350,9 @@ class SearchService {
   OpenIndex& open_index(bool reopen = true) const;
   std::unique_ptr<OpenIndex>& thread_handle() const;
   Xapian::Database& database() const;
+  /// The facet codes of `index` when it is one local database (FacetCodes), else null.
+  std::shared_ptr<const FacetCodes> facet_codes(const Xapian::Database& db,
+                                                const OpenIndex& index) const;
   /// Whether a candidate query matches any passage.
   using MatchTest = std::function<bool(const EffectiveQuery&)>;
   /// The query `request` runs: its words analysed, corrected when they match nothing as
