@@ -4,8 +4,10 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <unordered_map>
 
 #include "index_labels.h"
@@ -283,6 +285,53 @@ Xapian::Database open_shard(const std::filesystem::path& location, const ShardOp
 // revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
 // file's passages by new documents, so the document count and the last document id move
 // with every run that changed anything.
+// The databases a stub names (Xapian's format: "auto PATH" a line, relative to the stub's
+// folder; `#` comments), each opened as a shard of its own, so that each says its revision (a
+// stub opened whole is one combined database, whose revision Xapian does not give). A stub is
+// a file, or a folder holding one named XAPIANDB, as `lupa-indexer --shards` writes.
+constexpr std::size_t kMaxStubBytes = 1 << 20;
+constexpr std::size_t kMaxStubDepth = 4;
+
+void add_databases(const std::filesystem::path& given, std::size_t depth,
+                   std::vector<std::filesystem::path>& out) {
+  namespace fs = std::filesystem;
+  fs::path stub;
+  std::error_code error;
+  if (fs::is_directory(given, error) && fs::is_regular_file(given / "XAPIANDB", error))
+    stub = given / "XAPIANDB";
+  else if (fs::is_regular_file(given, error))
+    stub = given;
+  if (stub.empty() || RemoteShard::parse(given.string())) {
+    out.push_back(given);
+    return;
+  }
+  const std::string where = "--db " + given.string() + ": ";
+  if (depth >= kMaxStubDepth) throw std::invalid_argument(where + "stubs nested too deep");
+  if (fs::file_size(stub, error) > kMaxStubBytes)
+    throw std::invalid_argument(where + "the stub file is over 1 MB");
+  std::ifstream in(stub);
+  if (!in) throw std::invalid_argument(where + "cannot read the stub file");
+  const std::size_t before = out.size();
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    if (!(words >> kind) || kind.starts_with('#')) continue;
+    std::string rest;
+    std::getline(words >> std::ws, rest);
+    if (kind == "remote")
+      throw std::invalid_argument(where +
+                                  "a stub naming remote databases is not served: give "
+                                  "each shard server as --db tcp://HOST:PORT");
+    if (kind != "auto" && kind != "glass" && kind != "chert")
+      throw std::invalid_argument(where + "stub line '" + line + "' is not a database");
+    fs::path named(rest);
+    if (named.is_relative()) named = stub.parent_path() / named;
+    add_databases(named, depth + 1, out);
+  }
+  if (out.size() == before) throw std::invalid_argument(where + "the stub names no database");
+}
+
 std::string shard_revision(const Xapian::Database& shard, bool remote) {
   std::string revision = shard.get_uuid();
   revision += ':';
@@ -313,14 +362,14 @@ RankingOptions RankingOptions::baseline() {
 
 SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking,
                              schema::FacetTable facets, ShardOptions shard_options)
-    : databases_(std::move(databases)),
-      ranking_(std::move(ranking)),
+    : ranking_(std::move(ranking)),
       shard_options_(shard_options),
       facets_(facets.begin(), facets.end()),
       instance_id_(next_instance_id++),
       labels_(std::make_shared<const IndexLabels>()),
       caches_(std::make_shared<Caches>()) {
   schema::check_facet_table(facets_);
+  for (const auto& given : databases) add_databases(given, 0, databases_);
   if (databases_.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
   std::size_t remote_shards = 0;

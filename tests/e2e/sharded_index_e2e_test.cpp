@@ -236,6 +236,17 @@ TEST_F(ShardedCorpus, EveryQueryIsAnsweredAsByOneDatabase) {
     EXPECT_EQ(everything_but_hits(http_get(sharded.port(), target)),
               everything_but_hits(http_get(single.port(), target)))
         << target;
+
+  // The layout's folder given once: the daemon reads its stub and serves each shard it names.
+  const SearchDaemon layout(dir_->path() / "three");
+  for (const std::string& query : queries()) {
+    EXPECT_EQ(everything_but_hits(http_get(layout.port(), "/api/search?" + query)),
+              everything_but_hits(http_get(sharded.port(), "/api/search?" + query)))
+        << query;
+    EXPECT_EQ(ranking(every_hit(layout.port(), query, index)),
+              ranking(every_hit(sharded.port(), query, index)))
+        << query;
+  }
 }
 
 TEST(ShardedIndex, AReIndexedShardIsSeenByTheRunningDaemonAndOnlyItChanges) {
