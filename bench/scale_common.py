@@ -137,15 +137,20 @@ class Daemon:
         return rss_kib(self.pid), rss_kib(self.pid, "VmHWM")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        stop_process(self.process, self.log)
 
+
+
+def stop_process(process: subprocess.Popen, log) -> None:
+    """SIGTERM, then SIGKILL after 15 s; closes the process's log file."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log.close()
 
 class Client:
     """One keep-alive HTTP/1.1 connection to the daemon; reconnects when the server closes it."""

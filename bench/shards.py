@@ -22,8 +22,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,14 +48,7 @@ class ShardServer:
         self.url = f"tcp://127.0.0.1:{match.group(1)}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        common.stop_process(self.process, self.log)
 
 
 def shard_of(relative_path: str, shards: int) -> int:
