@@ -29,8 +29,8 @@ class FacetCodes {
   using Code = std::uint16_t;
   static constexpr std::size_t kMaxCodes = 65536;
 
-  /// The table of `database` (every shard of it: document ids are the combined database's), or
-  /// null when it would not fit the bounds above.
+  /// The table of `database`, or null when it would not fit the bounds above. Only for a
+  /// single database: over several shards a spy sees each document's id in its own shard.
   static std::shared_ptr<const FacetCodes> build(const Xapian::Database& database);
 
   /// Whether the table knows `docid` (a document id of the database it was built from).
