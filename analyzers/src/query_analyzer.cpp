@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "lupa/analyzers/agency_question.h"
@@ -59,11 +62,37 @@ std::string too_many_wildcards() {
          " wildcards (word*) in one query";
 }
 
+// The most frequent terms of the whole database that start with `pattern` (most frequent
+// first, ties in byte order), at most `limit`. Expanded here rather than left to Xapian's
+// OP_WILDCARD, which expands per database: over shards each shard would weigh the wildcard
+// from the terms it happens to hold, and the scores would differ from one database's.
+std::vector<std::string> most_frequent_terms(const Xapian::Database& database,
+                                             const std::string& pattern, std::size_t limit) {
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  for (auto term = database.allterms_begin(pattern); term != database.allterms_end(pattern); ++term)
+    found.emplace_back(term.get_termfreq(), *term);
+  const auto more_frequent = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  if (found.size() > limit) {
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(limit),
+                      found.end(), more_frequent);
+    found.resize(limit);
+  } else {
+    std::sort(found.begin(), found.end(), more_frequent);
+  }
+  std::vector<std::string> terms;
+  terms.reserve(found.size());
+  for (auto& [frequency, term] : found) terms.push_back(std::move(term));
+  return terms;
+}
+
 // Counts its expansions into `expansions`, so that the limit holds for the field typed by
 // hand too; the parse is refused afterwards (an exception must not unwind through the parser).
 class WildcardProcessor final : public Xapian::FieldProcessor {
  public:
-  explicit WildcardProcessor(int& expansions) : expansions_(expansions) {}
+  WildcardProcessor(const Xapian::Database& database, int& expansions)
+      : database_(database), expansions_(expansions) {}
   Xapian::Query operator()(const std::string& prefix) override {
     if (++expansions_ > QueryLimits::kMaxWildcards) return Xapian::Query::MatchNothing;
     const std::string folded = fold_for_matching(prefix);
@@ -72,18 +101,22 @@ class WildcardProcessor final : public Xapian::FieldProcessor {
     for (Language language : kLanguages) roots.push_back(index_stem(folded, language));
     std::sort(roots.begin(), roots.end());
     roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
-    std::vector<Xapian::Query> expansions;
+    // One root may begin another ("transpar", "transparen"): each term is weighed once.
+    std::set<std::string> terms;
     for (const std::string& root : roots) {
       if (root.size() < 2) continue;
       std::string pattern(schema::kStemPrefix);
       pattern += root;
-      expansions.emplace_back(Xapian::Query::OP_WILDCARD, pattern, QueryLimits::kMaxWildcardTerms,
-                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      for (std::string& term :
+           most_frequent_terms(database_, pattern, QueryLimits::kMaxWildcardTerms))
+        terms.insert(std::move(term));
     }
+    const std::vector<Xapian::Query> expansions(terms.begin(), terms.end());
     return Xapian::Query(Xapian::Query::OP_SYNONYM, expansions.begin(), expansions.end());
   }
 
  private:
+  const Xapian::Database& database_;
   int& expansions_;
 };
 
@@ -399,7 +432,8 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
           std::string(facet.name),
           (new FacetFieldProcessor(facet, database_, unnamed_values))->release());
     int wildcards = 0;
-    parser.add_prefix(std::string(kWildcardField), (new WildcardProcessor(wildcards))->release());
+    parser.add_prefix(std::string(kWildcardField),
+                      (new WildcardProcessor(database_, wildcards))->release());
     parser.add_prefix(std::string(kMisspeltField), (new MisspeltWordProcessor)->release());
     Xapian::Query reading = parser.parse_query(
         flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text, flags);

@@ -191,6 +191,22 @@ std::string id_term(std::string_view passage_id) {
   return bounded_term(kIdPrefix, passage_id);
 }
 
+DateSortKeys passage_date_sort_keys(std::optional<int> day, std::string_view id) {
+  // A dated passage's keys start with its mark, then the day: eight digits for years
+  // 1000-9999, so the keys compare as the days do. Marked 1 newest first (descending) and 0
+  // oldest first (ascending), and an undated passage the other way round: last either way.
+  const std::string date = day ? std::to_string(*day) : std::string();
+  DateSortKeys keys{std::string(1, day ? '1' : '0'), std::string(1, day ? '0' : '1')};
+  keys.newest += date;
+  keys.oldest += date;
+  // Descending, the inverted bytes of the id still put passages of one date in id order; the
+  // closing 0xFF puts "x.1000" before "x.10000" there too.
+  for (const char c : id) keys.newest += static_cast<char>(~static_cast<unsigned char>(c));
+  keys.newest += '\xFF';
+  keys.oldest += id;
+  return keys;
+}
+
 std::string metadata_key(std::string_view prefix, std::string_view key) {
   return bounded_key(prefix, key, kMaxMetadataKeyBytes);
 }

@@ -103,15 +103,13 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   document.add_value(schema::kSlotIndexedAt, Xapian::sortable_serialise(indexed_at));
   document.add_value(schema::kSlotOrdinal, Xapian::sortable_serialise(passage.ordinal));
   document.add_value(schema::kSlotLanguage, passage.language);
-  if (record.passage_date) {
-    const std::string day =
-        Xapian::sortable_serialise(*schema::first_day(record.passage_date->start));
-    document.add_value(schema::kSlotPassageDate, day);
-    document.add_value(schema::kSlotPassageDateUndatedLast, day);
-  } else {
-    document.add_value(schema::kSlotPassageDateUndatedLast,
-                       std::string(1, schema::kUndatedSortKey));
-  }
+  const std::optional<int> day_number =
+      record.passage_date ? schema::first_day(record.passage_date->start) : std::nullopt;
+  const schema::DateSortKeys sort_keys = schema::passage_date_sort_keys(day_number, record.id);
+  document.add_value(schema::kSlotNewestFirst, sort_keys.newest);
+  document.add_value(schema::kSlotOldestFirst, sort_keys.oldest);
+  if (day_number)
+    document.add_value(schema::kSlotPassageDate, Xapian::sortable_serialise(*day_number));
   if (passage.translation_ordinal > 0) {
     const std::string translation_group =
         document_path + "#" +

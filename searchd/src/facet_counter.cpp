@@ -63,11 +63,9 @@ FacetCounter::FacetCounter(Settings settings)
 }
 
 std::string FacetCounter::date_key(const Xapian::Document& document) const {
-  std::string key = document.get_value(schema::kSlotPassageDate);
-  // Newest first reverses the keys, which puts empty ones last already; oldest first needs
-  // undated passages after every dated one (schema::kSlotPassageDateUndatedLast).
-  if (key.empty() && !settings_.order.newest_first) return std::string(1, '\xFF');
-  return key;
+  // The keys the match sorts by: date, then passage id, undated passages last.
+  return document.get_value(settings_.order.newest_first ? schema::kSlotNewestFirst
+                                                         : schema::kSlotOldestFirst);
 }
 
 const std::string& FacetCounter::Kept::tie_key() const {

@@ -105,6 +105,11 @@ Highlighter::Highlighter(const Xapian::Database& database, const Xapian::Query& 
   // An empty match over the terms gives MSet::snippet what to mark, phrases' words included
   // (with no terms, the match of everything: snippets then mark nothing).
   Xapian::Enquire marking(database);
+  // Every marked word weighs the same in choosing the window: over several databases Xapian
+  // gives MSet::snippet the sum of each database's bound on a term's weight, so weights from
+  // any scheme would grow with the number of shards holding the term, and shards would choose
+  // other windows than one database.
+  marking.set_weighting_scheme(Xapian::BoolWeight());
   marking.set_query(
       marked_terms_.empty()
           ? Xapian::Query(std::string())

@@ -62,12 +62,45 @@ TEST(Schema, PrefixesAreUpperCaseSoTheyCannotCollideWithWords) {
 }
 
 TEST(Schema, ValueSlotsAreUnique) {
-  // The facet values share one slot; it must not be one of the other two.
-  const std::set<Xapian::valueno> slots{kSlotIndexedAt, kSlotOrdinal, kSlotFacetValues};
-  EXPECT_EQ(slots.size(), 3u);
+  const std::vector<Xapian::valueno> slots{
+      kSlotIndexedAt,          kSlotOrdinal,         kSlotFacetValues,    kSlotLanguage,
+      kSlotTranslationGroup,   kSlotPassageDate,     kSlotDuplicateGroup, kSlotShownOnce,
+      kSlotDuplicateSignature, kSlotCommitmentLinks, kSlotOldestFirst,    kSlotNewestFirst};
+  EXPECT_EQ(std::set<Xapian::valueno>(slots.begin(), slots.end()).size(), slots.size());
   EXPECT_EQ(kSlotIndexedAt, 0u);
   EXPECT_EQ(kSlotOrdinal, 1u);
   EXPECT_EQ(kSlotFacetValues, 2u);
+}
+
+// The sorts by date order by these keys alone (Xapian sorts values as bytes): newest first
+// descending, oldest first ascending; passages of one date in passage id order either way,
+// undated passages last either way.
+TEST(Schema, DateSortKeysOrderByDateThenPassageIdWithUndatedLast) {
+  struct Passage {
+    std::optional<int> day;
+    std::string id;
+  };
+  const std::vector<Passage> passages = {
+      {20190101, "b.0002"}, {std::nullopt, "a.0001"}, {20210615, "c.10000"}, {20210615, "c.1000"},
+      {20190101, "a.0009"}, {std::nullopt, "a.0000"}, {20210615, "a.0003"},  {19991231, "z.0001"}};
+  std::vector<std::pair<std::string, std::string>> newest;
+  std::vector<std::pair<std::string, std::string>> oldest;
+  for (const Passage& passage : passages) {
+    const DateSortKeys keys = passage_date_sort_keys(passage.day, passage.id);
+    newest.emplace_back(keys.newest, passage.id);
+    oldest.emplace_back(keys.oldest, passage.id);
+  }
+  std::sort(newest.begin(), newest.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(oldest.begin(), oldest.end());
+  std::vector<std::string> newest_ids;
+  for (const auto& [key, id] : newest) newest_ids.push_back(id);
+  std::vector<std::string> oldest_ids;
+  for (const auto& [key, id] : oldest) oldest_ids.push_back(id);
+  EXPECT_EQ(newest_ids, (std::vector<std::string>{"a.0003", "c.1000", "c.10000", "a.0009", "b.0002",
+                                                  "z.0001", "a.0000", "a.0001"}));
+  EXPECT_EQ(oldest_ids, (std::vector<std::string>{"z.0001", "a.0009", "b.0002", "a.0003", "c.1000",
+                                                  "c.10000", "a.0000", "a.0001"}));
 }
 
 TEST(Schema, FacetIndexIsThePositionInTheSchema) {

@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/8";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/9";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -75,12 +75,22 @@ inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
 /// What the indexer's commitment linker reads of a commitment passage, and a digest of its links
 /// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
 inline constexpr Xapian::valueno kSlotCommitmentLinks = 9;
-/// kSlotPassageDate, or 0xFF for a passage without a date: the key of a sort oldest first,
-/// which puts undated passages last. A value rather than a KeyMaker, since Xapian's remote
-/// backend (shards) sorts by value slots only.
-inline constexpr Xapian::valueno kSlotPassageDateUndatedLast = 10;
-/// The byte kSlotPassageDateUndatedLast holds for a passage without a date.
-inline constexpr char kUndatedSortKey = '\xFF';
+/// The keys of the sorts by date: the date, then the passage id, so that passages of one date
+/// come in reading order, on one database and on shards alike (never in document id order,
+/// nor by a relevance that ties). Oldest first sorts ascending; newest first descending, so its
+/// key holds each byte of the passage id inverted (passage_date_sort_keys). Undated passages
+/// come last either way. Values rather than a Xapian::KeyMaker, which Xapian's remote backend
+/// cannot carry to shard servers.
+inline constexpr Xapian::valueno kSlotOldestFirst = 10;
+inline constexpr Xapian::valueno kSlotNewestFirst = 11;
+
+/// The values of kSlotNewestFirst and kSlotOldestFirst for the passage `id` whose date's first
+/// day is `day` (YYYYMMDD; none: undated).
+struct DateSortKeys {
+  std::string newest;
+  std::string oldest;
+};
+DateSortKeys passage_date_sort_keys(std::optional<int> day, std::string_view id);
 
 /// A facet's name as the search page shows it.
 struct FacetTitle {
