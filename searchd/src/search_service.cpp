@@ -270,6 +270,65 @@ std::optional<RemoteShard> RemoteShard::parse(std::string_view location) {
   return shard;
 }
 
+std::vector<StubEntry> parse_stub(const std::filesystem::path& stub, std::string_view text) {
+  std::vector<StubEntry> entries;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    ++number;
+    const std::string where = stub.string() + " line " + std::to_string(number) + ": ";
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    line.remove_prefix(first);
+    const std::size_t space = line.find_first_of(" \t");
+    const std::string_view kind = line.substr(0, space);
+    std::string_view rest;
+    if (space != std::string_view::npos) {
+      rest = line.substr(space);
+      rest.remove_prefix(rest.find_first_not_of(" \t"));
+    }
+    if (rest.empty())
+      throw std::invalid_argument(where + "'" + std::string(line) + "' names no database");
+    StubEntry entry;
+    entry.line = number;
+    if (kind == "auto" || kind == "glass" || kind == "chert") {
+      entry.location = std::filesystem::path(std::string(rest));
+      if (entry.location.is_relative()) entry.location = stub.parent_path() / entry.location;
+    } else if (kind == "remote") {
+      if (rest.front() == ':')
+        throw std::invalid_argument(
+            where +
+            "'remote :PROGRAM' asks for a program to be started, which lupa-searchd "
+            "does not do: serve the database with lupa-shardd and write 'remote "
+            "HOST:PORT'");
+      const std::size_t colon = rest.rfind(':');
+      const std::string_view host = colon == std::string_view::npos ? "" : rest.substr(0, colon);
+      const std::string_view port = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
+      const bool port_ok = !port.empty() && port.size() <= 5 &&
+                           port.find_first_not_of("0123456789") == std::string_view::npos &&
+                           std::stoi(std::string(port)) >= 1 &&
+                           std::stoi(std::string(port)) <= 65535;
+      if (host.empty() || host == "[]" || !port_ok ||
+          host.find_first_of(" \t/") != std::string_view::npos)
+        throw std::invalid_argument(where +
+                                    "expected 'remote HOST:PORT' with a port of 1-65535, not '" +
+                                    std::string(line) + "'");
+      entry.kind = StubEntryKind::kRemote;
+      entry.location = "tcp://" + std::string(host) + ":" + std::string(port);
+    } else {
+      throw std::invalid_argument(where + "'" + std::string(line) +
+                                  "' is not a database (auto, glass, chert or remote)");
+    }
+    entries.push_back(std::move(entry));
+  }
+  if (entries.empty()) throw std::invalid_argument(stub.string() + ": the stub names no database");
+  return entries;
+}
+
 namespace {
 
 // One --db: a local database or stub file (Xapian opens both), or a shard server.
@@ -281,19 +340,21 @@ Xapian::Database open_shard(const std::filesystem::path& location, const ShardOp
   return Xapian::Database(location.string());
 }
 
-// What tells one revision of a shard from the next. A remote database does not say its
-// revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
-// file's passages by new documents, so the document count and the last document id move
-// with every run that changed anything.
-// The databases a stub names (Xapian's format: "auto PATH" a line, relative to the stub's
-// folder; `#` comments), each opened as a shard of its own, so that each says its revision (a
-// stub opened whole is one combined database, whose revision Xapian does not give). A stub is
-// a file, or a folder holding one named XAPIANDB, as `lupa-indexer --shards` writes.
+// The databases a stub names, each opened as a shard of its own, so that each says its
+// revision (a stub opened whole is one combined database, whose revision Xapian does not give).
+// A stub is a file, or a folder holding one named XAPIANDB, as `lupa-indexer --shards` writes.
 constexpr std::size_t kMaxStubBytes = 1 << 20;
 constexpr std::size_t kMaxStubDepth = 4;
 
-void add_databases(const std::filesystem::path& given, std::size_t depth,
-                   std::vector<std::filesystem::path>& out) {
+// A database to open, and where it was named: `--db X`, or a stub's file and line, so that
+// a refusal names what to edit.
+struct NamedDatabase {
+  std::filesystem::path location;
+  std::string named_by;
+};
+
+void add_databases(const std::filesystem::path& given, const std::string& named_by,
+                   std::size_t depth, std::vector<NamedDatabase>& out) {
   namespace fs = std::filesystem;
   fs::path stub;
   std::error_code error;
@@ -302,36 +363,30 @@ void add_databases(const std::filesystem::path& given, std::size_t depth,
   else if (fs::is_regular_file(given, error))
     stub = given;
   if (stub.empty() || RemoteShard::parse(given.string())) {
-    out.push_back(given);
+    out.push_back({given, named_by});
     return;
   }
-  const std::string where = "--db " + given.string() + ": ";
+  const std::string where = named_by + ": ";
   if (depth >= kMaxStubDepth) throw std::invalid_argument(where + "stubs nested too deep");
   if (fs::file_size(stub, error) > kMaxStubBytes)
     throw std::invalid_argument(where + "the stub file is over 1 MB");
-  std::ifstream in(stub);
+  std::ifstream in(stub, std::ios::binary);
   if (!in) throw std::invalid_argument(where + "cannot read the stub file");
-  const std::size_t before = out.size();
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string kind;
-    if (!(words >> kind) || kind.starts_with('#')) continue;
-    std::string rest;
-    std::getline(words >> std::ws, rest);
-    if (kind == "remote")
-      throw std::invalid_argument(where +
-                                  "a stub naming remote databases is not served: give "
-                                  "each shard server as --db tcp://HOST:PORT");
-    if (kind != "auto" && kind != "glass" && kind != "chert")
-      throw std::invalid_argument(where + "stub line '" + line + "' is not a database");
-    fs::path named(rest);
-    if (named.is_relative()) named = stub.parent_path() / named;
-    add_databases(named, depth + 1, out);
+  std::ostringstream text;
+  text << in.rdbuf();
+  for (const StubEntry& entry : parse_stub(stub, text.str())) {
+    const std::string line = stub.string() + " line " + std::to_string(entry.line);
+    if (entry.kind == StubEntryKind::kRemote)
+      out.push_back({entry.location, line});
+    else
+      add_databases(entry.location, line, depth + 1, out);
   }
-  if (out.size() == before) throw std::invalid_argument(where + "the stub names no database");
 }
 
+// What tells one revision of a shard from the next. A remote database does not say its
+// revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
+// file's passages by new documents, so the document count and the last document id move
+// with every run that changed anything.
 std::string shard_revision(const Xapian::Database& shard, bool remote) {
   std::string revision = shard.get_uuid();
   revision += ':';
@@ -369,17 +424,25 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
       labels_(std::make_shared<const IndexLabels>()),
       caches_(std::make_shared<Caches>()) {
   schema::check_facet_table(facets_);
-  for (const auto& given : databases) add_databases(given, 0, databases_);
-  if (databases_.empty()) throw std::invalid_argument("no database given");
+  std::vector<NamedDatabase> named;
+  for (const auto& given : databases) add_databases(given, "--db " + given.string(), 0, named);
+  if (named.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
-  std::size_t remote_shards = 0;
-  for (const auto& path : databases_)
-    if (RemoteShard::parse(path.string())) ++remote_shards;
-  remote_ = remote_shards > 0;
-  if (remote_ && remote_shards < databases_.size())
+  const NamedDatabase* first_local = nullptr;
+  const NamedDatabase* first_remote = nullptr;
+  for (const NamedDatabase& database : named) {
+    const NamedDatabase*& first =
+        RemoteShard::parse(database.location.string()) ? first_remote : first_local;
+    if (!first) first = &database;
+    databases_.push_back(database.location);
+  }
+  remote_ = first_remote != nullptr;
+  if (first_local && first_remote)
     throw std::invalid_argument(
-        "--db: local databases and tcp:// shard servers cannot be mixed (facet counts would "
-        "not be exact); serve the local ones with lupa-shardd too");
+        "local databases and shard servers cannot be mixed (facet counts would not be exact): " +
+        first_local->named_by + " names the local " + first_local->location.string() + ", " +
+        first_remote->named_by + " the shard server " + first_remote->location.string() +
+        "; serve the local ones with lupa-shardd too");
   // Xapian's remote backend serves no spelling dictionary: over shard servers, a word missing
   // from it would look misspelt and be "corrected". No correction is offered there.
   if (remote_) ranking_.query.spelling = false;

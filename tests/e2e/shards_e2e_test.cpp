@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
@@ -329,6 +330,38 @@ TEST_F(ShardsE2E, AShardChangedUnderTheRunningDaemonIsSeenWithoutARestart) {
   }
   EXPECT_EQ(total(http_get(sharded.port(), "/api/search?q=").json()), before + 1);
   EXPECT_EQ(total(http_get(sharded.port(), "/api/facets").json()), listed_before + 1);
+}
+
+// Xapian's stub format names shard servers as `remote HOST:PORT`: a stub of them is served as
+// the same shard servers given as --db tcp://HOST:PORT.
+TEST_F(ShardsE2E, AStubNamingTheShardServersAnswersAsTheirTcpLocations) {
+  ShardServer a(shards_[0]), b(shards_[1]), c(shards_[2]);
+  const fs::path stub = dir_->path() / "remote-shards" / "XAPIANDB";
+  fs::create_directories(stub.parent_path());
+  {
+    std::ofstream out(stub);
+    out << "# three shard servers\n";
+    for (const ShardServer* server : {&a, &b, &c})
+      out << "remote 127.0.0.1:" << server->port() << "\n";
+  }
+  SearchDaemon by_tcp(a.url(), {"--db", b.url(), "--db", c.url()});
+  SearchDaemon by_stub(stub.parent_path());  // the folder holding it, as lupa-indexer writes
+  for (const std::string& target : kTargets)
+    EXPECT_EQ(answer(by_stub.port(), target), answer(by_tcp.port(), target)) << target;
+  for (const std::string& target : kExports)
+    EXPECT_EQ(http_get(by_stub.port(), target).body, http_get(by_tcp.port(), target).body)
+        << target;
+  const HttpReply reply = http_get(by_stub.port(), "/api/search?q=transparencia");
+  EXPECT_GT(total(reply.json()), 10);
+  const ShardsAnsweredReply shards = shards_of(reply);
+  EXPECT_EQ(shards.total, 3);
+  EXPECT_EQ(shards.answered, 3);
+  EXPECT_EQ(reply.headers.at("Lupa-Shards-Total"), "3");
+  // A shard named by the stub that stops is named as its tcp:// location.
+  b.stop();
+  const HttpReply down = http_get(by_stub.port(), "/api/search?q=gobierno");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_NE(down.body.find(b.url()), std::string::npos) << down.body;
 }
 
 }  // namespace

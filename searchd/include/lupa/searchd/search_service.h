@@ -196,6 +196,29 @@ struct RemoteShard {
   static std::optional<RemoteShard> parse(std::string_view location);
 };
 
+/// What a line of a stub file names.
+enum class StubEntryKind {
+  kLocal,   ///< `auto`, `glass` or `chert PATH`: a database folder or another stub
+  kRemote,  ///< `remote HOST:PORT`: a shard server
+};
+
+/// One database a stub file names.
+struct StubEntry {
+  StubEntryKind kind = StubEntryKind::kLocal;
+  /// kLocal: the path, a relative one resolved against the stub's folder (as Xapian does);
+  /// kRemote: tcp://HOST:PORT, the form --db takes a shard server in.
+  std::filesystem::path location;
+  std::size_t line = 0;  ///< 1-based, for messages
+};
+
+/// The databases `text`, the content of stub file `stub`, names, in order. Xapian's format:
+/// one database a line, `auto|glass|chert PATH` or `remote HOST:PORT` (`[IPv6]:PORT` too);
+/// blank lines and lines starting with `#` are skipped. Throws std::invalid_argument naming
+/// the file and the line for any other line, for `remote :PROGRAM ARGS` (a program Xapian
+/// would start and talk to over a pipe, which the searcher does not do), for a remote line
+/// without a port of 1-65535, and for a stub that names no database.
+std::vector<StubEntry> parse_stub(const std::filesystem::path& stub, std::string_view text);
+
 /// A shard server that cannot be reached (down, or not answering in time): the request
 /// cannot be answered from every shard (HTTP 503 naming it).
 class ShardUnavailable : public std::runtime_error {
