@@ -12,6 +12,7 @@
 
 #include "index_labels.h"
 #include "lupa/analyzers/facet_values.h"
+#include "lupa/analyzers/index_commit.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -384,13 +385,18 @@ void add_databases(const std::filesystem::path& given, const std::string& named_
 }
 
 // What tells one revision of a shard from the next. A remote database does not say its
-// revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
-// file's passages by new documents, so the document count and the last document id move
-// with every run that changed anything.
+// revision (Xapian's remote backend: UnimplementedError), but gives its user metadata: the
+// commit id the indexer draws for every commit that changes it (schema::kCommitIdKey), which
+// moves even when documents are only rewritten in place. The document count and last document
+// id are kept beside it for a database written by others, or before the key existed (the
+// indexer replaces a changed file's passages by new documents, so they move with every run
+// that changed a file).
 std::string shard_revision(const Xapian::Database& shard, bool remote) {
   std::string revision = shard.get_uuid();
   revision += ':';
   if (remote) {
+    revision += shard.get_metadata(std::string(schema::kCommitIdKey));
+    revision += '/';
     revision += std::to_string(shard.get_doccount());
     revision += '/';
     revision += std::to_string(shard.get_lastdocid());

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/index_commit.h"
+#include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
 #include "support/http_client.h"
 #include "support/process.h"
@@ -330,6 +332,64 @@ TEST_F(ShardsE2E, AShardChangedUnderTheRunningDaemonIsSeenWithoutARestart) {
   }
   EXPECT_EQ(total(http_get(sharded.port(), "/api/search?q=").json()), before + 1);
   EXPECT_EQ(total(http_get(sharded.port(), "/api/facets").json()), listed_before + 1);
+}
+
+// What `facet` counts for `value` in an answer.
+int facet_count(const HttpReply& reply, const std::string& facet, const std::string& value) {
+  const Poco::JSON::Array::Ptr values = reply.json()->getObject("facets")->getArray(facet);
+  for (std::size_t i = 0; values && i < values->size(); ++i) {
+    const Poco::JSON::Object::Ptr entry = values->getObject(static_cast<unsigned>(i));
+    if (entry->getValue<std::string>("value") == value) return entry->getValue<int>("count");
+  }
+  return 0;
+}
+
+// A passage rewritten in place (as the indexer's linking and grouping passes rewrite passages
+// of shards whose files did not change) leaves the document count and last document id as they
+// were: the commit id the indexer stores with it is what tells the searcher.
+TEST_F(ShardsE2E, APassageRewrittenInPlaceIsSeenInCachedCountsWithoutARestart) {
+  const fs::path changed = dir_->path() / "rewritten-shard";
+  fs::copy(shards_[0], changed);
+  ShardServer a(changed), b(shards_[1]), c(shards_[2]);
+  SearchDaemon sharded(a.url(), {"--db", b.url(), "--db", c.url()});
+  const std::string browse = "/api/search?q=&per_page=1";
+  const HttpReply before = http_get(sharded.port(), browse);
+  ASSERT_EQ(before.status, 200);
+  const int spanish = facet_count(before, "lang", "es");
+  const int english = facet_count(before, "lang", "en");
+  ASSERT_GT(spanish, 0);
+  // Asked again: from the counts kept for this revision.
+  ASSERT_EQ(facet_count(http_get(sharded.port(), browse), "lang", "es"), spanish);
+  const int listed_spanish = facet_count(http_get(sharded.port(), "/api/facets"), "lang", "es");
+  {
+    Xapian::WritableDatabase shard(changed.string());
+    const Xapian::doccount count = shard.get_doccount();
+    const Xapian::docid last = shard.get_lastdocid();
+    Xapian::docid target = 0;
+    for (auto posting = shard.postlist_begin(""); posting != shard.postlist_end(""); ++posting)
+      if (schema::PassageRecord::parse(shard.get_document(*posting).get_data()).lang == "es") {
+        target = *posting;
+        break;
+      }
+    ASSERT_NE(target, 0U);
+    Xapian::Document document = shard.get_document(target);
+    const auto was = schema::PassageRecord::parse(document.get_data());
+    auto now = was;
+    now.lang = "en";
+    schema::replace_facet_terms(was, now, document);
+    document.set_data(now.serialise());
+    shard.replace_document(target, document);
+    // As the indexer does with every commit that changes a database.
+    shard.set_metadata(std::string(schema::kCommitIdKey), "0123456789abcdef0123456789abcdef");
+    shard.commit();
+    ASSERT_EQ(shard.get_doccount(), count);
+    ASSERT_EQ(shard.get_lastdocid(), last);
+  }
+  const HttpReply after = http_get(sharded.port(), browse);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(facet_count(after, "lang", "es"), spanish - 1);
+  EXPECT_EQ(facet_count(after, "lang", "en"), english + 1);
+  EXPECT_EQ(facet_count(http_get(sharded.port(), "/api/facets"), "lang", "es"), listed_spanish - 1);
 }
 
 // Xapian's stub format names shard servers as `remote HOST:PORT`: a stub of them is served as
