@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -197,11 +198,53 @@ struct SearchService::BrowseOrder {
   std::vector<Xapian::docid> first;
 };
 
+// Shard servers that could not be opened, each with when it may be tried again: shared by
+// every thread, so that one failed attempt spares the others the wait.
+class SearchService::ShardBackOff {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  /// Why `location` is not to be tried now, or nothing when it may be.
+  std::optional<std::string> resting(const std::string& location) const {
+    const std::lock_guard lock(mutex_);
+    const auto found = down_.find(location);
+    if (found == down_.end()) return std::nullopt;
+    const auto left = found->second.retry_at - Clock::now();
+    if (left <= Clock::duration::zero()) return std::nullopt;
+    const long tenths = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() / 100;
+    return found->second.error + " (not tried again for " + std::to_string(tenths / 10) + "." +
+           std::to_string(tenths % 10) + " s: --shard-retry)";
+  }
+  bool any_due(const std::vector<std::string>& locations) const {
+    for (const std::string& location : locations)
+      if (!resting(location)) return true;
+    return false;
+  }
+  void failed(const std::string& location, const std::string& error,
+              std::chrono::milliseconds retry_after) {
+    const std::lock_guard lock(mutex_);
+    down_[location] = {Clock::now() + retry_after, error};
+  }
+  void answered(const std::string& location) {
+    const std::lock_guard lock(mutex_);
+    down_.erase(location);
+  }
+
+ private:
+  struct Down {
+    Clock::time_point retry_at;
+    std::string error;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, Down> down_;
+};
+
 struct SearchService::Caches {
   RevisionCache<BrowseCounts> browse{kBrowseCountsKept};
   RevisionCache<BrowseOrder> browse_order{kBrowseCountsKept};
   RevisionCache<FacetListing> listing{1};
   FacetCodesCache codes;
+  ShardBackOff shards_down;
 };
 
 // A thread's handle on the databases: the combined one queries run on and one per shard
@@ -463,8 +506,8 @@ std::unique_ptr<SearchService::OpenIndex>& SearchService::thread_handle() const 
 SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
   auto& index = thread_handle();
   if (index && (!reopen || index->pinned)) return *index;
-  if (index && !index->missing.empty()) {
-    index.reset();  // a shard was missing: try it again, bounded by the connect timeout
+  if (index && !index->missing.empty() && caches_->shards_down.any_due(index->missing)) {
+    index.reset();  // a shard was missing and its back-off is over: connect to it afresh
   } else if (index) {
     try {
       index->all.reopen();
@@ -477,7 +520,21 @@ SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
     LiveShards live = open_live_shards(
         databases_,
         [this](const std::filesystem::path& location) {
-          return open_shard(location, shard_options_);
+          ShardBackOff& down = caches_->shards_down;
+          const std::string name = location.string();
+          if (const auto why = down.resting(name)) throw Xapian::NetworkError(*why);
+          try {
+            Xapian::Database opened = open_shard(location, shard_options_);
+            down.answered(name);
+            return opened;
+          } catch (const Xapian::NetworkError& error) {
+            // Rethrown from resting() as a NetworkError, which names its kind itself.
+            std::string why = error.get_description();
+            if (why.starts_with("NetworkError: "))
+              why.erase(0, std::string_view("NetworkError: ").size());
+            down.failed(name, why, shard_options_.retry_after);
+            throw;
+          }
         },
         shard_options_.when_down);
     auto opened = std::make_unique<OpenIndex>();

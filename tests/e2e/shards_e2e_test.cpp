@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lupa/analyzers/index_commit.h"
@@ -246,8 +248,10 @@ TEST_F(ShardsE2E, WithShardDownDegradeAStoppedShardLeavesTheAnswerOfTheOthersUnt
   ShardServer a(shards_[0]), c(shards_[2]);
   const std::string down_url = down->url();
   const unsigned short down_port = down->port();
-  SearchDaemon sharded(a.url(), {"--db", down_url, "--db", c.url(), "--shard-down", "degrade",
-                                 "--shard-timeout", "2", "--shard-connect-timeout", "1"});
+  // --shard-retry 0: the stopped shard is tried on every request, so it is back at once.
+  SearchDaemon sharded(
+      a.url(), {"--db", down_url, "--db", c.url(), "--shard-down", "degrade", "--shard-timeout",
+                "2", "--shard-connect-timeout", "1", "--shard-retry", "0"});
   SearchDaemon live_only(a.url(), {"--db", c.url()});
 
   std::map<std::string, std::string> full;
@@ -342,6 +346,131 @@ int facet_count(const HttpReply& reply, const std::string& facet, const std::str
     if (entry->getValue<std::string>("value") == value) return entry->getValue<int>("count");
   }
   return 0;
+}
+
+using Clock = std::chrono::steady_clock;
+
+struct TimedReply {
+  HttpReply reply;
+  Clock::duration took{};
+};
+
+TimedReply timed_get(unsigned short port, const std::string& target) {
+  const auto asked = Clock::now();
+  HttpReply reply = http_get(port, target);
+  return {std::move(reply), Clock::now() - asked};
+}
+
+// A shard server that takes the connection and then says nothing never holds a request beyond
+// the timeouts; the daemon serves other requests meanwhile; once a request has found it silent,
+// the next ones are answered at once, without connecting to it, until --shard-retry has passed.
+TEST_F(ShardsE2E, AShardThatNeverAnswersGets503NamingItWithinTheTimeoutThenAtOnce) {
+  ShardServer a(shards_[0]), c(shards_[2]);
+  auto b = std::make_unique<ShardServer>(shards_[1]);
+  const std::string url = b->url();
+  const unsigned short port = b->port();
+  SearchDaemon sharded(a.url(), {"--db", url, "--db", c.url(), "--shard-timeout", "3",
+                                 "--shard-connect-timeout", "1", "--shard-retry", "60"});
+  ASSERT_EQ(http_get(sharded.port(), "/api/search?q=transparencia").status, 200);
+  b->stop();
+  SilentShard silent(port);
+
+  auto waiting = std::async(std::launch::async,
+                            [&] { return timed_get(sharded.port(), "/api/search?q=gobierno"); });
+  for (int i = 0; i < 500 && silent.connections() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(silent.connections(), 1) << "the request did not connect to the silent shard";
+  // Meanwhile, the daemon answers what does not need the shards.
+  EXPECT_EQ(http_get(sharded.port(), "/static/lupa.css").status, 200);
+  EXPECT_EQ(waiting.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the request was not waiting for the silent shard";
+
+  const TimedReply answered = waiting.get();
+  EXPECT_EQ(answered.reply.status, 503);
+  EXPECT_NE(answered.reply.body.find(url), std::string::npos) << answered.reply.body;
+  EXPECT_EQ(answered.reply.headers.at("Retry-After"), "1");
+  // --shard-timeout 3: generous beside it, far below a hang.
+  EXPECT_LT(answered.took, std::chrono::seconds(12));
+
+  // Within --shard-retry: the shard is not connected to again, and every request that needs it
+  // says so, naming it.
+  for (const std::string target : {"/api/search?q=transparencia", "/api/facets", "/healthz"}) {
+    const HttpReply reply = http_get(sharded.port(), target);
+    EXPECT_EQ(reply.status, 503) << target;
+    EXPECT_NE(reply.body.find(url), std::string::npos) << target << ": " << reply.body;
+    EXPECT_NE(reply.body.find("--shard-retry"), std::string::npos) << target << ": " << reply.body;
+  }
+  EXPECT_EQ(silent.connections(), 1);
+  EXPECT_TRUE(sharded.running());
+}
+
+// With --shard-down=degrade, a silent shard is left out after the timeout; while its back-off
+// lasts, requests are answered from the others without connecting to it; after it, a shard
+// server back on its port is used again.
+TEST_F(ShardsE2E, WithShardDownDegradeASilentShardIsLeftOutAndTriedAgainOnlyAfterItsRetry) {
+  ShardServer a(shards_[0]), c(shards_[2]);
+  auto silent = std::make_unique<SilentShard>();
+  const std::string url = silent->url();
+  const unsigned short port = silent->port();
+  constexpr auto kRetry = std::chrono::seconds(10);
+  const auto starting = Clock::now();
+  SearchDaemon sharded(
+      a.url(), {"--db", url, "--db", c.url(), "--shard-down", "degrade", "--shard-timeout", "1",
+                "--shard-connect-timeout", "1", "--shard-retry", "10"});
+  // Found silent while starting; not connected to again before --shard-retry.
+  const int taken = silent->connections();
+  ASSERT_GE(taken, 1);
+  for (const std::string target :
+       {"/api/search?q=", "/api/search?q=transparencia", "/api/facets", "/api/agencies/mx-sfp"}) {
+    const HttpReply reply = http_get(sharded.port(), target);
+    ASSERT_EQ(reply.status, 200) << target << ": " << reply.body;
+    const ShardsAnsweredReply shards = shards_of(reply);
+    EXPECT_EQ(shards.total, 3) << target;
+    EXPECT_EQ(shards.answered, 2) << target;
+    EXPECT_EQ(shards.missing, std::vector<std::string>{url}) << target;
+  }
+  const HttpReply health = http_get(sharded.port(), "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.json()->getValue<std::string>("status"), "degraded");
+  ASSERT_LT(Clock::now() - starting, kRetry) << "too slow to tell: give --shard-retry more";
+  EXPECT_EQ(silent->connections(), taken) << "connected to again within --shard-retry";
+  const int degraded_total = total(http_get(sharded.port(), "/api/search?q=").json());
+
+  // The shard server back where the silent one was; once the back-off is over (it began when
+  // the daemon, starting, found the shard silent), the next request uses it.
+  silent.reset();
+  ShardServer back(shards_[1], port);
+  const auto ready = Clock::now();
+  HttpReply reply;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    reply = http_get(sharded.port(), "/api/search?q=");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+  } while (shards_of(reply).answered < 3 &&
+           Clock::now() - ready < kRetry + std::chrono::seconds(20));
+  EXPECT_EQ(shards_of(reply).answered, 3);
+  EXPECT_TRUE(shards_of(reply).missing.empty());
+  EXPECT_GT(total(reply.json()), degraded_total);
+  EXPECT_EQ(http_get(sharded.port(), "/healthz").json()->getValue<std::string>("status"), "ok");
+}
+
+// A shard server restarted between two requests leaves the worker's kept connections to it
+// dead: the next request's reopen fails, and the worker connects afresh rather than failing
+// the request (--shard-down=fail, one worker, so that the second request reuses them).
+TEST_F(ShardsE2E, AShardServerRestartedBetweenTwoRequestsIsConnectedToAfresh) {
+  ShardServer a(shards_[0]), c(shards_[2]);
+  auto b = std::make_unique<ShardServer>(shards_[1]);
+  const unsigned short port = b->port();
+  SearchDaemon sharded(a.url(), {"--db", b->url(), "--db", c.url(), "--threads", "1"});
+  const std::string target = "/api/search?q=transparencia";
+  const std::string expected = answer(sharded.port(), target);
+  ASSERT_EQ(expected.rfind("{", 0), 0U) << expected;
+  b->stop();
+  ShardServer again(shards_[1], port);
+  const HttpReply reply = http_get(sharded.port(), target);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(shards_of(reply).answered, 3);
+  EXPECT_EQ(answer(sharded.port(), target), expected);
 }
 
 // A passage rewritten in place (as the indexer's linking and grouping passes rewrite passages

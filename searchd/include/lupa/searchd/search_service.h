@@ -246,6 +246,10 @@ struct ShardOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds io_timeout{10000};
   ShardDownPolicy when_down = ShardDownPolicy::kFail;
+  /// A shard server that could not be opened is not tried again before this time has passed:
+  /// meanwhile requests go without it (kDegrade) or get 503 (kFail) at once, rather than each
+  /// waiting up to the timeouts for it. Zero: tried again by every request.
+  std::chrono::milliseconds retry_after{5000};
 };
 
 /// Which shards an answer was computed from (over shard servers).
@@ -367,6 +371,7 @@ class SearchService {
   struct BrowseCounts;
   struct BrowseOrder;
   struct Caches;
+  class ShardBackOff;
 
   /// The calling thread's handle, reopened when `reopen` (every public call reopens once, at
   /// its start), with its revision.
