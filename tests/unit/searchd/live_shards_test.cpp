@@ -226,18 +226,31 @@ TEST_F(LiveShardsTest, AStubMixingLocalDatabasesAndShardServersIsRefusedNamingIt
   }
 }
 
-TEST(ShardsAnsweredJson, IsTheLastKeyOfTheAnswer) {
+TEST(ShardsAnsweredJson, IsTheLastKeyOfAnswersOverShardServersAndAbsentOtherwise) {
   const ShardsAnswered shards{3, {"tcp://127.0.0.1:7001"}};
-  const std::string body = with_shards(R"({"total":12,"hits":[{"id":"a"}]})", shards);
-  const auto json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  EXPECT_EQ(json->getValue<int>("total"), 12);
+  const FacetListing listing{12, {}};
+  EXPECT_EQ(facets_json(listing), R"({"total":12,"facets":{}})");
+  // The bytes clients read: `shards` last, compact, as every answer over shard servers ends.
+  EXPECT_EQ(facets_json(listing, shards),
+            R"({"total":12,"facets":{},"shards":{"total":3,"answered":2,)"
+            R"("missing":["tcp://127.0.0.1:7001"],"partial":true}})");
+  SearchResult result;
+  result.total = 5;
+  const auto json =
+      Poco::JSON::Parser()
+          .parse(search_json(result, schema::standard_facets(), ShardsAnswered{2, {}}))
+          .extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(json->getValue<int>("total"), 5);
   const auto object = json->getObject("shards");
   ASSERT_TRUE(object);
-  EXPECT_EQ(object->getValue<int>("total"), 3);
+  EXPECT_EQ(object->getValue<int>("total"), 2);
   EXPECT_EQ(object->getValue<int>("answered"), 2);
-  EXPECT_TRUE(object->getValue<bool>("partial"));
-  ASSERT_EQ(object->getArray("missing")->size(), 1U);
-  EXPECT_EQ(object->getArray("missing")->getElement<std::string>(0), "tcp://127.0.0.1:7001");
+  EXPECT_FALSE(object->getValue<bool>("partial"));
+  EXPECT_EQ(object->getArray("missing")->size(), 0U);
+  EXPECT_FALSE(Poco::JSON::Parser()
+                   .parse(search_json(result))
+                   .extract<Poco::JSON::Object::Ptr>()
+                   ->has("shards"));
 }
 
 }  // namespace
