@@ -17,11 +17,13 @@
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/corpus_indexer.h"
 #include "support/temp_dir.h"
+#include "support/test_index.h"
 
 namespace lupa::indexer {
 namespace {
 
 namespace fs = std::filesystem;
+using lupa::testing::passages_by_id;
 using lupa::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -171,31 +173,6 @@ TEST_F(ShardLayoutTest, FoldersAndStubsOfOthersAreRefused) {
   EXPECT_EQ(resolve_layout(dir_.path() / "interrupted", 2).shards, 2u);
   EXPECT_THAT(resolve_error(dir_.path() / "interrupted", 1), HasSubstr("(none)"));
   EXPECT_THAT(resolve_error(dir_.path() / "too-few", 0), HasSubstr("from 1 to 256"));
-}
-
-// Everything of each passage, by passage id, but the run's time (indexed_at, slot 0), which
-// differs between any two runs.
-std::map<std::string, std::string> passages_by_id(const fs::path& database) {
-  const Xapian::Database db(database.string());
-  std::map<std::string, std::string> found;
-  for (auto posting = db.postlist_begin(""); posting != db.postlist_end(""); ++posting) {
-    const Xapian::Document document = db.get_document(*posting);
-    schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
-    record.indexed_at = 0;
-    std::ostringstream all;
-    all << "data " << record.serialise() << "\n";
-    for (auto value = document.values_begin(); value != document.values_end(); ++value)
-      if (value.get_valueno() != schema::kSlotIndexedAt)
-        all << "value " << value.get_valueno() << " " << *value << "\n";
-    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
-      all << "term " << *term << " wdf " << term.get_wdf() << " at";
-      for (auto at = term.positionlist_begin(); at != term.positionlist_end(); ++at)
-        all << " " << *at;
-      all << "\n";
-    }
-    EXPECT_TRUE(found.emplace(record.id, all.str()).second) << record.id << " twice";
-  }
-  return found;
 }
 
 class ShardedIndexing : public ::testing::Test {
