@@ -26,6 +26,7 @@
 #include "lupa/analyzers/index_commit.h"
 #include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/indexer/shard_layout.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/search_api.h"
@@ -519,6 +520,81 @@ TEST_F(ShardsE2E, APassageRewrittenInPlaceIsSeenInCachedCountsWithoutARestart) {
   EXPECT_EQ(facet_count(after, "lang", "es"), spanish - 1);
   EXPECT_EQ(facet_count(after, "lang", "en"), english + 1);
   EXPECT_EQ(facet_count(http_get(sharded.port(), "/api/facets"), "lang", "es"), listed_spanish - 1);
+}
+
+// Through the real indexer: an IRM report's ratings reach the plan it rates by the linker,
+// which rewrites the plan's passages in place. With the plan and the report in different shards,
+// a new rating rewrites the plan's shard without changing its document count or last docid;
+// a searcher over that shard server sees the new counts at once, without a restart.
+TEST(ShardsReindexedE2E, ALinkRewrittenInPlaceByTheIndexerIsSeenOverItsShardServer) {
+  TempDir dir;
+  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+  const std::string plan = "co-2020-2022-plan-de-accion.txt";
+  const std::string report = "co-2020-2022-irm-informe-de-resultados.txt";
+  // Folders that put the plan and the report in different shards of two.
+  std::string plan_in, report_in;
+  for (int i = 0; plan_in.empty() || report_in.empty(); ++i) {
+    std::string folder = "f";  // appended: GCC 12 warns (-Wrestrict) falsely about "f" + ...
+    folder += std::to_string(i);
+    const std::size_t shard = indexer::shard_of(folder + "/" + plan, 2);
+    if (plan_in.empty() && shard == 0) plan_in = folder;
+    if (report_in.empty() && indexer::shard_of(folder + "/" + report, 2) == 1) report_in = folder;
+  }
+  const fs::path corpus = dir.path() / "corpus";
+  fs::create_directories(corpus / plan_in);
+  fs::create_directories(corpus / report_in);
+  fs::copy_file(fixtures / plan, corpus / plan_in / plan);
+  fs::copy_file(fixtures / report, corpus / report_in / report);
+  const fs::path layout = dir.path() / "index";
+  const auto index = [&] {
+    return run_program(program("lupa-indexer"),
+                       {"--quiet", "--shards", "2", "--db", layout.string(), corpus.string()});
+  };
+  const RunResult first = index();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  const fs::path plan_shard = layout / "shard-0";
+  ShardServer server(plan_shard);
+  SearchDaemon searcher(server.url());
+  const std::string browse = "/api/search?q=&kind=commitment&per_page=1";
+  const HttpReply before = http_get(searcher.port(), browse);
+  ASSERT_EQ(before.status, 200) << before.body;
+  const int complete = facet_count(before, "completion", "complete");
+  ASSERT_GT(complete, 0) << "the plan's commitments carry the report's ratings";
+  const int limited = facet_count(before, "completion", "limited");
+  // Asked again: from the counts kept for this revision.
+  ASSERT_EQ(facet_count(http_get(searcher.port(), browse), "completion", "complete"), complete);
+
+  Xapian::doccount count = 0;
+  Xapian::docid last = 0;
+  std::string commit;
+  {
+    const Xapian::Database shard(plan_shard.string());
+    count = shard.get_doccount();
+    last = shard.get_lastdocid();
+    commit = shard.get_metadata(std::string(schema::kCommitIdKey));
+  }
+  // The IRM now finds every completed commitment's completion limited.
+  {
+    std::string text = read_file(corpus / report_in / report);
+    for (std::size_t at = text.find("Completo"); at != std::string::npos;
+         at = text.find("Completo", at))
+      text.replace(at, std::string("Completo").size(), "Limitado");
+    dir.write("corpus/" + report_in + "/" + report, text);
+  }
+  const RunResult second = index();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  {
+    // Rewritten in place: only the commit id tells this revision from the last.
+    const Xapian::Database shard(plan_shard.string());
+    ASSERT_EQ(shard.get_doccount(), count);
+    ASSERT_EQ(shard.get_lastdocid(), last);
+    EXPECT_NE(shard.get_metadata(std::string(schema::kCommitIdKey)), commit);
+  }
+  const HttpReply after = http_get(searcher.port(), browse);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(facet_count(after, "completion", "complete"), 0);
+  EXPECT_EQ(facet_count(after, "completion", "limited"), limited + complete);
 }
 
 // Xapian's stub format names shard servers as `remote HOST:PORT`: a stub of them is served as
