@@ -4,13 +4,16 @@
 In one run, on one generated corpus (bench/generate_corpus.py, deterministic):
   - one database of the whole corpus, searched by lupa-searchd locally (the anchor);
   - the same database served by one lupa-shardd (the cost of the network hop alone);
-  - 2 and 4 shards: the corpus's files split by a hash of their path into N folders, each
-    indexed by lupa-indexer into its own database and served by its own lupa-shardd.
+  - 2 and 4 shards: the corpus indexed by `lupa-indexer --shards N` (the real layout, DIR/shard-K,
+    each file in the shard its path hashes to), each shard served by its own lupa-shardd and
+    named to lupa-searchd by a stub file of `remote HOST:PORT` lines.
 Every daemon runs at once and answers each request in turn (compare_engines.py's queries, with
 facets and without, and browse pages), `--repeat` rounds after a warm-up round, so that the
 load of a shared machine falls on all alike; the figures are the client's wall time per
-request (keep-alive HTTP on loopback), p50 and p99. Over shard servers the searcher offers no
-spelling correction (docs/scale-out.md), so it skips the spelling checks the local one makes.
+request (keep-alive HTTP on loopback), p50 and p99 over every round, and the range (lowest and
+highest) of the rounds' own p50s, which shows how much the machine moved them. Over shard
+servers the searcher offers no spelling correction (docs/scale-out.md), so it skips the
+spelling checks the local one makes.
 Standard library only; installs nothing.
 
   bench/shards.py [--build DIR] [--size-mb 10] [--repeat 20] [--workdir DIR] [--keep]
@@ -18,7 +21,6 @@ Standard library only; installs nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -51,31 +53,23 @@ class ShardServer:
         common.stop_process(self.process, self.log)
 
 
-def shard_of(relative_path: str, shards: int) -> int:
-    return int.from_bytes(hashlib.sha1(relative_path.encode()).digest()[:8], "big") % shards
-
-
-def split_corpus(corpus: str, out: str, shards: int) -> list[str]:
-    """The corpus's files in `shards` folders by a hash of their path (hard links)."""
-    folders = [os.path.join(out, f"part-{k}") for k in range(shards)]
-    for root, _, names in os.walk(corpus):
-        for name in names:
-            if name == "manifest.json":
-                continue
-            relative = os.path.relpath(os.path.join(root, name), corpus)
-            target = os.path.join(folders[shard_of(relative, shards)], relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if not os.path.exists(target):
-                os.link(os.path.join(root, name), target)
-    return folders
-
-
-def index(indexer: str, database: str, corpus: str) -> float:
-    os.makedirs(os.path.dirname(database), exist_ok=True)
+def index(indexer: str, database: str, corpus: str, shards: int = 1) -> float:
+    """lupa-indexer into `database`: one database, or with shards > 1 the layout DIR/shard-K."""
     started = time.monotonic()
-    subprocess.run([indexer, "--quiet", "--db", database, corpus], check=True,
-                   stdout=subprocess.DEVNULL, timeout=6 * 3600)
+    command = [indexer, "--quiet", "--db", database]
+    if shards > 1:
+        command += ["--shards", str(shards)]
+    subprocess.run(command + [corpus], check=True, stdout=subprocess.DEVNULL, timeout=6 * 3600)
     return time.monotonic() - started
+
+
+def remote_stub(path: str, servers: list[ShardServer]) -> str:
+    """A Xapian stub file naming the shard servers, as lupa-searchd --db reads it."""
+    with open(path, "w") as out:
+        out.write("# the shard servers of one layout, one a line\n")
+        for server in servers:
+            out.write("remote " + server.url.removeprefix("tcp://") + "\n")
+    return path
 
 
 def measure(ports: dict[str, int], repeat: int) -> dict:
@@ -84,6 +78,7 @@ def measure(ports: dict[str, int], repeat: int) -> dict:
     clients = {name: common.Client(port) for name, port in ports.items()}
     targets = ([common.search_path(q) for q in QUERIES] +
                [common.search_path(q, "&facets=false") for q in QUERIES] + BROWSE)
+    # samples[name][target][round]
     samples = {name: {target: [] for target in targets} for name in ports}
     for round_number in range(repeat + 1):
         for target in targets:
@@ -96,7 +91,10 @@ def measure(ports: dict[str, int], repeat: int) -> dict:
 
     def figures(name: str, chosen: list[str]) -> dict:
         every = [s for t in chosen for s in samples[name][t]]
-        return {"p50": common.percentile(every, 0.5), "p99": common.percentile(every, 0.99)}
+        per_round = [common.percentile([samples[name][t][r] for t in chosen], 0.5)
+                     for r in range(repeat)]
+        return {"p50": common.percentile(every, 0.5), "p99": common.percentile(every, 0.99),
+                "p50_low": min(per_round), "p50_high": max(per_round)}
 
     with_facets = [common.search_path(q) for q in QUERIES]
     without = [common.search_path(q, "&facets=false") for q in QUERIES]
@@ -126,15 +124,15 @@ def main() -> None:
         one = os.path.join(workdir, "one")
         layouts: dict[int, list[str]] = {1: [one]}
         print(f"corpus: {megabytes:.1f} MB in {corpus}", flush=True)
-        print(f"indexing one database: {index(indexer, one, corpus):.0f} s", flush=True)
+        if not os.path.isdir(one):
+            print(f"indexing one database: {index(indexer, one, corpus):.0f} s", flush=True)
         for shards in (2, 4):
-            parts = split_corpus(corpus, os.path.join(workdir, f"split-{shards}"), shards)
-            layouts[shards] = []
-            for k, part in enumerate(parts):
-                database = os.path.join(workdir, f"shards-{shards}", f"shard-{k}")
-                seconds = index(indexer, database, part)
-                print(f"indexing shard {k + 1} of {shards}: {seconds:.0f} s", flush=True)
-                layouts[shards].append(database)
+            layout = os.path.join(workdir, f"shards-{shards}")
+            if not os.path.isdir(layout):
+                seconds = index(indexer, layout, corpus, shards)
+                print(f"indexing {shards} shards (lupa-indexer --shards {shards}): {seconds:.0f} s",
+                      flush=True)
+            layouts[shards] = [os.path.join(layout, f"shard-{k}") for k in range(shards)]
 
         servers: list[ShardServer] = []
         daemons: dict[str, common.Daemon] = {}
@@ -148,7 +146,9 @@ def main() -> None:
                     started = [ShardServer(shardd, db, os.path.join(workdir, f"shardd-{len(servers) + i}.log"))
                                for i, db in enumerate(databases)]
                     servers += started
-                    locations = [server.url for server in started]
+                    # One shard as --db tcp://, several as a stub of remote lines: both forms.
+                    locations = [started[0].url] if len(started) == 1 else \
+                        [remote_stub(os.path.join(workdir, f"remote-{len(started)}.stub"), started)]
                 daemons[name] = common.Daemon(searchd, locations,
                                               os.path.join(workdir, f"searchd-{len(daemons)}.log"))
             results = measure({name: daemon.port for name, daemon in daemons.items()}, args.repeat)
@@ -160,10 +160,13 @@ def main() -> None:
 
         print(f"\nQuery latency, ms (client wall time, keep-alive, loopback; {len(QUERIES)} queries, "
               f"{args.repeat} rounds; corpus {megabytes:.1f} MB, seed {args.seed})")
-        print("| layout | with facets p50 / p99 | without facets p50 / p99 | browse p50 / p99 |")
+        print("p50 / p99 over every round [lowest-highest p50 of one round]")
+        print("| layout | with facets | without facets | browse |")
         print("|---|---|---|---|")
         for name, figures in results.items():
-            cells = [f"{figures[k]['p50']:.1f} / {figures[k]['p99']:.1f}" for k in ("facets", "no_facets", "browse")]
+            cells = [f"{figures[k]['p50']:.1f} / {figures[k]['p99']:.1f} "
+                     f"[{figures[k]['p50_low']:.1f}-{figures[k]['p50_high']:.1f}]"
+                     for k in ("facets", "no_facets", "browse")]
             print(f"| {name} | " + " | ".join(cells) + " |")
         local = results["one database, local"]["facets"]["p50"]
         hop = results["1 shard, lupa-shardd on loopback"]["facets"]["p50"]

@@ -307,7 +307,8 @@ std::string commitment_link_value(const PassageRecord& stored) {
   return out.take() + links_digest(stored.links.value_or(CommitmentLinks{}));
 }
 
-std::size_t link_commitments(Xapian::WritableDatabase& database) {
+std::size_t link_commitments(Xapian::WritableDatabase& database,
+                             const std::function<void(Xapian::docid)>& rewritten) {
   const std::string term = schema::facet_term(*schema::find_facet("kind"),
                                               schema::to_string(schema::PassageKind::kCommitment));
 
@@ -471,6 +472,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database) {
       document.set_data(after.serialise());
       document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
       database.replace_document(record.docid, document);
+      if (rewritten) rewritten(record.docid);
       ++changed;
     }
   }

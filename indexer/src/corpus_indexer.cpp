@@ -755,8 +755,9 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   // groups and links do not depend on the shard it is in.
   if (summary.files_indexed > 0 || summary.files_removed > 0 ||
       writer.previous_commit_interrupted()) {
-    summary.links = link_commitments(writer.combined());
-    const DuplicateGrouping duplicates = group_duplicates(writer.combined());
+    const auto rewritten = [&writer](Xapian::docid docid) { writer.note_rewritten(docid); };
+    summary.links = link_commitments(writer.combined(), rewritten);
+    const DuplicateGrouping duplicates = group_duplicates(writer.combined(), rewritten);
     summary.duplicate_groups = duplicates.groups;
     summary.duplicate_passages = duplicates.grouped;
   }

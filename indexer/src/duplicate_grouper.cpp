@@ -291,7 +291,8 @@ std::string duplicate_signature(std::string_view passage_id, std::string_view te
   return value;
 }
 
-DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
+DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
+                                   const std::function<void(Xapian::docid)>& rewritten) {
   Passages read = read_passages(database);
   const std::vector<Candidate>& passages = read.candidates;
   std::vector<std::size_t> documents;
@@ -368,6 +369,7 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database) {
       document.add_boolean_term(schema::duplicate_group_term(duplicate_keys[i]));
     document.add_value(schema::kSlotShownOnce, shown_once_keys[i]);
     database.replace_document(passage.docid, document);
+    if (rewritten) rewritten(passage.docid);
     ++grouping.passages_changed;
   }
   return grouping;

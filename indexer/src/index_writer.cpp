@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <sstream>
 #include <unordered_map>
 
+#include "lupa/analyzers/index_commit.h"
 #include "lupa/analyzers/index_labels.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/passage_analyzer.h"
@@ -44,6 +46,19 @@ const std::string& without_accents(const std::string& word) {
   if (auto found = folded.find(word); found != folded.end()) return found->second;
   if (folded.size() >= kMaxRemembered) folded.clear();
   return folded.emplace(word, analyzers::fold_diacritics(word)).first->second;
+}
+
+// 128 random bits in hex: distinct across runs, machines and restored backups, which a
+// counter or a clock would not be.
+std::string new_commit_id() {
+  std::random_device random;
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    char word[9];
+    std::snprintf(word, sizeof word, "%08x", static_cast<unsigned>(random()));
+    id += word;
+  }
+  return id;
 }
 
 }  // namespace
@@ -147,14 +162,17 @@ void IndexWriter::replace_file(const FileState& state,
 }
 
 void IndexWriter::start_file(const std::string& document_path) {
+  changed_ = true;
   database_.delete_document(schema::file_term(document_path));
 }
 
 void IndexWriter::add_passage(const Xapian::Document& document) {
+  changed_ = true;
   database_.add_document(document);
 }
 
 void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {
+  changed_ = true;
   forget_spelling(state.path);
   std::string listed;
   for (const auto& [word, entry] : spelling) {
@@ -172,7 +190,9 @@ void IndexWriter::note_accented_form(const std::string& word, const std::string&
   // Never removed: it is read only for words the dictionary offers.
   if (!accented_known_.insert(word).second) return;
   const std::string key = schema::accented_spelling_key(word);
-  if (database_.get_metadata(key).empty()) database_.set_metadata(key, written);
+  if (!database_.get_metadata(key).empty()) return;
+  database_.set_metadata(key, written);
+  changed_ = true;
 }
 
 void IndexWriter::forget_spelling(const std::string& document_path) {
@@ -188,6 +208,7 @@ void IndexWriter::forget_spelling(const std::string& document_path) {
 }
 
 void IndexWriter::update_state(const FileState& state) {
+  changed_ = true;
   database_.set_metadata(state_key(state.path), state.serialise());
 }
 
@@ -195,16 +216,22 @@ void IndexWriter::label_value(std::string_view vocabulary, std::string_view id,
                               std::string_view label) {
   if (label.empty()) return;  // Xapian would take an empty value as "delete the key"
   const std::string key = analyzers::index_label_key(vocabulary, id);
-  if (database_.get_metadata(key).empty()) database_.set_metadata(key, std::string(label));
+  if (!database_.get_metadata(key).empty()) return;
+  database_.set_metadata(key, std::string(label));
+  changed_ = true;
 }
 
 void IndexWriter::remove_file(const std::string& document_path) {
+  changed_ = true;
   database_.delete_document(schema::file_term(document_path));
   forget_spelling(document_path);
   database_.set_metadata(state_key(document_path), "");
 }
 
 void IndexWriter::commit() {
+  // Only when something changed: an untouched database keeps its revision (and replicas
+  // have nothing to copy).
+  if (changed_) database_.set_metadata(std::string(schema::kCommitIdKey), new_commit_id());
   database_.commit_transaction();
   committed_ = true;
 }

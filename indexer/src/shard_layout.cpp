@@ -228,6 +228,11 @@ void ShardedWriter::commit() {
   fs::remove(marker);
 }
 
+void ShardedWriter::note_rewritten(Xapian::docid docid) {
+  // Xapian interleaves the shards' docids in a combined database.
+  writers_[(docid - 1) % writers_.size()]->note_rewritten();
+}
+
 Xapian::doccount ShardedWriter::passage_count() const {
   Xapian::doccount count = 0;
   for (const auto& writer : writers_) count += writer->passage_count();

@@ -93,8 +93,9 @@ void send_json(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
 }
 
 // A JSON answer over shard servers says which shards it was computed from.
-std::string answered_by(const SearchService& service, const std::string& body) {
-  return service.remote() ? with_shards(body, service.shards_answered()) : body;
+AnsweredBy answered_by(const SearchService& service) {
+  if (!service.remote()) return std::nullopt;
+  return service.shards_answered();
 }
 
 // Every route writes its own answer: a JSON body or a page built first, or, for answers too
@@ -462,13 +463,13 @@ void get_search(const RouteContext& context, const HTTPServerRequest&, const Poc
   const SearchService& service = context.service;
   const SearchResult result = service.search(search_request(service, uri.getQueryParameters()));
   send_json(response, HTTPResponse::HTTP_OK,
-            answered_by(service, search_json(result, service.facets_table())));
+            search_json(result, service.facets_table(), answered_by(service)));
 }
 
 void get_facets(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
                 HTTPServerResponse& response) {
   send_json(response, HTTPResponse::HTTP_OK,
-            answered_by(context.service, facets_json(context.service.facets())));
+            facets_json(context.service.facets(), answered_by(context.service)));
 }
 
 void get_health(const RouteContext& context, const HTTPServerRequest&, const Poco::URI&,
@@ -493,8 +494,8 @@ void get_passage(const RouteContext& context, const HTTPServerRequest&, const Po
       if (auto found = context.service.passage(other)) same_commitment.push_back(std::move(*found));
     }
   send_json(response, HTTPResponse::HTTP_OK,
-            answered_by(context.service,
-                        passage_json(*passage, same_commitment, context.service.facets_table())));
+            passage_json(*passage, same_commitment, context.service.facets_table(),
+                         answered_by(context.service)));
 }
 
 constexpr std::string_view kSimilarPath = "/api/similar/";
@@ -507,7 +508,7 @@ void get_similar(const RouteContext& context, const HTTPServerRequest&, const Po
   const auto similar = service.similar(id, search_request(service, uri.getQueryParameters()));
   if (!similar) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
   send_json(response, HTTPResponse::HTTP_OK,
-            answered_by(service, search_json(*similar, service.facets_table())));
+            search_json(*similar, service.facets_table(), answered_by(service)));
 }
 
 constexpr std::string_view kAgencyPagePath = "/agencies/";
@@ -535,7 +536,7 @@ AgencyPage agency_or_404(const SearchService& service, const std::string& id) {
 void get_agency(const RouteContext& context, const HTTPServerRequest&, const Poco::URI& uri,
                 HTTPServerResponse& response) {
   const AgencyPage page = agency_or_404(context.service, agency_id_after(uri, kAgenciesPath));
-  send_json(response, HTTPResponse::HTTP_OK, answered_by(context.service, agency_json(page)));
+  send_json(response, HTTPResponse::HTTP_OK, agency_json(page, answered_by(context.service)));
 }
 
 void get_agency_page(const RouteContext& context, const HTTPServerRequest& http_request,

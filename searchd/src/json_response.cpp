@@ -116,6 +116,17 @@ Object::Ptr understood_object(const Understood& understood) {
   return json;
 }
 
+// The last key of an answer over shard servers.
+void add_shards(Object& json, const AnsweredBy& shards) {
+  if (!shards) return;
+  Object::Ptr object = new_object();
+  object->set("total", shards->total);
+  object->set("answered", shards->answered());
+  object->set("missing", list(shards->missing));
+  object->set("partial", shards->partial());
+  json.set("shards", object);
+}
+
 Object::Ptr ratings_object(const schema::IrmRatings& ratings) {
   Object::Ptr json = new_object();
   json->set("specificity", or_null(ratings.specificity));
@@ -130,7 +141,7 @@ Object::Ptr ratings_object(const schema::IrmRatings& ratings) {
 
 }  // namespace
 
-std::string agency_json(const AgencyPage& page) {
+std::string agency_json(const AgencyPage& page, const AnsweredBy& shards) {
   Object::Ptr json = new_object();
   json->set("id", page.id);
   json->set("label", page.label.en);
@@ -160,10 +171,12 @@ std::string agency_json(const AgencyPage& page) {
     plans->add(group);
   }
   json->set("plans", plans);
+  add_shards(*json, shards);
   return serialised(json);
 }
 
-std::string search_json(const SearchResult& result, schema::FacetTable table) {
+std::string search_json(const SearchResult& result, schema::FacetTable table,
+                        const AnsweredBy& shards) {
   Object::Ptr json = new_object();
   json->set("query", result.query);
   json->set("total", result.total);
@@ -184,13 +197,15 @@ std::string search_json(const SearchResult& result, schema::FacetTable table) {
   for (const Hit& hit : result.hits) hits->add(hit_json(hit, table));
   json->set("hits", hits);
   json->set("facets", facets_object(result.facets));
+  add_shards(*json, shards);
   return serialised(json);
 }
 
-std::string facets_json(const FacetListing& listing) {
+std::string facets_json(const FacetListing& listing, const AnsweredBy& shards) {
   Object::Ptr json = new_object();
   json->set("total", listing.total);
   json->set("facets", facets_object(listing.facets));
+  add_shards(*json, shards);
   return serialised(json);
 }
 
@@ -215,21 +230,9 @@ std::string health_json(const IndexHealth& health) {
   return serialised(json);
 }
 
-std::string with_shards(const std::string& body, const ShardsAnswered& shards) {
-  Object::Ptr json = new_object();
-  json->set("total", shards.total);
-  json->set("answered", shards.answered());
-  json->set("missing", list(shards.missing));
-  json->set("partial", shards.partial());
-  // Every answer it is given is an object with keys: the last brace closes it.
-  const std::size_t end = body.rfind('}');
-  if (end == std::string::npos) return body;
-  return body.substr(0, end) + ",\"shards\":" + serialised(json) + body.substr(end);
-}
-
 std::string passage_json(const schema::PassageRecord& record,
                          const std::vector<schema::PassageRecord>& same_commitment,
-                         schema::FacetTable table) {
+                         schema::FacetTable table, const AnsweredBy& shards) {
   // The stored record as it is, then what is derived from it: every facet's values under its
   // field's name (a rating the linker brought from an IRM report included), and the other
   // documents about the same commitment.
@@ -252,6 +255,7 @@ std::string passage_json(const schema::PassageRecord& record,
     documents->add(entry);
   }
   json->set("same_commitment", documents);
+  add_shards(*json, shards);
   return serialised(json);
 }
 

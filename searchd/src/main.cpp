@@ -120,10 +120,15 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
     options.addOption(Option("shard-down", "",
                              "what a request gets when a shard server cannot be reached: fail "
                              "(503 naming it; the default) or degrade (an answer from the "
-                             "shards that answer, saying which are missing in `shards`; "
-                             "missing shards are tried again on every request)")
+                             "shards that answer, saying which are missing in `shards`)")
                           .argument("fail|degrade")
                           .binding("shard-down"));
+    options.addOption(Option("shard-retry", "",
+                             "seconds before a shard server that could not be reached is tried "
+                             "again; meanwhile requests go without it (or get 503) at once; "
+                             "default 5, 0 tries it on every request")
+                          .argument("SECONDS")
+                          .binding("shard-retry"));
     options.addOption(Option("baseline-ranking", "",
                              "plain ranking for comparisons: one stemmer, no glossary, no "
                              "spelling, no language preference, no collapsing of translations")
@@ -242,6 +247,10 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       shards.io_timeout = seconds_option("shard-timeout", shards.io_timeout);
       shards.when_down =
           lupa::searchd::parse_shard_down_policy(config().getString("shard-down", "fail"));
+      const double retry = config().getDouble("shard-retry", 5);
+      if (!(retry >= 0 && retry <= 3600))
+        throw Poco::InvalidArgumentException("--shard-retry must be 0-3600 seconds");
+      shards.retry_after = std::chrono::milliseconds(static_cast<long>(retry * 1000));
       const lupa::searchd::SearchService service(databases_, ranking,
                                                  lupa::schema::standard_facets(), shards);
       lupa::searchd::HttpServer server(service, options, log);

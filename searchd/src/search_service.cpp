@@ -7,11 +7,13 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
 #include "index_labels.h"
 #include "lupa/analyzers/facet_values.h"
+#include "lupa/analyzers/index_commit.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -206,11 +208,53 @@ struct SearchService::BrowseOrder {
   std::vector<Xapian::docid> first;
 };
 
+// Shard servers that could not be opened, each with when it may be tried again: shared by
+// every thread, so that one failed attempt spares the others the wait.
+class SearchService::ShardBackOff {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  /// Why `location` is not to be tried now, or nothing when it may be.
+  std::optional<std::string> resting(const std::string& location) const {
+    const std::lock_guard lock(mutex_);
+    const auto found = down_.find(location);
+    if (found == down_.end()) return std::nullopt;
+    const auto left = found->second.retry_at - Clock::now();
+    if (left <= Clock::duration::zero()) return std::nullopt;
+    const long tenths = std::chrono::duration_cast<std::chrono::milliseconds>(left).count() / 100;
+    return found->second.error + " (not tried again for " + std::to_string(tenths / 10) + "." +
+           std::to_string(tenths % 10) + " s: --shard-retry)";
+  }
+  bool any_due(const std::vector<std::string>& locations) const {
+    for (const std::string& location : locations)
+      if (!resting(location)) return true;
+    return false;
+  }
+  void failed(const std::string& location, const std::string& error,
+              std::chrono::milliseconds retry_after) {
+    const std::lock_guard lock(mutex_);
+    down_[location] = {Clock::now() + retry_after, error};
+  }
+  void answered(const std::string& location) {
+    const std::lock_guard lock(mutex_);
+    down_.erase(location);
+  }
+
+ private:
+  struct Down {
+    Clock::time_point retry_at;
+    std::string error;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, Down> down_;
+};
+
 struct SearchService::Caches {
   RevisionCache<BrowseCounts> browse{kBrowseCountsKept};
   RevisionCache<BrowseOrder> browse_order{kBrowseCountsKept};
   RevisionCache<FacetListing> listing{1};
   FacetCodesCache codes;
+  ShardBackOff shards_down;
 };
 
 // A thread's handle on the databases: the combined one queries run on and one per shard
@@ -280,6 +324,65 @@ std::optional<RemoteShard> RemoteShard::parse(std::string_view location) {
   return shard;
 }
 
+std::vector<StubEntry> parse_stub(const std::filesystem::path& stub, std::string_view text) {
+  std::vector<StubEntry> entries;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    ++number;
+    const std::string where = stub.string() + " line " + std::to_string(number) + ": ";
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    line.remove_prefix(first);
+    const std::size_t space = line.find_first_of(" \t");
+    const std::string_view kind = line.substr(0, space);
+    std::string_view rest;
+    if (space != std::string_view::npos) {
+      rest = line.substr(space);
+      rest.remove_prefix(rest.find_first_not_of(" \t"));
+    }
+    if (rest.empty())
+      throw std::invalid_argument(where + "'" + std::string(line) + "' names no database");
+    StubEntry entry;
+    entry.line = number;
+    if (kind == "auto" || kind == "glass" || kind == "chert") {
+      entry.location = std::filesystem::path(std::string(rest));
+      if (entry.location.is_relative()) entry.location = stub.parent_path() / entry.location;
+    } else if (kind == "remote") {
+      if (rest.front() == ':')
+        throw std::invalid_argument(
+            where +
+            "'remote :PROGRAM' asks for a program to be started, which lupa-searchd "
+            "does not do: serve the database with lupa-shardd and write 'remote "
+            "HOST:PORT'");
+      const std::size_t colon = rest.rfind(':');
+      const std::string_view host = colon == std::string_view::npos ? "" : rest.substr(0, colon);
+      const std::string_view port = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
+      const bool port_ok = !port.empty() && port.size() <= 5 &&
+                           port.find_first_not_of("0123456789") == std::string_view::npos &&
+                           std::stoi(std::string(port)) >= 1 &&
+                           std::stoi(std::string(port)) <= 65535;
+      if (host.empty() || host == "[]" || !port_ok ||
+          host.find_first_of(" \t/") != std::string_view::npos)
+        throw std::invalid_argument(where +
+                                    "expected 'remote HOST:PORT' with a port of 1-65535, not '" +
+                                    std::string(line) + "'");
+      entry.kind = StubEntryKind::kRemote;
+      entry.location = "tcp://" + std::string(host) + ":" + std::string(port);
+    } else {
+      throw std::invalid_argument(where + "'" + std::string(line) +
+                                  "' is not a database (auto, glass, chert or remote)");
+    }
+    entries.push_back(std::move(entry));
+  }
+  if (entries.empty()) throw std::invalid_argument(stub.string() + ": the stub names no database");
+  return entries;
+}
+
 namespace {
 
 // One --db: a local database or stub file (Xapian opens both), or a shard server.
@@ -291,19 +394,21 @@ Xapian::Database open_shard(const std::filesystem::path& location, const ShardOp
   return Xapian::Database(location.string());
 }
 
-// What tells one revision of a shard from the next. A remote database does not say its
-// revision (Xapian's remote backend: UnimplementedError); the indexer replaces a changed
-// file's passages by new documents, so the document count and the last document id move
-// with every run that changed anything.
-// The databases a stub names (Xapian's format: "auto PATH" a line, relative to the stub's
-// folder; `#` comments), each opened as a shard of its own, so that each says its revision (a
-// stub opened whole is one combined database, whose revision Xapian does not give). A stub is
-// a file, or a folder holding one named XAPIANDB, as `lupa-indexer --shards` writes.
+// The databases a stub names, each opened as a shard of its own, so that each says its
+// revision (a stub opened whole is one combined database, whose revision Xapian does not give).
+// A stub is a file, or a folder holding one named XAPIANDB, as `lupa-indexer --shards` writes.
 constexpr std::size_t kMaxStubBytes = 1 << 20;
 constexpr std::size_t kMaxStubDepth = 4;
 
-void add_databases(const std::filesystem::path& given, std::size_t depth,
-                   std::vector<std::filesystem::path>& out) {
+// A database to open, and where it was named: `--db X`, or a stub's file and line, so that
+// a refusal names what to edit.
+struct NamedDatabase {
+  std::filesystem::path location;
+  std::string named_by;
+};
+
+void add_databases(const std::filesystem::path& given, const std::string& named_by,
+                   std::size_t depth, std::vector<NamedDatabase>& out) {
   namespace fs = std::filesystem;
   fs::path stub;
   std::error_code error;
@@ -312,40 +417,39 @@ void add_databases(const std::filesystem::path& given, std::size_t depth,
   else if (fs::is_regular_file(given, error))
     stub = given;
   if (stub.empty() || RemoteShard::parse(given.string())) {
-    out.push_back(given);
+    out.push_back({given, named_by});
     return;
   }
-  const std::string where = "--db " + given.string() + ": ";
+  const std::string where = named_by + ": ";
   if (depth >= kMaxStubDepth) throw std::invalid_argument(where + "stubs nested too deep");
   if (fs::file_size(stub, error) > kMaxStubBytes)
     throw std::invalid_argument(where + "the stub file is over 1 MB");
-  std::ifstream in(stub);
+  std::ifstream in(stub, std::ios::binary);
   if (!in) throw std::invalid_argument(where + "cannot read the stub file");
-  const std::size_t before = out.size();
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string kind;
-    if (!(words >> kind) || kind.starts_with('#')) continue;
-    std::string rest;
-    std::getline(words >> std::ws, rest);
-    if (kind == "remote")
-      throw std::invalid_argument(where +
-                                  "a stub naming remote databases is not served: give "
-                                  "each shard server as --db tcp://HOST:PORT");
-    if (kind != "auto" && kind != "glass" && kind != "chert")
-      throw std::invalid_argument(where + "stub line '" + line + "' is not a database");
-    fs::path named(rest);
-    if (named.is_relative()) named = stub.parent_path() / named;
-    add_databases(named, depth + 1, out);
+  std::ostringstream text;
+  text << in.rdbuf();
+  for (const StubEntry& entry : parse_stub(stub, text.str())) {
+    const std::string line = stub.string() + " line " + std::to_string(entry.line);
+    if (entry.kind == StubEntryKind::kRemote)
+      out.push_back({entry.location, line});
+    else
+      add_databases(entry.location, line, depth + 1, out);
   }
-  if (out.size() == before) throw std::invalid_argument(where + "the stub names no database");
 }
 
+// What tells one revision of a shard from the next. A remote database does not say its
+// revision (Xapian's remote backend: UnimplementedError), but gives its user metadata: the
+// commit id the indexer draws for every commit that changes it (schema::kCommitIdKey), which
+// moves even when documents are only rewritten in place. The document count and last document
+// id are kept beside it for a database written by others, or before the key existed (the
+// indexer replaces a changed file's passages by new documents, so they move with every run
+// that changed a file).
 std::string shard_revision(const Xapian::Database& shard, bool remote) {
   std::string revision = shard.get_uuid();
   revision += ':';
   if (remote) {
+    revision += shard.get_metadata(std::string(schema::kCommitIdKey));
+    revision += '/';
     revision += std::to_string(shard.get_doccount());
     revision += '/';
     revision += std::to_string(shard.get_lastdocid());
@@ -379,17 +483,25 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
       labels_(std::make_shared<const IndexLabels>()),
       caches_(std::make_shared<Caches>()) {
   schema::check_facet_table(facets_);
-  for (const auto& given : databases) add_databases(given, 0, databases_);
-  if (databases_.empty()) throw std::invalid_argument("no database given");
+  std::vector<NamedDatabase> named;
+  for (const auto& given : databases) add_databases(given, "--db " + given.string(), 0, named);
+  if (named.empty()) throw std::invalid_argument("no database given");
   ranking_.query.facets = facets_;  // `name:value` in a query names this table's facets
-  std::size_t remote_shards = 0;
-  for (const auto& path : databases_)
-    if (RemoteShard::parse(path.string())) ++remote_shards;
-  remote_ = remote_shards > 0;
-  if (remote_ && remote_shards < databases_.size())
+  const NamedDatabase* first_local = nullptr;
+  const NamedDatabase* first_remote = nullptr;
+  for (const NamedDatabase& database : named) {
+    const NamedDatabase*& first =
+        RemoteShard::parse(database.location.string()) ? first_remote : first_local;
+    if (!first) first = &database;
+    databases_.push_back(database.location);
+  }
+  remote_ = first_remote != nullptr;
+  if (first_local && first_remote)
     throw std::invalid_argument(
-        "--db: local databases and tcp:// shard servers cannot be mixed (facet counts would "
-        "not be exact); serve the local ones with lupa-shardd too");
+        "local databases and shard servers cannot be mixed (facet counts would not be exact): " +
+        first_local->named_by + " names the local " + first_local->location.string() + ", " +
+        first_remote->named_by + " the shard server " + first_remote->location.string() +
+        "; serve the local ones with lupa-shardd too");
   // Xapian's remote backend serves no spelling dictionary: over shard servers, a word missing
   // from it would look misspelt and be "corrected". No correction is offered there.
   if (remote_) ranking_.query.spelling = false;
@@ -404,8 +516,8 @@ std::unique_ptr<SearchService::OpenIndex>& SearchService::thread_handle() const 
 SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
   auto& index = thread_handle();
   if (index && (!reopen || index->pinned)) return *index;
-  if (index && !index->missing.empty()) {
-    index.reset();  // a shard was missing: try it again, bounded by the connect timeout
+  if (index && !index->missing.empty() && caches_->shards_down.any_due(index->missing)) {
+    index.reset();  // a shard was missing and its back-off is over: connect to it afresh
   } else if (index) {
     try {
       index->all.reopen();
@@ -418,7 +530,21 @@ SearchService::OpenIndex& SearchService::open_index(bool reopen) const {
     LiveShards live = open_live_shards(
         databases_,
         [this](const std::filesystem::path& location) {
-          return open_shard(location, shard_options_);
+          ShardBackOff& down = caches_->shards_down;
+          const std::string name = location.string();
+          if (const auto why = down.resting(name)) throw Xapian::NetworkError(*why);
+          try {
+            Xapian::Database opened = open_shard(location, shard_options_);
+            down.answered(name);
+            return opened;
+          } catch (const Xapian::NetworkError& error) {
+            // Rethrown from resting() as a NetworkError, which names its kind itself.
+            std::string why = error.get_description();
+            if (why.starts_with("NetworkError: "))
+              why.erase(0, std::string_view("NetworkError: ").size());
+            down.failed(name, why, shard_options_.retry_after);
+            throw;
+          }
         },
         shard_options_.when_down);
     auto opened = std::make_unique<OpenIndex>();

@@ -22,6 +22,7 @@
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/test_index.h"
 
 namespace lupa::testing {
 namespace {
@@ -240,26 +241,6 @@ TEST(ShardedIndex, AReIndexedShardIsSeenByTheRunningDaemonAndOnlyItChanges) {
     }
   }
   EXPECT_TRUE(daemon.running());
-}
-
-// Everything of each passage by passage id, but the run's time (indexed_at, slot 0).
-std::map<std::string, std::string> passages_by_id(const fs::path& database) {
-  const Xapian::Database db(database.string());
-  std::map<std::string, std::string> found;
-  for (auto posting = db.postlist_begin(""); posting != db.postlist_end(""); ++posting) {
-    const Xapian::Document document = db.get_document(*posting);
-    schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
-    record.indexed_at = 0;
-    std::ostringstream all;
-    all << record.serialise();
-    for (auto value = document.values_begin(); value != document.values_end(); ++value)
-      if (value.get_valueno() != schema::kSlotIndexedAt)
-        all << "\nvalue " << value.get_valueno() << " " << *value;
-    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term)
-      all << "\nterm " << *term;
-    found.emplace(record.id, all.str());
-  }
-  return found;
 }
 
 TEST(ShardedIndex, ARunKilledBetweenTwoShardsCommitsIsMadeWholeByTheNext) {

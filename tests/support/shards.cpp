@@ -1,8 +1,13 @@
 #include "support/shards.h"
 
 #include <Poco/PipeStream.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <chrono>
@@ -108,6 +113,41 @@ void ShardServer::stop() {
 
 ShardServer::~ShardServer() {
   stop();
+}
+
+SilentShard::SilentShard(unsigned short port) : listener_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  if (listener_ < 0) throw std::runtime_error("no socket for a silent shard");
+  const int yes = 1;
+  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  socklen_t length = sizeof address;
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::listen(listener_, 64) != 0 ||
+      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(listener_);
+    throw std::runtime_error("a silent shard cannot listen on port " + std::to_string(port));
+  }
+  port_ = ntohs(address.sin_port);
+  accepting_ = std::thread([this] {
+    while (!stopping_) {
+      pollfd ready{listener_, POLLIN, 0};
+      if (::poll(&ready, 1, 50) <= 0) continue;
+      const int connection = ::accept(listener_, nullptr, nullptr);
+      if (connection < 0) continue;
+      accepted_.push_back(connection);  // held open, never written to
+      ++connections_;
+    }
+  });
+}
+
+SilentShard::~SilentShard() {
+  stopping_ = true;
+  accepting_.join();
+  for (const int connection : accepted_) ::close(connection);
+  ::close(listener_);
 }
 
 }  // namespace lupa::testing

@@ -4,9 +4,11 @@
 
 #include <Poco/Process.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace lupa::testing {
@@ -39,6 +41,31 @@ class ShardServer {
   std::unique_ptr<Poco::ProcessHandle> handle_;
   unsigned short port_ = 0;
   bool stopped_ = false;
+};
+
+/// A "shard server" that takes every connection on a loopback port and never says a word: what
+/// a searcher sees of a server that hangs (a stopped process, a full disk, a lost route).
+/// Counts the connections it took; closes them all on destruction.
+class SilentShard {
+ public:
+  /// On a free loopback port, or on `port` (where a shard server was).
+  explicit SilentShard(unsigned short port = 0);
+  ~SilentShard();
+  SilentShard(const SilentShard&) = delete;
+  SilentShard& operator=(const SilentShard&) = delete;
+
+  unsigned short port() const { return port_; }
+  std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  /// Connections taken so far.
+  int connections() const { return connections_.load(); }
+
+ private:
+  int listener_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<int> connections_{0};
+  std::atomic<bool> stopping_{false};
+  std::vector<int> accepted_;  // only touched by the accepting thread until it is joined
+  std::thread accepting_;
 };
 
 }  // namespace lupa::testing

@@ -12,15 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/index_commit.h"
 #include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/corpus_indexer.h"
 #include "support/temp_dir.h"
+#include "support/test_index.h"
 
 namespace lupa::indexer {
 namespace {
 
 namespace fs = std::filesystem;
+using lupa::testing::passages_by_id;
 using lupa::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -93,6 +96,62 @@ TEST_F(ShardLayoutTest, ANewLayoutIsMadeAndKeptAtItsShardCount) {
               HasSubstr("shard-1: shard listed in XAPIANDB is missing"));
 }
 
+std::string commit_id(const fs::path& database) {
+  return Xapian::Database(database.string()).get_metadata(std::string(schema::kCommitIdKey));
+}
+
+// What a searcher over shard servers tells revisions by (docs/schema.md, "lupa:commit").
+TEST_F(ShardLayoutTest, ACommitThatChangesAShardGivesItANewCommitIdAndOnlyIt) {
+  const ShardLayout layout = resolve_layout(dir_.path() / "index", 3);
+  {
+    ShardedWriter writer(layout);
+    for (std::size_t k = 0; k < 3; ++k)
+      for (int i = 0; i < 2; ++i) {
+        Xapian::Document passage;
+        // Appended: GCC 12 warns (-Wrestrict) falsely about "p" + std::string here.
+        std::string id = "p";
+        id += std::to_string(k * 2 + static_cast<std::size_t>(i));
+        passage.add_boolean_term(schema::id_term(id));
+        writer.combined().add_document(passage);  // round robin: each shard gets two
+        writer.note_rewritten(writer.combined().get_lastdocid());
+      }
+    writer.commit();
+  }
+  std::vector<std::string> first;
+  for (std::size_t k = 0; k < 3; ++k) {
+    first.push_back(commit_id(layout.shard_path(k)));
+    EXPECT_EQ(first.back().size(), 32u) << "shard-" << k;
+  }
+  EXPECT_NE(first[0], first[1]);
+
+  // A pass rewriting one document in place: the same count and last docid, a new commit id
+  // for its shard only.
+  {
+    ShardedWriter writer(layout);
+    Xapian::Document rewritten = writer.combined().get_document(5);
+    rewritten.add_boolean_term("XZrewritten");
+    writer.combined().replace_document(5, rewritten);
+    writer.note_rewritten(5);
+    writer.commit();
+  }
+  const std::size_t shard = (5 - 1) % 3;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const Xapian::Database db(layout.shard_path(k).string());
+    EXPECT_EQ(db.get_doccount(), 2u);
+    if (k == shard)
+      EXPECT_NE(commit_id(layout.shard_path(k)), first[k]);
+    else
+      EXPECT_EQ(commit_id(layout.shard_path(k)), first[k]) << "shard-" << k;
+  }
+  EXPECT_EQ(Xapian::Database(layout.shard_path(shard).string()).get_termfreq("XZrewritten"), 1u);
+
+  // A run that changes nothing commits nothing: revisions and ids stay.
+  const Xapian::rev revision = Xapian::Database(layout.shard_path(0).string()).get_revision();
+  { ShardedWriter(layout).commit(); }
+  EXPECT_EQ(Xapian::Database(layout.shard_path(0).string()).get_revision(), revision);
+  EXPECT_EQ(commit_id(layout.shard_path(0)), first[0]);
+}
+
 TEST_F(ShardLayoutTest, ASingleDatabaseIsNotShardedInPlace) {
   const fs::path index = dir_.path() / "single";
   { ShardedWriter writer(resolve_layout(index, std::nullopt)); }
@@ -114,31 +173,6 @@ TEST_F(ShardLayoutTest, FoldersAndStubsOfOthersAreRefused) {
   EXPECT_EQ(resolve_layout(dir_.path() / "interrupted", 2).shards, 2u);
   EXPECT_THAT(resolve_error(dir_.path() / "interrupted", 1), HasSubstr("(none)"));
   EXPECT_THAT(resolve_error(dir_.path() / "too-few", 0), HasSubstr("from 1 to 256"));
-}
-
-// Everything of each passage, by passage id, but the run's time (indexed_at, slot 0), which
-// differs between any two runs.
-std::map<std::string, std::string> passages_by_id(const fs::path& database) {
-  const Xapian::Database db(database.string());
-  std::map<std::string, std::string> found;
-  for (auto posting = db.postlist_begin(""); posting != db.postlist_end(""); ++posting) {
-    const Xapian::Document document = db.get_document(*posting);
-    schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
-    record.indexed_at = 0;
-    std::ostringstream all;
-    all << "data " << record.serialise() << "\n";
-    for (auto value = document.values_begin(); value != document.values_end(); ++value)
-      if (value.get_valueno() != schema::kSlotIndexedAt)
-        all << "value " << value.get_valueno() << " " << *value << "\n";
-    for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
-      all << "term " << *term << " wdf " << term.get_wdf() << " at";
-      for (auto at = term.positionlist_begin(); at != term.positionlist_end(); ++at)
-        all << " " << *at;
-      all << "\n";
-    }
-    EXPECT_TRUE(found.emplace(record.id, all.str()).second) << record.id << " twice";
-  }
-  return found;
 }
 
 class ShardedIndexing : public ::testing::Test {
@@ -218,6 +252,9 @@ TEST_F(ShardedIndexing, AChangedDeletedOrNewFileTouchesOnlyItsShard) {
   const fs::path layout = dir_.path() / "index";
   index(layout, 4, corpus);
   const auto before = revisions(layout, 4);
+  std::vector<std::string> ids_before;
+  for (std::size_t k = 0; k < 4; ++k)
+    ids_before.push_back(commit_id(layout / ("shard-" + std::to_string(k))));
 
   dir_.write("docs/" + in_shard_two[0], "Informe\n\nEl gobierno publicará las compras.\n");
   fs::remove(corpus / in_shard_two[1]);
@@ -231,6 +268,16 @@ TEST_F(ShardedIndexing, AChangedDeletedOrNewFileTouchesOnlyItsShard) {
       EXPECT_GT(after[k], before[k]);
     else
       EXPECT_EQ(after[k], before[k]) << "shard-" << k << " changed";
+  }
+  // The commit id moved with the revision, and only there.
+  for (std::size_t k = 0; k < 4; ++k) {
+    const std::string id = commit_id(layout / ("shard-" + std::to_string(k)));
+    if (k == 2) {
+      EXPECT_EQ(id.size(), 32u);
+      EXPECT_NE(id, ids_before[k]);
+    } else {
+      EXPECT_EQ(id, ids_before[k]) << "shard-" << k;
+    }
   }
 }
 

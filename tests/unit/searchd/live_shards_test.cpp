@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lupa/searchd/json_response.h"
@@ -138,18 +140,117 @@ TEST(ShardDownPolicy, ParsesItsTwoValuesAndNamesTheOptionOtherwise) {
   }
 }
 
-TEST(ShardsAnsweredJson, IsTheLastKeyOfTheAnswer) {
+// Xapian's stub format, as the searcher reads it: each line it serves, each it refuses.
+TEST(ShardsStubFile, NamesLocalDatabasesRelativeToItselfAndShardServersAsTcpLocations) {
+  const fs::path stub = "/srv/lupa/index/XAPIANDB";
+  const auto entries = parse_stub(stub,
+                                  "# Lupa index of 4 shards\n"
+                                  "auto shard-0\n"
+                                  "\n"
+                                  "glass /abs/shard-1\r\n"
+                                  "remote 10.0.0.7:7331\n"
+                                  "  remote   [::1]:7332  \n"
+                                  "remote shard-3.example.org:7333\n");
+  ASSERT_EQ(entries.size(), 5U);
+  EXPECT_EQ(entries[0].kind, StubEntryKind::kLocal);
+  EXPECT_EQ(entries[0].location, fs::path("/srv/lupa/index/shard-0"));
+  EXPECT_EQ(entries[0].line, 2U);
+  EXPECT_EQ(entries[1].location, fs::path("/abs/shard-1"));
+  EXPECT_EQ(entries[1].line, 4U);
+  EXPECT_EQ(entries[2].kind, StubEntryKind::kRemote);
+  EXPECT_EQ(entries[2].location, fs::path("tcp://10.0.0.7:7331"));
+  EXPECT_EQ(entries[2].line, 5U);
+  EXPECT_EQ(entries[3].location, fs::path("tcp://[::1]:7332"));
+  EXPECT_EQ(entries[4].location, fs::path("tcp://shard-3.example.org:7333"));
+  // What --db tcp:// takes, the stub's remote lines give.
+  const auto remote = RemoteShard::parse(entries[3].location.string());
+  ASSERT_TRUE(remote);
+  EXPECT_EQ(remote->host, "::1");
+  EXPECT_EQ(remote->port, 7332U);
+}
+
+TEST(ShardsStubFile, RefusesWhatItCannotServeNamingTheFileAndLine) {
+  const fs::path stub = "/srv/lupa/XAPIANDB";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"auto a\nremote :xapian-progsrv /srv/db\n", "line 2: 'remote :PROGRAM'"},
+      {"remote 10.0.0.7\n", "line 1: expected 'remote HOST:PORT'"},
+      {"auto a\n\nremote 10.0.0.7:0\n", "line 3: expected 'remote HOST:PORT'"},
+      {"remote 10.0.0.7:65536\n", "line 1: expected"},
+      {"remote :7331\n", "line 1: 'remote :PROGRAM'"},
+      {"remote [::1]\n", "line 1: expected"},
+      {"remote 10.0.0.7:73x1\n", "line 1: expected"},
+      {"inmemory\n", "line 1: 'inmemory' names no database"},
+      {"auto a\nhoney b\n", "line 2: 'honey b' is not a database"},
+      {"auto\n", "line 1: 'auto' names no database"},
+      {"# nothing\n\n", "the stub names no database"},
+  };
+  for (const auto& [text, expected] : refused) {
+    try {
+      parse_stub(stub, text);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const std::invalid_argument& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.rfind("/srv/lupa/XAPIANDB", 0), 0U) << message;
+      EXPECT_NE(message.find(expected), std::string::npos) << message;
+    }
+  }
+}
+
+TEST_F(LiveShardsTest, AStubMixingLocalDatabasesAndShardServersIsRefusedNamingIt) {
+  const fs::path stub = dir_.path() / "mixed.stub";
+  {
+    std::ofstream out(stub);
+    out << "auto first\nremote 127.0.0.1:" << closed_port() << "\n";
+  }
+  try {
+    SearchService service({stub});
+    FAIL() << "a mixed stub was served";
+  } catch (const std::invalid_argument& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("cannot be mixed"), std::string::npos) << message;
+    EXPECT_NE(message.find(stub.string() + " line 1"), std::string::npos) << message;
+    EXPECT_NE(message.find(stub.string() + " line 2"), std::string::npos) << message;
+  }
+  // A stub of shard servers alone is taken, and opened as they are: here the one named is
+  // down, so the service cannot start, naming it.
+  const std::string down = down_.string().substr(std::string("tcp://").size());
+  {
+    std::ofstream out(stub);
+    out << "remote " << down << "\n";
+  }
+  try {
+    SearchService service({stub});
+    FAIL() << "a shard server that is down was served";
+  } catch (const ShardUnavailable& error) {
+    EXPECT_EQ(error.shard(), down_.string());
+  }
+}
+
+TEST(ShardsAnsweredJson, IsTheLastKeyOfAnswersOverShardServersAndAbsentOtherwise) {
   const ShardsAnswered shards{3, {"tcp://127.0.0.1:7001"}};
-  const std::string body = with_shards(R"({"total":12,"hits":[{"id":"a"}]})", shards);
-  const auto json = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  EXPECT_EQ(json->getValue<int>("total"), 12);
+  const FacetListing listing{12, {}};
+  EXPECT_EQ(facets_json(listing), R"({"total":12,"facets":{}})");
+  // The bytes clients read: `shards` last, compact, as every answer over shard servers ends.
+  EXPECT_EQ(facets_json(listing, shards),
+            R"({"total":12,"facets":{},"shards":{"total":3,"answered":2,)"
+            R"("missing":["tcp://127.0.0.1:7001"],"partial":true}})");
+  SearchResult result;
+  result.total = 5;
+  const auto json =
+      Poco::JSON::Parser()
+          .parse(search_json(result, schema::standard_facets(), ShardsAnswered{2, {}}))
+          .extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(json->getValue<int>("total"), 5);
   const auto object = json->getObject("shards");
   ASSERT_TRUE(object);
-  EXPECT_EQ(object->getValue<int>("total"), 3);
+  EXPECT_EQ(object->getValue<int>("total"), 2);
   EXPECT_EQ(object->getValue<int>("answered"), 2);
-  EXPECT_TRUE(object->getValue<bool>("partial"));
-  ASSERT_EQ(object->getArray("missing")->size(), 1U);
-  EXPECT_EQ(object->getArray("missing")->getElement<std::string>(0), "tcp://127.0.0.1:7001");
+  EXPECT_FALSE(object->getValue<bool>("partial"));
+  EXPECT_EQ(object->getArray("missing")->size(), 0U);
+  EXPECT_FALSE(Poco::JSON::Parser()
+                   .parse(search_json(result))
+                   .extract<Poco::JSON::Object::Ptr>()
+                   ->has("shards"));
 }
 
 }  // namespace

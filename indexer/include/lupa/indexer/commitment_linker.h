@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "lupa/analyzers/passage_record.h"
@@ -23,7 +24,9 @@ std::string commitment_link_value(const schema::PassageRecord& record);
 
 /// Updates the links of every commitment passage in `database`; returns how many passages
 /// changed. Idempotent: a second call with nothing new changes nothing. The same whatever the
-/// docids: `database` may combine shards (shard_layout.h).
-std::size_t link_commitments(Xapian::WritableDatabase& database);
+/// docids: `database` may combine shards (shard_layout.h). `rewritten`, when given, is called
+/// with the docid of each passage rewritten.
+std::size_t link_commitments(Xapian::WritableDatabase& database,
+                             const std::function<void(Xapian::docid)>& rewritten = {});
 
 }  // namespace lupa::indexer

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -74,7 +75,9 @@ struct DuplicateGrouping {
 /// Recomputes the duplicate group (schema::kSlotDuplicateGroup and its term) and the shown-once
 /// group (schema::kSlotShownOnce: a passage, its translation and their duplicates) of every
 /// passage in `database`, rewriting only the passages whose groups changed. Idempotent, and the
-/// same whatever the docids: `database` may combine shards (shard_layout.h).
-DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database);
+/// same whatever the docids: `database` may combine shards (shard_layout.h). `rewritten`, when
+/// given, is called with the docid of each passage rewritten.
+DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
+                                   const std::function<void(Xapian::docid)>& rewritten = {});
 
 }  // namespace lupa::indexer

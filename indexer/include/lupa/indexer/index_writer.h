@@ -93,7 +93,12 @@ class IndexWriter {
   /// user metadata a combined Xapian database reads (shard_layout.h); null: only here.
   void mirror_accented_forms_to(IndexWriter* first_shard) { accented_mirror_ = first_shard; }
 
-  /// Commits every change of the run at once.
+  /// Notes that a pass over the whole index rewrote a document of this database through
+  /// database() (or a combined database it is part of): commit() then gives it a new commit id.
+  void note_rewritten() { changed_ = true; }
+
+  /// Commits every change of the run at once; a run that changed anything also stores a new
+  /// commit id (schema::kCommitIdKey), in the same commit.
   void commit();
 
   Xapian::doccount passage_count() const { return database_.get_doccount(); }
@@ -110,6 +115,7 @@ class IndexWriter {
 
   Xapian::WritableDatabase database_;
   bool committed_ = false;
+  bool changed_ = false;  ///< this run wrote something: the commit gets a new commit id
   /// Accentless words whose accented form this run found in the index or stored: each is
   /// looked up once per run, not once per file that uses it.
   std::unordered_set<std::string> accented_known_;

@@ -95,6 +95,8 @@ class ShardedWriter {
   /// Every shard as one database, inside the run's transactions, for the passes over the whole
   /// index (duplicate groups, commitment links): a docid of it names a shard and its docid.
   Xapian::WritableDatabase& combined() { return combined_; }
+  /// Notes that a pass rewrote document `docid` of combined(): its shard gets a new commit id.
+  void note_rewritten(Xapian::docid docid);
   /// A previous run was killed between two shards' commits: groups and links may disagree.
   bool previous_commit_interrupted() const { return previous_commit_interrupted_; }
   /// Commits every shard, one after the other (each whole; see kCommitMarkerName).

@@ -2,6 +2,7 @@
 // \u escapes so that no answer holds raw markup a browser could sniff.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "lupa/analyzers/passage_record.h"
@@ -10,11 +11,17 @@
 
 namespace lupa::searchd {
 
+/// Which shards an answer was computed from, for answers over shard servers; nothing else. The
+/// answers below given one end with it as their last key, `shards`: {"total", "answered",
+/// "missing": [...], "partial"}.
+using AnsweredBy = std::optional<ShardsAnswered>;
+
 /// A search (or similar) answer. Each hit has, besides its place and snippet, one key per facet
 /// of `table` that has a stored field: a list, or a value or null for single-valued facets.
 std::string search_json(const SearchResult& result,
-                        schema::FacetTable table = schema::standard_facets());
-std::string facets_json(const FacetListing& listing);
+                        schema::FacetTable table = schema::standard_facets(),
+                        const AnsweredBy& shards = std::nullopt);
+std::string facets_json(const FacetListing& listing, const AnsweredBy& shards = std::nullopt);
 std::string health_json(const IndexHealth& health);
 /// Every stored field of a passage (docs/schema.md), as stored; then each facet of `table`
 /// whose field the record does not store under that name, with its values (the IRM ratings,
@@ -22,14 +29,12 @@ std::string health_json(const IndexHealth& health);
 /// documents (id, doc, title, type, report_stage, lang, commitment_title).
 std::string passage_json(const schema::PassageRecord& record,
                          const std::vector<schema::PassageRecord>& same_commitment = {},
-                         schema::FacetTable table = schema::standard_facets());
+                         schema::FacetTable table = schema::standard_facets(),
+                         const AnsweredBy& shards = std::nullopt);
 /// A body's page (/api/agencies/{id}): its id, labels, country, number of commitments, and
 /// its commitments grouped by plan, each with role, title, number, OGP id, status, IRM ratings
 /// and passage ids.
-std::string agency_json(const AgencyPage& page);
-/// `body`, a JSON object, with a last key `shards`: {"total", "answered", "missing": [...],
-/// "partial"}, which shards the answer was computed from (over shard servers).
-std::string with_shards(const std::string& body, const ShardsAnswered& shards);
+std::string agency_json(const AgencyPage& page, const AnsweredBy& shards = std::nullopt);
 /// {"error": message}, with bytes that are not UTF-8 replaced by U+FFFD.
 std::string error_json(const std::string& message);
 

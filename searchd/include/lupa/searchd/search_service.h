@@ -196,6 +196,29 @@ struct RemoteShard {
   static std::optional<RemoteShard> parse(std::string_view location);
 };
 
+/// What a line of a stub file names.
+enum class StubEntryKind {
+  kLocal,   ///< `auto`, `glass` or `chert PATH`: a database folder or another stub
+  kRemote,  ///< `remote HOST:PORT`: a shard server
+};
+
+/// One database a stub file names.
+struct StubEntry {
+  StubEntryKind kind = StubEntryKind::kLocal;
+  /// kLocal: the path, a relative one resolved against the stub's folder (as Xapian does);
+  /// kRemote: tcp://HOST:PORT, the form --db takes a shard server in.
+  std::filesystem::path location;
+  std::size_t line = 0;  ///< 1-based, for messages
+};
+
+/// The databases `text`, the content of stub file `stub`, names, in order. Xapian's format:
+/// one database a line, `auto|glass|chert PATH` or `remote HOST:PORT` (`[IPv6]:PORT` too);
+/// blank lines and lines starting with `#` are skipped. Throws std::invalid_argument naming
+/// the file and the line for any other line, for `remote :PROGRAM ARGS` (a program Xapian
+/// would start and talk to over a pipe, which the searcher does not do), for a remote line
+/// without a port of 1-65535, and for a stub that names no database.
+std::vector<StubEntry> parse_stub(const std::filesystem::path& stub, std::string_view text);
+
 /// A shard server that cannot be reached (down, or not answering in time): the request
 /// cannot be answered from every shard (HTTP 503 naming it).
 class ShardUnavailable : public std::runtime_error {
@@ -223,6 +246,10 @@ struct ShardOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds io_timeout{10000};
   ShardDownPolicy when_down = ShardDownPolicy::kFail;
+  /// A shard server that could not be opened is not tried again before this time has passed:
+  /// meanwhile requests go without it (kDegrade) or get 503 (kFail) at once, rather than each
+  /// waiting up to the timeouts for it. Zero: tried again by every request.
+  std::chrono::milliseconds retry_after{5000};
 };
 
 /// Which shards an answer was computed from (over shard servers).
@@ -344,6 +371,7 @@ class SearchService {
   struct BrowseCounts;
   struct BrowseOrder;
   struct Caches;
+  class ShardBackOff;
 
   /// The calling thread's handle, reopened when `reopen` (every public call reopens once, at
   /// its start), with its revision.
