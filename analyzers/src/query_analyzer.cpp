@@ -472,8 +472,18 @@ bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& w
       if (fold_for_matching(name) == folded) return true;
   }
   // As written, not by its stem: "transparancy" and "transparency" share the stem "transpar".
-  if (spelling_frequency(database_, folded) > 0) return true;
+  // Without the dictionary, by its stem: such a misspelling then goes uncorrected, but it
+  // finds what the word it stands for finds.
+  if (word_frequency(folded) > 0) return true;
   return options_.spell_checker->is_word(typed);
+}
+
+Xapian::doccount QueryAnalyzer::word_frequency(const std::string& folded) const {
+  if (options_.spelling_dictionary) return spelling_frequency(database_, folded);
+  Xapian::doccount most = 0;
+  for (Language language : kLanguages)
+    most = std::max(most, database_.get_termfreq(stem_term(folded, language)));
+  return most;
 }
 
 std::string QueryAnalyzer::best_correction(const std::string& word, int& dictionary_asks) const {
@@ -483,8 +493,9 @@ std::string QueryAnalyzer::best_correction(const std::string& word, int& diction
     std::string written;
   };
   std::vector<Candidate> candidates;
-  if (std::string suggestion = database_.get_spelling_suggestion(folded); !suggestion.empty())
-    candidates.push_back({suggestion, suggestion});
+  if (options_.spelling_dictionary)
+    if (std::string suggestion = database_.get_spelling_suggestion(folded); !suggestion.empty())
+      candidates.push_back({suggestion, suggestion});
   // Hunspell's suggest() takes a tenth of a second or more: not asked when the index already
   // offers a word one edit away, as close as any other could be.
   // Nor for more than a few words of one query: a client cannot make one request cost seconds.
@@ -496,7 +507,7 @@ std::string QueryAnalyzer::best_correction(const std::string& word, int& diction
        ask ? options_.spell_checker->suggest(word) : std::vector<std::string>()) {
     std::string suggestion_folded = fold_for_matching(suggestion);
     // A suggestion that matches nothing helps nobody.
-    const bool indexed = spelling_frequency(database_, suggestion_folded) > 0 ||
+    const bool indexed = word_frequency(suggestion_folded) > 0 ||
                          std::any_of(std::begin(kLanguages), std::end(kLanguages), [&](Language l) {
                            return database_.term_exists(stem_term(suggestion_folded, l));
                          });
@@ -508,7 +519,7 @@ std::string QueryAnalyzer::best_correction(const std::string& word, int& diction
   for (const Candidate& candidate : candidates) {
     if (candidate.folded == folded) continue;  // accents only: the search ignores them
     const std::size_t distance = edit_distance(folded, candidate.folded);
-    const Xapian::doccount frequency = spelling_frequency(database_, candidate.folded);
+    const Xapian::doccount frequency = word_frequency(candidate.folded);
     if (distance < best_distance || (distance == best_distance && frequency > best_frequency)) {
       best = &candidate;
       best_distance = distance;

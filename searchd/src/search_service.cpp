@@ -502,9 +502,9 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
         first_local->named_by + " names the local " + first_local->location.string() + ", " +
         first_remote->named_by + " the shard server " + first_remote->location.string() +
         "; serve the local ones with lupa-shardd too");
-  // Xapian's remote backend serves no spelling dictionary: over shard servers, a word missing
-  // from it would look misspelt and be "corrected". No correction is offered there.
-  if (remote_) ranking_.query.spelling = false;
+  // Xapian's remote backend serves no spelling dictionary: over shard servers "did you mean"
+  // asks the Hunspell dictionaries and the index's terms instead.
+  if (remote_) ranking_.query.spelling_dictionary = false;
   database();  // fail now, at start-up, when a database cannot be opened
 }
 

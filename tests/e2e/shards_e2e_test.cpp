@@ -205,6 +205,34 @@ TEST_F(ShardsE2E, ThreeShardServersAnswerExactlyAsOneDatabase) {
   EXPECT_FALSE(shards.partial);
 }
 
+// Xapian's remote backend serves no spelling dictionary: over shard servers "did you mean"
+// comes from the Hunspell dictionaries and the index's terms, and corrects these misspellings
+// as one database does, with the same results, and leaves valid words of the corpus alone.
+TEST_F(ShardsE2E, DidYouMeanOverShardServersCorrectsFromTheDictionariesAndTheIndexTerms) {
+  ShardServer a(shards_[0]), b(shards_[1]), c(shards_[2]);
+  SearchDaemon one(dir_->path() / "one");
+  SearchDaemon sharded(a.url(), {"--db", b.url(), "--db", c.url()});
+  const std::vector<std::pair<std::string, std::string>> misspelt = {
+      {"corupcion", "corrupción"},
+      {"presupuesot", "presupuesto"},
+      {"goverment", "government"},
+      {"transparensia", "transparencia"},
+      {"datos abirtos", "datos abiertos"}};
+  for (const auto& [typed, corrected] : misspelt) {
+    const std::string target = "/api/search?facets=false&q=" + url_encode(typed);
+    const auto over_shards = http_get(sharded.port(), target).json();
+    EXPECT_EQ(over_shards->getValue<std::string>("corrected"), corrected) << typed;
+    EXPECT_GT(total(over_shards), 0) << typed;
+    EXPECT_EQ(answer(sharded.port(), target), answer(one.port(), target)) << typed;
+  }
+  for (const std::string word : {"ciudadania", "Compranet", "rendición", "beneficiarios"}) {
+    const auto over_shards =
+        http_get(sharded.port(), "/api/search?facets=false&q=" + url_encode(word)).json();
+    EXPECT_TRUE(over_shards->isNull("corrected")) << word;
+    EXPECT_GT(total(over_shards), 0) << word;
+  }
+}
+
 TEST_F(ShardsE2E, AStoppedShardGets503NamingItAndTheRestKeepServingOnceItIsBack) {
   auto down = std::make_unique<ShardServer>(shards_[1]);
   ShardServer a(shards_[0]), c(shards_[2]);

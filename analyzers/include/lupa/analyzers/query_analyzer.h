@@ -69,6 +69,11 @@ struct QueryOptions {
   bool glossary = true;
   bool both_stemmers = true;  ///< else the Spanish stemmer alone
   bool spelling = true;
+  /// Whether the index's spelling dictionary can be read. Xapian's remote backend serves none
+  /// (shard servers): without it a word is known when the index holds its stem, corrections
+  /// come from the Hunspell dictionaries alone, kept when the index holds them, and the closest
+  /// and most frequent (by its stem) wins.
+  bool spelling_dictionary = true;
   /// The dictionaries "did you mean" checks words against; SpellChecker::system() when null.
   std::shared_ptr<const SpellChecker> spell_checker;
 };
@@ -121,6 +126,9 @@ class QueryAnalyzer {
   /// How `word` (lower case) is written corrected, or empty when nothing close is indexed.
   /// Counts the words the dictionaries were asked for suggestions in `dictionary_asks`.
   std::string best_correction(const std::string& word, int& dictionary_asks) const;
+  /// How often the corpus writes `folded`: from the spelling dictionary, or without one the
+  /// passages holding its stem in either language; 0 when never.
+  Xapian::doccount word_frequency(const std::string& folded) const;
   std::optional<Language> language_by_index(const std::string& text) const;
   const Xapian::Database& database_;
   QueryOptions options_;
