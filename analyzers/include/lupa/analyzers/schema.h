@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/8";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/9";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -30,6 +30,9 @@ inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
 /// Every passage of one near-duplicate group, followed by the group's key (kSlotDuplicateGroup).
 inline constexpr std::string_view kDuplicateGroupPrefix = "XZ";
+/// Every passage about one commitment, in different documents, followed by the group's key
+/// (CommitmentLinks::group): a passage's list of the same commitment elsewhere is read from it.
+inline constexpr std::string_view kCommitmentGroupPrefix = "XD";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the
@@ -477,5 +480,9 @@ std::string file_term(std::string_view document_path);
 
 /// The term carried by every passage of the duplicate group `group_key` (kSlotDuplicateGroup).
 std::string duplicate_group_term(std::string_view group_key);
+
+/// The term carried by every passage of the same-commitment group `group_key`
+/// (CommitmentLinks::group).
+std::string commitment_group_term(std::string_view group_key);
 
 }  // namespace lupa::schema
