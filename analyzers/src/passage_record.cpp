@@ -424,7 +424,7 @@ std::string PassageRecord::serialise() const {
   if (commitment) stored->set("commitment", commitment_object(*commitment, sorted));
   stored->set("text", text);
   if (links) {
-    stored->set("same_as", list(links->same_as));
+    if (!links->group.empty()) stored->set("commitment_group", links->group);
     stored->set("original", list(links->original));
     if (!links->linked_ogp_id.empty()) stored->set("linked_ogp_id", links->linked_ogp_id);
     if (!links->ratings.empty()) stored->set("linked_irm", irm_object(links->ratings, sorted));
@@ -489,10 +489,11 @@ PassageRecord PassageRecord::parse(std::string_view data) {
   if (const Object::Ptr commitment = read.optional_object("commitment"))
     record.commitment = read_commitment(*commitment);
   record.text = read.text("text");
-  if (read.has("same_as")) {
+  // The linker writes `original` into every record it links, even when it is empty.
+  if (read.has("original")) {
     CommitmentLinks links;
-    links.same_as = read.texts("same_as");
-    links.original = read.optional_texts("original");
+    links.group = read.optional_text("commitment_group").value_or("");
+    links.original = read.texts("original");
     links.linked_ogp_id = read.optional_text("linked_ogp_id").value_or("");
     if (const Object::Ptr linked = read.optional_object("linked_irm"))
       links.ratings = read_irm(*linked);

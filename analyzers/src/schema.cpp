@@ -219,4 +219,8 @@ std::string duplicate_group_term(std::string_view group_key) {
   return bounded_term(kDuplicateGroupPrefix, group_key);
 }
 
+std::string commitment_group_term(std::string_view group_key) {
+  return bounded_term(kCommitmentGroupPrefix, group_key);
+}
+
 }  // namespace lupa::schema

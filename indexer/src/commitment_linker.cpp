@@ -160,7 +160,7 @@ class ValueReader {
 // of value slots in a large index). The digest tells whether the links changed.
 std::string links_digest(const CommitmentLinks& links) {
   ValueWriter out;
-  out.texts(links.same_as);
+  out.text(links.group);
   out.texts(links.original);
   out.text(links.linked_ogp_id);
   out.ratings(links.ratings);
@@ -284,6 +284,19 @@ int stage_rank(const std::string& stage) {
 
 bool is_ogp_entry(const Record& record) {
   return !record.own_ogp_id.empty() && record.type == "ogp-web-page";
+}
+
+// Brings the group term of `document` from the group `before` to `after` (either may be none).
+void replace_group_term(const std::string& before, const std::string& after,
+                        Xapian::Document& document) {
+  if (before == after) return;
+  if (!before.empty()) {
+    const std::string term = schema::commitment_group_term(before);
+    Xapian::TermIterator found = document.termlist_begin();
+    found.skip_to(term);
+    if (found != document.termlist_end() && *found == term) document.remove_term(term);
+  }
+  if (!after.empty()) document.add_boolean_term(schema::commitment_group_term(after));
 }
 
 }  // namespace
@@ -439,12 +452,15 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
     std::stable_sort(rated.begin(), rated.end(), [&](std::size_t a, std::size_t b) {
       return stage_rank(records[a].report_stage) < stage_rank(records[b].report_stage);
     });
+    // The group's key is its first member's id (records are in passage id order): a member
+    // joining later keeps it, unless its own id comes first, so the passages already linked
+    // are not rewritten. A group never holds two passages of one document: more than one
+    // member means other documents state the commitment.
+    const std::string group = members.size() > 1 ? records[members.front()].id : std::string();
     for (std::size_t i : members) {
       const Record& record = records[i];
       CommitmentLinks links;
-      for (std::size_t other : members)
-        if (records[other].doc != record.doc) links.same_as.push_back(records[other].id);
-      std::sort(links.same_as.begin(), links.same_as.end());
+      links.group = group;
       if (record.own_ogp_id.empty())
         for (std::size_t other : members)
           if (!records[other].own_ogp_id.empty()) {
@@ -469,6 +485,8 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
       PassageRecord after = before;
       after.links = std::move(links);
       schema::replace_facet_terms(before, after, document);
+      replace_group_term(before.links ? before.links->group : std::string(), after.links->group,
+                         document);
       document.set_data(after.serialise());
       document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
       database.replace_document(record.docid, document);

@@ -483,19 +483,10 @@ void get_passage(const RouteContext& context, const HTTPServerRequest&, const Po
                  HTTPServerResponse& response) {
   const std::string id = id_after(uri, kPassagesPath);
   if (id.empty()) throw BadRequest("Passage id is missing or too long");
-  const auto passage = context.service.passage(id);
+  const auto passage = context.service.linked_passage(id);
   if (!passage) throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "No passage with id '" + id + "'");
-  // Bounded: a commitment is in a handful of documents; a larger group is cut, not looked up.
-  constexpr std::size_t kMostSameCommitment = 50;
-  std::vector<schema::PassageRecord> same_commitment;
-  if (passage->links)
-    for (const std::string& other : passage->links->same_as) {
-      if (same_commitment.size() == kMostSameCommitment) break;
-      if (auto found = context.service.passage(other)) same_commitment.push_back(std::move(*found));
-    }
   send_json(response, HTTPResponse::HTTP_OK,
-            passage_json(*passage, same_commitment, context.service.facets_table(),
-                         answered_by(context.service)));
+            passage_json(*passage, context.service.facets_table(), answered_by(context.service)));
 }
 
 constexpr std::string_view kSimilarPath = "/api/similar/";

@@ -230,20 +230,27 @@ std::string health_json(const IndexHealth& health) {
   return serialised(json);
 }
 
-std::string passage_json(const schema::PassageRecord& record,
-                         const std::vector<schema::PassageRecord>& same_commitment,
-                         schema::FacetTable table, const AnsweredBy& shards) {
+std::string passage_json(const LinkedPassage& linked, schema::FacetTable table,
+                         const AnsweredBy& shards) {
   // The stored record as it is, then what is derived from it: every facet's values under its
   // field's name (a rating the linker brought from an IRM report included), and the other
-  // documents about the same commitment.
+  // documents about the same commitment. The group key is how the index finds those, and the
+  // list of their ids is what the record held before it (and what clients read).
+  const schema::PassageRecord& record = linked.passage;
   Object::Ptr json = Poco::JSON::Parser(new Poco::JSON::ParseHandler(true))
                          .parse(record.serialise())
                          .extract<Object::Ptr>();
+  if (record.links) {
+    json->remove("commitment_group");
+    Array::Ptr same_as = new Array;
+    for (const std::string& id : linked.same_commitment.ids) same_as->add(id);
+    json->set("same_as", same_as);
+  }
   for (const schema::Facet& facet : table)
     if (!facet.field.empty() && !json->has(std::string(facet.field)))
       json->set(std::string(facet.field), facet_json_value(facet, record));
   Array::Ptr documents = new Array;
-  for (const schema::PassageRecord& other : same_commitment) {
+  for (const schema::PassageRecord& other : linked.same_commitment.passages) {
     Object::Ptr entry = new_object();
     entry->set("id", other.id);
     entry->set("doc", other.doc);

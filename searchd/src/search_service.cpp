@@ -131,6 +131,33 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
       [](const schema::PassageRecord& a, const schema::PassageRecord& b) { return a.id < b.id; });
 }
 
+// The other members of `record`'s same-commitment group (the linker's), but for any passage of
+// its own document, by passage id: slot 8 starts with it (never by document id, which differs
+// between one database and shards). Every id comes with the match as its sort key, so only
+// the first kSameCommitmentRead documents are read.
+SameCommitment list_same_commitment(Xapian::Database& db, const schema::PassageRecord& record) {
+  SameCommitment same;
+  if (!record.links || record.links->group.empty()) return same;
+  Xapian::Enquire members(db);
+  members.set_weighting_scheme(Xapian::BoolWeight());
+  members.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  members.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                  Xapian::Query(schema::commitment_group_term(record.links->group)),
+                                  Xapian::Query(schema::file_term(record.doc))));
+  const Xapian::MSet listed =
+      members.get_mset(0, static_cast<Xapian::doccount>(kSameCommitmentListed));
+  for (auto member = listed.begin(); member != listed.end(); ++member) {
+    if (same.passages.size() < kSameCommitmentRead) {
+      same.passages.push_back(schema::PassageRecord::parse(member.get_document().get_data()));
+      same.ids.push_back(same.passages.back().id);
+    } else {
+      const std::string key = member.get_sort_key();
+      same.ids.push_back(key.substr(0, key.find('\0')));
+    }
+  }
+  return same;
+}
+
 Hit make_hit(Xapian::Database& db, const Highlighter& highlighter, bool browsing,
              const Xapian::Document& document, double weight, Xapian::doccount collapsed,
              int rank) {
@@ -1026,21 +1053,29 @@ std::optional<schema::PassageRecord> SearchService::passage(const std::string& i
   return find_passage(database(), id);
 }
 
+std::optional<LinkedPassage> SearchService::linked_passage(const std::string& id) const {
+  Xapian::Database& db = database();  // one revision for both
+  std::optional<schema::PassageRecord> passage = find_passage(db, id);
+  if (!passage) return std::nullopt;
+  SameCommitment same = list_same_commitment(db, *passage);
+  return LinkedPassage{std::move(*passage), std::move(same)};
+}
+
 std::optional<PassageView> SearchService::passage_view(const std::string& id) const {
   // One handle, opened (or brought to the newest revision) once: every lookup below reads
   // the same revision.
   Xapian::Database& db = database();
   std::optional<schema::PassageRecord> passage = find_passage(db, id);
   if (!passage) return std::nullopt;
-  PassageView view{std::move(*passage), {}, {}, {}, {}, {}};
+  PassageView view{std::move(*passage), {}, {}, {}, {}, {}, 0};
   const schema::PassageRecord& shown = view.passage;
   if (const auto previous = schema::neighbour_id(shown.id, -1))
     view.previous = find_passage(db, *previous);
   if (const auto next = schema::neighbour_id(shown.id, +1)) view.next = find_passage(db, *next);
   if (shown.translation_id) view.translation = find_passage(db, *shown.translation_id);
-  if (shown.links)
-    for (const std::string& same : shown.links->same_as)
-      if (auto other = find_passage(db, same)) view.same_commitment.push_back(std::move(*other));
+  SameCommitment same = list_same_commitment(db, shown);
+  view.same_commitment = std::move(same.passages);
+  view.same_commitment_more = same.ids.size() - view.same_commitment.size();
   if (shown.kind == schema::PassageKind::kCommitment) {
     SearchRequest first;
     first.per_page = kSimilarOnPassagePage;

@@ -620,7 +620,11 @@ std::string render_passage_page(const PassageView& view, UiLanguage ui, schema::
       passage_link(other, kind.empty() ? other.title : kind + ": " + other.title);
       out << "</li>\n";
     }
-    out << "</ul></section>\n";
+    out << "</ul>";
+    if (view.same_commitment_more > 0)
+      out << "<p>" << word("and", ui) << " " << view.same_commitment_more << " " << word("more", ui)
+          << "</p>";
+    out << "</section>\n";
   }
   if (view.similar && !view.similar->hits.empty()) {
     out << "<section><h2>" << word("similar", ui) << "</h2><ul>\n";

@@ -62,7 +62,7 @@ TEST_F(PassageRecordE2E, EveryStoredRecordReadsBackToItsDataByteForByte) {
     EXPECT_EQ(record.serialise(), data);
     EXPECT_TRUE(ids.insert(record.id).second) << record.id;
     EXPECT_EQ(record.id, schema::passage_id(record.doc, record.ordinal));
-    if (record.links && !record.links->same_as.empty()) ++linked;
+    if (record.links && !record.links->group.empty()) ++linked;
     if (record.source == schema::TextSource::kOcr && record.confidence) ++recognised;
     if (record.source == schema::TextSource::kTextLayer) ++from_text_layers;
   }

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -231,6 +232,52 @@ TEST_F(ShardsE2E, DidYouMeanOverShardServersCorrectsFromTheDictionariesAndTheInd
     EXPECT_TRUE(over_shards->isNull("corrected")) << word;
     EXPECT_GT(total(over_shards), 0) << word;
   }
+}
+
+TEST_F(ShardsE2E, APassageListsTheSameCommitmentElsewhereAsFromOneDatabase) {
+  // Every group of the same commitment the linker made, with its members' documents.
+  const Xapian::Database db((dir_->path() / "one").string());
+  std::map<std::string, std::map<std::string, std::string>> groups;  // key: member id -> doc
+  const std::string prefix(schema::kCommitmentGroupPrefix);
+  for (auto term = db.allterms_begin(prefix); term != db.allterms_end(prefix); ++term)
+    for (auto posting = db.postlist_begin(*term); posting != db.postlist_end(*term); ++posting) {
+      const auto record = schema::PassageRecord::parse(db.get_document(*posting).get_data());
+      groups[*term][record.id] = record.doc;
+    }
+  ASSERT_GT(groups.size(), 5u) << "the bundled corpus states commitments in several documents";
+
+  ShardServer a(shards_[0]), b(shards_[1]), c(shards_[2]);
+  SearchDaemon one(dir_->path() / "one");
+  SearchDaemon sharded(a.url(), {"--db", b.url(), "--db", c.url()});
+  std::size_t across_shards = 0;
+  for (const auto& [term, members] : groups) {
+    std::set<std::size_t> on_shards;
+    for (const auto& [id, doc] : members) on_shards.insert(shard_of(doc, shards_.size()));
+    across_shards += on_shards.size() > 1;
+    for (const auto& [id, doc] : members) {
+      // The others, by passage id: what the passage's `same_as` lists.
+      std::vector<std::string> expected;
+      for (const auto& [other, other_doc] : members)
+        if (other_doc != doc) expected.push_back(other);
+      const HttpReply from_one = http_get(one.port(), "/api/passages/" + id);
+      const HttpReply from_shards = http_get(sharded.port(), "/api/passages/" + id);
+      ASSERT_EQ(from_one.status, 200) << id;
+      ASSERT_EQ(from_shards.status, 200) << id;
+      EXPECT_EQ(string_list(from_one.json(), "same_as"), expected) << id;
+      EXPECT_EQ(string_list(from_shards.json(), "same_as"), expected) << id;
+      const auto listed = [](const HttpReply& reply) {
+        std::vector<std::string> ids;
+        const Poco::JSON::Array::Ptr same = reply.json()->getArray("same_commitment");
+        for (std::size_t i = 0; same && i < same->size(); ++i)
+          ids.push_back(same->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
+        return ids;
+      };
+      EXPECT_EQ(listed(from_one), expected) << id;
+      EXPECT_EQ(listed(from_shards), expected) << id;
+      EXPECT_EQ(from_one.json()->has("commitment_group"), false) << "the key is the index's own";
+    }
+  }
+  EXPECT_GT(across_shards, 0u) << "no group has members on two shards";
 }
 
 TEST_F(ShardsE2E, AStoppedShardGets503NamingItAndTheRestKeepServingOnceItIsBack) {

@@ -80,14 +80,14 @@ constexpr std::string_view kSection =
 
 constexpr std::string_view kLinkedToOgpEntry =
     R"json({"agencies":[],"challenge":[],"commitment":{"fields":{},"number":8,"original_par)json"
-    R"json(agraphs":[],"title":"Strengthen public care services"},"country":"mx","date":"20)json"
+    R"json(agraphs":[],"title":"Strengthen public care services"},"commitment_group":"corpus.)json"
+    R"json(mx-2019-2021-action-plan-summary-txt.0012","country":"mx","date":"20)json"
     R"json(19-12","doc":"corpus/mx-2019-2021-action-plan-summary.txt","doc_languages":["es")json"
     R"json(,"en"],"heading":"Plan Characterization","id":"corpus.mx-2019-2021-action-plan-s)json"
     R"json(ummary-txt.0012","indexed_at":1796146398,"kind":"commitment","lang":"en","linked)json"
     R"json(_ogp_id":"MX0082","ordinal":12,"organizations":[],"original":[],"paragraph":8,"p)json"
     R"json(lans":["mx-2019-2021"],"publisher":"Open Government Partnership, summary of Mexi)json"
-    R"json(co's fourth National Action Plan, 2019-2021","responsible":[],"same_as":["corpus)json"
-    R"json(.mx-ogp-member-page-txt.0012"],"source":"text","text":"8. Strengthen public care)json"
+    R"json(co's fourth National Action Plan, 2019-2021","responsible":[],"source":"text","text":"8. Strengthen public care)json"
     R"json( services\nImplement a coordinated care policy pilot project and a follow-up mec)json"
     R"json(hanism in three municipalities.","themes":["public-service-delivery","gender","s)json"
     R"json(ubnational"],"title":"Mexico Action Plan 2019-2021 (action plan 4): summary and )json"
@@ -105,7 +105,7 @@ constexpr std::string_view kLinkedToOriginal =
     R"json([],"original":["corpus.mx-2011-action-plan-es-en-txt.0023","corpus.mx-2011-actio)json"
     R"json(n-plan-es-en-txt.0062"],"plans":["mx-2011-2013"],"publisher":"Government of Mexi)json"
     R"json(co and the Tripartite Technical Secretariat, OGP self-assessment of the Extended)json"
-    R"json( Action Plan, 14 December 2012","responsible":["mx-sfp"],"same_as":[],"source":")json"
+    R"json( Action Plan, 14 December 2012","responsible":["mx-sfp"],"source":")json"
     R"json(text","text":"Mexico pledged to seek, through the interoperable open data scheme)json"
     R"json(, the integration of those processes related to digital services and the use of )json"
     R"json(common platforms and information systems, in order to foster the use of raw data)json"
@@ -228,7 +228,7 @@ TEST(PassageRecord, ReadsASectionOfARecognisedPage) {
 TEST(PassageRecord, ReadsTheLinksTheLinkerWrote) {
   const PassageRecord record = PassageRecord::parse(kLinkedToOgpEntry);
   ASSERT_TRUE(record.links.has_value());
-  EXPECT_EQ(record.links->same_as, std::vector<std::string>{"corpus.mx-ogp-member-page-txt.0012"});
+  EXPECT_EQ(record.links->group, "corpus.mx-2019-2021-action-plan-summary-txt.0012");
   EXPECT_TRUE(record.links->original.empty());
   EXPECT_EQ(record.links->linked_ogp_id, "MX0082");
   // The commitment has no OGP id of its own: it is found by the one the linker gave it.
@@ -241,7 +241,7 @@ TEST(PassageRecord, ReadsTheLinksTheLinkerWrote) {
 
   const PassageRecord cites = PassageRecord::parse(kLinkedToOriginal);
   ASSERT_TRUE(cites.links.has_value());
-  EXPECT_TRUE(cites.links->same_as.empty());
+  EXPECT_EQ(cites.links->group, "") << "no other document states it";
   EXPECT_EQ(cites.links->original,
             (std::vector<std::string>{"corpus.mx-2011-action-plan-es-en-txt.0023",
                                       "corpus.mx-2011-action-plan-es-en-txt.0062"}));
@@ -260,7 +260,7 @@ TEST(PassageRecord, LinkingARecordTheIndexerWroteSortsItsKeys) {
                                  R"("fields":{"compliance_date":"September 2012","responsible":)"))
       << linked;
   EXPECT_NE(linked.find(R"("original":[],)"), std::string::npos) << linked;
-  EXPECT_NE(linked.find(R"("same_as":[],)"), std::string::npos) << linked;
+  EXPECT_EQ(linked.find("commitment_group"), std::string::npos) << "written only when grouped";
   EXPECT_EQ(linked.find("linked_ogp_id"), std::string::npos) << "written only when known";
   const PassageRecord back = PassageRecord::parse(linked);
   EXPECT_EQ(back.links, CommitmentLinks{});
@@ -315,10 +315,15 @@ TEST(PassageRecord, AMissingOrMistypedFieldIsAnErrorNamingItsKey) {
       error_of(with(data, R"("compliance_date":"September 2012")", R"("compliance_date":2012)"))
           .find("commitment.fields.compliance_date"),
       std::string::npos);
-  EXPECT_NE(error_of(with(kLinkedToOgpEntry, R"("same_as":["corpus.mx-ogp-member-page-txt.0012"])",
-                          R"("same_as":{})"))
-                .find("`same_as`"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(with(kLinkedToOgpEntry,
+                    R"("commitment_group":"corpus.mx-2019-2021-action-plan-summary-txt.0012")",
+                    R"("commitment_group":[])"))
+          .find("`commitment_group`"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(with(kLinkedToOgpEntry, R"("original":[])", R"("original":{})")).find("`original`"),
+      std::string::npos);
 }
 
 TEST(PassageRecord, ANumberOutOfRangeIsAnErrorNamingItsKey) {

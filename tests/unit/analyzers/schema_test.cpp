@@ -25,8 +25,8 @@ namespace {
 constexpr std::size_t kXapianMaxTermBytes = 245;
 
 std::vector<std::string_view> all_prefixes() {
-  std::vector<std::string_view> prefixes{kIdPrefix, kFilePrefix, kStemPrefix,
-                                         kDuplicateGroupPrefix};
+  std::vector<std::string_view> prefixes{kIdPrefix, kFilePrefix, kStemPrefix, kDuplicateGroupPrefix,
+                                         kCommitmentGroupPrefix};
   for (const Facet& facet : kFacets) prefixes.push_back(facet.prefix);
   return prefixes;
 }
@@ -366,6 +366,8 @@ TEST(Schema, DocumentationMentionsEveryPrefix) {
       << "docs/schema.md does not mention prefix " << kFilePrefix;
   EXPECT_TRUE(mentions(text, kDuplicateGroupPrefix))
       << "docs/schema.md does not mention prefix " << kDuplicateGroupPrefix;
+  EXPECT_TRUE(mentions(text, kCommitmentGroupPrefix))
+      << "docs/schema.md does not mention prefix " << kCommitmentGroupPrefix;
   EXPECT_TRUE(mentions(text, kIdPrefix)) << "docs/schema.md does not mention prefix " << kIdPrefix;
   EXPECT_TRUE(mentions(text, kStemPrefix))
       << "docs/schema.md does not mention prefix " << kStemPrefix;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -117,6 +118,30 @@ class LinkCommitments : public ::testing::Test {
     return values;
   }
 
+  // The key of the passage's same-commitment group; empty when it has none.
+  std::string group(const std::string& id) const {
+    const auto found = record(id);
+    EXPECT_TRUE(found) << id;
+    return found && found->links ? found->links->group : "";
+  }
+
+  // The same commitment in other documents, as the daemon lists it: the passages carrying the
+  // passage's group term, but those of its own document, by passage id.
+  std::vector<std::string> same_as(const std::string& id) const {
+    std::vector<std::string> ids;
+    const std::string key = group(id);
+    if (key.empty()) return ids;
+    const std::string doc = record(id)->doc;
+    const std::string term = schema::commitment_group_term(key);
+    for (auto posting = database_.postlist_begin(term); posting != database_.postlist_end(term);
+         ++posting) {
+      const auto member = schema::PassageRecord::parse(database_.get_document(*posting).get_data());
+      if (member.doc != doc) ids.push_back(member.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
   std::string linked_ogp_id(const std::string& id) const {
     const auto object = stored(id);
     EXPECT_TRUE(object) << id;
@@ -132,20 +157,16 @@ TEST_F(LinkCommitments, PlanCommitmentsAndOgpEntriesOfTheSamePlanAreTheSame) {
   add_plan_and_ogp_page();
   EXPECT_EQ(link_commitments(database_), 4u);
   // Both ways.
-  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"),
-              ElementsAre("corpus.cl-ogp-page-txt.0001"));
-  EXPECT_THAT(list("corpus.cl-plan-txt.0003", "same_as"),
-              ElementsAre("corpus.cl-ogp-page-txt.0002"));
-  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0001", "same_as"),
-              ElementsAre("corpus.cl-plan-txt.0002"));
-  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0002", "same_as"),
-              ElementsAre("corpus.cl-plan-txt.0003"));
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0002"), ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0003"), ElementsAre("corpus.cl-ogp-page-txt.0002"));
+  EXPECT_THAT(same_as("corpus.cl-ogp-page-txt.0001"), ElementsAre("corpus.cl-plan-txt.0002"));
+  EXPECT_THAT(same_as("corpus.cl-ogp-page-txt.0002"), ElementsAre("corpus.cl-plan-txt.0003"));
   // The plan's commitment takes the entry's OGP id.
   EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0002"), "CL0012");
   EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0003"), "CL0013");
   EXPECT_EQ(linked_ogp_id("corpus.cl-ogp-page-txt.0001"), "") << "an entry has its own id";
   // The entry of another plan is linked to nothing.
-  EXPECT_THAT(list("corpus.cl-ogp-page-txt.0003", "same_as"), IsEmpty());
+  EXPECT_THAT(same_as("corpus.cl-ogp-page-txt.0003"), IsEmpty());
 }
 
 TEST_F(LinkCommitments, APlanCommitmentIsFoundByItsLinkedOgpId) {
@@ -164,7 +185,7 @@ TEST_F(LinkCommitments, ACitedParagraphOfTheOriginalPlanIsLinked) {
   link_commitments(database_);
   EXPECT_THAT(list("corpus.cl-report-txt.0001", "original"),
               ElementsAre("corpus.cl-plan-txt.0003"));
-  EXPECT_THAT(list("corpus.cl-report-txt.0001", "same_as"), IsEmpty());
+  EXPECT_THAT(same_as("corpus.cl-report-txt.0001"), IsEmpty());
 }
 
 TEST_F(LinkCommitments, SeveralCitedParagraphsAreAllLinked) {
@@ -213,8 +234,7 @@ TEST_F(LinkCommitments, PassagesWithoutTheLinkerSlotAreReadFromTheirDocumentData
     database_.replace_document(docid, document);
   }
   EXPECT_EQ(link_commitments(database_), 4u);
-  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"),
-              ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0002"), ElementsAre("corpus.cl-ogp-page-txt.0001"));
   EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0003"), "CL0013");
   // The rewritten passages carry the slot again, with their links: nothing changes a second
   // time.
@@ -227,7 +247,7 @@ TEST_F(LinkCommitments, NumberingsThatDoNotAgreeAreNotMatched) {
   add(kOgpPage, metadata_of("ogp-web-page", {kPlanX}),
       {commitment(1, 1, "CL0012", {kPlanX}), commitment(2, 2, "CL0013", {kPlanX})});
   EXPECT_EQ(link_commitments(database_), 0u);
-  EXPECT_THAT(list("corpus.cl-plan-txt.0001", "same_as"), IsEmpty());
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0001"), IsEmpty());
   EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0001"), "");
 }
 
@@ -248,9 +268,9 @@ TEST_F(LinkCommitments, TheSameTitleInAnotherDocumentOfThePlanIsTheSameCommitmen
   add(kReport, metadata_of("irm-report", {kPlanX}),
       {commitment(1, std::nullopt, "", {}, "Publicar las agendas de las autoridades públicas")});
   link_commitments(database_);
-  EXPECT_THAT(list("corpus.cl-report-txt.0001", "same_as"), ElementsAre("corpus.cl-plan-txt.0002"))
+  EXPECT_THAT(same_as("corpus.cl-report-txt.0001"), ElementsAre("corpus.cl-plan-txt.0002"))
       << "kTitles[22 % 8] is the commitment on the authorities' agendas";
-  EXPECT_THAT(list("corpus.cl-plan-txt.0001", "same_as"), IsEmpty());
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0001"), IsEmpty());
 }
 
 TEST_F(LinkCommitments, AnIrmRatingReachesThePlansCommitmentAndLeavesWithTheReport) {
@@ -285,16 +305,84 @@ TEST_F(LinkCommitments, LinksAreUndoneWhenTheirReasonGoes) {
   // The website page is removed from the corpus.
   database_.delete_document(schema::file_term(kOgpPage));
   EXPECT_EQ(link_commitments(database_), 2u);
-  EXPECT_THAT(list("corpus.cl-plan-txt.0002", "same_as"), IsEmpty());
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0002"), IsEmpty());
   EXPECT_EQ(linked_ogp_id("corpus.cl-plan-txt.0002"), "");
   const std::string term = schema::facet_term(*schema::find_facet("commitment"), "CL0012");
   EXPECT_EQ(database_.get_termfreq(term), 0u);
+  EXPECT_EQ(group("corpus.cl-plan-txt.0002"), "");
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-ogp-page-txt.0001")),
+            0u);
+}
+
+TEST_F(LinkCommitments, TheSameCommitmentSharesOneKeyAndACommitmentAloneHasNone) {
+  add_plan_and_ogp_page();
+  link_commitments(database_);
+  // The key is the group's smallest passage id; each member carries it once, as a term.
+  EXPECT_EQ(group("corpus.cl-plan-txt.0002"), "corpus.cl-ogp-page-txt.0001");
+  EXPECT_EQ(group("corpus.cl-ogp-page-txt.0001"), "corpus.cl-ogp-page-txt.0001");
+  EXPECT_EQ(group("corpus.cl-plan-txt.0003"), "corpus.cl-ogp-page-txt.0002");
+  EXPECT_EQ(group("corpus.cl-ogp-page-txt.0002"), "corpus.cl-ogp-page-txt.0002");
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-ogp-page-txt.0001")),
+            2u);
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-ogp-page-txt.0002")),
+            2u);
+  // The entry of another plan is in no other document: no key, no links at all.
+  EXPECT_EQ(record("corpus.cl-ogp-page-txt.0003")->links, std::nullopt);
+  // No list of the others is stored.
+  EXPECT_FALSE(stored("corpus.cl-plan-txt.0002")->has("same_as"));
+}
+
+TEST_F(LinkCommitments, AnUnrelatedDocumentChangesNoKey) {
+  add_plan_and_ogp_page();
+  ASSERT_EQ(link_commitments(database_), 4u);
+  // Its passage ids come before every other: were it linked, it would take the keys.
+  add("corpus/aa-plan.txt", metadata_of("action-plan", {"cl-2020-2022"}),
+      {commitment(1, 1), commitment(2, 2)});
+  EXPECT_EQ(link_commitments(database_), 0u);
+  EXPECT_EQ(group("corpus.cl-plan-txt.0002"), "corpus.cl-ogp-page-txt.0001");
+  EXPECT_EQ(group("corpus.cl-plan-txt.0003"), "corpus.cl-ogp-page-txt.0002");
+  EXPECT_EQ(group("corpus.aa-plan-txt.0001"), "");
+}
+
+TEST_F(LinkCommitments, ANewMemberTakesTheKeyAndTheOthersAreNotRewritten) {
+  add_plan_and_ogp_page();
+  ASSERT_EQ(link_commitments(database_), 4u);
+  // A self-assessment of the plan numbering its commitments as the plan does.
+  add(kReport, metadata_of("self-assessment", {kPlanX}), {commitment(1, 1), commitment(2, 2)});
+  EXPECT_EQ(link_commitments(database_), 2u) << "the report's two commitments only";
+  EXPECT_EQ(group("corpus.cl-report-txt.0001"), "corpus.cl-ogp-page-txt.0001");
+  EXPECT_EQ(group("corpus.cl-report-txt.0002"), "corpus.cl-ogp-page-txt.0002");
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-ogp-page-txt.0001")),
+            3u);
+  // Every member lists the new one, though none was rewritten.
+  EXPECT_THAT(same_as("corpus.cl-plan-txt.0002"),
+              ElementsAre("corpus.cl-ogp-page-txt.0001", "corpus.cl-report-txt.0001"));
+  EXPECT_THAT(same_as("corpus.cl-report-txt.0002"),
+              ElementsAre("corpus.cl-ogp-page-txt.0002", "corpus.cl-plan-txt.0003"));
+  EXPECT_EQ(link_commitments(database_), 0u);
+}
+
+TEST_F(LinkCommitments, ANewMemberWhoseIdComesFirstMovesTheKeyOfItsGroupOnly) {
+  add_plan_and_ogp_page();
+  ASSERT_EQ(link_commitments(database_), 4u);
+  // A self-assessment of the plan stating its first commitment only (numbered 1..1).
+  add("corpus/cl-a-report.txt", metadata_of("self-assessment", {kPlanX}), {commitment(1, 1)});
+  EXPECT_EQ(link_commitments(database_), 3u) << "the group of the first commitment, whole";
+  for (const char* member :
+       {"corpus.cl-a-report-txt.0001", "corpus.cl-ogp-page-txt.0001", "corpus.cl-plan-txt.0002"})
+    EXPECT_EQ(group(member), "corpus.cl-a-report-txt.0001") << member;
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-ogp-page-txt.0001")),
+            0u)
+      << "the old key's term goes with it";
+  EXPECT_EQ(database_.get_termfreq(schema::commitment_group_term("corpus.cl-a-report-txt.0001")),
+            3u);
+  EXPECT_EQ(group("corpus.cl-plan-txt.0003"), "corpus.cl-ogp-page-txt.0002");
 }
 
 TEST_F(LinkCommitments, AnIndexWithoutCommitmentsIsLeftAlone) {
   add(kPlan, metadata_of("action-plan", {kPlanX}), {paragraph(1), paragraph(2)});
   EXPECT_EQ(link_commitments(database_), 0u);
-  EXPECT_FALSE(stored("corpus.cl-plan-txt.0001")->has("same_as"));
+  EXPECT_EQ(record("corpus.cl-plan-txt.0001")->links, std::nullopt);
 }
 
 TEST_F(LinkCommitments, ALinkedRecordIsTheRecordBuiltWithItsLinksAdded) {
@@ -306,7 +394,7 @@ TEST_F(LinkCommitments, ALinkedRecordIsTheRecordBuiltWithItsLinksAdded) {
   const auto linked = record("corpus.cl-plan-txt.0002");
   ASSERT_TRUE(linked);
   ASSERT_TRUE(linked->links.has_value());
-  EXPECT_THAT(linked->links->same_as, ElementsAre("corpus.cl-ogp-page-txt.0001"));
+  EXPECT_EQ(linked->links->group, "corpus.cl-ogp-page-txt.0001");
   EXPECT_THAT(linked->links->original, IsEmpty());
   EXPECT_EQ(linked->links->linked_ogp_id, "CL0012");
   schema::PassageRecord expected = *built;

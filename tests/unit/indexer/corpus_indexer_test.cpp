@@ -82,8 +82,8 @@ std::map<std::string, std::string> groups_and_links(const fs::path& database) {
     const schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
     const schema::CommitmentLinks links = record.links.value_or(schema::CommitmentLinks{});
     found[record.id] = "group " + document.get_value(schema::kSlotDuplicateGroup) +
-                       "; shown once " + document.get_value(schema::kSlotShownOnce) + "; same as " +
-                       joined(links.same_as) + "; original " + joined(links.original) +
+                       "; shown once " + document.get_value(schema::kSlotShownOnce) +
+                       "; same commitment " + links.group + "; original " + joined(links.original) +
                        "; ogp id " + links.linked_ogp_id + "; rated by " + joined(links.rated_by) +
                        "; completion " + record.ratings().completion.value_or("");
   }

@@ -132,7 +132,7 @@ schema::PassageRecord linked_commitment() {
                                                .fields = {},
                                                .original_paragraphs = {}};
   record.links = schema::CommitmentLinks{
-      .same_as = {}, .original = {}, .linked_ogp_id = "MX0085", .ratings = {}, .rated_by = {}};
+      .group = {}, .original = {}, .linked_ogp_id = "MX0085", .ratings = {}, .rated_by = {}};
   return record;
 }
 

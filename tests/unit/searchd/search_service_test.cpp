@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "lupa/analyzers/schema.h"
+#include "lupa/indexer/commitment_linker.h"
+#include "lupa/indexer/document_builder.h"
 #include "support/decade_facet.h"
 #include "support/temp_dir.h"
 #include "support/test_index.h"
@@ -430,6 +432,55 @@ TEST_F(SearchServiceTest, PassageViewOfNoPassageIsNothing) {
   EXPECT_FALSE(service().passage_view(""));
   EXPECT_FALSE(service().passage_view("corpus.plan-a-txt.0009"));
   EXPECT_FALSE(service().passage_view("not an id"));
+}
+
+TEST(SameCommitment, IsListedByPassageIdWithoutThePassagesOwnDocumentAndReadUpToABound) {
+  // Sixty self-assessments of one plan, each numbering its one commitment 1: the same
+  // commitment, one group. Written in reverse order, so document ids run against passage ids.
+  TempDir dir;
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    indexer::DocumentBuilder builder;
+    indexer::DocumentMetadata metadata;
+    metadata.type = "self-assessment";
+    metadata.country = "cl";
+    metadata.plans = {"cl-2016-2018"};
+    metadata.languages = {"es"};
+    for (int document = 59; document >= 0; --document) {
+      indexer::Passage passage;
+      passage.ordinal = 1;
+      passage.kind = schema::PassageKind::kCommitment;
+      passage.number = 1;
+      passage.text = "Compromiso 1: publicar datos abiertos de compras públicas.";
+      passage.language = "es";
+      indexer::Commitment commitment;
+      commitment.number = 1;
+      commitment.title = "Publicar datos abiertos de compras públicas";
+      passage.commitment = commitment;
+      const std::string name = (document < 10 ? "0" : "") + std::to_string(document);
+      db.add_document(builder.build("corpus/report-" + name + ".txt", metadata, passage, 0));
+    }
+    ASSERT_EQ(indexer::link_commitments(db), 60u);
+    db.commit();
+  }
+  const SearchService service({dir / "db"});
+  const auto linked = service.linked_passage("corpus.report-30-txt.0001");
+  ASSERT_TRUE(linked);
+  std::vector<std::string> others;
+  for (int document = 0; document < 60; ++document)
+    if (document != 30)
+      others.push_back("corpus.report-" + std::string(document < 10 ? "0" : "") +
+                       std::to_string(document) + "-txt.0001");
+  EXPECT_EQ(linked->same_commitment.ids, others);
+  ASSERT_EQ(linked->same_commitment.passages.size(), kSameCommitmentRead);
+  for (std::size_t i = 0; i < kSameCommitmentRead; ++i)
+    EXPECT_EQ(linked->same_commitment.passages[i].id, others[i]);
+
+  const auto view = service.passage_view("corpus.report-30-txt.0001");
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->same_commitment.size(), kSameCommitmentRead);
+  EXPECT_EQ(view->same_commitment.front().id, "corpus.report-00-txt.0001");
+  EXPECT_EQ(view->same_commitment_more, 59 - kSameCommitmentRead);
 }
 
 // Every id an export of `request` holds, in its order.

@@ -133,5 +133,26 @@ TEST(PassagePageRendering, CarriesTheSearchMarksTheTextAndCitesThePassage) {
   EXPECT_FALSE(contains(plain, "/files/"));
 }
 
+TEST(PassagePageRendering, SaysHowManyPassagesOfTheSameCommitmentItDoesNotList) {
+  PassageView view;
+  view.passage.id = "corpus.plan-txt.0003";
+  view.passage.doc = "corpus/plan.txt";
+  view.passage.title = "Plan";
+  view.passage.lang = "es";
+  schema::PassageRecord other;
+  other.id = "corpus.report-txt.0002";
+  other.doc = "corpus/report.txt";
+  other.title = "Informe";
+  other.lang = "es";
+  view.same_commitment = {other};
+  view.same_commitment_more = 9;
+  const std::string html = render_passage_page(view, UiLanguage::kEnglish);
+  EXPECT_TRUE(contains(html, "<h2>The same commitment in other documents</h2>"));
+  EXPECT_TRUE(contains(html, "/passages/corpus.report-txt.0002")) << html;
+  EXPECT_TRUE(contains(html, "<p>and 9 more</p>")) << html;
+  view.same_commitment_more = 0;
+  EXPECT_FALSE(contains(render_passage_page(view, UiLanguage::kEnglish), "more</p>"));
+}
+
 }  // namespace
 }  // namespace lupa::searchd

@@ -5,7 +5,8 @@
 // builds PassageRecords, the commitment linker rewrites them, the daemon reads them, and no
 // other code reads or writes document data or the counted-facet-values slot. The format is
 // the JSON object documented in docs/schema.md ("Stored fields"); serialise() writes it byte
-// for byte as every earlier version did, so an index needs no rebuild for this type to read it.
+// for byte as earlier versions did, but for the linker's same-commitment group (a key since
+// lupa-analysis/9, a list of passage ids before).
 #pragma once
 
 #include <cstdint>
@@ -68,7 +69,12 @@ struct IrmRatings {
 
 /// What the commitment linker found: the same commitment elsewhere.
 struct CommitmentLinks {
-  std::vector<std::string> same_as;   ///< passage ids of the same commitment in other documents
+  /// The key of the passages about the same commitment in different documents, carried by
+  /// each of them as the term commitment_group_term(group): their smallest passage id (in
+  /// passage id order). Empty when no other document states the commitment. Stored as a key,
+  /// not as the list of the others, which grew with the square of a plan's documents; the
+  /// daemon lists the others by the term.
+  std::string group;
   std::vector<std::string> original;  ///< passage ids of the original plan's paragraphs
   std::string linked_ogp_id;          ///< the OGP id of the same commitment, when one is known
   /// The IRM's ratings of the same commitment in other documents (an IRM report rating the

@@ -30,6 +30,9 @@ inline constexpr std::string_view kFilePrefix = "XF";  ///< every passage of one
 inline constexpr std::string_view kStemPrefix = "Z";   ///< stemmed word (Xapian convention)
 /// Every passage of one near-duplicate group, followed by the group's key (kSlotDuplicateGroup).
 inline constexpr std::string_view kDuplicateGroupPrefix = "XZ";
+/// Every passage about one commitment, in different documents, followed by the group's key
+/// (CommitmentLinks::group): a passage's list of the same commitment elsewhere is read from it.
+inline constexpr std::string_view kCommitmentGroupPrefix = "XD";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the
@@ -487,5 +490,9 @@ std::string file_term(std::string_view document_path);
 
 /// The term carried by every passage of the duplicate group `group_key` (kSlotDuplicateGroup).
 std::string duplicate_group_term(std::string_view group_key);
+
+/// The term carried by every passage of the same-commitment group `group_key`
+/// (CommitmentLinks::group).
+std::string commitment_group_term(std::string_view group_key);
 
 }  // namespace lupa::schema

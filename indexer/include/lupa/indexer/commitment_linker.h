@@ -1,7 +1,8 @@
 // Links commitments across documents, over the whole index, at the end of every run:
 // - the OGP website's entries of a plan and the commitments of that plan's own document are
-//   the same commitments when both number them 1..N with the same N (each carries the others'
-//   ids in `same_as`, and the plan's commitment takes the entry's OGP id as `linked_ogp_id`);
+//   the same commitments when both number them 1..N with the same N (they share a group key,
+//   `group`, and its term, and the plan's commitment takes the entry's OGP id as
+//   `linked_ogp_id`);
 // - a commitment that cites "Paragraph of the Original Action Plan: 21 y 22" is linked to the
 //   commitments numbered 21 and 22 in the action plan of its own plan (`original`).
 // Running over the whole index, not one file, lets a new report link to plans indexed before.

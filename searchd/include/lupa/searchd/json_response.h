@@ -23,12 +23,12 @@ std::string search_json(const SearchResult& result,
                         const AnsweredBy& shards = std::nullopt);
 std::string facets_json(const FacetListing& listing, const AnsweredBy& shards = std::nullopt);
 std::string health_json(const IndexHealth& health);
-/// Every stored field of a passage (docs/schema.md), as stored; then each facet of `table`
-/// whose field the record does not store under that name, with its values (the IRM ratings,
-/// own or linked); and `same_commitment`: the passages about the same commitment in other
-/// documents (id, doc, title, type, report_stage, lang, commitment_title).
-std::string passage_json(const schema::PassageRecord& record,
-                         const std::vector<schema::PassageRecord>& same_commitment = {},
+/// Every stored field of a passage (docs/schema.md), as stored, but for the linker's group key:
+/// for a linked passage, `same_as` in its place, the ids of the same commitment in other
+/// documents; then each facet of `table` whose field the record does not store under that
+/// name, with its values (the IRM ratings, own or linked); and `same_commitment`: the passages
+/// read of them (id, doc, title, type, report_stage, lang, commitment_title).
+std::string passage_json(const LinkedPassage& linked,
                          schema::FacetTable table = schema::standard_facets(),
                          const AnsweredBy& shards = std::nullopt);
 /// A body's page (/api/agencies/{id}): its id, labels, country, number of commitments, and

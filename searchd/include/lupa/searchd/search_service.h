@@ -123,14 +123,36 @@ struct IndexHealth {
   std::vector<std::pair<std::string, bool>> shards;
 };
 
+/// The passages about the same commitment as a passage, in other documents: the other members
+/// of its linker group (schema::CommitmentLinks::group), by passage id.
+struct SameCommitment {
+  std::vector<std::string> ids;  ///< their ids, at most kSameCommitmentListed
+  /// The first kSameCommitmentRead of them, read (a commitment is in a handful of documents;
+  /// a larger group is cut, not read).
+  std::vector<schema::PassageRecord> passages;
+};
+
+/// Passages about the same commitment whose ids are listed, and read, at most.
+inline constexpr std::size_t kSameCommitmentListed = 1000;
+inline constexpr std::size_t kSameCommitmentRead = 50;
+
+/// A passage and the passages about the same commitment in other documents, read from one
+/// revision of the index.
+struct LinkedPassage {
+  schema::PassageRecord passage;
+  SameCommitment same_commitment;
+};
+
 /// A passage with what its page shows beside it, all read from one revision of the index.
 struct PassageView {
   schema::PassageRecord passage;
-  std::optional<schema::PassageRecord> previous;       ///< the passage before it in its document
-  std::optional<schema::PassageRecord> next;           ///< the one after it
-  std::optional<schema::PassageRecord> translation;    ///< its translation, if any
-  std::vector<schema::PassageRecord> same_commitment;  ///< in other documents (the linker's)
-  std::optional<SearchResult> similar;                 ///< similar commitments, for commitments
+  std::optional<schema::PassageRecord> previous;     ///< the passage before it in its document
+  std::optional<schema::PassageRecord> next;         ///< the one after it
+  std::optional<schema::PassageRecord> translation;  ///< its translation, if any
+  /// In other documents (the linker's group): the first kSameCommitmentRead, by passage id.
+  std::vector<schema::PassageRecord> same_commitment;
+  std::optional<SearchResult> similar;   ///< similar commitments, for commitments
+  std::size_t same_commitment_more = 0;  ///< those listed beyond `same_commitment`
 };
 
 /// What a body is to a commitment: it leads it, supports it, or is only named in it.
@@ -319,6 +341,10 @@ class SearchService {
 
   /// Passage `id`, or nullopt when there is none.
   std::optional<schema::PassageRecord> passage(const std::string& id) const;
+
+  /// Passage `id` and the passages about the same commitment in other documents; nullopt when
+  /// there is no passage `id`.
+  std::optional<LinkedPassage> linked_passage(const std::string& id) const;
 
   /// Passage `id` with its neighbours in its document (schema::neighbour_id), its
   /// translation, the same commitment in other documents and, for a commitment, the
