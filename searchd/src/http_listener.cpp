@@ -560,11 +560,14 @@ class HttpListener::Impl {
     const auto* timed = dynamic_cast<const TimedRequestHandler*>(handler.get());
     const auto limit = timed ? timed->answer_time_limit() : limits_.send_timeout;
     const std::string option = timed ? timed->answer_time_limit_option() : "--send-timeout";
+    std::string late_answer = canned_answer(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                                            "The answer took longer than " + seconds_text(limit) +
+                                                " (" + option + "); try a narrower query",
+                                            false);
+    if (request->getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
+      late_answer.erase(late_answer.find("\r\n\r\n") + 4);  // its head only, as HEAD asks
     answer_deadline.emplace(deadlines_, session.socket(), Clock::now() + limit, &session.race(),
-                            canned_answer(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                                          "The answer took longer than " + seconds_text(limit) +
-                                              " (" + option + "); try a narrower query",
-                                          false));
+                            std::move(late_answer));
     try {
       handler->handleRequest(*request, response);
     } catch (const std::exception&) {

@@ -620,5 +620,17 @@ TEST_F(HostileClientsTest, AnExportThatHasNotBegunByItsDeadlineGetsA503NamingIts
   EXPECT_EQ(http_get(shard.daemon().port(), "/static/lupa.css").status, 200);
 }
 
+// HEAD asks for the head alone, and that holds for the 503 too.
+TEST_F(HostileClientsTest, AHeadRequestStillComputedAtItsDeadlineGetsThe503HeadAlone) {
+  SilencedShard shard(database_, {"--send-timeout", "0.3", "--shard-timeout", "3",
+                                  "--shard-connect-timeout", "3", "--shard-retry", "60"});
+  RawConnection connection(shard.daemon().port());
+  ASSERT_TRUE(connection.send("HEAD /api/search?q=presupuestaria HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string answer = connection.receive_until_closed(10s);
+  ASSERT_EQ(status_of(answer), 503) << answer;
+  EXPECT_NE(answer.find("\r\nContent-Length: "), std::string::npos) << answer;
+  EXPECT_EQ(body_of(answer), "") << answer;
+}
+
 }  // namespace
 }  // namespace lupa::testing
