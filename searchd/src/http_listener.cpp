@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "lupa/searchd/answer_race.h"
 #include "lupa/searchd/json_response.h"
 #include "security_headers.h"
 #include "socket_deadlines.h"
@@ -73,12 +74,38 @@ bool holds_whole_head(std::string_view bytes) {
          bytes.find("\n\n") != std::string_view::npos;
 }
 
+// "10 s", "0.25 s": a time limit as its option is given.
+std::string seconds_text(std::chrono::milliseconds limit) {
+  std::string text = std::to_string(limit.count() / 1000);
+  if (const auto rest = limit.count() % 1000; rest != 0) {
+    std::string fraction = std::to_string(1000 + rest).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + " s";
+}
+
 // Exposes the session's read-ahead: bytes of a pipelined next request already taken from the
-// socket, which the event thread cannot see.
+// socket, which the event thread cannot see. Every byte of an answer is written through
+// write(), so it is where the worker claims the answer from the deadline's watchdog: once the
+// watchdog has answered, whatever the worker writes is refused, as a write to a closed
+// connection would be.
 class ServerSession final : public Poco::Net::HTTPServerSession {
  public:
   using HTTPServerSession::buffered;
   using HTTPServerSession::HTTPServerSession;
+
+  AnswerRace& race() { return race_; }
+
+ protected:
+  int write(const char* buffer, std::streamsize length) override {
+    if (!race_.begin_writing())
+      throw Poco::IOException("the answer's time limit passed; the client was answered 503");
+    return HTTPServerSession::write(buffer, length);
+  }
+
+ private:
+  AnswerRace race_;  // one request per session: serve() makes a session per request
 };
 
 // The reason a request's body framing is refused, or "" when it is sound. Lupa reads no
@@ -531,10 +558,29 @@ class HttpListener::Impl {
     std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
         factory_->createRequestHandler(*request));
     const auto* timed = dynamic_cast<const TimedRequestHandler*>(handler.get());
-    answer_deadline.emplace(
-        deadlines_, session.socket(),
-        Clock::now() + (timed ? timed->answer_time_limit() : limits_.send_timeout));
-    handler->handleRequest(*request, response);
+    const auto limit = timed ? timed->answer_time_limit() : limits_.send_timeout;
+    const std::string option = timed ? timed->answer_time_limit_option() : "--send-timeout";
+    std::string late_answer = canned_answer(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                                            "The answer took longer than " + seconds_text(limit) +
+                                                " (" + option + "); try a narrower query",
+                                            false);
+    if (request->getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
+      late_answer.erase(late_answer.find("\r\n\r\n") + 4);  // its head only, as HEAD asks
+    answer_deadline.emplace(deadlines_, session.socket(), Clock::now() + limit, &session.race(),
+                            std::move(late_answer));
+    try {
+      handler->handleRequest(*request, response);
+    } catch (const std::exception&) {
+      // Its writes refused, a late answer may end in an exception: the client has its 503.
+      if (!session.race().timed_out()) throw;
+    }
+    // The watchdog answered and shut the sending side: the client's bytes are drained before
+    // the close, so that a reset cannot destroy the 503 it may not have read yet.
+    if (session.race().timed_out()) {
+      logger_.warning("%s: no answer within %s; answered 503", request->getURI(),
+                      seconds_text(limit));
+      return After::kLingerAndClose;
+    }
     if (keep_alive && response.getKeepAlive() && response.sent() && !session.networkException())
       return After::kKeepAlive;
     return body ? After::kLingerAndClose : After::kClose;

@@ -12,7 +12,9 @@
 // - more than `max_connections` open, or `max_queued` whole requests waiting for a worker:
 //   503 with Retry-After, at once;
 // - an answer not written within its time limit (TimedRequestHandler, else `send_timeout`),
-//   however slowly the client keeps reading: the connection is shut down under it;
+//   from routing to its last byte: if it is still being computed then, 503 naming the limit
+//   at once, closed, and the late answer dropped (AnswerRace); if it is being sent, however
+//   slowly the client keeps reading, the connection is shut down under it;
 // - after `keep_alive_requests` requests a connection is closed, so no client holds one forever.
 // Requests that carry a body, and pipelined requests (bytes of a next request that arrived
 // with this one), are answered and their connection closed: Lupa takes no bodies, an unread
@@ -31,16 +33,18 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "lupa/searchd/http_server.h"
 
 namespace lupa::searchd {
 
 /// A request handler that says how long its answer may take, from the start of the handling to
-/// the last byte written.
+/// the last byte written, and which option sets that limit (named to a client that outlasts it).
 class TimedRequestHandler : public Poco::Net::HTTPRequestHandler {
  public:
   virtual std::chrono::milliseconds answer_time_limit() const = 0;
+  virtual std::string answer_time_limit_option() const = 0;
 };
 
 class HttpListener {

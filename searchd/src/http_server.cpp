@@ -118,6 +118,9 @@ class ApiHandler final : public TimedRequestHandler {
     if (long_running_) return context_.options.stream_time_limit;
     return context_.options.limits.send_timeout;
   }
+  std::string answer_time_limit_option() const override {
+    return long_running_ ? "--stream-time-limit" : "--send-timeout";
+  }
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     try {

@@ -66,7 +66,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .argument("S")
                           .binding("request-timeout"));
     options.addOption(Option("send-timeout", "",
-                             "seconds a client may stop reading before it is dropped, default 10")
+                             "seconds an answer may take, computed and sent, default 10 (then 503 "
+                             "if not begun, else the connection is cut)")
                           .argument("S")
                           .binding("send-timeout"));
     options.addOption(Option("keep-alive-requests", "",
@@ -74,7 +75,8 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .argument("N")
                           .binding("keep-alive-requests"));
     options.addOption(Option("stream-time-limit", "",
-                             "seconds an export or feed may run before it is cut, default 60")
+                             "seconds an export or feed may run, default 60 (then 503 if not "
+                             "begun, else it is cut)")
                           .argument("S")
                           .binding("stream-time-limit"));
     options.addOption(Option("max-streams", "",

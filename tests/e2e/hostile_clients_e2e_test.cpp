@@ -18,12 +18,14 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/shards.h"
 #include "support/temp_dir.h"
 #include "support/test_index.h"
 
@@ -530,6 +532,104 @@ TEST_F(HostileClientsTest, QueriesThatWouldExpandWithoutBoundGetA400NamingTheLim
       http_get(daemon.port(), "/api/search?q=" + url_encode("trans* presu* part* soci*"));
   EXPECT_EQ(four.status, 200);
   EXPECT_GT(four.json()->getValue<int>("total"), 0);
+}
+
+// The daemon over one shard server holding the fixture's passages, whose server then falls
+// silent on its port: a request that reads the index computes until --shard-timeout, far past
+// the answer's own time limit, however loaded or idle the machine.
+class SilencedShard {
+ public:
+  SilencedShard(const std::filesystem::path& database, std::vector<std::string> arguments) {
+    auto server = std::make_unique<ShardServer>(database);
+    const unsigned short port = server->port();
+    daemon_ = std::make_unique<SearchDaemon>(server->url(), arguments);
+    EXPECT_EQ(http_get(daemon_->port(), "/api/search?q=transparencia").status, 200);
+    server->stop();
+    silent_ = std::make_unique<SilentShard>(port);
+  }
+  SearchDaemon& daemon() { return *daemon_; }
+  const SilentShard& silent() const { return *silent_; }
+
+ private:
+  std::unique_ptr<SearchDaemon> daemon_;
+  std::unique_ptr<SilentShard> silent_;
+};
+
+bool wait_for_log(const SearchDaemon& daemon, const std::string& line,
+                  std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (daemon.log().find(line) == std::string::npos) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+// The answer's time limit runs from routing to the last byte: an answer still being computed
+// at its deadline is answered there and then, 503 naming the limit, and the connection closed;
+// the late answer, once computed, is dropped; everyone else is served meanwhile and after.
+TEST_F(HostileClientsTest, AnAnswerStillComputedAtItsDeadlineGetsA503NamingTheLimitAtOnce) {
+  SilencedShard shard(database_, {"--send-timeout", "0.5", "--shard-timeout", "4",
+                                  "--shard-connect-timeout", "4", "--shard-retry", "60"});
+  SearchDaemon& daemon = shard.daemon();
+  RawConnection connection(daemon.port());
+  const auto asked = Clock::now();
+  ASSERT_TRUE(connection.send(get_request("/api/search?q=presupuestaria")));
+  const std::string answer = connection.receive_until_closed(10s);
+  const auto took = Clock::now() - asked;
+  EXPECT_EQ(shard.silent().connections(), 1) << "the request did not wait on the silent shard";
+  ASSERT_EQ(status_of(answer), 503) << answer;
+  EXPECT_FALSE(answer.ends_with("<timeout>")) << "the connection was left open";
+  EXPECT_TRUE(has_header(answer, "Connection: close")) << answer;
+  EXPECT_TRUE(has_header(answer, "Content-Type: application/json; charset=utf-8")) << answer;
+  const auto json = Poco::JSON::Parser().parse(body_of(answer)).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_NE(json->getValue<std::string>("error").find("longer than 0.5 s (--send-timeout)"),
+            std::string::npos)
+      << answer;
+  // At the deadline (checked to the millisecond, the request's own routing a little later than
+  // our send), never at the end of the computation.
+  EXPECT_GE(took, 450ms);
+  EXPECT_LT(took, 2500ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                          << " ms";
+
+  // While the late answer is still being computed, and after it was dropped.
+  EXPECT_EQ(http_get(daemon.port(), "/static/lupa.css").status, 200);
+  EXPECT_TRUE(wait_for_log(daemon, "no answer within 0.5 s; answered 503", 10s)) << daemon.log();
+  EXPECT_EQ(http_get(daemon.port(), "/static/lupa.css").status, 200);
+  const HttpReply search = http_get(daemon.port(), "/api/search?q=transparencia");
+  EXPECT_EQ(search.status, 503) << "the shard is silent";
+  EXPECT_NE(search.json()->getValue<std::string>("error").find("--shard-retry"), std::string::npos)
+      << search.body;
+  EXPECT_TRUE(daemon.running());
+}
+
+// An export writes as it reads, but not before its first passage: one whose query outlasts
+// --stream-time-limit has written nothing, and gets the same 503, naming its own limit.
+TEST_F(HostileClientsTest, AnExportThatHasNotBegunByItsDeadlineGetsA503NamingItsLimit) {
+  SilencedShard shard(database_, {"--stream-time-limit", "1", "--shard-timeout", "5",
+                                  "--shard-connect-timeout", "5", "--shard-retry", "60"});
+  RawConnection connection(shard.daemon().port());
+  const auto asked = Clock::now();
+  ASSERT_TRUE(connection.send(get_request("/api/export?format=csv&q=presupuestaria")));
+  const std::string answer = connection.receive_until_closed(10s);
+  const auto took = Clock::now() - asked;
+  ASSERT_EQ(status_of(answer), 503) << answer;
+  EXPECT_NE(body_of(answer).find("longer than 1 s (--stream-time-limit)"), std::string::npos)
+      << answer;
+  EXPECT_LT(took, 3s);
+  EXPECT_EQ(http_get(shard.daemon().port(), "/static/lupa.css").status, 200);
+}
+
+// HEAD asks for the head alone, and that holds for the 503 too.
+TEST_F(HostileClientsTest, AHeadRequestStillComputedAtItsDeadlineGetsThe503HeadAlone) {
+  SilencedShard shard(database_, {"--send-timeout", "0.3", "--shard-timeout", "3",
+                                  "--shard-connect-timeout", "3", "--shard-retry", "60"});
+  RawConnection connection(shard.daemon().port());
+  ASSERT_TRUE(connection.send("HEAD /api/search?q=presupuestaria HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string answer = connection.receive_until_closed(10s);
+  ASSERT_EQ(status_of(answer), 503) << answer;
+  EXPECT_NE(answer.find("\r\nContent-Length: "), std::string::npos) << answer;
+  EXPECT_EQ(body_of(answer), "") << answer;
 }
 
 }  // namespace

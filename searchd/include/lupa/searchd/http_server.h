@@ -31,8 +31,10 @@ struct ConnectionLimits {
   std::chrono::milliseconds idle_timeout{5000};
   /// A request head must be whole this long after its first byte, or the answer is 408.
   std::chrono::milliseconds request_timeout{10000};
-  /// An answer (other than an export or feed) must be written within this time, however
-  /// slowly the client reads; a write that makes no progress for this long ends it too.
+  /// An answer (other than an export or feed) must be computed and written within this time
+  /// from its routing, however slowly the client reads: one still computed then is answered
+  /// 503 naming the limit; one being written is cut. A write that makes no progress for this
+  /// long ends it too.
   std::chrono::milliseconds send_timeout{10000};
   /// Requests one connection may carry before it is closed.
   int keep_alive_requests = 1000;
@@ -47,7 +49,8 @@ struct HttpServerOptions {
   unsigned short port = 8080;  ///< 0 picks a free port (see HttpServer::port)
   ConnectionLimits limits;
   /// An export or a feed that runs longer than this is cut short (the connection is closed
-  /// before the end of the answer, so a client never takes a partial export for a whole one).
+  /// before the end of the answer, so a client never takes a partial export for a whole one);
+  /// one that has written nothing by then is answered 503 naming the limit.
   std::chrono::seconds stream_time_limit{60};
   /// Exports and feeds running at once; beyond: 503. Each may hold a worker for up to
   /// stream_time_limit, so they must leave workers for searches.
