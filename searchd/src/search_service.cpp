@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <fstream>
@@ -389,10 +390,12 @@ std::vector<StubEntry> parse_stub(const std::filesystem::path& stub, std::string
       const std::size_t colon = rest.rfind(':');
       const std::string_view host = colon == std::string_view::npos ? "" : rest.substr(0, colon);
       const std::string_view port = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
-      const bool port_ok = !port.empty() && port.size() <= 5 &&
-                           port.find_first_not_of("0123456789") == std::string_view::npos &&
-                           std::stoi(std::string(port)) >= 1 &&
-                           std::stoi(std::string(port)) <= 65535;
+      unsigned number_of_port = 0;
+      const auto [parsed_to, parse_error] =
+          std::from_chars(port.data(), port.data() + port.size(), number_of_port);
+      const bool port_ok = !port.empty() && parse_error == std::errc() &&
+                           parsed_to == port.data() + port.size() && number_of_port >= 1 &&
+                           number_of_port <= 65535;
       if (host.empty() || host == "[]" || !port_ok ||
           host.find_first_of(" \t/") != std::string_view::npos)
         throw std::invalid_argument(where +
