@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include "data_files.h"
+#include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -41,10 +43,49 @@ const Glossary& Glossary::bundled() {
 
 void Glossary::add(GlossaryConcept entry) {
   const std::size_t index = concepts_.size();
+  bool has_phrase = false;
   for (Language language : kLanguages)
-    for (const std::string& term : entry.terms(language))
-      matchers_[matcher_index(language)].add_keys(stems(segment_words(term), language), index);
+    for (const std::string& term : entry.terms(language)) {
+      const std::vector<std::string> words = segment_words(term);
+      matchers_[matcher_index(language)].add_keys(stems(words, language), index);
+      if (words.size() < 2) continue;
+      has_phrase = true;
+      for (Language reading : kLanguages) {
+        std::vector<std::string> terms;
+        for (const std::string& word : words) {
+          // Appending, not operator+: GCC 12 warns wrongly (-Wrestrict) about prefix + string.
+          std::string stem_term(schema::kStemPrefix);
+          stem_term += index_stem(word, reading);
+          terms.push_back(std::move(stem_term));
+        }
+        phrase_readings_[matcher_index(reading)].add_keys(terms, index);
+      }
+    }
   concepts_.push_back(std::move(entry));
+  has_phrase_term_.push_back(has_phrase);
+}
+
+bool Glossary::is_phrase_term(const std::string& term) {
+  return segment_words(term).size() >= 2;
+}
+
+std::vector<std::size_t> Glossary::phrase_concepts_in(
+    const std::vector<std::string>& stem_terms) const {
+  std::vector<PhraseMatcher::Span> spans;
+  for (const PhraseMatcher& reading : phrase_readings_) {
+    std::vector<PhraseMatcher::Span> more = reading.find_all_spans(stem_terms);
+    spans.insert(spans.end(), more.begin(), more.end());
+  }
+  // One occurrence found by both readings, or by two terms whose stems agree, counts once.
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.entry, a.first, a.length) < std::tie(b.entry, b.first, b.length);
+  });
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < spans.size(); ++i)
+    if (i == 0 || spans[i].entry != spans[i - 1].entry || spans[i].first != spans[i - 1].first ||
+        spans[i].length != spans[i - 1].length)
+      found.push_back(spans[i].entry);
+  return found;
 }
 
 std::vector<GlossaryMatch> Glossary::find(const std::vector<std::string>& words) const {

@@ -1,5 +1,6 @@
 #include "lupa/analyzers/passage_analyzer.h"
 
+#include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
 #include "lupa/analyzers/text_normalizer.h"
@@ -28,12 +29,19 @@ void PassageAnalyzer::add_text(Xapian::Document& document, std::string_view text
 
 void PassageAnalyzer::add_words(Xapian::Document& document, std::span<const std::string> words,
                                 Language language, Xapian::termcount wdf_increment) {
+  stem_terms_.clear();
   for (const std::string& word : words) {
     if (word.size() > kMaxIndexedWordBytes) continue;
-    document.add_posting(stem_term(word, language), next_position_, wdf_increment);
+    const std::string& term = stem_term(word, language);
+    document.add_posting(term, next_position_, wdf_increment);
+    stem_terms_.push_back(term);
     ++next_position_;
   }
   next_position_ += kFieldGap;
+  // Within one call, as phrases match within one field.
+  const Glossary& glossary = Glossary::bundled();
+  for (std::size_t concept_index : glossary.phrase_concepts_in(stem_terms_))
+    document.add_term(schema::concept_term(glossary.concepts()[concept_index].id), wdf_increment);
 }
 
 }  // namespace lupa::analyzers

@@ -127,6 +127,22 @@ std::vector<PhraseMatcher::Span> PhraseMatcher::find_spans(
   return spans;
 }
 
+std::vector<PhraseMatcher::Span> PhraseMatcher::find_all_spans(
+    const std::vector<std::string>& keys) const {
+  std::vector<Span> spans;
+  for (std::size_t start = 0; start < keys.size(); ++start) {
+    std::size_t node = 0;
+    for (std::size_t i = start; i < keys.size(); ++i) {
+      const auto found = nodes_[node].next.find(keys[i]);
+      if (found == nodes_[node].next.end()) break;
+      node = found->second;
+      for (const Terminal& terminal : nodes_[node].terminals)
+        spans.push_back({start, i - start + 1, terminal.entry});
+    }
+  }
+  return spans;
+}
+
 long PhraseMatcher::exact(std::string_view text) const {
   const std::vector<std::string> words = segment_words_keeping_case(text);
   if (words.empty()) return -1;

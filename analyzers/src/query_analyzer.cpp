@@ -128,6 +128,25 @@ class MisspeltWordProcessor final : public Xapian::FieldProcessor {
   Xapian::Query operator()(const std::string&) override { return Xapian::Query::MatchNothing; }
 };
 
+// A glossary concept's phrases, as the concept's term (schema::concept_term): "lupaconcept:
+// open_data". The parser hands a field processor a value up to a hyphen, so the id's hyphens
+// travel as underscores (ids are lower-case ASCII letters, digits and hyphens).
+constexpr std::string_view kConceptField = "lupaconcept";
+
+std::string concept_field_value(std::string id) {
+  std::replace(id.begin(), id.end(), '-', '_');
+  return id;
+}
+
+class ConceptProcessor final : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    std::string id = value;
+    std::replace(id.begin(), id.end(), '_', '-');
+    return Xapian::Query(schema::concept_term(id));
+  }
+};
+
 // Rewrites "word*" outside quotes as "lupawildcard:word". A few wildcards serve any real
 // query; each may expand to hundreds of terms, so more are refused.
 std::string rewrite_wildcards(const std::string& text) {
@@ -216,15 +235,24 @@ std::vector<Token> tokenize(const std::string& text) {
 }
 
 std::string alternatives(const std::vector<Token>& tokens, const GlossaryMatch& match,
-                         const GlossaryConcept& entry) {
+                         const Glossary& glossary, std::vector<std::string>& phrases) {
+  const GlossaryConcept& entry = glossary.concepts()[match.concept_index];
   std::string typed;
   for (std::size_t i = match.first_word; i < match.first_word + match.word_count; ++i)
     typed += (typed.empty() ? "" : " ") + tokens[i].text;
   const std::string typed_folded = fold_for_matching(typed);
   std::string out = "((" + typed + ")";
   for (Language language : kLanguages)
-    for (const std::string& term : entry.terms(language))
-      if (fold_for_matching(term) != typed_folded) out += " OR \"" + term + "\"";
+    for (const std::string& term : entry.terms(language)) {
+      if (fold_for_matching(term) == typed_folded) continue;
+      if (Glossary::is_phrase_term(term))
+        phrases.push_back(term);
+      else
+        out += " OR \"" + term + "\"";
+    }
+  // Every phrase of the concept, as the one term the indexer gave the passages holding one.
+  if (glossary.has_phrase_term(match.concept_index))
+    out += " OR " + std::string(kConceptField) + ":" + concept_field_value(entry.id);
   return out + ")";
 }
 
@@ -367,11 +395,10 @@ std::string unknown_field_message(const std::vector<std::string>& unknown,
 
 }  // namespace
 
-std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
-                                 std::vector<std::string>& concepts,
-                                 std::vector<Language>& matched_languages) {
+GlossaryExpansion expand_with_glossary(const std::string& text, const Glossary& glossary) {
   const std::vector<Token> tokens = tokenize(text);
-  std::string out;
+  GlossaryExpansion expansion;
+  std::string& out = expansion.text;
   auto append = [&out](const std::string& piece) { out += (out.empty() ? "" : " ") + piece; };
   for (std::size_t i = 0; i < tokens.size();) {
     if (!tokens[i].plain) {
@@ -387,16 +414,15 @@ std::string expand_with_glossary(const std::string& text, const Glossary& glossa
     std::size_t next = 0;
     for (const GlossaryMatch& match : glossary.find(words)) {
       for (; next < match.first_word; ++next) append(run[next].text);
-      const GlossaryConcept& entry = glossary.concepts()[match.concept_index];
-      append(alternatives(run, match, entry));
-      concepts.push_back(entry.id);
-      matched_languages.push_back(match.language);
+      append(alternatives(run, match, glossary, expansion.phrases));
+      expansion.concepts.push_back(glossary.concepts()[match.concept_index].id);
+      expansion.matched_languages.push_back(match.language);
       next = match.first_word + match.word_count;
     }
     for (; next < run.size(); ++next) append(run[next].text);
     i = end;
   }
-  return out;
+  return expansion;
 }
 
 std::optional<Language> language_of_query(std::string_view text) {
@@ -435,6 +461,7 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
     parser.add_prefix(std::string(kWildcardField),
                       (new WildcardProcessor(database_, wildcards))->release());
     parser.add_prefix(std::string(kMisspeltField), (new MisspeltWordProcessor)->release());
+    parser.add_prefix(std::string(kConceptField), (new ConceptProcessor)->release());
     Xapian::Query reading = parser.parse_query(
         flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text, flags);
     if (wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
@@ -442,6 +469,22 @@ Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
     readings.push_back(std::move(reading));
   }
   return either_reading(readings);
+}
+
+Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
+                                          const std::vector<std::string>& phrases) const {
+  if (phrases.empty()) return query;
+  std::vector<Xapian::Query> alternatives{query};
+  for (const std::string& phrase : phrases)
+    for (Language language : kLanguages) {
+      if (!options_.both_stemmers && language != Language::kSpanish) continue;
+      std::vector<std::string> terms;
+      for (const std::string& word : segment_words(phrase))
+        terms.push_back(stem_term(word, language));
+      alternatives.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                                static_cast<Xapian::termcount>(terms.size()));
+    }
+  return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
 }
 
 QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options)
@@ -616,11 +659,14 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   std::unordered_set<std::string> misspelt;
   if (options_.spelling) analyzed.corrected = spelling_correction(text, misspelt);
   const std::string words = misspelt.empty() ? asked : without_misspelt_words(asked, misspelt);
-  std::vector<Language> matched_languages;
-  const std::string expanded =
-      options_.glossary
-          ? expand_with_glossary(words, Glossary::bundled(), analyzed.concepts, matched_languages)
-          : words;
+  GlossaryExpansion expansion;
+  if (options_.glossary)
+    expansion = expand_with_glossary(words, Glossary::bundled());
+  else
+    expansion.text = words;
+  const std::string& expanded = expansion.text;
+  const std::vector<Language>& matched_languages = expansion.matched_languages;
+  analyzed.concepts = std::move(expansion.concepts);
   if (analyzed.concepts.size() > QueryLimits::kMaxConcepts)
     throw QueryLimitError("names more than " + std::to_string(QueryLimits::kMaxConcepts) +
                           " glossary concepts; search for fewer at a time");
@@ -632,7 +678,7 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
     analyzed.language = language_of_query(text);
   if (!analyzed.language) analyzed.language = language_by_index(text);
   if (question && question->plain && question->topic.empty()) {
-    analyzed.query = agency_passages(question->agencies, options_.facets);
+    analyzed.query = analyzed.marked = agency_passages(question->agencies, options_.facets);
     return analyzed;
   }
   try {
@@ -650,12 +696,13 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                       agency_signal(question->agencies, options_.facets),
                                       AgencySignal::kBesideTopic));
+    analyzed.marked = with_phrases(analyzed.query, expansion.phrases);
     return analyzed;
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.
   }
   try {
-    analyzed.query = parse_with(text, 0, any_word);
+    analyzed.query = analyzed.marked = parse_with(text, 0, any_word);
     return analyzed;
   } catch (const Xapian::QueryParserError& error) {
     throw QuerySyntaxError("query cannot be read: " + error.get_msg());

@@ -223,4 +223,8 @@ std::string commitment_group_term(std::string_view group_key) {
   return bounded_term(kCommitmentGroupPrefix, group_key);
 }
 
+std::string concept_term(std::string_view concept_id) {
+  return bounded_term(kConceptPrefix, concept_id);
+}
+
 }  // namespace lupa::schema

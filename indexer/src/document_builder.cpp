@@ -108,6 +108,7 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   const schema::DateSortKeys sort_keys = schema::passage_date_sort_keys(day_number, record.id);
   document.add_value(schema::kSlotNewestFirst, sort_keys.newest);
   document.add_value(schema::kSlotOldestFirst, sort_keys.oldest);
+  document.add_value(schema::kSlotPassageId, record.id);
   if (day_number)
     document.add_value(schema::kSlotPassageDate, Xapian::sortable_serialise(*day_number));
   if (passage.translation_ordinal > 0) {

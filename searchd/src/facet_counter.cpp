@@ -69,7 +69,7 @@ std::string FacetCounter::date_key(const Xapian::Document& document) const {
 }
 
 const std::string& FacetCounter::Kept::tie_key() const {
-  if (!stable_key) stable_key = document.get_value(schema::kSlotDuplicateSignature);
+  if (!stable_key) stable_key = document.get_value(schema::kSlotPassageId);
   return *stable_key;
 }
 

@@ -115,11 +115,11 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
   if (group.empty()) return;
   const std::string term = schema::duplicate_group_term(group);
   // A boilerplate paragraph may be in thousands of documents: the first few by passage id
-  // (slot 8 starts with it; not by document id, which differs between one database and shards)
+  // (slot 12; not by document id, which differs between one database and shards)
   // are read, the rest counted.
   Xapian::Enquire members(db);
   members.set_weighting_scheme(Xapian::BoolWeight());
-  members.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  members.set_sort_by_value(schema::kSlotPassageId, false);
   members.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(term),
                                   Xapian::Query(schema::id_term(hit.record.id))));
   const Xapian::MSet listed = members.get_mset(0, kAlsoInListed);
@@ -133,7 +133,7 @@ void list_other_sources(Xapian::Database& db, const Xapian::Document& document, 
 }
 
 // The other members of `record`'s same-commitment group (the linker's), but for any passage of
-// its own document, by passage id: slot 8 starts with it (never by document id, which differs
+// its own document, by passage id, slot 12 (never by document id, which differs
 // between one database and shards). Every id comes with the match as its sort key, so only
 // the first kSameCommitmentRead documents are read.
 SameCommitment list_same_commitment(Xapian::Database& db, const schema::PassageRecord& record) {
@@ -141,7 +141,7 @@ SameCommitment list_same_commitment(Xapian::Database& db, const schema::PassageR
   if (!record.links || record.links->group.empty()) return same;
   Xapian::Enquire members(db);
   members.set_weighting_scheme(Xapian::BoolWeight());
-  members.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  members.set_sort_by_value(schema::kSlotPassageId, false);
   members.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
                                   Xapian::Query(schema::commitment_group_term(record.links->group)),
                                   Xapian::Query(schema::file_term(record.doc))));
@@ -207,7 +207,8 @@ double milliseconds_since(std::chrono::steady_clock::time_point started) {
 
 // What a request runs, and what search() says about it.
 struct SearchService::EffectiveQuery {
-  Xapian::Query text;    ///< the words as analysed: what snippets mark
+  Xapian::Query text;    ///< the words as analysed
+  Xapian::Query marked;  ///< what snippets mark: `text`, with the glossary's phrases
   Xapian::Query ranked;  ///< `text` with passages in the query's language first
   Xapian::Query filter;  ///< every filter of the request; empty when there is none
   bool browsing = false;
@@ -679,6 +680,7 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
   const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
   auto use = [&](const analyzers::AnalyzedQuery& analyzed) {
     effective.text = effective.ranked = analyzed.query;
+    effective.marked = analyzed.marked;
     effective.agencies = analyzed.agencies;
     if (ranking_.language_boost && analyzed.language) {
       // Small beside a matched word's weight: it orders passages of equal relevance.
@@ -725,7 +727,7 @@ SearchService::EffectiveQuery SearchService::similar_query(Xapian::Database& db,
                                                            const Xapian::Query& like,
                                                            const SearchRequest& request) const {
   EffectiveQuery effective;
-  effective.text = effective.ranked = like;
+  effective.text = effective.marked = effective.ranked = like;
   effective.filter = filter_query(db, request, "");
   effective.collapse_slot = collapse_slot_for(request, false);
   effective.sort = request.sort;
@@ -740,15 +742,15 @@ void SearchService::configure_enquire(Xapian::Enquire& enquire,
   // it cannot), and breaks ties by passage id rather than document id, which differs between
   // one database and shards holding the same passages: by date, then passage id (slots 10 and
   // 11), so that passages of one date come in reading order; by relevance, then passage id
-  // (slot 8 starts with it).
+  // (slot 12).
   if (effective.sort == SortOrder::kNewest)
     enquire.set_sort_by_value(schema::kSlotNewestFirst, true);
   else if (effective.sort == SortOrder::kOldest)
     enquire.set_sort_by_value(schema::kSlotOldestFirst, false);
   else if (effective.browsing)
-    enquire.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+    enquire.set_sort_by_value(schema::kSlotPassageId, false);
   else
-    enquire.set_sort_by_relevance_then_value(schema::kSlotDuplicateSignature, false);
+    enquire.set_sort_by_relevance_then_value(schema::kSlotPassageId, false);
   enquire.set_query(effective.query());
 }
 
@@ -899,7 +901,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
 void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
                               const Xapian::MSet& mset, Xapian::doccount offset,
                               SearchResult& result, const MatchCounter* collapsed) const {
-  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.text);
+  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.marked);
   result.hits.clear();
   int rank = static_cast<int>(offset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -1095,9 +1097,9 @@ std::string SearchService::mark_query_words(const std::string& text,
   const analyzers::AnalyzedQuery typed = analyzer.analyze(query);
   // When the query was corrected, the results may be the correction's: its words count too.
   const Xapian::Query words = typed.corrected.empty()
-                                  ? typed.query
-                                  : Xapian::Query(Xapian::Query::OP_OR, typed.query,
-                                                  analyzer.analyze(typed.corrected).query);
+                                  ? typed.marked
+                                  : Xapian::Query(Xapian::Query::OP_OR, typed.marked,
+                                                  analyzer.analyze(typed.corrected).marked);
   return Highlighter(db, words).mark_all(text);
 }
 
@@ -1142,7 +1144,7 @@ std::optional<AgencyPage> SearchService::agency(const std::string& id) const {
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   // By passage id, the same on one database and on shards (document ids are not).
-  enquire.set_sort_by_value(schema::kSlotDuplicateSignature, false);
+  enquire.set_sort_by_value(schema::kSlotPassageId, false);
   enquire.set_query(
       Xapian::Query(Xapian::Query::OP_FILTER, tagged,
                     Xapian::Query(schema::facet_term(

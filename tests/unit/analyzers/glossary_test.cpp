@@ -169,16 +169,16 @@ TEST(Glossary, EveryPolicyAreaHasRowsInBothDirections) {
 
 TEST(ExpandWithGlossary, PlainWordsAreWidenedAndSyntaxIsLeftAlone) {
   const Glossary glossary = small_glossary();
-  std::vector<std::string> concepts;
-  std::vector<Language> languages;
-  EXPECT_EQ(expand_with_glossary("reforma de datos abiertos", glossary, concepts, languages),
-            "reforma de ((datos abiertos) OR \"open data\")");
-  EXPECT_EQ(concepts, (std::vector<std::string>{"open-data"}));
-  EXPECT_EQ(languages, (std::vector<Language>{Language::kSpanish}));
+  const GlossaryExpansion expansion = expand_with_glossary("reforma de datos abiertos", glossary);
+  // The other language's phrase travels as the concept's term, and is kept for marking.
+  EXPECT_EQ(expansion.text, "reforma de ((datos abiertos) OR lupaconcept:open_data)");
+  EXPECT_EQ(expansion.phrases, (std::vector<std::string>{"open data"}));
+  EXPECT_EQ(expansion.concepts, (std::vector<std::string>{"open-data"}));
+  EXPECT_EQ(expansion.matched_languages, (std::vector<Language>{Language::kSpanish}));
   // Quoted phrases, fields, operators, wildcards and +/- words are the user's.
   for (const char* kept : {"\"datos abiertos\"", "theme:open-data", "datos AND abiertos",
                            "dat* abiertos", "+datos abiertos"})
-    EXPECT_EQ(expand_with_glossary(kept, glossary, concepts, languages), kept) << kept;
+    EXPECT_EQ(expand_with_glossary(kept, glossary).text, kept) << kept;
 }
 
 TEST(LanguageOfQuery, SpanishLettersAndStopWordsTell) {

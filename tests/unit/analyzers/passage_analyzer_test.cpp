@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,12 +23,54 @@ TEST(PassageAnalyzer, IndexesOnlyStemsAndEveryStemHasPositions) {
 
   std::set<std::string> terms;
   for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
+    if ((*term).starts_with(schema::kConceptPrefix)) continue;  // the glossary's (below)
     terms.insert(*term);
     EXPECT_TRUE((*term).starts_with(schema::kStemPrefix)) << "unstemmed term " << *term;
     EXPECT_GT(term.positionlist_count(), 0u) << *term;
   }
   EXPECT_EQ(terms, (std::set<std::string>{"Zinform", std::string("Z").append(index_stem(
                                                          "pública", Language::kSpanish))}));
+}
+
+// The concept terms of a document: term -> wdf.
+std::map<std::string, Xapian::termcount> concept_terms(const Xapian::Document& document) {
+  std::map<std::string, Xapian::termcount> concepts;
+  for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term)
+    if ((*term).starts_with(schema::kConceptPrefix)) concepts[*term] = term.get_wdf();
+  return concepts;
+}
+
+TEST(PassageAnalyzer, GlossaryPhrasesOfEitherLanguageBecomeConceptTermsPerOccurrence) {
+  Xapian::Document document;
+  PassageAnalyzer analyzer;
+  analyzer.start_document();
+  // A Spanish passage quoting an English term, a nested term ("datos abiertos" inside "portal
+  // de datos abiertos" is still open data), and a term said twice.
+  analyzer.add_text(document,
+                    "La transparencia presupuestaria y el open data del portal de datos "
+                    "abiertos; transparencia presupuestal",
+                    Language::kSpanish);
+  const auto concepts = concept_terms(document);
+  EXPECT_EQ(concepts.at(schema::concept_term("budget-transparency")), 2u);
+  EXPECT_EQ(concepts.at(schema::concept_term("open-data")), 2u);
+  // One-word terms stay words: the query asks for them as words.
+  EXPECT_FALSE(concepts.contains(schema::concept_term("budget")));
+  for (const auto& [term, wdf] : concepts) EXPECT_TRUE(term.starts_with(schema::kConceptPrefix));
+}
+
+TEST(PassageAnalyzer, ConceptTermsNeverSpanTwoFields) {
+  Xapian::Document document;
+  PassageAnalyzer analyzer;
+  analyzer.start_document();
+  // "datos" ends the heading and "abiertos" starts the text: no phrase matches across them.
+  analyzer.add_text(document, "Publicación de datos", Language::kSpanish, 3);
+  analyzer.add_text(document, "abiertos y reutilizables", Language::kSpanish);
+  EXPECT_FALSE(concept_terms(document).contains(schema::concept_term("open-data")));
+  // Within a field weighed more, the concept weighs as its field does.
+  Xapian::Document heading;
+  analyzer.start_document();
+  analyzer.add_text(heading, "Datos abiertos", Language::kSpanish, 3);
+  EXPECT_EQ(concept_terms(heading).at(schema::concept_term("open-data")), 3u);
 }
 
 TEST(PassageAnalyzer, AccentedAndUnaccentedSpellingsGiveOneTerm) {

@@ -9,7 +9,9 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
 
@@ -75,6 +77,9 @@ INSTANTIATE_TEST_SUITE_P(
         QueryCase{"rendicion", {"es-cuentas"}},
         // English stems.
         QueryCase{"transparency", {"en-budget"}}, QueryCase{"transparent", {"en-budget"}},
+        // A glossary phrase of the other language, through the concept's term.
+        QueryCase{"transparencia presupuestaria", {"en-budget"}},
+        QueryCase{"transparencia presupuestal", {"en-budget"}},
         // The glossary reads "accountable" as "rendición de cuentas" too.
         QueryCase{"accountable", {"en-budget", "es-cuentas"}},
         // ñ is a letter of its own: "anos" is another word.
@@ -177,6 +182,58 @@ TEST(QueryAnalyzer, WildcardReachesTheStemsOfBothLanguages) {
               (Names{"Portal de transparencia presupuestaria", "Budget transparency portal"}))
         << "query: " << query;
   }
+}
+
+// The concept terms the indexer writes stand for the phrases a query once asked for: for every
+// concept of the bundled glossary, the passages holding its term are exactly those the
+// phrases of its terms of two words or more match, in both readings (a user's quoted phrase
+// is parsed as the glossary's phrases were). Each passage states one term, in both languages'
+// passages, between words of its own, so terms nested in others are tested too.
+TEST(QueryAnalyzer, ConceptTermsMatchExactlyWhatTheirPhrasesMatch) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  PassageAnalyzer analyzer;
+  const Glossary& glossary = Glossary::bundled();
+  for (const GlossaryConcept& entry : glossary.concepts())
+    for (Language written : kLanguages)
+      for (const std::string& term : entry.terms(written))
+        for (Language passage : kLanguages) {
+          Xapian::Document document;
+          analyzer.start_document();
+          analyzer.add_text(document, "Sobre " + term + " hoy", passage);
+          database.add_document(document);
+        }
+  database.commit();
+  QueryOptions options;
+  options.spelling = false;
+  const QueryAnalyzer parser(database, options);
+  auto docids = [&database](const Xapian::Query& query) {
+    Xapian::Enquire enquire(database);
+    enquire.set_query(query);
+    std::set<Xapian::docid> ids;
+    const Xapian::MSet mset = enquire.get_mset(0, database.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) ids.insert(*it);
+    return ids;
+  };
+  std::size_t compared = 0;
+  for (std::size_t c = 0; c < glossary.concepts().size(); ++c) {
+    if (!glossary.has_phrase_term(c)) continue;
+    const GlossaryConcept& entry = glossary.concepts()[c];
+    std::vector<Xapian::Query> phrases;
+    for (Language written : kLanguages)
+      for (const std::string& term : entry.terms(written))
+        if (Glossary::is_phrase_term(term)) phrases.push_back(parser.parse("\"" + term + "\""));
+    const auto by_phrases =
+        docids(Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()));
+    const auto by_term = docids(Xapian::Query(schema::concept_term(entry.id)));
+    EXPECT_FALSE(by_term.empty()) << entry.id;
+    EXPECT_EQ(by_term, by_phrases) << entry.id;
+    ++compared;
+  }
+  EXPECT_GE(compared, 1000u);
+}
+
+TEST_F(QueryAnalyzerTest, TheConceptFieldIsTheGlossarysOwnNotTheUsers) {
+  EXPECT_THROW(matches("lupaconcept:budget_transparency"), QuerySyntaxError);
 }
 
 TEST_F(QueryAnalyzerTest, StopWordOnlyQueryMatchesTheStopWordItself) {

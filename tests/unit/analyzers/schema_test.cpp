@@ -25,8 +25,9 @@ namespace {
 constexpr std::size_t kXapianMaxTermBytes = 245;
 
 std::vector<std::string_view> all_prefixes() {
-  std::vector<std::string_view> prefixes{kIdPrefix, kFilePrefix, kStemPrefix, kDuplicateGroupPrefix,
-                                         kCommitmentGroupPrefix};
+  std::vector<std::string_view> prefixes{
+      kIdPrefix,     kFilePrefix, kStemPrefix, kDuplicateGroupPrefix, kCommitmentGroupPrefix,
+      kConceptPrefix};
   for (const Facet& facet : kFacets) prefixes.push_back(facet.prefix);
   return prefixes;
 }
@@ -65,7 +66,8 @@ TEST(Schema, ValueSlotsAreUnique) {
   const std::vector<Xapian::valueno> slots{
       kSlotIndexedAt,          kSlotOrdinal,         kSlotFacetValues,    kSlotLanguage,
       kSlotTranslationGroup,   kSlotPassageDate,     kSlotDuplicateGroup, kSlotShownOnce,
-      kSlotDuplicateSignature, kSlotCommitmentLinks, kSlotOldestFirst,    kSlotNewestFirst};
+      kSlotDuplicateSignature, kSlotCommitmentLinks, kSlotOldestFirst,    kSlotNewestFirst,
+      kSlotPassageId};
   EXPECT_EQ(std::set<Xapian::valueno>(slots.begin(), slots.end()).size(), slots.size());
   EXPECT_EQ(kSlotIndexedAt, 0u);
   EXPECT_EQ(kSlotOrdinal, 1u);

@@ -391,7 +391,7 @@ namespace lupa::searchd {
 namespace {
 
 // Passages of every kind a collapsed count meets: alone, translations, near-duplicates of
-// different languages and facets, ties of weight broken by passage id (slot 8's start).
+// different languages and facets, ties of weight broken by passage id (slot 12).
 std::vector<std::pair<Xapian::Document, double>> mixed_passages() {
   std::vector<std::pair<Xapian::Document, double>> passages;
   const auto add = [&](const Values& values, const std::string& shown_once,
@@ -402,7 +402,7 @@ std::vector<std::pair<Xapian::Document, double>> mixed_passages() {
     if (!shown_once.empty()) document.add_value(schema::kSlotShownOnce, shown_once);
     if (!duplicates.empty()) document.add_value(schema::kSlotDuplicateGroup, duplicates);
     if (!date.empty()) document.add_value(schema::kSlotPassageDate, date);
-    document.add_value(schema::kSlotDuplicateSignature, id + std::string(1, '\0') + "sig");
+    document.add_value(schema::kSlotPassageId, id);
     passages.emplace_back(document, weight);
   };
   add({{"lang", "es"}, {"theme", "open-data"}}, "", "", "a.0001", 1.0);

@@ -45,9 +45,26 @@ class Glossary {
 
   const std::vector<GlossaryConcept>& concepts() const { return concepts_; }
 
+  /// The concepts (indexes into concepts(), once per occurrence) of which `stem_terms` hold a
+  /// term of two words or more, wherever a phrase query on that term would find it: the
+  /// passage's words as the index holds them (Z-prefixed stems in the passage's language,
+  /// consecutive positions), the term's words stemmed by either of the query's two readings.
+  /// The indexer gives each passage a concept term per concept found (schema::concept_term),
+  /// so that a query widened with a concept asks for one term instead of every phrase.
+  std::vector<std::size_t> phrase_concepts_in(const std::vector<std::string>& stem_terms) const;
+
+  /// Whether `concept_index` has a term of two words or more.
+  bool has_phrase_term(std::size_t concept_index) const { return has_phrase_term_[concept_index]; }
+
+  /// Whether `term` (one term of a concept, as the glossary writes it) is two words or more.
+  static bool is_phrase_term(const std::string& term);
+
  private:
   std::vector<GlossaryConcept> concepts_;
+  std::vector<bool> has_phrase_term_;
   PhraseMatcher matchers_[2];  // by stems: English, Spanish
+  // The phrase terms of both languages, by the Z terms of each reading: English, Spanish.
+  PhraseMatcher phrase_readings_[2];
 };
 
 }  // namespace lupa::analyzers

@@ -6,6 +6,10 @@
 // indexed: every query is stemmed, and wildcards expand over stems (see query_analyzer.h);
 // leaving them out saved about 15 % of indexing time. Stop words are indexed too: phrases such as
 // "rendición de cuentas" need them; queries drop them outside phrases.
+//
+// Each glossary concept one of whose terms of two words or more a field holds, in either
+// language, becomes a term too (schema::concept_term, once per occurrence): the query side
+// asks for it instead of reading the positions of every term's phrase.
 #pragma once
 
 #include <xapian.h>
@@ -46,6 +50,7 @@ class PassageAnalyzer {
   Xapian::termpos next_position_ = 1;
   // Words repeat a great deal across a corpus; caching their terms halves indexing time.
   std::unordered_map<std::string, std::string> cache_[2];  // word -> Z term
+  std::vector<std::string> stem_terms_;  // of the current field, for the glossary's phrases
 };
 
 }  // namespace lupa::analyzers

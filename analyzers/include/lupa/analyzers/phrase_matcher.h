@@ -50,6 +50,9 @@ class PhraseMatcher {
   };
   /// Every match in `keys` (longest first at each position, not overlapping), with its place.
   std::vector<Span> find_spans(const std::vector<std::string>& keys) const;
+  /// Every match in `keys`, overlapping and nested ones included: each phrase wherever it
+  /// occurs, as a phrase query finds it.
+  std::vector<Span> find_all_spans(const std::vector<std::string>& keys) const;
 
   /// `words` folded as the matcher compares them (cached per thread).
   static std::vector<std::string> fold_words(const std::vector<std::string>& words);

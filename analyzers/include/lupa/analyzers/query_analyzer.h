@@ -80,6 +80,9 @@ struct QueryOptions {
 
 struct AnalyzedQuery {
   Xapian::Query query;
+  /// What to mark in the passages found: `query`, with the glossary's phrases its concept
+  /// terms stand for (see expand_with_glossary).
+  Xapian::Query marked;
   /// The query's language when its words tell it (glossary terms, stop words, Spanish
   /// letters); used to rank passages in that language first at equal relevance.
   std::optional<Language> language;
@@ -130,16 +133,27 @@ class QueryAnalyzer {
   /// passages holding its stem in either language; 0 when never.
   Xapian::doccount word_frequency(const std::string& folded) const;
   std::optional<Language> language_by_index(const std::string& text) const;
+  /// `query` OR each of `phrases` as a phrase of each reading's stems.
+  Xapian::Query with_phrases(const Xapian::Query& query,
+                             const std::vector<std::string>& phrases) const;
   const Xapian::Database& database_;
   QueryOptions options_;
 };
 
+struct GlossaryExpansion {
+  std::string text;                         ///< for the query parser
+  std::vector<std::string> concepts;        ///< the concepts' ids, in order
+  std::vector<Language> matched_languages;  ///< the language of each matched term
+  /// The concepts' terms of two words or more (but the one typed) the concept terms stand
+  /// for: what the passages are marked with.
+  std::vector<std::string> phrases;
+};
+
 /// `text` with each run of plain words (outside quotes, not operators, fields or wildcards)
-/// that names a glossary concept replaced by "((words as typed) OR "term" OR ...)". The
-/// concepts used and the languages of the matched terms are appended to the two lists.
-std::string expand_with_glossary(const std::string& text, const Glossary& glossary,
-                                 std::vector<std::string>& concepts,
-                                 std::vector<Language>& matched_languages);
+/// that names a glossary concept replaced by "((words as typed) OR "term" OR ...
+/// lupaconcept:id)": the concept's one-word terms as words, its longer terms as the concept's
+/// term (schema::concept_term), which the indexer gave every passage holding one of them.
+GlossaryExpansion expand_with_glossary(const std::string& text, const Glossary& glossary);
 
 /// The language a query's own words show, if any: Spanish letters (ñ, accents, ¿¡), then stop
 /// words of one language only.

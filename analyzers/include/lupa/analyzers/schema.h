@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/9";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/10";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -33,6 +33,10 @@ inline constexpr std::string_view kDuplicateGroupPrefix = "XZ";
 /// Every passage about one commitment, in different documents, followed by the group's key
 /// (CommitmentLinks::group): a passage's list of the same commitment elsewhere is read from it.
 inline constexpr std::string_view kCommitmentGroupPrefix = "XD";
+/// Every passage holding one of a glossary concept's terms of two words or more, followed by
+/// the concept's id (Glossary::phrase_concepts_in): a query widened with the concept asks for
+/// this one term instead of a phrase per term, whose positions cost most of a query.
+inline constexpr std::string_view kConceptPrefix = "XX";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the
@@ -73,7 +77,7 @@ inline constexpr Xapian::valueno kSlotDuplicateGroup = 6;
 inline constexpr Xapian::valueno kSlotShownOnce = 7;
 /// What the indexer's duplicate grouper reads of a passage, so that it never parses document
 /// data or segments text again: the passage id and its MinHash signature (indexer's
-/// duplicate_grouper.h, duplicate_signature). Not read by searchd.
+/// duplicate_grouper.h, duplicate_signature). Not read by searchd: some 300 bytes a passage.
 inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
 /// What the indexer's commitment linker reads of a commitment passage, and a digest of its links
 /// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
@@ -86,6 +90,11 @@ inline constexpr Xapian::valueno kSlotCommitmentLinks = 9;
 /// cannot carry to shard servers.
 inline constexpr Xapian::valueno kSlotOldestFirst = 10;
 inline constexpr Xapian::valueno kSlotNewestFirst = 11;
+/// The passage id alone: what ties of relevance, browses and the lists of a group are ordered
+/// by, the same on one database and on shards (document ids are not). Short on purpose: a sort
+/// by relevance then value reads the value of every candidate, and reading slot 8, which starts
+/// with the id too, made that most of a query's time.
+inline constexpr Xapian::valueno kSlotPassageId = 12;
 
 /// The values of kSlotNewestFirst and kSlotOldestFirst for the passage `id` whose date's first
 /// day is `day` (YYYYMMDD; none: undated).
@@ -494,5 +503,8 @@ std::string duplicate_group_term(std::string_view group_key);
 /// The term carried by every passage of the same-commitment group `group_key`
 /// (CommitmentLinks::group).
 std::string commitment_group_term(std::string_view group_key);
+
+/// The term carried by every passage holding a phrase of the glossary concept `concept_id`.
+std::string concept_term(std::string_view concept_id);
 
 }  // namespace lupa::schema

@@ -24,7 +24,7 @@ namespace lupa::searchd {
 /// The order a match keeps the first passage of a collapsed group by, when it is not by
 /// weight alone: by date (schema::kSlotPassageDate; `newest_first` or oldest first, undated
 /// passages last either way), then by weight. Ties of both go to the smaller stable key
-/// (schema::kSlotDuplicateSignature, which starts with the passage id), as the match breaks
+/// (schema::kSlotPassageId, the passage id), as the match breaks
 /// them (SearchService sorts by relevance then that value), so that the passage kept does not
 /// depend on document ids, which differ between one database and shards.
 struct CollapseOrder {
@@ -106,7 +106,7 @@ class FacetCounter final : public Xapian::MatchSpy {
     std::string key;  ///< the order's key; empty without one
     double weight;
     std::string values;
-    /// The stable key that breaks ties (schema::kSlotDuplicateSignature): read from `document`
+    /// The stable key that breaks ties (schema::kSlotPassageId): read from `document`
     /// while the match holds it, for the passage kept (and a candidate on a tie).
     mutable std::optional<std::string> stable_key;
     Xapian::Document document;
