@@ -63,7 +63,27 @@ std::shared_ptr<const FacetCodes> FacetCodes::build(const Xapian::Database& data
   }
   close_up_to(last + 1);
   table->codes_.shrink_to_fit();
+  std::unordered_map<std::string, std::uint32_t> group_numbers;
+  for (const auto& [slot, numbers] :
+       {std::pair{schema::kSlotShownOnce, &table->shown_once_},
+        std::pair{schema::kSlotDuplicateGroup, &table->duplicate_group_}}) {
+    numbers->assign(table->offsets_.size(), 0);
+    for (auto value = database.valuestream_begin(slot); value != database.valuestream_end(slot);
+         ++value) {
+      const auto [found, added] =
+          group_numbers.try_emplace(*value, static_cast<std::uint32_t>(table->group_keys_.size()));
+      if (added) table->group_keys_.push_back(found->first);
+      (*numbers)[value.get_docid()] = found->second;
+    }
+  }
   return table;
+}
+
+std::optional<std::string_view> FacetCodes::group_key(Xapian::valueno slot,
+                                                      Xapian::docid docid) const {
+  if (slot == schema::kSlotShownOnce) return group_keys_[shown_once_[docid]];
+  if (slot == schema::kSlotDuplicateGroup) return group_keys_[duplicate_group_[docid]];
+  return std::nullopt;
 }
 
 std::shared_ptr<const FacetCodes> FacetCodesCache::get(const Xapian::Database& database,

@@ -73,6 +73,13 @@ const std::string& FacetCounter::Kept::tie_key() const {
   return *stable_key;
 }
 
+std::string FacetCounter::value_of(const Xapian::Document& document, Xapian::docid docid,
+                                   bool coded, Xapian::valueno slot) const {
+  if (coded)
+    if (const auto held = codes_->group_key(slot, docid)) return std::string(*held);
+  return document.get_value(slot);
+}
+
 void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   if (merged_only_) return;
   // Reading and decoding the values' slot for every match was most of a query's time: a
@@ -80,9 +87,9 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   const Xapian::docid docid = document.get_docid();
   const bool coded = codes_ && codes_->covers(docid);
   if (settings_.collapse_slot) {
-    std::string group = document.get_value(*settings_.collapse_slot);
+    std::string group = value_of(document, docid, coded, *settings_.collapse_slot);
     if (!group.empty()) {
-      const std::string duplicates = document.get_value(schema::kSlotDuplicateGroup);
+      const std::string duplicates = value_of(document, docid, coded, schema::kSlotDuplicateGroup);
       // A near-duplicate group keeps the values that come first in byte order: they are read.
       std::string values = coded && duplicates.empty()
                                ? std::string()
@@ -284,7 +291,10 @@ void MatchCounter::operator()(const Xapian::Document& document, double) {
   if (merged_only_) return;
   ++seen_;
   if (!collapse_slot_) return;
-  std::string key = document.get_value(*collapse_slot_);
+  const Xapian::docid docid = document.get_docid();
+  std::optional<std::string_view> held;
+  if (codes_ && codes_->covers(docid)) held = codes_->group_key(*collapse_slot_, docid);
+  std::string key = held ? std::string(*held) : document.get_value(*collapse_slot_);
   if (key.empty())
     ++without_key_;
   else

@@ -848,14 +848,13 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   // first by date.
   const FacetCounter::Order order{effective.sort != SortOrder::kRelevance,
                                   effective.sort == SortOrder::kNewest};
-  const std::shared_ptr<const FacetCodes> codes =
-      request.count_facets ? facet_codes(db, index) : nullptr;
+  const std::shared_ptr<const FacetCodes> codes = facet_codes(db, index);
   FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order, codes);
   if (remote_) counter.count_merged_only();
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective);
   if (request.count_facets) enquire.add_matchspy(&counter);
-  MatchCounter matches(effective.collapse_slot);
+  MatchCounter matches(effective.collapse_slot, codes);
   if (remote_) matches.count_merged_only();
   if (effective.collapse_slot) enquire.add_matchspy(&matches);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);

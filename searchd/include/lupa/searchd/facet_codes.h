@@ -4,8 +4,14 @@
 // thousands of matches was most of a query's time (it is some 160 bytes a passage, so a query
 // matching half the index read half of it through the value table's blocks).
 //
-// Memory: 4 bytes per document id up to the database's last one, and 2 bytes per value of a
-// passage (about 10), so some 25 MB for a million passages. The table is not built (and
+// The same table keeps every passage's collapse keys (schema::kSlotShownOnce and
+// kSlotDuplicateGroup), which the match counters read for every match too: read through
+// Xapian, each is a look-up of the value's chunk, and with the match's own reads of other slots
+// in between, each such look-up reads the chunk's blocks again.
+//
+// Memory: 12 bytes per document id up to the database's last one, 2 bytes per value of a
+// passage (about 10), and each distinct collapse key once, so some 40 MB for a million
+// passages. The table is not built (and
 // counting reads the slot, as before) when the index holds more distinct values than a code
 // can name, or when its document ids are so sparse that the first figure would dwarf the
 // second (see FacetCodes::build).
@@ -17,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,11 +53,21 @@ class FacetCodes {
   std::size_t facet(Code code) const { return facets_[code]; }
   std::string_view value(Code code) const { return values_[code]; }
 
+  /// The value of passage `docid` (which the table must cover) in `slot` when the table keeps
+  /// that slot (kSlotShownOnce, kSlotDuplicateGroup), empty when the passage has none; nullopt
+  /// for another slot.
+  std::optional<std::string_view> group_key(Xapian::valueno slot, Xapian::docid docid) const;
+
  private:
   std::vector<std::uint32_t> offsets_;  ///< per document id, where its codes start in codes_
   std::vector<Code> codes_;
   std::vector<std::size_t> facets_;  ///< per code
   std::vector<std::string> values_;  ///< per code
+  /// Per document id, the index in group_keys_ of its kSlotShownOnce and kSlotDuplicateGroup
+  /// values (0: none).
+  std::vector<std::uint32_t> shown_once_;
+  std::vector<std::uint32_t> duplicate_group_;
+  std::vector<std::string> group_keys_{std::string()};
 };
 
 /// The FacetCodes of the newest revision asked for, built by the first request that needs it

@@ -120,6 +120,9 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// Keeps `values` for near-duplicate group `duplicates` when they come first.
   void keep_duplicate(const std::string& duplicates, std::string_view values);
   std::string date_key(const Xapian::Document& document) const;
+  /// `document`'s value in `slot`: from the codes when `coded` and they keep the slot.
+  std::string value_of(const Xapian::Document& document, Xapian::docid docid, bool coded,
+                       Xapian::valueno slot) const;
 
   Settings settings_;
   std::shared_ptr<const FacetCodes> codes_;
@@ -139,8 +142,10 @@ class FacetCounter final : public Xapian::MatchSpy {
 /// group may have passages on several. Serialisable like FacetCounter.
 class MatchCounter final : public Xapian::MatchSpy {
  public:
-  explicit MatchCounter(std::optional<Xapian::valueno> collapse_slot = std::nullopt)
-      : collapse_slot_(collapse_slot) {}
+  /// With `codes` (a single local database's), collapse keys are read from them.
+  explicit MatchCounter(std::optional<Xapian::valueno> collapse_slot = std::nullopt,
+                        std::shared_ptr<const FacetCodes> codes = nullptr)
+      : collapse_slot_(collapse_slot), codes_(std::move(codes)) {}
   void operator()(const Xapian::Document& document, double weight) override;
   Xapian::doccount seen() const { return seen_; }
   /// Matches once collapsed: without a collapse slot, every match.
@@ -151,7 +156,7 @@ class MatchCounter final : public Xapian::MatchSpy {
   void count_merged_only() { merged_only_ = true; }
 
   std::string name() const override;
-  Xapian::MatchSpy* clone() const override { return new MatchCounter(collapse_slot_); }
+  Xapian::MatchSpy* clone() const override { return new MatchCounter(collapse_slot_, codes_); }
   std::string serialise() const override;
   Xapian::MatchSpy* unserialise(const std::string& serialised,
                                 const Xapian::Registry& context) const override;
@@ -161,6 +166,7 @@ class MatchCounter final : public Xapian::MatchSpy {
 
  private:
   std::optional<Xapian::valueno> collapse_slot_;
+  std::shared_ptr<const FacetCodes> codes_;
   bool merged_only_ = false;
   Xapian::doccount seen_ = 0;
   Xapian::doccount without_key_ = 0;
