@@ -128,7 +128,8 @@ PageText recognize_page(const Pix& image, int number, double seconds, EngineAcce
   const Clock::time_point recognition_start = Clock::now();
   Recognition recognition;
   try {
-    recognition = engine.recognize(*prepared.grey, prepared.dpi, left);
+    recognition =
+        engine.recognize(*prepared.grey, prepared.dpi, left, prepared.unstraightened.get());
   } catch (const OcrError&) {
     if (left < page_time_limit && Clock::now() - recognition_start >= left) budget.exhaust();
     throw;

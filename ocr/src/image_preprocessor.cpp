@@ -15,6 +15,12 @@ constexpr int kMaxRecognisableSide = 32767;
 // pixBackgroundNormSimple maps the paper to grey 200; ink is well below. 140 (70 % of the
 // paper) leaves anti-aliased rims white; 130-170 gave the same text on the samples.
 constexpr int kInkThreshold = 140;
+// The largest skew at which a page may be read as it came, unresampled, when Tesseract's layout
+// analysis follows its lines. On pages skewed 0.3-3 degrees (docs/ocr.md) Tesseract found the
+// lines of every page up to 1.5 degrees, lost those of 2 pages of 8 at 1.8 and of every page
+// from 2.4; and where it still found them past 2 degrees, the page read as it came lost more
+// characters than straightening did.
+constexpr double kMaxSkewReadAsItCame = 1.65;
 
 PixPtr to_grey(const Pix& image) {
   Pix* source = const_cast<Pix*>(&image);  // Leptonica's API is not const-correct
@@ -41,6 +47,36 @@ PixPtr scale_to_target(PixPtr grey, int dpi, double& scaled_dpi, const ImageLimi
   const auto f = static_cast<float>(factor);
   return adopt_pix(f > 1 ? pixScaleGrayLI(grey.get(), f, f) : pixScaleAreaMap(grey.get(), f, f),
                    "scaling to 300 dpi");
+}
+
+struct CleanPage {
+  PixPtr grey;
+  PixPtr binary;
+};
+
+// Steps 4-7 of prepare_page on a grey page at `dpi`.
+CleanPage clean_page(Pix* page, int dpi) {
+  PixPtr even =
+      adopt_pix(pixBackgroundNormSimple(page, nullptr, nullptr), "normalising the background");
+  // The background is now kNormalisedBackground everywhere, so one threshold fits the whole
+  // page. Otsu's threshold per tile did not: on a tile of bare paper it splits the paper's
+  // noise in two, and the half called black, touching the border, was whitened below with
+  // whatever text touched it (a degraded table page lost all its text).
+  PixPtr binary = adopt_pix(pixThresholdToBinary(even.get(), kInkThreshold), "binarising");
+
+  PixPtr without_edges =
+      adopt_pix(pixRemoveBorderConnComps(binary.get(), 8), "removing dark page edges");
+  // A full stop in 8 pt type at 300 dpi is about 5 pixels across; speckles are smaller.
+  PixPtr clean = adopt_pix(
+      pixSelectBySize(without_edges.get(), 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr),
+      "removing speckles");
+  pixSetResolution(clean.get(), dpi, dpi);
+  // Tesseract reads grey better than our binarisation of it (its LSTM sees the grey image);
+  // the grey image keeps only what the clean-up kept, so edges and speckles are gone there too.
+  PixPtr removed = adopt_pix(pixXor(nullptr, binary.get(), clean.get()), "finding removed marks");
+  pixSetMasked(even.get(), removed.get(), 255);
+  pixSetResolution(even.get(), dpi, dpi);
+  return {std::move(even), std::move(clean)};
 }
 
 }  // namespace
@@ -85,28 +121,14 @@ PreparedPage prepare_page(const Pix& image, const ImageLimits& limits) {
       adopt_pix(pixFindSkewAndDeskew(grey.get(), 2, &angle, &confidence), "deskewing");
   prepared.skew_degrees = angle;
 
-  PixPtr even = adopt_pix(pixBackgroundNormSimple(straight.get(), nullptr, nullptr),
-                          "normalising the background");
-  // The background is now kNormalisedBackground everywhere, so one threshold fits the whole
-  // page. Otsu's threshold per tile did not: on a tile of bare paper it splits the paper's
-  // noise in two, and the half called black, touching the border, was whitened below with
-  // whatever text touched it (a degraded table page lost all its text).
-  PixPtr binary = adopt_pix(pixThresholdToBinary(even.get(), kInkThreshold), "binarising");
-
-  PixPtr without_edges =
-      adopt_pix(pixRemoveBorderConnComps(binary.get(), 8), "removing dark page edges");
-  // A full stop in 8 pt type at 300 dpi is about 5 pixels across; speckles are smaller.
-  PixPtr clean = adopt_pix(
-      pixSelectBySize(without_edges.get(), 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr),
-      "removing speckles");
-  pixSetResolution(clean.get(), prepared.dpi, prepared.dpi);
-  // Tesseract reads grey better than our binarisation of it (its LSTM sees the grey image);
-  // the grey image keeps only what the clean-up kept, so edges and speckles are gone there too.
-  PixPtr removed = adopt_pix(pixXor(nullptr, binary.get(), clean.get()), "finding removed marks");
-  pixSetMasked(even.get(), removed.get(), 255);
-  pixSetResolution(even.get(), prepared.dpi, prepared.dpi);
-  prepared.grey = std::move(even);
-  prepared.binary = std::move(clean);
+  // Straightening resamples the page, which blurs small marks (a degree sign read as an
+  // asterisk); a page skewed a little is also prepared as it came, which the recogniser reads
+  // instead when Tesseract follows its lines unaided (page_recognizer.h).
+  CleanPage clean = clean_page(straight.get(), prepared.dpi);
+  if (straight.get() != grey.get() && std::abs(angle) <= kMaxSkewReadAsItCame)
+    prepared.unstraightened = clean_page(grey.get(), prepared.dpi).grey;
+  prepared.grey = std::move(clean.grey);
+  prepared.binary = std::move(clean.binary);
   return prepared;
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "lupa/ocr/page_layout.h"
 
@@ -15,7 +17,7 @@ namespace {
 
 // Bumped whenever preprocessing or segmentation changes what a page reads as, so that cached
 // texts made the old way are not reused.
-constexpr const char* kPipelineVersion = "lupa-ocr-pipeline/3";
+constexpr const char* kPipelineVersion = "lupa-ocr-pipeline/4";
 
 struct TextDeleter {
   void operator()(char* text) const { delete[] text; }
@@ -86,18 +88,35 @@ PageRecognizer::PageRecognizer(const RecognizerSettings& settings)
 
 PageRecognizer::~PageRecognizer() = default;
 
-Recognition PageRecognizer::recognize(Pix& page, int dpi, std::chrono::milliseconds time_left) {
+Recognition PageRecognizer::recognize(Pix& page, int dpi, std::chrono::milliseconds time_left,
+                                      Pix* unstraightened) {
   tesseract::TessBaseAPI& api = api_->tesseract;
   Recognition result;
 
   api.SetPageSegMode(tesseract::PSM_AUTO);
-  api.SetImage(&page);
-  api.SetSourceResolution(dpi);
-  if (reads_as_table(analyse_layout(api))) {
+  const auto set_image = [&api, dpi](Pix& image) {
+    api.SetImage(&image);  // drops any layout found before
+    api.SetSourceResolution(dpi);
+  };
+  Pix* chosen = &page;
+  set_image(page);
+  std::vector<LayoutBlock> blocks = analyse_layout(api);
+  if (unstraightened) {
+    // Analysed last, so that the layout Tesseract keeps for recognition is this one in the
+    // common case of a page skewed a little.
+    set_image(*unstraightened);
+    std::vector<LayoutBlock> as_it_came = analyse_layout(api);
+    if (follows_skewed_lines(as_it_came, blocks)) {
+      chosen = unstraightened;
+      blocks = std::move(as_it_came);
+    } else {
+      set_image(page);
+    }
+  }
+  if (reads_as_table(blocks)) {
     result.layout = PageLayout::kTable;
     api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-    api.SetImage(&page);  // drops the automatic layout
-    api.SetSourceResolution(dpi);
+    set_image(*chosen);
   }
 
   tesseract::ETEXT_DESC monitor;

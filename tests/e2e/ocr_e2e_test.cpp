@@ -70,18 +70,28 @@ TEST_P(RecognisedSample, CharacterErrorRateIsWithinItsBound) {
 
 INSTANTIATE_TEST_SUITE_P(
     Scans, RecognisedSample,
-    ::testing::Values(
-        SampleCase{"clean-300dpi.png", 0.02}, SampleCase{"degraded-rotated.png", 0.06},
-        SampleCase{"degraded-noisy.jpg", 0.06}, SampleCase{"degraded-150dpi.png", 0.06},
-        SampleCase{"degraded-jpeg.jpg", 0.06}, SampleCase{"hard-scan.jpg", 0.03},
-        SampleCase{"table-monospaced.png", 0.05}, SampleCase{"image-only-report.pdf", 0.02},
-        SampleCase{"multipage.tif", 0.02}, SampleCase{"text-layer-report.pdf", 0.01}),
+    ::testing::Values(SampleCase{"clean-300dpi.png", 0.02}, SampleCase{"degraded-noisy.jpg", 0.06},
+                      SampleCase{"degraded-150dpi.png", 0.06},
+                      SampleCase{"degraded-jpeg.jpg", 0.06}, SampleCase{"hard-scan.jpg", 0.03},
+                      SampleCase{"table-monospaced.png", 0.05},
+                      SampleCase{"image-only-report.pdf", 0.02}, SampleCase{"multipage.tif", 0.02},
+                      SampleCase{"text-layer-report.pdf", 0.01}),
     [](const ::testing::TestParamInfo<SampleCase>& param) {
       std::string name = param.param.file;
       std::replace_if(
           name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
       return name;
     });
+
+// The `tesseract` command line reads this page, skewed 1.5 degrees, without an error, and lupa-ocr
+// must read no sample worse than it (docs/ocr.md). Straightening the page, which resamples it,
+// cost two characters (a degree sign read as an asterisk, a straight quote as a curly one);
+// Tesseract follows lines skewed that little by itself, so the page is read as it came.
+TEST(LupaOcr, APageSkewedALittleIsReadAsWellAsByTheCommandLine) {
+  const RunResult run = run_program(ocr_program(), {"-v", scan("degraded-rotated.png").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(character_error_rate(run.out, truth("degraded-rotated.png")), 0.0) << run.out;
+}
 
 // Hard scans (200 dpi, 2-3 degrees of skew either way, one corner darker, the scanner's dark
 // edge on either side, speckles, heavy JPEG), each with its own degradation drawn by

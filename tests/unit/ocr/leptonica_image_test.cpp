@@ -339,6 +339,30 @@ TEST(PreparePage, ASkewedPageIsStraightened) {
                           L_BRING_IN_WHITE, 0, 0));
   const PreparedPage prepared = prepare_page(*skewed);
   EXPECT_NEAR(std::abs(prepared.skew_degrees), 2.0, 0.3);
+  // Past 1.65 degrees Tesseract cannot be relied on to follow the lines: straightened only.
+  EXPECT_FALSE(prepared.unstraightened);
+}
+
+TEST(PreparePage, APageSkewedALittleIsAlsoPreparedAsItCame) {
+  PixPtr page = page_of_bars(2550, 3300, 300, 30);
+  PixPtr skewed(pixRotate(page.get(), 1.0f * 3.14159265f / 180.0f, L_ROTATE_AREA_MAP,
+                          L_BRING_IN_WHITE, 0, 0));
+  const PreparedPage prepared = prepare_page(*skewed);
+  EXPECT_NEAR(std::abs(prepared.skew_degrees), 1.0, 0.3);
+  // Not rotated: the same size as the straightened page, its bars still slanted.
+  ASSERT_TRUE(prepared.unstraightened);
+  EXPECT_EQ(pixGetWidth(prepared.unstraightened.get()), pixGetWidth(prepared.grey.get()));
+  EXPECT_EQ(pixGetHeight(prepared.unstraightened.get()), pixGetHeight(prepared.grey.get()));
+  EXPECT_EQ(pixGetXRes(prepared.unstraightened.get()), 300);
+  l_int32 same = 0;
+  pixEqual(prepared.unstraightened.get(), prepared.grey.get(), &same);
+  EXPECT_FALSE(same);
+}
+
+TEST(PreparePage, AStraightPageIsPreparedOnce) {
+  PixPtr page = page_of_bars(2550, 3300, 300, 30);
+  const PreparedPage prepared = prepare_page(*page);
+  EXPECT_FALSE(prepared.unstraightened);
 }
 
 TEST(PreparePage, ADarkScannerEdgeAndSpecklesAreRemoved) {

@@ -47,5 +47,39 @@ TEST(PageLayout, AnEmptyPageIsRunningText) {
   EXPECT_FALSE(reads_as_table({}));
 }
 
+// Layouts of a page skewed 1.8 degrees: straightened, and as it came, where Tesseract followed
+// the lines (one word split in two) or merged neighbouring lines (fewer lines and words).
+const std::vector<LayoutBlock> kStraightened = {block({300, 300, 2200, 1500}, {11, 12, 10, 12}),
+                                                block({300, 1600, 2200, 2900}, {12, 11, 13, 4})};
+
+TEST(SkewedLines, TheSameLinesAndWordsAreFollowed) {
+  EXPECT_TRUE(follows_skewed_lines({block({300, 280, 2230, 1530}, {11, 12, 10, 12}),
+                                    block({300, 1580, 2230, 2930}, {12, 11, 13, 4})},
+                                   kStraightened));
+  // Blocks cut differently, the same lines.
+  EXPECT_TRUE(follows_skewed_lines({block({300, 280, 2230, 2930}, {11, 12, 10, 12, 12, 11, 13, 4})},
+                                   kStraightened));
+  // A word more or less: within 2 %.
+  EXPECT_TRUE(follows_skewed_lines({block({300, 280, 2230, 2930}, {11, 12, 10, 12, 12, 11, 14, 4})},
+                                   kStraightened));
+}
+
+TEST(SkewedLines, MergedOrSplitLinesAreNotFollowed) {
+  EXPECT_FALSE(follows_skewed_lines({block({300, 280, 2230, 2930}, {11, 22, 12, 11, 13, 4})},
+                                    kStraightened));
+  EXPECT_FALSE(follows_skewed_lines(
+      {block({300, 280, 2230, 2930}, {11, 6, 6, 10, 12, 12, 11, 13, 4})}, kStraightened));
+}
+
+TEST(SkewedLines, LostWordsAreNotFollowed) {
+  EXPECT_FALSE(follows_skewed_lines({block({300, 280, 2230, 2930}, {11, 12, 10, 12, 12, 11, 9, 4})},
+                                    kStraightened));
+}
+
+TEST(SkewedLines, NothingFoundIsNotFollowed) {
+  EXPECT_FALSE(follows_skewed_lines({}, {}));
+  EXPECT_FALSE(follows_skewed_lines({}, kStraightened));
+}
+
 }  // namespace
 }  // namespace lupa::ocr

@@ -12,7 +12,11 @@ struct PreparedPage {
   PixPtr binary;  ///< 1 bpp, text black, at `dpi`
   PixPtr grey;    ///< 8 bpp, straightened, even background, without what the clean-up removed
   int dpi = kTargetDpi;     ///< below 300 when scaling up to it would exceed the image limits
-  double skew_degrees = 0;  ///< the rotation that was corrected
+  double skew_degrees = 0;  ///< the skew Leptonica found (corrected in `grey` when confident)
+  /// When `grey` was straightened from a skew of at most 1.65 degrees: the same steps without
+  /// straightening, that is without resampling, which the recogniser reads instead when
+  /// Tesseract follows the skewed lines by itself (page_recognizer.h); else empty.
+  PixPtr unstraightened;
 };
 
 /// The resolution to assume for `image`: its recorded resolution when plausible (72-1200 dpi),
@@ -31,7 +35,8 @@ double scale_factor(int width, int height, int dpi, int target_dpi, const ImageL
 ///    that size; small text loses strokes, huge text wastes time), but never beyond `limits`
 ///    nor past 32767 pixels a side (Tesseract's own limit): a page that would exceed them is
 ///    scaled only as far as they allow;
-/// 3. deskewed when Leptonica finds a confident skew;
+/// 3. deskewed when Leptonica finds a confident skew (a page skewed at most 1.65 degrees is
+///    also prepared without this step: `unstraightened`);
 /// 4. background normalised: the paper becomes one grey (200), a page darker at one corner than
 ///    the other as well;
 /// 5. binarised with one threshold, which the even background allows (Otsu's threshold per

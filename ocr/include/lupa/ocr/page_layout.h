@@ -26,4 +26,13 @@ struct LayoutBlock {
 /// side, but their lines hold many words; table cells hold one to three.
 bool reads_as_table(const std::vector<LayoutBlock>& blocks);
 
+/// Whether Tesseract's layout analysis follows the lines of a skewed page as it came (the
+/// blocks it found there, `unstraightened`) as well as on the same page straightened: the same
+/// number of text lines, and as many words give or take 2 %. Past about 1.5-2.5 degrees of
+/// skew, depending on the page, it merges neighbouring lines and loses a quarter to three
+/// quarters of the words; below that it finds the same lines, and the page is better read
+/// without the resampling that straightening needs.
+bool follows_skewed_lines(const std::vector<LayoutBlock>& unstraightened,
+                          const std::vector<LayoutBlock>& straightened);
+
 }  // namespace lupa::ocr

@@ -41,8 +41,12 @@ class PageRecognizer {
   /// Recognises `page` (prepared by prepare_page, at `dpi`), choosing the segmentation by
   /// page_layout.h's rule. Throws OcrError when recognition fails or exceeds the page time
   /// limit or `time_left` (what remains of the file's budget), whichever is shorter.
+  /// `unstraightened`, when `page` was straightened, is the same page prepared without that
+  /// (PreparedPage::unstraightened); it is read instead when Tesseract's layout analysis follows
+  /// its skewed lines (page_layout.h), since straightening resamples the page and blurs it.
   Recognition recognize(Pix& page, int dpi,
-                        std::chrono::milliseconds time_left = std::chrono::milliseconds::max());
+                        std::chrono::milliseconds time_left = std::chrono::milliseconds::max(),
+                        Pix* unstraightened = nullptr);
 
  private:
   struct Api;
