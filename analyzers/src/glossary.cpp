@@ -1,6 +1,7 @@
 #include "lupa/analyzers/glossary.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <tuple>
 
@@ -61,8 +62,21 @@ void Glossary::add(GlossaryConcept entry) {
         phrase_readings_[matcher_index(reading)].add_keys(terms, index);
       }
     }
+  auto mix = [this](std::string_view text) {
+    for (const unsigned char c : text) digest_ = (digest_ ^ c) * 1099511628211ull;
+    digest_ = (digest_ ^ 0xFF) * 1099511628211ull;  // ends each piece: "ab","c" is not "a","bc"
+  };
+  mix(entry.id);
+  for (Language language : kLanguages)
+    for (const std::string& term : entry.terms(language)) mix(term);
   concepts_.push_back(std::move(entry));
   has_phrase_term_.push_back(has_phrase);
+}
+
+std::string Glossary::fingerprint() const {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest_));
+  return hex;
 }
 
 bool Glossary::is_phrase_term(const std::string& term) {

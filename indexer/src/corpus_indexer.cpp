@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "lupa/analyzers/data_directory.h"
+#include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
@@ -96,6 +97,8 @@ std::string hex_sha1(const std::string& content) {
 std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   std::ostringstream out;
   out << schema::kAnalysisVersion;
+  // The concept terms passages carry follow the glossary: a new glossary re-indexes.
+  out << "|glossary:" << analyzers::Glossary::bundled().fingerprint();
   // An operator's data rows may change what any passage is tagged with: a new folder re-indexes.
   if (const std::string& data = analyzers::data_directory_digest(); !data.empty())
     out << "|data:" << data;

@@ -167,6 +167,26 @@ TEST(Glossary, EveryPolicyAreaHasRowsInBothDirections) {
   }
 }
 
+// The indexer re-reads every file when the fingerprint changes: its concept terms follow the
+// glossary.
+TEST(Glossary, FingerprintChangesWithAnyTermAndOnlyThen) {
+  EXPECT_EQ(small_glossary().fingerprint(), small_glossary().fingerprint());
+  Glossary one_more = small_glossary();
+  one_more.add({"open-data-portal", {"open data portal"}, {"portal de datos abiertos"}});
+  EXPECT_NE(one_more.fingerprint(), small_glossary().fingerprint());
+  Glossary renamed;
+  renamed.add({"public-procurement", {"public procurement"}, {"contratacion publica"}});
+  Glossary original;
+  original.add({"public-procurement", {"public procurement"}, {"contratación pública"}});
+  EXPECT_NE(renamed.fingerprint(), original.fingerprint());
+  // Pieces end where they end: moving a letter from one term to the next is a change.
+  Glossary split_a, split_b;
+  split_a.add({"x", {"ab", "c"}, {}});
+  split_b.add({"x", {"a", "bc"}, {}});
+  EXPECT_NE(split_a.fingerprint(), split_b.fingerprint());
+  EXPECT_EQ(Glossary::bundled().fingerprint().size(), 16u);
+}
+
 TEST(ExpandWithGlossary, PlainWordsAreWidenedAndSyntaxIsLeftAlone) {
   const Glossary glossary = small_glossary();
   const GlossaryExpansion expansion = expand_with_glossary("reforma de datos abiertos", glossary);

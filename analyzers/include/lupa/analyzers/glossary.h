@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ class Glossary {
   /// so that a query widened with a concept asks for one term instead of every phrase.
   std::vector<std::size_t> phrase_concepts_in(const std::vector<std::string>& stem_terms) const;
 
+  /// Changes whenever the glossary's concepts or terms do (a hex digest of them): the indexer
+  /// re-reads every file when it changes, since the concept terms it wrote follow the glossary.
+  std::string fingerprint() const;
+
   /// Whether `concept_index` has a term of two words or more.
   bool has_phrase_term(std::size_t concept_index) const { return has_phrase_term_[concept_index]; }
 
@@ -62,7 +67,8 @@ class Glossary {
  private:
   std::vector<GlossaryConcept> concepts_;
   std::vector<bool> has_phrase_term_;
-  PhraseMatcher matchers_[2];  // by stems: English, Spanish
+  std::uint64_t digest_ = 14695981039346656037ull;  // FNV-1a of ids and terms, as added
+  PhraseMatcher matchers_[2];                       // by stems: English, Spanish
   // The phrase terms of both languages, by the Z terms of each reading: English, Spanish.
   PhraseMatcher phrase_readings_[2];
 };
