@@ -478,9 +478,12 @@ Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
   for (const std::string& phrase : phrases)
     for (Language language : kLanguages) {
       if (!options_.both_stemmers && language != Language::kSpanish) continue;
-      std::vector<std::string> terms;
+      // With their positions, as the parser gives them: a phrase's terms are listed in
+      // position order (Query::get_terms_begin), and the highlighter reads them so.
+      std::vector<Xapian::Query> terms;
       for (const std::string& word : segment_words(phrase))
-        terms.push_back(stem_term(word, language));
+        terms.emplace_back(stem_term(word, language), 1,
+                           static_cast<Xapian::termpos>(terms.size() + 1));
       alternatives.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
                                 static_cast<Xapian::termcount>(terms.size()));
     }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <functional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -14,6 +16,7 @@
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/analyzers/stemming.h"
 
 namespace lupa::analyzers {
 namespace {
@@ -230,6 +233,30 @@ TEST(QueryAnalyzer, ConceptTermsMatchExactlyWhatTheirPhrasesMatch) {
     ++compared;
   }
   EXPECT_GE(compared, 1000u);
+}
+
+// Snippets mark what the concept term stands for: its phrases, their terms in word order (the
+// highlighter joins "rendición de cuentas" into one mark by that order).
+TEST_F(QueryAnalyzerTest, TheMarkedQueryHoldsTheConceptsPhrasesInWordOrder) {
+  const AnalyzedQuery analyzed = QueryAnalyzer(database_).analyze("accountability");
+  std::vector<std::vector<std::string>> phrases;
+  std::function<void(const Xapian::Query&)> collect = [&](const Xapian::Query& query) {
+    if (query.get_type() == Xapian::Query::OP_PHRASE) {
+      phrases.emplace_back(query.get_terms_begin(), query.get_terms_end());
+      return;
+    }
+    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) collect(query.get_subquery(i));
+  };
+  collect(analyzed.marked);
+  const std::vector<std::string> expected{"Zrendicion", "Zde",
+                                          "Z" + index_stem("cuentas", Language::kSpanish)};
+  EXPECT_NE(std::find(phrases.begin(), phrases.end(), expected), phrases.end());
+  // The query itself asks for the concept's term, not the phrases.
+  const auto terms = query_terms(analyzed.query);
+  EXPECT_TRUE(terms.contains(schema::concept_term("accountability")));
+  phrases.clear();
+  collect(analyzed.query);
+  EXPECT_TRUE(phrases.empty());
 }
 
 TEST_F(QueryAnalyzerTest, TheConceptFieldIsTheGlossarysOwnNotTheUsers) {
