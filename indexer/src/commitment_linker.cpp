@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -271,6 +272,43 @@ bool same_title(const Record& a, const Record& b) {
   return static_cast<double>(shared) >= kSameTitle * static_cast<double>(all);
 }
 
+// The pairs (a, b), a < b, of positions in `indexes` whose titles may be the same (same_title),
+// in the order comparing every pair would take them: a pair whose titles agree shares a word
+// among the first words of each title, rarest first (prefix filtering: two titles at
+// Jaccard similarity t share at least ceil(t * n) of a title's n words, so they share one of
+// its first n - ceil(t * n) + 1). A plan listed in many documents has thousands of
+// commitments, and comparing each pair cost seconds.
+std::vector<std::pair<std::size_t, std::size_t>> title_candidates(
+    const std::vector<Record>& records, const std::vector<std::size_t>& indexes) {
+  std::map<std::string_view, std::size_t> frequency;
+  for (std::size_t i : indexes)
+    for (const std::string& word : records[i].title_words) ++frequency[word];
+  std::map<std::string_view, std::vector<std::size_t>> by_word;
+  std::vector<std::string_view> words;
+  for (std::size_t position = 0; position < indexes.size(); ++position) {
+    const std::set<std::string>& title = records[indexes[position]].title_words;
+    if (title.size() < 3) continue;  // same_title refuses it
+    words.assign(title.begin(), title.end());
+    std::sort(words.begin(), words.end(), [&](std::string_view x, std::string_view y) {
+      const std::size_t fx = frequency[x], fy = frequency[y];
+      return fx != fy ? fx < fy : x < y;
+    });
+    const double size = static_cast<double>(title.size());
+    // One word more than the bound needs, against rounding.
+    const auto shared_at_least = static_cast<std::size_t>(std::ceil(kSameTitle * size - 1e-6));
+    const std::size_t prefix = std::min(title.size(), title.size() - shared_at_least + 2);
+    for (std::size_t w = 0; w < prefix; ++w) by_word[words[w]].push_back(position);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (const auto& [word, positions] : by_word)
+    for (std::size_t x = 0; x < positions.size(); ++x)
+      for (std::size_t y = x + 1; y < positions.size(); ++y)
+        pairs.emplace_back(positions[x], positions[y]);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
 // Later IRM reports know more (completion comes after design): their ratings come first.
 // report-stages.tsv lists the stages in the order reports are written.
 int stage_rank(const std::string& stage) {
@@ -535,11 +573,10 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
         records[i].plans.size() == 1)
       by_country_plan[{records[i].country, records[i].plans.front()}].push_back(i);
   for (const auto& [bucket, indexes] : by_country_plan)
-    for (std::size_t a = 0; a < indexes.size(); ++a)
-      for (std::size_t b = a + 1; b < indexes.size(); ++b)
-        if (records[indexes[a]].doc != records[indexes[b]].doc &&
-            same_title(records[indexes[a]], records[indexes[b]]))
-          same.join(indexes[a], indexes[b]);
+    for (const auto& [a, b] : title_candidates(records, indexes))
+      if (records[indexes[a]].doc != records[indexes[b]].doc &&
+          same_title(records[indexes[a]], records[indexes[b]]))
+        same.join(indexes[a], indexes[b]);
 
   std::map<std::size_t, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < records.size(); ++i) groups[same.root(i)].push_back(i);

@@ -784,7 +784,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     summary.end_of_run.passages_regrouped = duplicates.passages_read;
     summary.end_of_run.passages_rewritten = links.changed + duplicates.passages_changed;
     summary.end_of_run.grouping_seconds = phase_seconds();
-    summary.end_of_run.everything = only == nullptr || changes.too_many;
+    summary.end_of_run.everything = only == nullptr || changes.too_many || duplicates.everything;
     summary.end_of_run.done = true;
   }
   const auto commit_started = std::chrono::steady_clock::now();

@@ -24,6 +24,11 @@ namespace {
 constexpr std::size_t kBands = 32;
 constexpr std::size_t kRowsPerBand = kFingerprintHashes / kBands;
 static_assert(kBands * kRowsPerBand == kFingerprintHashes);
+// Bits of a band key in its term (band_term). Fewer make fewer distinct terms, a smaller index
+// and a cheaper write; but more passages to read for each band looked up. bench/README.md,
+// "Adding one report", shows the measurements it was chosen from.
+constexpr int kBandTermBits = 16;
+static_assert(kBandTermBits % 4 == 0);
 
 // SplitMix64's finaliser: a cheap 64-bit mix, so that hash i of a shingle is mix(h ^ seed_i),
 // one hash of the shingle's words rather than kFingerprintHashes.
@@ -129,6 +134,7 @@ struct Candidate {
   std::string shown_once;                // as stored
   std::size_t signature = kNoSignature;  // index in Passages::signatures; none if too short
   std::uint32_t words = 0;
+  bool regroup = true;  // false: read for its shown-once group only; its duplicate group stands
 };
 
 struct Passages {
@@ -188,15 +194,15 @@ std::uint64_t band_key(const StoredRows& rows, std::size_t band) {
   return key;
 }
 
-// The term of a band key: the band, then the key's low 20 bits, in hex. Passages whose keys
-// differ may share it (a million passages in about a million terms a band): what it finds is
+// The term of a band key: the band, then the key's low kBandTermBits bits, in hex. Passages
+// whose keys differ share it (a million passages in 65,536 terms a band): what it finds is
 // checked against the key.
 std::string band_term(std::size_t band, std::uint64_t key) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string term(kBandTermPrefix);
   term += kHex[(band >> 4) & 15];
   term += kHex[band & 15];
-  for (int shift = 16; shift >= 0; shift -= 4) term += kHex[(key >> shift) & 15];
+  for (int shift = kBandTermBits - 4; shift >= 0; shift -= 4) term += kHex[(key >> shift) & 15];
   return term;
 }
 
@@ -266,35 +272,46 @@ Passages read_passages(const Xapian::Database& database) {
 // two passages outside it are never compared with one inside, and a join decides only between
 // passages it holds (buckets are taken in the order of their keys, members in passage id
 // order, whatever else the index holds).
-Passages read_touched_passages(const Xapian::Database& database, const RunChanges& changes) {
+std::optional<Passages> read_touched_passages(const Xapian::Database& database,
+                                              const RunChanges& changes) {
   struct Loaded {
     Candidate candidate;
     std::optional<StoredRows> rows;
+    bool groups_read = false;  // the slots but the signature
     bool taken = false;
+    bool regrouped = false;
   };
+  // A passage looked at is read for its signature only: most of those a band term finds are
+  // not in the band (the term holds part of the key).
   std::unordered_map<Xapian::docid, Loaded> loaded;  // references stay valid as it grows
   const auto load = [&](Xapian::docid docid) -> Loaded& {
     auto [found, added] = loaded.try_emplace(docid);
     if (!added) return found->second;
     Loaded& passage = found->second;
     passage.candidate.docid = docid;
-    const Xapian::Document document = database.get_document(docid);
-    if (!parse_signature(document.get_value(schema::kSlotDuplicateSignature), passage.candidate.id,
-                         passage.candidate.words, passage.rows)) {
-      const schema::PassageRecord record = schema::PassageRecord::parse(document.get_data());
+    if (!parse_signature(database.get_document(docid).get_value(schema::kSlotDuplicateSignature),
+                         passage.candidate.id, passage.candidate.words, passage.rows)) {
+      const schema::PassageRecord record =
+          schema::PassageRecord::parse(database.get_document(docid).get_data());
       parse_signature(duplicate_signature(record.id, record.text), passage.candidate.id,
                       passage.candidate.words, passage.rows);
     }
+    return passage;
+  };
+  const auto read_groups = [&](Loaded& passage) {
+    if (passage.groups_read) return;
+    passage.groups_read = true;
+    const Xapian::Document document = database.get_document(passage.candidate.docid);
     passage.candidate.translation_group = document.get_value(schema::kSlotTranslationGroup);
     passage.candidate.duplicate_group = document.get_value(schema::kSlotDuplicateGroup);
     passage.candidate.shown_once = document.get_value(schema::kSlotShownOnce);
-    return passage;
   };
   std::vector<Xapian::docid> queue;
   const auto take = [&](Xapian::docid docid) {
     Loaded& passage = load(docid);
     if (passage.taken) return;
     passage.taken = true;
+    read_groups(passage);
     queue.push_back(docid);
   };
   const auto take_all = [&](const std::string& term) {
@@ -323,7 +340,8 @@ Passages read_touched_passages(const Xapian::Database& database, const RunChange
       const std::string term = schema::file_term(path);
       for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
            ++posting) {
-        const Loaded& passage = load(*posting);
+        Loaded& passage = load(*posting);
+        read_groups(passage);
         if (!passage.candidate.translation_group.empty())
           file->second[passage.candidate.translation_group].push_back(*posting);
       }
@@ -332,6 +350,10 @@ Passages read_touched_passages(const Xapian::Database& database, const RunChange
       for (Xapian::docid docid : found->second) take(docid);
   };
 
+  // First the passages whose duplicate groups may change: those the changes reach through
+  // shared band keys, again and again. Past a quarter of the index, reading every passage in
+  // one pass costs less.
+  const std::size_t most = std::max<std::size_t>(1000, database.get_doccount() / 4);
   for (const std::string& id : changes.written)
     if (!id.empty()) take_all(schema::id_term(id));
   for (const std::string& value : changes.deleted_signatures) {
@@ -342,20 +364,35 @@ Passages read_touched_passages(const Xapian::Database& database, const RunChange
   }
   for (const std::string& group : changes.deleted_duplicate_groups)
     if (!group.empty()) take_all(schema::duplicate_group_term(group));
+  std::vector<Xapian::docid> regrouped;
   while (!queue.empty()) {
+    if (loaded.size() > most) return std::nullopt;
+    const Xapian::docid docid = queue.back();
+    queue.pop_back();
+    regrouped.push_back(docid);
+    const Loaded& passage = loaded.at(docid);
+    if (passage.rows) take_bands(*passage.rows);
+  }
+  // Then, for their shown-once groups, the passages sharing a translation group or a duplicate
+  // group with them, again and again; these keep their duplicate groups (no band key of theirs
+  // is any of the first ones': their buckets are the same as before).
+  for (const Xapian::docid docid : regrouped) queue.push_back(docid);
+  while (!queue.empty()) {
+    if (loaded.size() > most) return std::nullopt;
     const Xapian::docid docid = queue.back();
     queue.pop_back();
     const Loaded& passage = loaded.at(docid);
-    if (passage.rows) take_bands(*passage.rows);
     if (!passage.candidate.translation_group.empty())
       take_translations(passage.candidate.translation_group);
     if (!passage.candidate.duplicate_group.empty())
       take_all(schema::duplicate_group_term(passage.candidate.duplicate_group));
   }
+  for (const Xapian::docid docid : regrouped) loaded.at(docid).regrouped = true;
 
   Passages passages;
   for (auto& [docid, passage] : loaded) {
     if (!passage.taken) continue;
+    passage.candidate.regroup = passage.regrouped;
     if (passage.rows) {
       passages.signatures.push_back(*passage.rows);
       passage.candidate.signature = passages.signatures.size() - 1;
@@ -452,8 +489,10 @@ void add_band_terms(Xapian::Document& document) {
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
                                    const std::function<void(Xapian::docid)>& rewritten,
                                    const RunChanges* changes) {
-  const bool everything = changes == nullptr || changes->too_many;
-  Passages read = everything ? read_passages(database) : read_touched_passages(database, *changes);
+  std::optional<Passages> touched;
+  if (changes != nullptr && !changes->too_many) touched = read_touched_passages(database, *changes);
+  const bool everything = !touched;
+  Passages read = everything ? read_passages(database) : std::move(*touched);
   const std::vector<Candidate>& passages = read.candidates;
   std::vector<std::size_t> documents;
   documents.reserve(passages.size());
@@ -469,7 +508,7 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
   for (std::size_t band = 0; band < kBands; ++band) {
     keyed.clear();
     for (std::size_t i = 0; i < passages.size(); ++i)
-      if (passages[i].signature != kNoSignature)
+      if (passages[i].signature != kNoSignature && passages[i].regroup)
         keyed.emplace_back(band_key(read.signatures[passages[i].signature], band), i);
     std::sort(keyed.begin(), keyed.end());
     for (std::size_t first = 0; first < keyed.size();) {
@@ -485,7 +524,9 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
       first = end;
     }
   }
-  const std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+  std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    if (!passages[i].regroup) duplicate_keys[i] = passages[i].duplicate_group;
 
   Components shown_once(passages.size());
   std::unordered_map<std::string, std::size_t> first_of_translation_group;
@@ -512,7 +553,9 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
 
   DuplicateGrouping grouping;
   grouping.groups = first_of_duplicate_group.size();
-  grouping.passages_read = passages.size();
+  grouping.everything = everything;
+  grouping.passages_read = static_cast<std::size_t>(std::count_if(
+      passages.begin(), passages.end(), [](const Candidate& c) { return c.regroup; }));
   for (std::size_t i = 0; i < passages.size(); ++i) {
     const Candidate& passage = passages[i];
     if (!duplicate_keys[i].empty()) ++grouping.grouped;

@@ -80,6 +80,7 @@ void add_band_terms(Xapian::Document& document);
 struct DuplicateGrouping {
   std::size_t passages_changed = 0;  ///< passages whose groups changed in this call
   std::size_t passages_read = 0;     ///< passages whose groups were computed again
+  bool everything = false;           ///< every passage's (changes too many, or none given)
   std::size_t groups = 0;            ///< duplicate groups in the index
   std::size_t grouped = 0;           ///< passages in them
 };
