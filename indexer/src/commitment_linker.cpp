@@ -411,7 +411,7 @@ void read_touched_commitments(const Xapian::Database& database, const RunChanges
   };
   const auto take = [&](Xapian::docid docid) {
     if (!taken.insert(docid).second) return;
-    const Xapian::Document document = database.get_document(docid);
+    const Xapian::Document document = database.get_document(docid, Xapian::DOC_ASSUME_VALID);
     const std::string stored_value = document.get_value(schema::kSlotCommitmentLinks);
     std::size_t links_at = 0;
     if (auto record = record_from_value(docid, stored_value, links_at)) {
@@ -448,7 +448,9 @@ void read_touched_commitments(const Xapian::Database& database, const RunChanges
     const std::string term = schema::id_term(id);
     for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
          ++posting)
-      if (!database.get_document(*posting).get_value(schema::kSlotCommitmentLinks).empty())
+      if (!database.get_document(*posting, Xapian::DOC_ASSUME_VALID)
+               .get_value(schema::kSlotCommitmentLinks)
+               .empty())
         take(*posting);
   }
   for (const std::string& value : changes.deleted_link_values) {

@@ -289,7 +289,8 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
     if (!added) return found->second;
     Loaded& passage = found->second;
     passage.candidate.docid = docid;
-    if (!parse_signature(database.get_document(docid).get_value(schema::kSlotDuplicateSignature),
+    if (!parse_signature(database.get_document(docid, Xapian::DOC_ASSUME_VALID)
+                             .get_value(schema::kSlotDuplicateSignature),
                          passage.candidate.id, passage.candidate.words, passage.rows)) {
       const schema::PassageRecord record =
           schema::PassageRecord::parse(database.get_document(docid).get_data());
@@ -301,7 +302,8 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
   const auto read_groups = [&](Loaded& passage) {
     if (passage.groups_read) return;
     passage.groups_read = true;
-    const Xapian::Document document = database.get_document(passage.candidate.docid);
+    const Xapian::Document document =
+        database.get_document(passage.candidate.docid, Xapian::DOC_ASSUME_VALID);
     passage.candidate.translation_group = document.get_value(schema::kSlotTranslationGroup);
     passage.candidate.duplicate_group = document.get_value(schema::kSlotDuplicateGroup);
     passage.candidate.shown_once = document.get_value(schema::kSlotShownOnce);

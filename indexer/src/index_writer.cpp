@@ -199,7 +199,7 @@ void IndexWriter::note_deleted(const std::string& document_path) {
   for (auto posting = database_.postlist_begin(term); posting != database_.postlist_end(term);
        ++posting) {
     if (!changes_.count_one()) return;
-    const Xapian::Document document = database_.get_document(*posting);
+    const Xapian::Document document = database_.get_document(*posting, Xapian::DOC_ASSUME_VALID);
     changes_.deleted_signatures.push_back(document.get_value(schema::kSlotDuplicateSignature));
     changes_.deleted_duplicate_groups.push_back(document.get_value(schema::kSlotDuplicateGroup));
     changes_.deleted_link_values.push_back(document.get_value(schema::kSlotCommitmentLinks));
