@@ -353,9 +353,10 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
   };
 
   // First the passages whose duplicate groups may change: those the changes reach through
-  // shared band keys, again and again. Past a quarter of the index, reading every passage in
-  // one pass costs less.
-  const std::size_t most = std::max<std::size_t>(1000, database.get_doccount() / 4);
+  // shared band keys, again and again. Each costs 32 posting list look-ups and reads at random
+  // places: past a 32nd of the index (or 2,000), reading every passage in one pass costs less
+  // (bench/README.md, "Adding one report").
+  const std::size_t most = std::max<std::size_t>(2000, database.get_doccount() / 32);
   for (const std::string& id : changes.written)
     if (!id.empty()) take_all(schema::id_term(id));
   for (const std::string& value : changes.deleted_signatures) {
