@@ -321,6 +321,11 @@ def stage_queries_and_add(args, state: State, searchd: str, indexer: str, databa
             add = {"file": name, "word": word, "indexer_s": r["wall"], "indexer_rss_mib": r["rss_kb"] / 1024,
                    "indexed": summary["indexed"], "unchanged": summary["unchanged"],
                    "passages": summary["passages"], "seen_after_s": seen, "unchanged_rerun_s": noop["wall"], "see_timeout_s": args.see_timeout}
+            # What the end of the run did (links, groups, commit), as lupa-indexer prints it.
+            end_of_run = re.search(r"^end of run: (.*)$", r["stdout"], re.MULTILINE)
+            add["end_of_run"] = end_of_run.group(1) if end_of_run else None
+            if end_of_run:
+                say(f"add: end of run: {end_of_run.group(1)}")
             say(f"add: indexer {r['wall']:.2f} s ({summary['indexed']} indexed, {summary['unchanged']} unchanged, "
                 f"{summary['passages']} passages); the daemon "
                 + (f"found it {seen:.2f} s later" if seen is not None else

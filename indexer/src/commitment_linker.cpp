@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -271,6 +272,43 @@ bool same_title(const Record& a, const Record& b) {
   return static_cast<double>(shared) >= kSameTitle * static_cast<double>(all);
 }
 
+// The pairs (a, b), a < b, of positions in `indexes` whose titles may be the same (same_title),
+// in the order comparing every pair would take them: a pair whose titles agree shares a word
+// among the first words of each title, rarest first (prefix filtering: two titles at
+// Jaccard similarity t share at least ceil(t * n) of a title's n words, so they share one of
+// its first n - ceil(t * n) + 1). A plan listed in many documents has thousands of
+// commitments, and comparing each pair cost seconds.
+std::vector<std::pair<std::size_t, std::size_t>> title_candidates(
+    const std::vector<Record>& records, const std::vector<std::size_t>& indexes) {
+  std::map<std::string_view, std::size_t> frequency;
+  for (std::size_t i : indexes)
+    for (const std::string& word : records[i].title_words) ++frequency[word];
+  std::map<std::string_view, std::vector<std::size_t>> by_word;
+  std::vector<std::string_view> words;
+  for (std::size_t position = 0; position < indexes.size(); ++position) {
+    const std::set<std::string>& title = records[indexes[position]].title_words;
+    if (title.size() < 3) continue;  // same_title refuses it
+    words.assign(title.begin(), title.end());
+    std::sort(words.begin(), words.end(), [&](std::string_view x, std::string_view y) {
+      const std::size_t fx = frequency[x], fy = frequency[y];
+      return fx != fy ? fx < fy : x < y;
+    });
+    const double size = static_cast<double>(title.size());
+    // One word more than the bound needs, against rounding.
+    const auto shared_at_least = static_cast<std::size_t>(std::ceil(kSameTitle * size - 1e-6));
+    const std::size_t prefix = std::min(title.size(), title.size() - shared_at_least + 2);
+    for (std::size_t w = 0; w < prefix; ++w) by_word[words[w]].push_back(position);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (const auto& [word, positions] : by_word)
+    for (std::size_t x = 0; x < positions.size(); ++x)
+      for (std::size_t y = x + 1; y < positions.size(); ++y)
+        pairs.emplace_back(positions[x], positions[y]);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
 // Later IRM reports know more (completion comes after design): their ratings come first.
 // report-stages.tsv lists the stages in the order reports are written.
 int stage_rank(const std::string& stage) {
@@ -320,34 +358,137 @@ std::string commitment_link_value(const PassageRecord& stored) {
   return out.take() + links_digest(stored.links.value_or(CommitmentLinks{}));
 }
 
-std::size_t link_commitments(Xapian::WritableDatabase& database,
-                             const std::function<void(Xapian::docid)>& rewritten) {
-  const std::string term = schema::facet_term(*schema::find_facet("kind"),
-                                              schema::to_string(schema::PassageKind::kCommitment));
+namespace {
 
-  // What each commitment's value slot holds; a passage written before the slot existed is read
-  // from its document data, as it was then.
-  std::vector<Record> records;
-  std::vector<std::string> links_before;  // per record, links_digest of its stored links
-  {
-    auto value = database.valuestream_begin(schema::kSlotCommitmentLinks);
-    const auto no_more_values = database.valuestream_end(schema::kSlotCommitmentLinks);
-    for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
-         ++posting) {
-      if (value != no_more_values && value.get_docid() < *posting) value.skip_to(*posting);
-      std::size_t links_at = 0;
-      const std::string stored_value =
-          value != no_more_values && value.get_docid() == *posting ? *value : std::string();
-      if (auto record = record_from_value(*posting, stored_value, links_at)) {
-        records.push_back(std::move(*record));
-        links_before.push_back(stored_value.substr(links_at));
-        continue;
-      }
-      const PassageRecord stored = PassageRecord::parse(database.get_document(*posting).get_data());
-      records.push_back(read_record(*posting, stored));
+const std::string& commitment_term() {
+  static const std::string kTerm = schema::facet_term(
+      *schema::find_facet("kind"), schema::to_string(schema::PassageKind::kCommitment));
+  return kTerm;
+}
+
+// Every commitment passage, from the value slots; a passage written before the slot existed is
+// read from its document data, as it was then.
+void read_every_commitment(const Xapian::Database& database, std::vector<Record>& records,
+                           std::vector<std::string>& links_before) {
+  const std::string& term = commitment_term();
+  auto value = database.valuestream_begin(schema::kSlotCommitmentLinks);
+  const auto no_more_values = database.valuestream_end(schema::kSlotCommitmentLinks);
+  for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+       ++posting) {
+    if (value != no_more_values && value.get_docid() < *posting) value.skip_to(*posting);
+    std::size_t links_at = 0;
+    const std::string stored_value =
+        value != no_more_values && value.get_docid() == *posting ? *value : std::string();
+    if (auto record = record_from_value(*posting, stored_value, links_at)) {
+      records.push_back(std::move(*record));
+      links_before.push_back(stored_value.substr(links_at));
+      continue;
+    }
+    const PassageRecord stored = PassageRecord::parse(database.get_document(*posting).get_data());
+    records.push_back(read_record(*posting, stored));
+    links_before.push_back(links_digest(stored.links.value_or(CommitmentLinks{})));
+  }
+}
+
+// The commitment passages a run's changes can touch: those written, and every commitment of a
+// plan, or with an OGP id, that a commitment written or deleted has, and again of the plans and
+// OGP ids of those. Every way of linking (the same OGP id; the same plan and number; titles
+// within one country and plan; a plan's original paragraphs) joins commitments that share a
+// plan or an OGP id, and what a plan's numbering agrees with is read from that plan's
+// commitments alone: linking these alone gives them what linking every commitment would.
+void read_touched_commitments(const Xapian::Database& database, const RunChanges& changes,
+                              std::vector<Record>& records,
+                              std::vector<std::string>& links_before) {
+  const std::string& commitments = commitment_term();
+  std::set<Xapian::docid> taken;
+  std::set<std::string> plans_done, ids_done;
+  std::vector<std::string> plans_to_do, ids_to_do;
+  const auto note_keys = [&](const Record& record) {
+    for (const std::string& plan : record.plans)
+      if (!plan.empty() && plans_done.insert(plan).second) plans_to_do.push_back(plan);
+    if (!record.own_ogp_id.empty() && ids_done.insert(record.own_ogp_id).second)
+      ids_to_do.push_back(record.own_ogp_id);
+  };
+  const auto take = [&](Xapian::docid docid) {
+    if (!taken.insert(docid).second) return;
+    const Xapian::Document document = database.get_document(docid, Xapian::DOC_ASSUME_VALID);
+    const std::string stored_value = document.get_value(schema::kSlotCommitmentLinks);
+    std::size_t links_at = 0;
+    if (auto record = record_from_value(docid, stored_value, links_at)) {
+      records.push_back(std::move(*record));
+      links_before.push_back(stored_value.substr(links_at));
+    } else {
+      const PassageRecord stored = PassageRecord::parse(document.get_data());
+      if (stored.kind != schema::PassageKind::kCommitment) return;
+      records.push_back(read_record(docid, stored));
       links_before.push_back(links_digest(stored.links.value_or(CommitmentLinks{})));
     }
-  }  // the value iterator goes before any passage is rewritten
+    note_keys(records.back());
+  };
+  // The commitments among the passages with `term`.
+  const auto take_commitments_with = [&](const std::string& term) {
+    auto a = database.postlist_begin(term);
+    auto b = database.postlist_begin(commitments);
+    const auto a_end = database.postlist_end(term);
+    const auto b_end = database.postlist_end(commitments);
+    while (a != a_end && b != b_end) {
+      if (*a < *b) {
+        a.skip_to(*b);
+      } else if (*b < *a) {
+        b.skip_to(*a);
+      } else {
+        take(*a);
+        ++a;
+      }
+    }
+  };
+
+  for (const std::string& id : changes.written) {
+    if (id.empty()) continue;
+    const std::string term = schema::id_term(id);
+    for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+         ++posting)
+      if (!database.get_document(*posting, Xapian::DOC_ASSUME_VALID)
+               .get_value(schema::kSlotCommitmentLinks)
+               .empty())
+        take(*posting);
+  }
+  for (const std::string& value : changes.deleted_link_values) {
+    std::size_t links_at = 0;
+    if (auto record = record_from_value(0, value, links_at)) note_keys(*record);
+  }
+  const schema::Facet& plan_facet = *schema::find_facet("plan");
+  const schema::Facet& id_facet = *schema::find_facet("commitment");
+  while (!plans_to_do.empty() || !ids_to_do.empty()) {
+    if (!plans_to_do.empty()) {
+      const std::string plan = std::move(plans_to_do.back());
+      plans_to_do.pop_back();
+      take_commitments_with(schema::facet_term(plan_facet, plan));
+    } else {
+      const std::string id = std::move(ids_to_do.back());
+      ids_to_do.pop_back();
+      // The term is written for a commitment's own OGP id and for the one it was linked to.
+      take_commitments_with(schema::facet_term(id_facet, id));
+    }
+  }
+}
+
+}  // namespace
+
+std::size_t link_commitments(Xapian::WritableDatabase& database,
+                             const std::function<void(Xapian::docid)>& rewritten) {
+  return link_commitments(database, rewritten, nullptr).changed;
+}
+
+CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
+                                   const std::function<void(Xapian::docid)>& rewritten,
+                                   const RunChanges* changes) {
+  std::vector<Record> records;
+  std::vector<std::string> links_before;  // per record, links_digest of its stored links
+  if (changes == nullptr || changes->too_many)
+    read_every_commitment(database, records, links_before);
+  else
+    read_touched_commitments(database, *changes, records, links_before);
   {
     // In passage id order, not docid order (shard_layout.h: passage_id_before): which record
     // comes first decides refused joins, the OGP id a group takes and the order of links.
@@ -434,11 +575,10 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
         records[i].plans.size() == 1)
       by_country_plan[{records[i].country, records[i].plans.front()}].push_back(i);
   for (const auto& [bucket, indexes] : by_country_plan)
-    for (std::size_t a = 0; a < indexes.size(); ++a)
-      for (std::size_t b = a + 1; b < indexes.size(); ++b)
-        if (records[indexes[a]].doc != records[indexes[b]].doc &&
-            same_title(records[indexes[a]], records[indexes[b]]))
-          same.join(indexes[a], indexes[b]);
+    for (const auto& [a, b] : title_candidates(records, indexes))
+      if (records[indexes[a]].doc != records[indexes[b]].doc &&
+          same_title(records[indexes[a]], records[indexes[b]]))
+        same.join(indexes[a], indexes[b]);
 
   std::map<std::size_t, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < records.size(); ++i) groups[same.root(i)].push_back(i);
@@ -483,10 +623,18 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
       Xapian::Document document = database.get_document(record.docid);
       const PassageRecord before = PassageRecord::parse(document.get_data());
       PassageRecord after = before;
-      after.links = std::move(links);
+      // Links that came to nothing are no links, as in a passage never linked: the index is
+      // then the same whatever the runs that led to it.
+      const bool none = links.group.empty() && links.original.empty() &&
+                        links.linked_ogp_id.empty() && links.ratings.empty() &&
+                        links.rated_by.empty();
+      const std::string new_group = links.group;
+      if (none)
+        after.links.reset();
+      else
+        after.links = std::move(links);
       schema::replace_facet_terms(before, after, document);
-      replace_group_term(before.links ? before.links->group : std::string(), after.links->group,
-                         document);
+      replace_group_term(before.links ? before.links->group : std::string(), new_group, document);
       document.set_data(after.serialise());
       document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
       database.replace_document(record.docid, document);
@@ -494,7 +642,7 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
       ++changed;
     }
   }
-  return changed;
+  return {.changed = changed, .commitments_read = records.size()};
 }
 
 }  // namespace lupa::indexer

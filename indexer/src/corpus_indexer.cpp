@@ -528,9 +528,11 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
       // Segmented once for both its spelling words and its terms.
       const std::vector<std::string> words = analyzers::segment_words(passage.text);
       collect_spelling_words(words, prepared.spelling);
-      if (build_here)
+      if (build_here) {
         prepared.documents.push_back(
             builder.build(entry.document_path, metadata, passage, words, now));
+        add_band_terms(prepared.documents.back());
+      }
     }
     state.passages = static_cast<int>(segmented.passages.size());
     if (!build_here) {
@@ -580,6 +582,7 @@ std::size_t write_in_batches(IndexWriter& writer, PreparedFile& prepared, double
     const std::size_t to = std::min(passages.size(), from + kPassagesPerBatch);
     for (std::size_t i = from; i < to; ++i) {
       batch.push_back(builder.build(prepared.state.path, prepared.metadata, passages[i], now));
+      add_band_terms(batch.back());
       std::string().swap(passages[i].text);  // in the document now; assigning keeps capacity
     }
     if (auto reason = unwritable_reason(batch, {}))
@@ -755,16 +758,42 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   }
   // Links and duplicate groups can only change when passages did, or when a run was killed
   // between two shards' commits. They are computed over every shard at once, so that a file's
-  // groups and links do not depend on the shard it is in.
+  // groups and links do not depend on the shard it is in. Only what the run's passages touch is
+  // computed again, unless they are many or a run was killed between two shards' commits: then
+  // every passage is, as the groups and links of a shard may not agree with the others'.
   if (summary.files_indexed > 0 || summary.files_removed > 0 ||
       writer.previous_commit_interrupted()) {
+    const RunChanges changes = writer.changes();
+    // A run from nothing reads every passage anyway, in one pass over the value slots.
+    const bool from_nothing = !changes.too_many && changes.deleted_signatures.empty() &&
+                              changes.written.size() == writer.passage_count();
+    const RunChanges* only =
+        writer.previous_commit_interrupted() || from_nothing ? nullptr : &changes;
     const auto rewritten = [&writer](Xapian::docid docid) { writer.note_rewritten(docid); };
-    summary.links = link_commitments(writer.combined(), rewritten);
-    const DuplicateGrouping duplicates = group_duplicates(writer.combined(), rewritten);
+    auto phase_started = std::chrono::steady_clock::now();
+    const auto phase_seconds = [&phase_started] {
+      const auto phase_ended = std::chrono::steady_clock::now();
+      const double seconds = std::chrono::duration<double>(phase_ended - phase_started).count();
+      phase_started = phase_ended;
+      return seconds;
+    };
+    const CommitmentLinking links = link_commitments(writer.combined(), rewritten, only);
+    summary.links = links.changed;
+    summary.end_of_run.commitments_read = links.commitments_read;
+    summary.end_of_run.linking_seconds = phase_seconds();
+    const DuplicateGrouping duplicates = group_duplicates(writer.combined(), rewritten, only);
     summary.duplicate_groups = duplicates.groups;
     summary.duplicate_passages = duplicates.grouped;
+    summary.end_of_run.passages_regrouped = duplicates.passages_read;
+    summary.end_of_run.passages_rewritten = links.changed + duplicates.passages_changed;
+    summary.end_of_run.grouping_seconds = phase_seconds();
+    summary.end_of_run.everything = only == nullptr || changes.too_many || duplicates.everything;
+    summary.end_of_run.done = true;
   }
+  const auto commit_started = std::chrono::steady_clock::now();
   writer.commit();
+  summary.end_of_run.commit_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count();
   summary.passages_in_index = writer.passage_count();
   summary.seconds = elapsed();
   return summary;

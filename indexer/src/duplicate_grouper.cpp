@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,11 @@ namespace {
 constexpr std::size_t kBands = 32;
 constexpr std::size_t kRowsPerBand = kFingerprintHashes / kBands;
 static_assert(kBands * kRowsPerBand == kFingerprintHashes);
+// Bits of a band key in its term (band_term). Fewer make fewer distinct terms, a smaller index
+// and a cheaper write; but more passages to read for each band looked up. bench/README.md,
+// "Adding one report", shows the measurements it was chosen from.
+constexpr int kBandTermBits = 16;
+static_assert(kBandTermBits % 4 == 0);
 
 // SplitMix64's finaliser: a cheap 64-bit mix, so that hash i of a shingle is mix(h ^ seed_i),
 // one hash of the shingle's words rather than kFingerprintHashes.
@@ -127,6 +134,7 @@ struct Candidate {
   std::string shown_once;                // as stored
   std::size_t signature = kNoSignature;  // index in Passages::signatures; none if too short
   std::uint32_t words = 0;
+  bool regroup = true;  // false: read for its shown-once group only; its duplicate group stands
 };
 
 struct Passages {
@@ -147,22 +155,55 @@ std::uint32_t get_u32(std::string_view in, std::size_t at) {
   return value;
 }
 
-// Reads a kSlotDuplicateSignature value into `passage` (and `passages.signatures`); false when
-// the value is not one.
-bool read_signature(std::string_view value, Candidate& passage, Passages& passages) {
+// Reads a kSlotDuplicateSignature value: the passage id, and when it has a signature, its word
+// count and rows. False when the value is not one.
+bool parse_signature(std::string_view value, std::string& id, std::uint32_t& words,
+                     std::optional<StoredRows>& rows) {
   const std::size_t end_of_id = value.find('\0');
   if (end_of_id == std::string_view::npos || end_of_id == 0) return false;
-  passage.id = std::string(value.substr(0, end_of_id));
+  id = std::string(value.substr(0, end_of_id));
+  rows.reset();
   const std::string_view rest = value.substr(end_of_id + 1);
   if (rest.empty()) return true;
   if (rest.size() != 4 + 2 * kFingerprintHashes) return false;
-  passage.words = get_u32(rest, 0);
-  StoredRows& rows = passages.signatures.emplace_back();
+  words = get_u32(rest, 0);
+  StoredRows& stored = rows.emplace();
   for (std::size_t i = 0; i < kFingerprintHashes; ++i)
-    rows[i] = static_cast<std::uint16_t>(static_cast<unsigned char>(rest[4 + 2 * i]) |
-                                         static_cast<unsigned char>(rest[5 + 2 * i]) << 8);
-  passage.signature = passages.signatures.size() - 1;
+    stored[i] = static_cast<std::uint16_t>(static_cast<unsigned char>(rest[4 + 2 * i]) |
+                                           static_cast<unsigned char>(rest[5 + 2 * i]) << 8);
   return true;
+}
+
+// Reads a kSlotDuplicateSignature value into `passage` (and `passages.signatures`); false when
+// the value is not one.
+bool read_signature(std::string_view value, Candidate& passage, Passages& passages) {
+  std::optional<StoredRows> rows;
+  if (!parse_signature(value, passage.id, passage.words, rows)) return false;
+  if (rows) {
+    passages.signatures.push_back(*rows);
+    passage.signature = passages.signatures.size() - 1;
+  }
+  return true;
+}
+
+// The key of band `band` of a signature: passages with the same key are candidates.
+std::uint64_t band_key(const StoredRows& rows, std::size_t band) {
+  std::uint64_t key = mix(band);
+  for (std::size_t row = band * kRowsPerBand; row < (band + 1) * kRowsPerBand; ++row)
+    key = mix(key ^ rows[row]);
+  return key;
+}
+
+// The term of a band key: the band, then the key's low kBandTermBits bits, in hex. Passages
+// whose keys differ share it (a million passages in 65,536 terms a band): what it finds is
+// checked against the key.
+std::string band_term(std::size_t band, std::uint64_t key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string term(schema::kDuplicateBandPrefix);
+  term += kHex[(band >> 4) & 15];
+  term += kHex[band & 15];
+  for (int shift = kBandTermBits - 4; shift >= 0; shift -= 4) term += kHex[(key >> shift) & 15];
+  return term;
 }
 
 // Walks one value slot in docid order; `at` is asked for increasing docids.
@@ -180,6 +221,21 @@ class SlotReader {
   Xapian::ValueIterator value_;
   Xapian::ValueIterator end_;
 };
+
+// In passage id order, not docid order: docids depend on the order files were indexed in
+// and, across shards, on the shard a file is in; groups must not.
+void order_passages(Passages& passages) {
+  std::sort(passages.candidates.begin(), passages.candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return passage_id_before(a.id, b.id); });
+  for (Candidate& passage : passages.candidates) {
+    // A passage id is its document's, made URL-safe, then '.' and the ordinal; the indexer
+    // refuses two documents whose ids would be alike.
+    const std::string_view document = std::string_view(passage.id).substr(0, passage.id.rfind('.'));
+    passage.document =
+        passages.documents.try_emplace(std::string(document), passages.documents.size())
+            .first->second;
+  }
+}
 
 // Every passage, from the value slots; a passage written before kSlotDuplicateSignature
 // existed is read from its document data, as it was then.
@@ -204,18 +260,149 @@ Passages read_passages(const Xapian::Database& database) {
     passage.shown_once = shown_once.at(passage.docid);
     passages.candidates.push_back(std::move(passage));
   }
-  // In passage id order, not docid order: docids depend on the order files were indexed in
-  // and, across shards, on the shard a file is in; groups must not.
-  std::sort(passages.candidates.begin(), passages.candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return passage_id_before(a.id, b.id); });
-  for (Candidate& passage : passages.candidates) {
-    // A passage id is its document's, made URL-safe, then '.' and the ordinal; the indexer
-    // refuses two documents whose ids would be alike.
-    const std::string_view document = std::string_view(passage.id).substr(0, passage.id.rfind('.'));
-    passage.document =
-        passages.documents.try_emplace(std::string(document), passages.documents.size())
-            .first->second;
+  order_passages(passages);
+  return passages;
+}
+
+// The passages a run's changes can touch, and only them: those written; those sharing a band
+// key with one of them, or with a passage deleted, or with any passage taken in; those sharing
+// a translation group or a stored duplicate group with any passage taken in, or the group of
+// a passage deleted. Every band's bucket and every translation group holding one of them is
+// then taken whole, and grouping them alone gives them what grouping every passage would:
+// two passages outside it are never compared with one inside, and a join decides only between
+// passages it holds (buckets are taken in the order of their keys, members in passage id
+// order, whatever else the index holds).
+std::optional<Passages> read_touched_passages(const Xapian::Database& database,
+                                              const RunChanges& changes) {
+  struct Loaded {
+    Candidate candidate;
+    std::optional<StoredRows> rows;
+    bool groups_read = false;  // the slots but the signature
+    bool taken = false;
+    bool regrouped = false;
+  };
+  // A passage looked at is read for its signature only: most of those a band term finds are
+  // not in the band (the term holds part of the key).
+  std::unordered_map<Xapian::docid, Loaded> loaded;  // references stay valid as it grows
+  const auto load = [&](Xapian::docid docid) -> Loaded& {
+    auto [found, added] = loaded.try_emplace(docid);
+    if (!added) return found->second;
+    Loaded& passage = found->second;
+    passage.candidate.docid = docid;
+    if (!parse_signature(database.get_document(docid, Xapian::DOC_ASSUME_VALID)
+                             .get_value(schema::kSlotDuplicateSignature),
+                         passage.candidate.id, passage.candidate.words, passage.rows)) {
+      const schema::PassageRecord record =
+          schema::PassageRecord::parse(database.get_document(docid).get_data());
+      parse_signature(duplicate_signature(record.id, record.text), passage.candidate.id,
+                      passage.candidate.words, passage.rows);
+    }
+    return passage;
+  };
+  const auto read_groups = [&](Loaded& passage) {
+    if (passage.groups_read) return;
+    passage.groups_read = true;
+    const Xapian::Document document =
+        database.get_document(passage.candidate.docid, Xapian::DOC_ASSUME_VALID);
+    passage.candidate.translation_group = document.get_value(schema::kSlotTranslationGroup);
+    passage.candidate.duplicate_group = document.get_value(schema::kSlotDuplicateGroup);
+    passage.candidate.shown_once = document.get_value(schema::kSlotShownOnce);
+  };
+  std::vector<Xapian::docid> queue;
+  const auto take = [&](Xapian::docid docid) {
+    Loaded& passage = load(docid);
+    if (passage.taken) return;
+    passage.taken = true;
+    read_groups(passage);
+    queue.push_back(docid);
+  };
+  const auto take_all = [&](const std::string& term) {
+    for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+         ++posting)
+      take(*posting);
+  };
+  const auto take_bands = [&](const StoredRows& rows) {
+    for (std::size_t band = 0; band < kBands; ++band) {
+      const std::uint64_t key = band_key(rows, band);
+      const std::string term = band_term(band, key);
+      for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+           ++posting) {
+        const Loaded& other = load(*posting);
+        if (other.rows && band_key(*other.rows, band) == key) take(*posting);
+      }
+    }
+  };
+  // Per document file, its passages by translation group, read once.
+  std::unordered_map<std::string, std::unordered_map<std::string, std::vector<Xapian::docid>>>
+      translations_by_file;
+  const auto take_translations = [&](const std::string& group) {
+    const std::string path = group.substr(0, group.rfind('#'));
+    auto [file, added] = translations_by_file.try_emplace(path);
+    if (added) {
+      const std::string term = schema::file_term(path);
+      for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
+           ++posting) {
+        Loaded& passage = load(*posting);
+        read_groups(passage);
+        if (!passage.candidate.translation_group.empty())
+          file->second[passage.candidate.translation_group].push_back(*posting);
+      }
+    }
+    if (auto found = file->second.find(group); found != file->second.end())
+      for (Xapian::docid docid : found->second) take(docid);
+  };
+
+  // First the passages whose duplicate groups may change: those the changes reach through
+  // shared band keys, again and again. Each costs 32 posting list look-ups and reads at random
+  // places: past a 32nd of the index (or 2,000), reading every passage in one pass costs less
+  // (bench/README.md, "Adding one report").
+  const std::size_t most = std::max<std::size_t>(2000, database.get_doccount() / 32);
+  for (const std::string& id : changes.written)
+    if (!id.empty()) take_all(schema::id_term(id));
+  for (const std::string& value : changes.deleted_signatures) {
+    std::string id;
+    std::uint32_t words = 0;
+    std::optional<StoredRows> rows;
+    if (parse_signature(value, id, words, rows) && rows) take_bands(*rows);
   }
+  for (const std::string& group : changes.deleted_duplicate_groups)
+    if (!group.empty()) take_all(schema::duplicate_group_term(group));
+  std::vector<Xapian::docid> regrouped;
+  while (!queue.empty()) {
+    if (loaded.size() > most) return std::nullopt;
+    const Xapian::docid docid = queue.back();
+    queue.pop_back();
+    regrouped.push_back(docid);
+    const Loaded& passage = loaded.at(docid);
+    if (passage.rows) take_bands(*passage.rows);
+  }
+  // Then, for their shown-once groups, the passages sharing a translation group or a duplicate
+  // group with them, again and again; these keep their duplicate groups (no band key of theirs
+  // is any of the first ones': their buckets are the same as before).
+  for (const Xapian::docid docid : regrouped) queue.push_back(docid);
+  while (!queue.empty()) {
+    if (loaded.size() > most) return std::nullopt;
+    const Xapian::docid docid = queue.back();
+    queue.pop_back();
+    const Loaded& passage = loaded.at(docid);
+    if (!passage.candidate.translation_group.empty())
+      take_translations(passage.candidate.translation_group);
+    if (!passage.candidate.duplicate_group.empty())
+      take_all(schema::duplicate_group_term(passage.candidate.duplicate_group));
+  }
+  for (const Xapian::docid docid : regrouped) loaded.at(docid).regrouped = true;
+
+  Passages passages;
+  for (auto& [docid, passage] : loaded) {
+    if (!passage.taken) continue;
+    passage.candidate.regroup = passage.regrouped;
+    if (passage.rows) {
+      passages.signatures.push_back(*passage.rows);
+      passage.candidate.signature = passages.signatures.size() - 1;
+    }
+    passages.candidates.push_back(std::move(passage.candidate));
+  }
+  order_passages(passages);
   return passages;
 }
 
@@ -291,9 +478,24 @@ std::string duplicate_signature(std::string_view passage_id, std::string_view te
   return value;
 }
 
+void add_band_terms(Xapian::Document& document) {
+  std::string id;
+  std::uint32_t words = 0;
+  std::optional<StoredRows> rows;
+  if (!parse_signature(document.get_value(schema::kSlotDuplicateSignature), id, words, rows) ||
+      !rows)
+    return;
+  for (std::size_t band = 0; band < kBands; ++band)
+    document.add_boolean_term(band_term(band, band_key(*rows, band)));
+}
+
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
-                                   const std::function<void(Xapian::docid)>& rewritten) {
-  Passages read = read_passages(database);
+                                   const std::function<void(Xapian::docid)>& rewritten,
+                                   const RunChanges* changes) {
+  std::optional<Passages> touched;
+  if (changes != nullptr && !changes->too_many) touched = read_touched_passages(database, *changes);
+  const bool everything = !touched;
+  Passages read = everything ? read_passages(database) : std::move(*touched);
   const std::vector<Candidate>& passages = read.candidates;
   std::vector<std::size_t> documents;
   documents.reserve(passages.size());
@@ -302,28 +504,32 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
   // Passages sharing a band are candidates. Each is compared with the first of its bucket and
   // with the one before it, not with every other: a boilerplate paragraph in a thousand
   // documents costs a thousand comparisons, not half a million, and still forms one group.
+  // Buckets are taken in the order of their keys: a join refused or not can depend on the
+  // joins before it, and this order is the same whatever else the index holds.
   Groups duplicates(documents);
-  std::unordered_map<std::uint64_t, std::vector<std::size_t>> buckets;
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
   for (std::size_t band = 0; band < kBands; ++band) {
-    buckets.clear();
-    for (std::size_t i = 0; i < passages.size(); ++i) {
-      if (passages[i].signature == kNoSignature) continue;
-      const StoredRows& rows = read.signatures[passages[i].signature];
-      std::uint64_t key = mix(band);
-      for (std::size_t row = band * kRowsPerBand; row < (band + 1) * kRowsPerBand; ++row)
-        key = mix(key ^ rows[row]);
-      buckets[key].push_back(i);
-    }
-    for (const auto& [key, members] : buckets)
-      for (std::size_t m = 1; m < members.size(); ++m)
-        for (std::size_t other : {members.front(), members[m - 1]}) {
-          const std::size_t i = members[m];
+    keyed.clear();
+    for (std::size_t i = 0; i < passages.size(); ++i)
+      if (passages[i].signature != kNoSignature && passages[i].regroup)
+        keyed.emplace_back(band_key(read.signatures[passages[i].signature], band), i);
+    std::sort(keyed.begin(), keyed.end());
+    for (std::size_t first = 0; first < keyed.size();) {
+      std::size_t end = first + 1;
+      while (end < keyed.size() && keyed[end].first == keyed[first].first) ++end;
+      for (std::size_t m = first + 1; m < end; ++m)
+        for (std::size_t other : {keyed[first].second, keyed[m - 1].second}) {
+          const std::size_t i = keyed[m].second;
           if (documents[i] != documents[other] &&
               stored_duplicates(passages[i], passages[other], read))
             duplicates.join(i, other);
         }
+      first = end;
+    }
   }
-  const std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+  std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    if (!passages[i].regroup) duplicate_keys[i] = passages[i].duplicate_group;
 
   Components shown_once(passages.size());
   std::unordered_map<std::string, std::size_t> first_of_translation_group;
@@ -350,6 +556,9 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
 
   DuplicateGrouping grouping;
   grouping.groups = first_of_duplicate_group.size();
+  grouping.everything = everything;
+  grouping.passages_read = static_cast<std::size_t>(std::count_if(
+      passages.begin(), passages.end(), [](const Candidate& c) { return c.regroup; }));
   for (std::size_t i = 0; i < passages.size(); ++i) {
     const Candidate& passage = passages[i];
     if (!duplicate_keys[i].empty()) ++grouping.grouped;
@@ -371,6 +580,18 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
     database.replace_document(passage.docid, document);
     if (rewritten) rewritten(passage.docid);
     ++grouping.passages_changed;
+  }
+  if (!everything) {
+    // Only some passages were read: the groups of the index are counted from their terms.
+    grouping.groups = 0;
+    grouping.grouped = 0;
+    const std::string prefix(schema::kDuplicateGroupPrefix);
+    for (auto term = database.allterms_begin(prefix); term != database.allterms_end(prefix);
+         ++term) {
+      if (term.get_termfreq() == 0) continue;
+      ++grouping.groups;
+      grouping.grouped += term.get_termfreq();
+    }
   }
   return grouping;
 }

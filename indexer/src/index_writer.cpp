@@ -161,14 +161,64 @@ void IndexWriter::replace_file(const FileState& state,
   finish_file(state, spelling);
 }
 
+void RunChanges::merge(const RunChanges& other) {
+  passages += other.passages;
+  too_many = too_many || other.too_many || passages > kMostPassages;
+  if (too_many) {
+    forget();
+    return;
+  }
+  written.insert(written.end(), other.written.begin(), other.written.end());
+  deleted_signatures.insert(deleted_signatures.end(), other.deleted_signatures.begin(),
+                            other.deleted_signatures.end());
+  deleted_duplicate_groups.insert(deleted_duplicate_groups.end(),
+                                  other.deleted_duplicate_groups.begin(),
+                                  other.deleted_duplicate_groups.end());
+  deleted_link_values.insert(deleted_link_values.end(), other.deleted_link_values.begin(),
+                             other.deleted_link_values.end());
+}
+
+bool RunChanges::count_one() {
+  ++passages;
+  if (!too_many && passages > kMostPassages) {
+    too_many = true;
+    forget();
+  }
+  return !too_many;
+}
+
+void RunChanges::forget() {
+  std::vector<std::string>().swap(written);
+  std::vector<std::string>().swap(deleted_signatures);
+  std::vector<std::string>().swap(deleted_duplicate_groups);
+  std::vector<std::string>().swap(deleted_link_values);
+}
+
+void IndexWriter::note_deleted(const std::string& document_path) {
+  const std::string term = schema::file_term(document_path);
+  for (auto posting = database_.postlist_begin(term); posting != database_.postlist_end(term);
+       ++posting) {
+    if (!changes_.count_one()) return;
+    const Xapian::Document document = database_.get_document(*posting, Xapian::DOC_ASSUME_VALID);
+    changes_.deleted_signatures.push_back(document.get_value(schema::kSlotDuplicateSignature));
+    changes_.deleted_duplicate_groups.push_back(document.get_value(schema::kSlotDuplicateGroup));
+    changes_.deleted_link_values.push_back(document.get_value(schema::kSlotCommitmentLinks));
+  }
+}
+
 void IndexWriter::start_file(const std::string& document_path) {
   changed_ = true;
+  note_deleted(document_path);
   database_.delete_document(schema::file_term(document_path));
 }
 
 void IndexWriter::add_passage(const Xapian::Document& document) {
   changed_ = true;
   database_.add_document(document);
+  if (!changes_.count_one()) return;
+  // The signature slot starts with the passage's id (duplicate_grouper.h).
+  const std::string signature = document.get_value(schema::kSlotDuplicateSignature);
+  changes_.written.push_back(signature.substr(0, signature.find('\0')));
 }
 
 void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {
@@ -223,6 +273,7 @@ void IndexWriter::label_value(std::string_view vocabulary, std::string_view id,
 
 void IndexWriter::remove_file(const std::string& document_path) {
   changed_ = true;
+  note_deleted(document_path);
   database_.delete_document(schema::file_term(document_path));
   forget_spelling(document_path);
   database_.set_metadata(state_key(document_path), "");

@@ -233,6 +233,12 @@ void ShardedWriter::note_rewritten(Xapian::docid docid) {
   writers_[(docid - 1) % writers_.size()]->note_rewritten();
 }
 
+RunChanges ShardedWriter::changes() const {
+  RunChanges changes;
+  for (const auto& writer : writers_) changes.merge(writer->changes());
+  return changes;
+}
+
 Xapian::doccount ShardedWriter::passage_count() const {
   Xapian::doccount count = 0;
   for (const auto& writer : writers_) count += writer->passage_count();

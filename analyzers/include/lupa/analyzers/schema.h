@@ -37,6 +37,9 @@ inline constexpr std::string_view kCommitmentGroupPrefix = "XD";
 /// the concept's id (Glossary::phrase_concepts_in): a query widened with the concept asks for
 /// this one term instead of a phrase per term, whose positions cost most of a query.
 inline constexpr std::string_view kConceptPrefix = "XX";
+/// A band of a passage's MinHash signature and part of its key (the indexer's add_band_terms):
+/// how a run that changes a few passages finds their possible near-duplicates.
+inline constexpr std::string_view kDuplicateBandPrefix = "B";
 
 /// Xapian's own limits (glass backend): a longer term is refused when its document is added, a
 /// longer user metadata key when it is set, and a longer spelling word only when the

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "lupa/analyzers/passage_record.h"
+#include "lupa/indexer/index_writer.h"
 
 namespace lupa::indexer {
 
@@ -29,5 +30,18 @@ std::string commitment_link_value(const schema::PassageRecord& record);
 /// with the docid of each passage rewritten.
 std::size_t link_commitments(Xapian::WritableDatabase& database,
                              const std::function<void(Xapian::docid)>& rewritten = {});
+
+struct CommitmentLinking {
+  std::size_t changed = 0;           ///< commitment passages rewritten
+  std::size_t commitments_read = 0;  ///< commitment passages linked again
+};
+
+/// link_commitments, and with `changes` (what the run wrote and deleted; not too_many) only for
+/// the commitments they can touch: those of the plans and OGP ids of the commitments written or
+/// deleted (found by their facet terms), and so on. The links are the same as linking every
+/// commitment, at a cost that follows the plans changed, not the index.
+CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
+                                   const std::function<void(Xapian::docid)>& rewritten,
+                                   const RunChanges* changes);
 
 }  // namespace lupa::indexer

@@ -49,6 +49,18 @@ struct DiscoveredInstitutionReport {
   std::string path;  ///< the first document of the run that named it
 };
 
+/// What the end of a run that changed passages did (links, duplicate groups, the commit).
+struct EndOfRun {
+  bool done = false;                   ///< links and groups were computed again (passages changed)
+  bool everything = false;             ///< over every passage, not only those the changes touch
+  std::size_t commitments_read = 0;    ///< commitment passages linked again
+  std::size_t passages_regrouped = 0;  ///< passages grouped again
+  std::size_t passages_rewritten = 0;  ///< passages rewritten with new links or groups
+  double linking_seconds = 0;
+  double grouping_seconds = 0;
+  double commit_seconds = 0;
+};
+
 struct IndexSummary {
   std::size_t files_seen = 0;       ///< supported documents found
   std::size_t files_indexed = 0;    ///< new or changed, (re)indexed
@@ -67,6 +79,7 @@ struct IndexSummary {
   /// passages (both 0 after a run that changed none).
   std::size_t duplicate_groups = 0;
   std::size_t duplicate_passages = 0;
+  EndOfRun end_of_run;
   /// Symbolic links out of the corpus folders, not followed (each one is in `skipped` too).
   std::size_t symlinks_not_followed = 0;
   /// Files that could not be indexed and manifest errors (a field or entry ignored, a manifest

@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "lupa/indexer/index_writer.h"
+
 namespace lupa::indexer {
 
 /// Hash functions of a signature: the estimate's standard error is about 0.04 near the
@@ -66,8 +68,16 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
 /// bits once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001.
 std::string duplicate_signature(std::string_view passage_id, std::string_view text);
 
+/// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature
+/// (schema::kDuplicateBandPrefix, the band, part of its key), by which a run that changes a few
+/// passages finds the passages that may be their duplicates without reading every passage's
+/// signature. None for a passage too short to group.
+void add_band_terms(Xapian::Document& document);
+
 struct DuplicateGrouping {
   std::size_t passages_changed = 0;  ///< passages whose groups changed in this call
+  std::size_t passages_read = 0;     ///< passages whose groups were computed again
+  bool everything = false;           ///< every passage's (changes too many, or none given)
   std::size_t groups = 0;            ///< duplicate groups in the index
   std::size_t grouped = 0;           ///< passages in them
 };
@@ -77,7 +87,14 @@ struct DuplicateGrouping {
 /// passage in `database`, rewriting only the passages whose groups changed. Idempotent, and the
 /// same whatever the docids: `database` may combine shards (shard_layout.h). `rewritten`, when
 /// given, is called with the docid of each passage rewritten.
+///
+/// With `changes` (what the run wrote and deleted; not too_many), only the passages they can
+/// touch are read and grouped again, found by their band terms, translation groups and
+/// duplicate group terms: the result is the same as grouping every passage, at a cost that
+/// follows the changes and their groups, not the index. That needs every passage's band terms
+/// (add_band_terms).
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
-                                   const std::function<void(Xapian::docid)>& rewritten = {});
+                                   const std::function<void(Xapian::docid)>& rewritten = {},
+                                   const RunChanges* changes = nullptr);
 
 }  // namespace lupa::indexer

@@ -57,6 +57,32 @@ void collect_spelling_words(std::span<const std::string> text_words, SpellingWor
 std::optional<std::string> unwritable_reason(const std::vector<Xapian::Document>& documents,
                                              const SpellingWords& spelling);
 
+/// What a run changed, for the passes at its end over the index (duplicate_grouper.h,
+/// commitment_linker.h), so that they redo only what the changed passages touch: the ids of the
+/// passages written, and what those passes read of the passages deleted, which are gone by then.
+struct RunChanges {
+  /// Past this many passages written or deleted the passes go over the whole index: that is
+  /// then cheaper than finding what the changes touch, and it keeps the memory kept here small.
+  static constexpr std::size_t kMostPassages = 20'000;
+
+  bool too_many = false;  ///< more than kMostPassages: nothing below is kept
+  std::size_t passages = 0;
+  std::vector<std::string> written;  ///< ids of the passages written
+  /// Of each passage deleted: schema::kSlotDuplicateSignature, kSlotDuplicateGroup and, for a
+  /// commitment, kSlotCommitmentLinks (empty when it has none).
+  std::vector<std::string> deleted_signatures;
+  std::vector<std::string> deleted_duplicate_groups;
+  std::vector<std::string> deleted_link_values;
+
+  bool empty() const { return !too_many && passages == 0; }
+  void merge(const RunChanges& other);
+  /// Counts one passage more; false when past kMostPassages (and then forgets what it kept).
+  bool count_one();
+
+ private:
+  void forget();
+};
+
 class IndexWriter {
  public:
   /// Opens or creates the database in `directory` and begins the run's transaction.
@@ -106,12 +132,17 @@ class IndexWriter {
   /// The database inside the run's transaction, for passes over the whole index (linking).
   Xapian::WritableDatabase& database() { return database_; }
 
+  /// The passages this run wrote and deleted so far.
+  const RunChanges& changes() const { return changes_; }
+
  private:
   /// Takes the file's words out of the spelling dictionary (kept per file in metadata, so
   /// that a word disappears when the last file using it does).
   void forget_spelling(const std::string& document_path);
   /// Stores how the accentless dictionary word `word` is written, unless known already.
   void note_accented_form(const std::string& word, const std::string& written);
+  /// Notes in changes_ the passages of the file about to be deleted.
+  void note_deleted(const std::string& document_path);
 
   Xapian::WritableDatabase database_;
   bool committed_ = false;
@@ -120,6 +151,7 @@ class IndexWriter {
   /// looked up once per run, not once per file that uses it.
   std::unordered_set<std::string> accented_known_;
   IndexWriter* accented_mirror_ = nullptr;
+  RunChanges changes_;
 };
 
 }  // namespace lupa::indexer

@@ -97,6 +97,8 @@ class ShardedWriter {
   Xapian::WritableDatabase& combined() { return combined_; }
   /// Notes that a pass rewrote document `docid` of combined(): its shard gets a new commit id.
   void note_rewritten(Xapian::docid docid);
+  /// The passages every shard's writer wrote and deleted so far in this run.
+  RunChanges changes() const;
   /// A previous run was killed between two shards' commits: groups and links may disagree.
   bool previous_commit_interrupted() const { return previous_commit_interrupted_; }
   /// Commits every shard, one after the other (each whole; see kCommitMarkerName).
