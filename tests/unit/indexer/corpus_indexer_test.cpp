@@ -65,6 +65,30 @@ class CorpusIndexer : public ::testing::Test {
     return "(none)";
   }
 
+  // The fixtures of tests/data/ogp-world, but their truth: documents of several countries.
+  static std::vector<fs::path> world_documents() {
+    const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+    std::vector<fs::path> documents;
+    for (const auto& entry : fs::directory_iterator(fixtures))
+      if (entry.path().extension() != ".json") documents.push_back(entry.path());
+    std::sort(documents.begin(), documents.end());
+    return documents;
+  }
+
+  static void put(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to.parent_path());
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  }
+
+  // Indexes `folder` into `database`, as the indexer's command line does.
+  IndexSummary index_folder(const fs::path& folder, const fs::path& database) const {
+    IndexerOptions options;
+    options.database = database;
+    options.corpus_folders = {folder};
+    options.ocr_cache = dir_.path() / "ocr-cache";
+    return index_corpus(options);
+  }
+
   TempDir dir_;
   fs::path corpus_;
 };
@@ -93,26 +117,12 @@ std::map<std::string, std::string> groups_and_links(const fs::path& database) {
 
 TEST_F(CorpusIndexer, RunsThatAddAndRemoveFilesGroupAndLinkAsARunFromNothing) {
   const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
-  std::vector<fs::path> documents;
-  for (const auto& entry : fs::directory_iterator(fixtures))
-    if (entry.path().extension() != ".json") documents.push_back(entry.path());
-  std::sort(documents.begin(), documents.end());
+  const std::vector<fs::path> documents = world_documents();
   ASSERT_GE(documents.size(), 10u);
   // Copies under other names are near-duplicates of every passage of theirs.
   const std::vector<std::pair<std::string, fs::path>> copies = {
       {"copies/ke-plan.txt", fixtures / "ke-2023-2027-action-plan.txt"},
       {"copies/co-plan.txt", fixtures / "co-2020-2022-plan-de-accion.txt"}};
-  const auto put = [](const fs::path& from, const fs::path& to) {
-    fs::create_directories(to.parent_path());
-    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
-  };
-  const auto index_folder = [&](const fs::path& folder, const fs::path& database) {
-    IndexerOptions options;
-    options.database = database;
-    options.corpus_folders = {folder};
-    options.ocr_cache = dir_.path() / "ocr-cache";
-    return index_corpus(options);
-  };
   const fs::path grown = dir_.path() / "grown" / "ogp";
   const fs::path whole = dir_.path() / "whole" / "ogp";
   for (std::size_t i = 0; i < documents.size(); ++i) {
@@ -178,22 +188,8 @@ std::map<std::string, std::string> passages_whole(const fs::path& database) {
 
 TEST_F(CorpusIndexer, RunsOfOneFileEachRegroupAndRelinkOnlyWhatTheyTouchAndMatchARunFromNothing) {
   const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
-  std::vector<fs::path> documents;
-  for (const auto& entry : fs::directory_iterator(fixtures))
-    if (entry.path().extension() != ".json") documents.push_back(entry.path());
-  std::sort(documents.begin(), documents.end());
+  const std::vector<fs::path> documents = world_documents();
   ASSERT_GE(documents.size(), 10u);
-  const auto put = [](const fs::path& from, const fs::path& to) {
-    fs::create_directories(to.parent_path());
-    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
-  };
-  const auto index_folder = [&](const fs::path& folder, const fs::path& database) {
-    IndexerOptions options;
-    options.database = database;
-    options.corpus_folders = {folder};
-    options.ocr_cache = dir_.path() / "ocr-cache";
-    return index_corpus(options);
-  };
   const fs::path grown = dir_.path() / "grown" / "ogp";
   const fs::path grown_index = dir_.path() / "grown-index";
   const fs::path whole = dir_.path() / "whole" / "ogp";
