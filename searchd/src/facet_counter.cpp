@@ -10,6 +10,16 @@
 namespace lupa::searchd {
 namespace {
 
+// `document`'s value in `slot`: from `codes` when they cover the document and keep the slot (a
+// value read through Xapian is a look-up of its chunk, for every match), else from the document.
+std::string value_in(const Xapian::Document& document, const FacetCodes* codes,
+                     Xapian::valueno slot) {
+  const Xapian::docid docid = document.get_docid();
+  if (codes && codes->covers(docid))
+    if (const auto held = codes->group_key(slot, docid)) return std::string(*held);
+  return document.get_value(slot);
+}
+
 constexpr const char* kFacetCounterBytes = "facet counter";
 constexpr const char* kMatchCounterBytes = "match counter";
 
@@ -73,13 +83,6 @@ const std::string& FacetCounter::Kept::tie_key() const {
   return *stable_key;
 }
 
-std::string FacetCounter::value_of(const Xapian::Document& document, Xapian::docid docid,
-                                   bool coded, Xapian::valueno slot) const {
-  if (coded)
-    if (const auto held = codes_->group_key(slot, docid)) return std::string(*held);
-  return document.get_value(slot);
-}
-
 void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   if (merged_only_) return;
   // Reading and decoding the values' slot for every match was most of a query's time: a
@@ -87,9 +90,11 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   const Xapian::docid docid = document.get_docid();
   const bool coded = codes_ && codes_->covers(docid);
   if (settings_.collapse_slot) {
-    std::string group = value_of(document, docid, coded, *settings_.collapse_slot);
+    std::string group =
+        value_in(document, coded ? codes_.get() : nullptr, *settings_.collapse_slot);
     if (!group.empty()) {
-      const std::string duplicates = value_of(document, docid, coded, schema::kSlotDuplicateGroup);
+      const std::string duplicates =
+          value_in(document, coded ? codes_.get() : nullptr, schema::kSlotDuplicateGroup);
       // A near-duplicate group keeps the values that come first in byte order: they are read.
       std::string values = coded && duplicates.empty()
                                ? std::string()
@@ -291,10 +296,7 @@ void MatchCounter::operator()(const Xapian::Document& document, double) {
   if (merged_only_) return;
   ++seen_;
   if (!collapse_slot_) return;
-  const Xapian::docid docid = document.get_docid();
-  std::optional<std::string_view> held;
-  if (codes_ && codes_->covers(docid)) held = codes_->group_key(*collapse_slot_, docid);
-  std::string key = held ? std::string(*held) : document.get_value(*collapse_slot_);
+  std::string key = value_in(document, codes_.get(), *collapse_slot_);
   if (key.empty())
     ++without_key_;
   else

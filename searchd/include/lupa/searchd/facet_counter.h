@@ -120,9 +120,6 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// Keeps `values` for near-duplicate group `duplicates` when they come first.
   void keep_duplicate(const std::string& duplicates, std::string_view values);
   std::string date_key(const Xapian::Document& document) const;
-  /// `document`'s value in `slot`: from the codes when `coded` and they keep the slot.
-  std::string value_of(const Xapian::Document& document, Xapian::docid docid, bool coded,
-                       Xapian::valueno slot) const;
 
   Settings settings_;
   std::shared_ptr<const FacetCodes> codes_;
