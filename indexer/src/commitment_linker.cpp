@@ -32,6 +32,7 @@ using schema::PassageRecord;
 // What linking reads of a commitment passage.
 struct Record {
   Xapian::docid docid = 0;
+  HeldCommitment* held = nullptr;  // not in the database yet
   std::string id;
   std::string doc;
   std::string type;
@@ -390,6 +391,24 @@ void read_every_commitment(const Xapian::Database& database, std::vector<Record>
   }
 }
 
+// The held commitments' records, after those of the database.
+void read_held_commitments(std::span<HeldCommitment* const> held, std::vector<Record>& records,
+                           std::vector<std::string>& links_before) {
+  for (HeldCommitment* commitment : held) {
+    std::size_t links_at = 0;
+    std::optional<Record> record = record_from_value(0, commitment->link_value, links_at);
+    if (record) {
+      links_before.push_back(commitment->link_value.substr(links_at));
+    } else {
+      const PassageRecord stored = PassageRecord::parse(commitment->document().get_data());
+      record = read_record(0, stored);
+      links_before.push_back(links_digest(stored.links.value_or(CommitmentLinks{})));
+    }
+    record->held = commitment;
+    records.push_back(std::move(*record));
+  }
+}
+
 // The commitment passages a run's changes can touch: those written, and every commitment of a
 // plan, or with an OGP id, that a commitment written or deleted has, and again of the plans and
 // OGP ids of those. Every way of linking (the same OGP id; the same plan and number; titles
@@ -397,7 +416,7 @@ void read_every_commitment(const Xapian::Database& database, std::vector<Record>
 // plan or an OGP id, and what a plan's numbering agrees with is read from that plan's
 // commitments alone: linking these alone gives them what linking every commitment would.
 void read_touched_commitments(const Xapian::Database& database, const RunChanges& changes,
-                              std::vector<Record>& records,
+                              std::span<HeldCommitment* const> held, std::vector<Record>& records,
                               std::vector<std::string>& links_before) {
   const std::string& commitments = commitment_term();
   std::set<Xapian::docid> taken;
@@ -443,6 +462,9 @@ void read_touched_commitments(const Xapian::Database& database, const RunChanges
     }
   };
 
+  read_held_commitments(held, records, links_before);
+  for (const Record& record : records) note_keys(record);
+  // A held commitment's id is in changes.written too, but no posting of the database has it.
   for (const std::string& id : changes.written) {
     if (id.empty()) continue;
     const std::string term = schema::id_term(id);
@@ -482,13 +504,16 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
 
 CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
                                    const std::function<void(Xapian::docid)>& rewritten,
-                                   const RunChanges* changes) {
+                                   const RunChanges* changes,
+                                   std::span<HeldCommitment* const> held) {
   std::vector<Record> records;
   std::vector<std::string> links_before;  // per record, links_digest of its stored links
-  if (changes == nullptr || changes->too_many)
+  if (changes == nullptr || changes->too_many) {
     read_every_commitment(database, records, links_before);
-  else
-    read_touched_commitments(database, *changes, records, links_before);
+    read_held_commitments(held, records, links_before);
+  } else {
+    read_touched_commitments(database, *changes, held, records, links_before);
+  }
   {
     // In passage id order, not docid order (shard_layout.h: passage_id_before): which record
     // comes first decides refused joins, the OGP id a group takes and the order of links.
@@ -584,6 +609,7 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
   for (std::size_t i = 0; i < records.size(); ++i) groups[same.root(i)].push_back(i);
 
   std::size_t changed = 0;
+  std::size_t rewritten_count = 0;
   for (const auto& [root, members] : groups) {
     // The IRM's ratings reach every document about the commitment, the latest report first.
     std::vector<std::size_t> rated;
@@ -620,7 +646,8 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
       // Rewritten only when its links change; a record never linked counts as linked to nothing.
       if (links_digest(links) == links_before[i]) continue;
 
-      Xapian::Document document = database.get_document(record.docid);
+      Xapian::Document document =
+          record.held != nullptr ? record.held->document() : database.get_document(record.docid);
       const PassageRecord before = PassageRecord::parse(document.get_data());
       PassageRecord after = before;
       // Links that came to nothing are no links, as in a passage never linked: the index is
@@ -637,12 +664,17 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
       replace_group_term(before.links ? before.links->group : std::string(), new_group, document);
       document.set_data(after.serialise());
       document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
+      ++changed;
+      if (record.held != nullptr) {
+        record.held->replace(document);  // written later, once, with its links
+        continue;
+      }
       database.replace_document(record.docid, document);
       if (rewritten) rewritten(record.docid);
-      ++changed;
+      ++rewritten_count;
     }
   }
-  return {.changed = changed, .commitments_read = records.size()};
+  return {.changed = changed, .rewritten = rewritten_count, .commitments_read = records.size()};
 }
 
 }  // namespace lupa::indexer

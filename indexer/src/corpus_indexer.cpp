@@ -614,6 +614,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   };
 
   ShardedWriter writer(resolve_layout(options.database, options.shards));
+  writer.hold_commitments_up_to(options.held_commitment_bytes);
   // Under a manifest that cannot be read, what the index has stays as it is: its metadata may
   // have come from that manifest. What it does not have yet is indexed with inferred metadata.
   std::set<std::string> present;
@@ -777,7 +778,10 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
       phase_started = phase_ended;
       return seconds;
     };
-    const CommitmentLinking links = link_commitments(writer.combined(), rewritten, only);
+    const CommitmentLinking links =
+        link_commitments(writer.combined(), rewritten, only, writer.held_commitments());
+    summary.end_of_run.commitments_held = writer.held_commitments().size();
+    writer.write_held_commitments();
     summary.links = links.changed;
     summary.end_of_run.commitments_read = links.commitments_read;
     summary.end_of_run.linking_seconds = phase_seconds();
@@ -785,11 +789,12 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     summary.duplicate_groups = duplicates.groups;
     summary.duplicate_passages = duplicates.grouped;
     summary.end_of_run.passages_regrouped = duplicates.passages_read;
-    summary.end_of_run.passages_rewritten = links.changed + duplicates.passages_changed;
+    summary.end_of_run.passages_rewritten = links.rewritten + duplicates.passages_changed;
     summary.end_of_run.grouping_seconds = phase_seconds();
     summary.end_of_run.everything = only == nullptr || changes.too_many || duplicates.everything;
     summary.end_of_run.done = true;
   }
+  writer.write_held_commitments();  // none left when the passes ran
   const auto commit_started = std::chrono::steady_clock::now();
   writer.commit();
   summary.end_of_run.commit_seconds =

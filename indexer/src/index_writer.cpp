@@ -1,11 +1,15 @@
 #include "lupa/indexer/index_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <sstream>
+#include <system_error>
 #include <unordered_map>
 
 #include "lupa/analyzers/index_commit.h"
@@ -61,7 +65,64 @@ std::string new_commit_id() {
   return id;
 }
 
+// What the linker reads of a held commitment, kept in memory.
+std::size_t held_bytes(const HeldCommitment& held) {
+  return sizeof(HeldCommitment) + held.file_term.size() + held.link_value.size();
+}
+
 }  // namespace
+
+SpillFile::SpillFile(const std::filesystem::path& folder)
+    : descriptor_(::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) {
+  if (descriptor_ < 0)
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot make a temporary file in " + folder.string());
+}
+
+SpillFile::~SpillFile() {
+  ::close(descriptor_);
+}
+
+std::uint64_t SpillFile::append(std::string_view bytes) {
+  const std::uint64_t start = end_;
+  while (!bytes.empty()) {
+    const ssize_t written =
+        ::pwrite(descriptor_, bytes.data(), bytes.size(), static_cast<off_t>(end_));
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "cannot write a temporary file");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+    end_ += static_cast<std::uint64_t>(written);
+  }
+  return start;
+}
+
+std::string SpillFile::read(std::uint64_t offset, std::size_t size) const {
+  std::string bytes(size, '\0');
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t got =
+        ::pread(descriptor_, bytes.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0)
+      throw std::system_error(got < 0 ? errno : EIO, std::generic_category(),
+                              "cannot read a temporary file back");
+    done += static_cast<std::size_t>(got);
+  }
+  return bytes;
+}
+
+Xapian::Document HeldCommitment::document() const {
+  return Xapian::Document::unserialise(file->read(offset, size));
+}
+
+void HeldCommitment::replace(const Xapian::Document& document) {
+  const std::string serialised = document.serialise();
+  offset = file->append(serialised);
+  size = serialised.size();
+  link_value = document.get_value(schema::kSlotCommitmentLinks);
+}
 
 void collect_spelling_words(std::string_view text, SpellingWords& words) {
   collect_spelling_words(analyzers::segment_words(text), words);
@@ -125,7 +186,7 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
 }
 
 IndexWriter::IndexWriter(const std::filesystem::path& directory)
-    : database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
+    : directory_(directory), database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
   database_.begin_transaction(true);
 }
 
@@ -208,21 +269,65 @@ void IndexWriter::note_deleted(const std::string& document_path) {
 
 void IndexWriter::start_file(const std::string& document_path) {
   changed_ = true;
+  file_term_ = schema::file_term(document_path);
+  drop_held(file_term_);
   note_deleted(document_path);
-  database_.delete_document(schema::file_term(document_path));
+  database_.delete_document(file_term_);
 }
 
 void IndexWriter::add_passage(const Xapian::Document& document) {
   changed_ = true;
-  database_.add_document(document);
+  if (!hold(document)) database_.add_document(document);
   if (!changes_.count_one()) return;
   // The signature slot starts with the passage's id (duplicate_grouper.h).
   const std::string signature = document.get_value(schema::kSlotDuplicateSignature);
   changes_.written.push_back(signature.substr(0, signature.find('\0')));
 }
 
+bool IndexWriter::hold(const Xapian::Document& document) {
+  if (hold_budget_ == 0 || file_term_.empty() || held_file_failed_) return false;
+  std::string link_value = document.get_value(schema::kSlotCommitmentLinks);
+  if (link_value.empty()) return false;
+  HeldCommitment held{.file_term = file_term_, .link_value = std::move(link_value)};
+  const std::size_t bytes = held_bytes(held);
+  if (held_bytes_ + bytes > hold_budget_) return false;
+  if (!held_file_) {
+    try {
+      held_file_ = std::make_unique<SpillFile>(directory_);
+    } catch (const std::system_error&) {
+      held_file_failed_ = true;  // a file system without O_TMPFILE: written, then linked
+      return false;
+    }
+  }
+  held.file = held_file_.get();
+  const std::string serialised = document.serialise();
+  held.offset = held_file_->append(serialised);
+  held.size = serialised.size();
+  held_bytes_ += bytes;
+  held_.push_back(std::move(held));
+  held_files_.insert(file_term_);
+  return true;
+}
+
+void IndexWriter::drop_held(const std::string& file_term) {
+  if (!held_files_.erase(file_term)) return;
+  std::erase_if(held_, [&](const HeldCommitment& held) { return held.file_term == file_term; });
+  held_bytes_ = 0;
+  for (const HeldCommitment& held : held_) held_bytes_ += held_bytes(held);
+}
+
+void IndexWriter::write_held_commitments() {
+  for (const HeldCommitment& held : held_) database_.add_document(held.document());
+  std::vector<HeldCommitment>().swap(held_);
+  held_file_.reset();
+  held_files_.clear();
+  held_bytes_ = 0;
+  hold_budget_ = 0;
+}
+
 void IndexWriter::finish_file(const FileState& state, const SpellingWords& spelling) {
   changed_ = true;
+  file_term_.clear();
   forget_spelling(state.path);
   std::string listed;
   for (const auto& [word, entry] : spelling) {
@@ -273,6 +378,7 @@ void IndexWriter::label_value(std::string_view vocabulary, std::string_view id,
 
 void IndexWriter::remove_file(const std::string& document_path) {
   changed_ = true;
+  drop_held(schema::file_term(document_path));
   note_deleted(document_path);
   database_.delete_document(schema::file_term(document_path));
   forget_spelling(document_path);

@@ -187,12 +187,13 @@ class IndexerApp final : public Application {
                   summary.duplicate_passages, summary.duplicate_groups);
     if (summary.end_of_run.done)
       std::printf(
-          "end of run: %s; links %.2f s (%zu commitments), groups %.2f s (%zu passages), "
-          "%zu rewritten; commit %.2f s\n",
+          "end of run: %s; links %.2f s (%zu commitments, %zu written once linked), groups "
+          "%.2f s (%zu passages), %zu rewritten; commit %.2f s\n",
           summary.end_of_run.everything ? "over every passage" : "over what the changes touch",
           summary.end_of_run.linking_seconds, summary.end_of_run.commitments_read,
-          summary.end_of_run.grouping_seconds, summary.end_of_run.passages_regrouped,
-          summary.end_of_run.passages_rewritten, summary.end_of_run.commit_seconds);
+          summary.end_of_run.commitments_held, summary.end_of_run.grouping_seconds,
+          summary.end_of_run.passages_regrouped, summary.end_of_run.passages_rewritten,
+          summary.end_of_run.commit_seconds);
     if (summary.pages_text_layer + summary.pages_recognised + summary.pages_from_cache > 0)
       std::printf("pages: %zu recognised, %zu from the OCR cache, %zu from PDF text layers\n",
                   summary.pages_recognised, summary.pages_from_cache, summary.pages_text_layer);

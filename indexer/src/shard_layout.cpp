@@ -233,6 +233,21 @@ void ShardedWriter::note_rewritten(Xapian::docid docid) {
   writers_[(docid - 1) % writers_.size()]->note_rewritten();
 }
 
+void ShardedWriter::hold_commitments_up_to(std::size_t bytes) {
+  for (const auto& writer : writers_) writer->hold_commitments_up_to(bytes / writers_.size());
+}
+
+std::vector<HeldCommitment*> ShardedWriter::held_commitments() {
+  std::vector<HeldCommitment*> held;
+  for (const auto& writer : writers_)
+    for (HeldCommitment& commitment : writer->held_commitments()) held.push_back(&commitment);
+  return held;
+}
+
+void ShardedWriter::write_held_commitments() {
+  for (const auto& writer : writers_) writer->write_held_commitments();
+}
+
 RunChanges ShardedWriter::changes() const {
   RunChanges changes;
   for (const auto& writer : writers_) changes.merge(writer->changes());

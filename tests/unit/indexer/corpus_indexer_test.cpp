@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,8 +82,10 @@ class CorpusIndexer : public ::testing::Test {
   }
 
   // Indexes `folder` into `database`, as the indexer's command line does.
-  IndexSummary index_folder(const fs::path& folder, const fs::path& database) const {
+  IndexSummary index_folder(const fs::path& folder, const fs::path& database,
+                            std::optional<std::size_t> held_commitment_bytes = {}) const {
     IndexerOptions options;
+    if (held_commitment_bytes) options.held_commitment_bytes = *held_commitment_bytes;
     options.database = database;
     options.corpus_folders = {folder};
     options.ocr_cache = dir_.path() / "ocr-cache";
@@ -251,6 +254,45 @@ TEST_F(CorpusIndexer, RunsOfOneFileEachRegroupAndRelinkOnlyWhatTheyTouchAndMatch
   EXPECT_EQ(removed.files_removed, 2u);
   EXPECT_FALSE(removed.end_of_run.everything);
   same_as_from_nothing();
+}
+
+TEST_F(CorpusIndexer, CommitmentsLinkedBeforeTheyAreWrittenGiveTheIndexThatRewritingThemGave) {
+  const std::vector<fs::path> documents = world_documents();
+  const fs::path corpus = dir_.path() / "world" / "ogp";
+  for (const fs::path& document : documents) put(document, corpus / document.filename());
+  const IndexSummary held = index_folder(corpus, dir_.path() / "held");
+  const IndexSummary rewritten = index_folder(corpus, dir_.path() / "rewritten", 0);
+  // Room for some of them only: the others are written at once and rewritten.
+  const IndexSummary some = index_folder(corpus, dir_.path() / "some", 20 * 500);
+
+  const Xapian::doccount commitments =
+      Xapian::Database((dir_.path() / "held").string())
+          .get_termfreq(schema::facet_term(*schema::find_facet("kind"), "commitment"));
+  EXPECT_GT(held.links, 10u);
+  EXPECT_EQ(held.end_of_run.commitments_held, commitments);
+  EXPECT_EQ(rewritten.end_of_run.commitments_held, 0u);
+  EXPECT_GT(some.end_of_run.commitments_held, 0u);
+  EXPECT_LT(some.end_of_run.commitments_held, commitments);
+  // Every commitment given links was rewritten, unless it was held.
+  EXPECT_EQ(rewritten.links, held.links);
+  EXPECT_EQ(rewritten.end_of_run.passages_rewritten - held.end_of_run.passages_rewritten,
+            held.links);
+  EXPECT_GT(some.end_of_run.passages_rewritten, held.end_of_run.passages_rewritten);
+  EXPECT_LT(some.end_of_run.passages_rewritten, rewritten.end_of_run.passages_rewritten);
+
+  // The first passage that differs, with both versions; empty when none does.
+  const auto first_difference = [](const std::map<std::string, std::string>& a,
+                                   const std::map<std::string, std::string>& b) -> std::string {
+    if (a.size() != b.size())
+      return "passages: " + std::to_string(a.size()) + " and " + std::to_string(b.size());
+    for (const auto& [id, passage] : a)
+      if (const auto found = b.find(id); found == b.end() || found->second != passage)
+        return id + ":\n" + passage + "\nand\n" + (found == b.end() ? "(none)" : found->second);
+    return "";
+  };
+  const auto held_passages = passages_whole(dir_.path() / "held");
+  EXPECT_EQ(first_difference(held_passages, passages_whole(dir_.path() / "rewritten")), "");
+  EXPECT_EQ(first_difference(held_passages, passages_whole(dir_.path() / "some")), "");
 }
 
 TEST_F(CorpusIndexer, ASymlinkLoopIsAnErrorOfItsOwnAndTheRestIsIndexed) {

@@ -279,6 +279,70 @@ TEST_F(IndexWriterDatabase, UpdateStateChangesNoPassage) {
   EXPECT_EQ(writer.passage_count(), 2u);
 }
 
+// Its terms with their wdf and positions, as one text.
+std::string terms_of(const Xapian::Document& document) {
+  std::string all;
+  for (auto term = document.termlist_begin(); term != document.termlist_end(); ++term) {
+    all.append(" ").append(*term).append(":").append(std::to_string(term.get_wdf()));
+    for (auto position = term.positionlist_begin(); position != term.positionlist_end(); ++position)
+      all.append(",").append(std::to_string(*position));
+  }
+  return all;
+}
+
+TEST_F(IndexWriterDatabase, ACommitmentIsHeldOutOfTheDatabaseAndWrittenAsTheLinkerLeftIt) {
+  std::vector<Xapian::Document> built = documents("corpus/plan.txt");
+  built[0].add_value(schema::kSlotCommitmentLinks, "as built");  // a commitment passage
+  Xapian::Document linked;
+  {
+    IndexWriter writer(dir_.path());
+    writer.hold_commitments_up_to(1 << 20);
+    writer.replace_file(state("corpus/plan.txt", 2), built);
+    EXPECT_EQ(writer.database().get_doccount(), 1u);  // the other passage only
+    EXPECT_EQ(writer.passage_count(), 2u);
+    ASSERT_EQ(writer.held_commitments().size(), 1u);
+    HeldCommitment& held = writer.held_commitments().front();
+    EXPECT_EQ(held.link_value, "as built");
+    EXPECT_EQ(held.file_term, schema::file_term("corpus/plan.txt"));
+    linked = held.document();
+    EXPECT_EQ(linked.get_data(), built[0].get_data());
+    EXPECT_EQ(terms_of(linked), terms_of(built[0]));
+    linked.add_value(schema::kSlotCommitmentLinks, "linked");
+    linked.add_boolean_term("XDgroup-key");
+    held.replace(linked);
+    EXPECT_EQ(held.link_value, "linked");
+    writer.write_held_commitments();
+    EXPECT_TRUE(writer.held_commitments().empty());
+    EXPECT_EQ(writer.database().get_doccount(), 2u);
+    writer.commit();
+  }
+  const Xapian::Database db = open();
+  ASSERT_EQ(db.get_termfreq("XDgroup-key"), 1u);
+  const Xapian::Document written = db.get_document(*db.postlist_begin("XDgroup-key"));
+  EXPECT_EQ(written.get_value(schema::kSlotCommitmentLinks), "linked");
+  EXPECT_EQ(written.get_data(), built[0].get_data());
+  EXPECT_EQ(terms_of(written), terms_of(linked));
+}
+
+TEST_F(IndexWriterDatabase, PastTheBoundOrWhenItsFileGoesACommitmentIsNoLongerHeld) {
+  std::vector<Xapian::Document> built = documents("corpus/plan.txt");
+  for (Xapian::Document& document : built)
+    document.add_value(schema::kSlotCommitmentLinks, "as built");
+  IndexWriter writer(dir_.path());
+  // Room for what the linker reads of one of them, not two.
+  writer.hold_commitments_up_to(sizeof(HeldCommitment) + 40);
+  writer.replace_file(state("corpus/plan.txt", 2), built);
+  EXPECT_EQ(writer.held_commitments().size(), 1u);
+  EXPECT_EQ(writer.database().get_doccount(), 1u);
+  // The file written again in the same run: its held passage gives way to the new one.
+  writer.replace_file(state("corpus/plan.txt", 2), built);
+  EXPECT_EQ(writer.held_commitments().size(), 1u);
+  EXPECT_EQ(writer.passage_count(), 2u);
+  writer.remove_file("corpus/plan.txt");
+  EXPECT_TRUE(writer.held_commitments().empty());
+  EXPECT_EQ(writer.passage_count(), 0u);
+}
+
 TEST_F(IndexWriterDatabase, SecondWriterIsLockedOut) {
   IndexWriter writer(dir_.path());
   EXPECT_THROW(IndexWriter second(dir_.path()), Xapian::DatabaseLockError);

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "lupa/analyzers/passage_record.h"
@@ -32,7 +33,8 @@ std::size_t link_commitments(Xapian::WritableDatabase& database,
                              const std::function<void(Xapian::docid)>& rewritten = {});
 
 struct CommitmentLinking {
-  std::size_t changed = 0;           ///< commitment passages rewritten
+  std::size_t changed = 0;           ///< commitment passages given new links
+  std::size_t rewritten = 0;         ///< of those, passages rewritten in the database
   std::size_t commitments_read = 0;  ///< commitment passages linked again
 };
 
@@ -40,8 +42,11 @@ struct CommitmentLinking {
 /// the commitments they can touch: those of the plans and OGP ids of the commitments written or
 /// deleted (found by their facet terms), and so on. The links are the same as linking every
 /// commitment, at a cost that follows the plans changed, not the index.
+/// `held`: commitments of the run not written yet (IndexWriter::held_commitments), linked with
+/// those of `database` as if they were in it, and given their links in place.
 CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
                                    const std::function<void(Xapian::docid)>& rewritten,
-                                   const RunChanges* changes);
+                                   const RunChanges* changes,
+                                   std::span<HeldCommitment* const> held = {});
 
 }  // namespace lupa::indexer

@@ -32,6 +32,11 @@ struct IndexerOptions {
   bool follow_external_symlinks = false;
   /// How long one image or PDF may take to read; past it the file is reported and skipped.
   std::chrono::seconds file_time_limit{3600};
+  /// Memory for the commitment passages held until the run's linking, so that each is written
+  /// once, with its links (index_writer.h, HeldCommitment): about 400 bytes each, and a million
+  /// passages have about 150,000 commitments. Past it they are written at once and rewritten
+  /// by the linker (slower: bench/README.md, "Linking before writing"). 0: none held.
+  std::size_t held_commitment_bytes = std::size_t{128} << 20;
   /// Called after each file; may be empty.
   std::function<void(const IndexProgress&)> on_progress;
 };
@@ -54,6 +59,7 @@ struct EndOfRun {
   bool done = false;                   ///< links and groups were computed again (passages changed)
   bool everything = false;             ///< over every passage, not only those the changes touch
   std::size_t commitments_read = 0;    ///< commitment passages linked again
+  std::size_t commitments_held = 0;    ///< of those, written only once linked
   std::size_t passages_regrouped = 0;  ///< passages grouped again
   std::size_t passages_rewritten = 0;  ///< passages rewritten with new links or groups
   double linking_seconds = 0;

@@ -8,9 +8,11 @@
 
 #include <xapian.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,6 +85,43 @@ struct RunChanges {
   void forget();
 };
 
+/// An unnamed temporary file in a folder (Linux's O_TMPFILE): it never has a name, and is gone
+/// when closed or when the process dies, killed or not.
+class SpillFile {
+ public:
+  /// Throws std::system_error when the folder's file system cannot make one.
+  explicit SpillFile(const std::filesystem::path& folder);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  /// Writes `bytes` at the end; returns where they start.
+  std::uint64_t append(std::string_view bytes);
+  std::string read(std::uint64_t offset, std::size_t size) const;
+
+ private:
+  int descriptor_ = -1;
+  std::uint64_t end_ = 0;
+};
+
+/// A commitment passage the writer keeps out of the database until the run's commitments are
+/// linked (commitment_linker.h), so that it is written once, with its links. Rewriting a
+/// passage's terms in Xapian reads every position of the passage back first: linking the
+/// commitments of a run from nothing cost more than writing them had. The document waits in a
+/// SpillFile beside the database (Xapian::Document::serialise); what the linker reads of it,
+/// in memory.
+struct HeldCommitment {
+  std::string file_term;   ///< schema::file_term of its file
+  std::string link_value;  ///< its schema::kSlotCommitmentLinks value
+  SpillFile* file = nullptr;
+  std::uint64_t offset = 0;
+  std::size_t size = 0;
+
+  Xapian::Document document() const;
+  /// Keeps `document` instead (the linker's links given).
+  void replace(const Xapian::Document& document);
+};
+
 class IndexWriter {
  public:
   /// Opens or creates the database in `directory` and begins the run's transaction.
@@ -104,6 +143,8 @@ class IndexWriter {
   /// replace_file in three steps, for a file whose documents are built while it is written:
   /// start_file, add_passage for each document, finish_file.
   void start_file(const std::string& document_path);
+  /// Writes `document`, or holds it (HeldCommitment) when it is a commitment and the held
+  /// ones stay within hold_commitments_up_to's bound.
   void add_passage(const Xapian::Document& document);
   void finish_file(const FileState& state, const SpellingWords& spelling);
   /// Records a new size or mtime for a file whose content did not change.
@@ -127,7 +168,19 @@ class IndexWriter {
   /// commit id (schema::kCommitIdKey), in the same commit.
   void commit();
 
-  Xapian::doccount passage_count() const { return database_.get_doccount(); }
+  /// Passages in the database and held.
+  Xapian::doccount passage_count() const {
+    return database_.get_doccount() + static_cast<Xapian::doccount>(held_.size());
+  }
+
+  /// Holds commitment passages, with about `bytes` of memory at most for what the linker reads
+  /// of them (0, the default: none held). Past the bound, or where no SpillFile can be made,
+  /// they are written at once, and linking rewrites them.
+  void hold_commitments_up_to(std::size_t bytes) { hold_budget_ = bytes; }
+  /// The commitments held so far, for the linker to give them their links in place.
+  std::vector<HeldCommitment>& held_commitments() { return held_; }
+  /// Writes the commitments held, as they are now, and holds no more of them.
+  void write_held_commitments();
 
   /// The database inside the run's transaction, for passes over the whole index (linking).
   Xapian::WritableDatabase& database() { return database_; }
@@ -144,6 +197,12 @@ class IndexWriter {
   /// Notes in changes_ the passages of the file about to be deleted.
   void note_deleted(const std::string& document_path);
 
+  /// Holds `document` if it is a commitment within the bound; false: write it.
+  bool hold(const Xapian::Document& document);
+  /// Forgets the held passages of a file being written again or removed.
+  void drop_held(const std::string& file_term);
+
+  std::filesystem::path directory_;
   Xapian::WritableDatabase database_;
   bool committed_ = false;
   bool changed_ = false;  ///< this run wrote something: the commit gets a new commit id
@@ -152,6 +211,13 @@ class IndexWriter {
   std::unordered_set<std::string> accented_known_;
   IndexWriter* accented_mirror_ = nullptr;
   RunChanges changes_;
+  std::string file_term_;  ///< of the file being written, between start_file and finish_file
+  std::unique_ptr<SpillFile> held_file_;
+  bool held_file_failed_ = false;
+  std::vector<HeldCommitment> held_;
+  std::unordered_set<std::string> held_files_;  ///< file terms of held_
+  std::size_t held_bytes_ = 0;                  ///< estimated, see hold()
+  std::size_t hold_budget_ = 0;
 };
 
 }  // namespace lupa::indexer

@@ -97,6 +97,11 @@ class ShardedWriter {
   Xapian::WritableDatabase& combined() { return combined_; }
   /// Notes that a pass rewrote document `docid` of combined(): its shard gets a new commit id.
   void note_rewritten(Xapian::docid docid);
+  /// Holds commitments (IndexWriter::hold_commitments_up_to), about `bytes` over every shard.
+  void hold_commitments_up_to(std::size_t bytes);
+  /// Every shard's held commitments.
+  std::vector<HeldCommitment*> held_commitments();
+  void write_held_commitments();
   /// The passages every shard's writer wrote and deleted so far in this run.
   RunChanges changes() const;
   /// A previous run was killed between two shards' commits: groups and links may disagree.
