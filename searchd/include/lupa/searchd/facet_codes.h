@@ -14,7 +14,7 @@
 // of the match's time; ordered by these ranks instead (FacetCodes::order_key), it reads nothing.
 //
 // Memory: 16 bytes per document id up to the database's last one, 2 bytes per value of a
-// passage (about 10), and each distinct collapse key once, so some 40 MB for a million
+// passage (about 10), and each distinct collapse key once, so some 45 MB for a million
 // passages. The table is not built (and
 // counting reads the slot, as before) when the index holds more distinct values than a code
 // can name, or when its document ids are so sparse that the first figure would dwarf the
