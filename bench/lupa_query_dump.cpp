@@ -43,11 +43,13 @@ int main(int argc, char** argv) {
       const lupa::analyzers::AnalyzedQuery analyzed = analyzer.analyze(line);
       Xapian::Query ranked = analyzed.query;
       if (analyzed.language) {
-        auto* boost = new Xapian::ValueMapPostingSource(lupa::schema::kSlotLanguage);
-        boost->add_mapping(std::string(lupa::analyzers::language_code(*analyzed.language)),
-                           kSameLanguageBoost);
-        ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
-                               Xapian::Query(boost->release()));
+        const Xapian::Query same_language(
+            Xapian::Query::OP_FILTER,
+            Xapian::Query((new Xapian::FixedWeightPostingSource(kSameLanguageBoost))->release()),
+            Xapian::Query(lupa::schema::facet_term(
+                *lupa::schema::find_facet("lang"),
+                std::string(lupa::analyzers::language_code(*analyzed.language)))));
+        ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query, same_language);
       }
       try {
         const std::string serialised = ranked.serialise();

@@ -506,10 +506,15 @@ bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& w
   if (typed.size() <= kMaxUnknownAcronymBytes &&
       std::all_of(typed.begin(), typed.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
     return true;
+  // As written, not by its stem: "transparancy" and "transparency" share the stem "transpar".
+  // Without the dictionary, by its stem: such a misspelling then goes uncorrected, but it
+  // finds what the word it stands for finds. Asked first: one look-up, where the names below
+  // fold every body's acronyms and every country's names, and most words are in the index.
+  const std::string folded = fold_for_matching(word);
+  if (word_frequency(folded) > 0) return true;
   const ReferenceData& reference = ReferenceData::instance();
   if (reference.resolve("agencies", typed) || reference.resolve("organizations", typed))
     return true;
-  const std::string folded = fold_for_matching(word);
   for (const Country& country : reference.countries()) {
     if (fold_for_matching(country.name.en) == folded ||
         fold_for_matching(country.name.es) == folded)
@@ -517,10 +522,6 @@ bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& w
     for (const std::string& name : country.other_names)
       if (fold_for_matching(name) == folded) return true;
   }
-  // As written, not by its stem: "transparancy" and "transparency" share the stem "transpar".
-  // Without the dictionary, by its stem: such a misspelling then goes uncorrected, but it
-  // finds what the word it stands for finds.
-  if (word_frequency(folded) > 0) return true;
   return options_.spell_checker->is_word(typed);
 }
 

@@ -1,7 +1,9 @@
 #include "lupa/searchd/facet_codes.h"
 
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 
 #include "lupa/analyzers/passage_record.h"
 #include "lupa/analyzers/schema.h"
@@ -76,7 +78,36 @@ std::shared_ptr<const FacetCodes> FacetCodes::build(const Xapian::Database& data
       (*numbers)[value.get_docid()] = found->second;
     }
   }
+  // Ranks in byte order of the ids, as Xapian compares sort values (0: no id).
+  table->passage_id_ranks_.assign(table->offsets_.size(), 0);
+  std::vector<std::pair<std::string, Xapian::docid>> ids;
+  ids.reserve(database.get_doccount());
+  for (auto value = database.valuestream_begin(schema::kSlotPassageId);
+       value != database.valuestream_end(schema::kSlotPassageId); ++value)
+    ids.emplace_back(*value, value.get_docid());
+  std::sort(ids.begin(), ids.end());
+  std::uint32_t rank = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i == 0 || ids[i].first != ids[i - 1].first) ++rank;
+    table->passage_id_ranks_[ids[i].second] = rank;
+  }
   return table;
+}
+
+std::optional<std::uint32_t> FacetCodes::rank(Xapian::valueno slot, Xapian::docid docid) const {
+  if (slot != schema::kSlotPassageId || !covers(docid)) return std::nullopt;
+  return passage_id_ranks_[docid];
+}
+
+std::string FacetCodes::order_key(std::uint32_t rank) {
+  return {static_cast<char>(rank >> 24), static_cast<char>(rank >> 16),
+          static_cast<char>(rank >> 8), static_cast<char>(rank)};
+}
+
+std::string RankKeyMaker::operator()(const Xapian::Document& document) const {
+  // Covered by the caller's check (covers_every_passage_of); a passage added since would sort
+  // as one without a value rather than fail the request.
+  return FacetCodes::order_key(codes_->rank(slot_, document.get_docid()).value_or(0));
 }
 
 std::optional<std::string_view> FacetCodes::group_key(Xapian::valueno slot,

@@ -107,8 +107,10 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
         count(values, false, true);
       std::string key = settings_.order.by_date ? date_key(document) : std::string();
       if (coded) values.clear();
-      keep(std::move(group),
-           Kept{std::move(key), weight, std::move(values), {}, document, coded ? docid : 0});
+      Kept candidate{std::move(key),    weight, std::move(values), {}, document,
+                     coded ? docid : 0, {}};
+      if (coded) candidate.rank = codes_->rank(schema::kSlotPassageId, docid);
+      keep(std::move(group), std::move(candidate));
       return;
     }
   }
@@ -122,7 +124,7 @@ void FacetCounter::keep(std::string group, Kept candidate) {
   // The document is read while the match holds it (a spy's documents are not valid after the
   // match, on a shard server's match least of all): its stable key now, if it is kept.
   const auto settle_key = [](Kept& kept) {
-    kept.tie_key();
+    if (!kept.rank) kept.tie_key();
     kept.document = Xapian::Document();
   };
   auto [best, added] = best_of_group_.try_emplace(std::move(group), std::move(candidate));
@@ -138,11 +140,19 @@ void FacetCounter::keep(std::string group, Kept candidate) {
   else if (candidate.weight != kept.weight)
     before = candidate.weight > kept.weight;
   else
-    before = candidate.tie_key() < kept.tie_key();
+    before = before_on_tie(candidate, kept);
   if (before) {
     kept = std::move(candidate);
     settle_key(kept);
   }
+}
+
+bool FacetCounter::before_on_tie(const Kept& candidate, const Kept& kept) {
+  if (candidate.rank && kept.rank) return *candidate.rank < *kept.rank;
+  if (!candidate.rank && !kept.rank) return candidate.tie_key() < kept.tie_key();
+  // One ranked by the table and one it does not cover (added since it was built): the
+  // daemon never counts with such a table (SearchService::facet_codes); the ranked one first.
+  return candidate.rank.has_value();
 }
 
 void FacetCounter::keep_duplicate(const std::string& duplicates, std::string_view values) {
@@ -280,7 +290,7 @@ void FacetCounter::merge_results(const std::string& serialised) {
   const std::uint64_t groups = in.number();
   for (std::uint64_t g = 0; g < groups; ++g) {
     std::string group(in.string());
-    Kept kept{std::string(in.string()), in.real(), std::string(in.string()), {}, {}};
+    Kept kept{std::string(in.string()), in.real(), std::string(in.string()), {}, {}, 0, {}};
     kept.stable_key = std::string(in.string());
     keep(std::move(group), std::move(kept));
   }

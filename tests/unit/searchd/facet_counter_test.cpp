@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -295,12 +296,13 @@ TEST(FacetCounter, CountsWhatTheDocumentBuilderWrites) {
 // A passage as the indexer writes it, for the tests of coded counting: facet values, shown-once
 // group (empty: none) and near-duplicate group (empty: none).
 Xapian::Document passage(const Values& values, const std::string& shown_once = "",
-                         const std::string& duplicates = "") {
+                         const std::string& duplicates = "", const std::string& id = "") {
   Xapian::Document document;
   document.add_boolean_term("Tall");
   if (!values.empty()) document.add_value(schema::kSlotFacetValues, slot(values));
   if (!shown_once.empty()) document.add_value(schema::kSlotShownOnce, shown_once);
   if (!duplicates.empty()) document.add_value(schema::kSlotDuplicateGroup, duplicates);
+  if (!id.empty()) document.add_value(schema::kSlotPassageId, id);
   return document;
 }
 
@@ -352,6 +354,42 @@ TEST(FacetCodes, AreNotBuiltForDocumentIdsFarSparserThanThePassages) {
   EXPECT_FALSE(FacetCodes::build(database));
   // The counter then reads the slot, as it does for passages a table does not cover.
   EXPECT_EQ(count_all(database, false, nullptr)[index_of("lang")], (Counts{{"es", 1}}));
+}
+
+TEST(FacetCodes, RankPassageIdsInByteOrderWhateverTheDocumentIds) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  database.add_document(passage({}, "", "", "b.0002"));
+  database.add_document(passage({}, "", "", "b.0001"));
+  database.add_document(passage({}));  // no id: first, as its empty value sorts
+  database.add_document(passage({}, "", "", "a.0010"));
+  database.add_document(passage({}, "", "", "\xC3\xA1.0001"));  // "á": after every ASCII byte
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  std::vector<std::pair<std::string, Xapian::docid>> by_key;
+  for (Xapian::docid docid = 1; docid <= 5; ++docid)
+    by_key.emplace_back(FacetCodes::order_key(*codes->rank(schema::kSlotPassageId, docid)), docid);
+  std::sort(by_key.begin(), by_key.end());
+  std::vector<Xapian::docid> order;
+  for (const auto& [key, docid] : by_key) order.push_back(docid);
+  EXPECT_EQ(order, (std::vector<Xapian::docid>{3, 4, 2, 1, 5}));
+  EXPECT_EQ(codes->rank(schema::kSlotPassageId, 3), 0U);
+  EXPECT_FALSE(codes->rank(schema::kSlotPassageId, 6));  // not covered
+  EXPECT_FALSE(codes->rank(schema::kSlotLanguage, 1));   // a slot it does not rank
+  EXPECT_TRUE(codes->covers_every_passage_of(database));
+  database.add_document(passage({}, "", "", "c.0001"));
+  EXPECT_FALSE(codes->covers_every_passage_of(database));
+}
+
+TEST(FacetCounter, AGroupTiedOnWeightCountsAsItsSmallestPassageIdFromCodesAsFromTheSlot) {
+  // Every passage weighs the same here; document ids run against passage ids.
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  database.add_document(passage({{"lang", "es"}, {"theme", "water"}}, "g", "", "c.0001"));
+  database.add_document(passage({{"lang", "en"}, {"theme", "health"}}, "g", "", "b.0001"));
+  database.add_document(passage({{"lang", "es"}, {"theme", "gender"}}, "g", "", "b.0002"));
+  database.add_document(passage({{"lang", "en"}, {"theme", "open-data"}}, "", "", "a.0001"));
+  const AllCounts from_slots = count_all(database, true, nullptr);
+  EXPECT_EQ(from_slots[index_of("theme")], (Counts{{"health", 1}, {"open-data", 1}}));
+  EXPECT_EQ(count_all(database, true, FacetCodes::build(database)), from_slots);
 }
 
 TEST(FacetCounter, CountsTheSameFromCodesAsFromTheSlot) {

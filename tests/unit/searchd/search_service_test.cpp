@@ -484,6 +484,54 @@ TEST(SameCommitment, IsListedByPassageIdWithoutThePassagesOwnDocumentAndReadUpTo
 }
 
 // Every id an export of `request` holds, in its order.
+std::vector<std::string> exported_ids(const SearchService& service, const SearchRequest& request);
+
+TEST(SearchOrder, EqualScoresComeInPassageIdOrderWhateverTheDocumentIds) {
+  // Twelve reports saying the same: every passage scores the same. Written in reverse order,
+  // so document ids run against passage ids.
+  TempDir dir;
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
+    indexer::DocumentBuilder builder;
+    indexer::DocumentMetadata metadata;
+    metadata.type = "self-assessment";
+    metadata.country = "cl";
+    metadata.languages = {"es"};
+    for (int document = 11; document >= 0; --document) {
+      indexer::Passage passage;
+      passage.ordinal = 1;
+      passage.text = "Se publicaron los datos abiertos de compras públicas.";
+      passage.language = "es";
+      const std::string name = (document < 10 ? "0" : "") + std::to_string(document);
+      db.add_document(builder.build("corpus/report-" + name + ".txt", metadata, passage, 0));
+    }
+    db.commit();
+  }
+  const SearchService service({dir / "db"});
+  std::vector<std::string> in_id_order;
+  for (int document = 0; document < 12; ++document)
+    in_id_order.push_back("corpus.report-" + std::string(document < 10 ? "0" : "") +
+                          std::to_string(document) + "-txt.0001");
+  for (const char* query : {"datos abiertos", ""}) {
+    SCOPED_TRACE(query);
+    std::vector<std::string> shown;
+    for (int page = 1; page <= 3; ++page) {
+      SearchRequest request;
+      request.query = query;
+      request.page = page;
+      request.per_page = 5;
+      const SearchResult result = service.search(request);
+      EXPECT_EQ(result.total, 12U);
+      for (const Hit& hit : result.hits) shown.push_back(hit.record.id);
+    }
+    EXPECT_EQ(shown, in_id_order);
+    SearchRequest everything;
+    everything.query = query;
+    EXPECT_EQ(exported_ids(service, everything), in_id_order);
+  }
+}
+
+// Every id an export of `request` holds, in its order.
 std::vector<std::string> exported_ids(const SearchService& service, const SearchRequest& request) {
   std::vector<std::string> ids;
   service.for_each_match(request, [&](const schema::PassageRecord& record) {

@@ -113,8 +113,14 @@ class FacetCounter final : public Xapian::MatchSpy {
     /// The passage's document id when `codes_` covers it (its values are counted from there,
     /// and `values` is empty); else 0.
     Xapian::docid coded = 0;
+    /// The rank of its stable key in `codes_` when covered (FacetCodes::rank): ties are then
+    /// broken without reading the key.
+    std::optional<std::uint32_t> rank;
     const std::string& tie_key() const;
   };
+  /// Whether `candidate` comes before `kept` of equal order key and weight, as the match
+  /// orders them (by stable key).
+  static bool before_on_tie(const Kept& candidate, const Kept& kept);
   /// Keeps `candidate` for its group when the match would show it rather than the one kept.
   void keep(std::string group, Kept candidate);
   /// Keeps `values` for near-duplicate group `duplicates` when they come first.

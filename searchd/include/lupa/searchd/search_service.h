@@ -404,7 +404,8 @@ class SearchService {
   OpenIndex& open_index(bool reopen = true) const;
   std::unique_ptr<OpenIndex>& thread_handle() const;
   Xapian::Database& database() const;
-  /// The facet codes of `index` when it is one local database (FacetCodes), else null.
+  /// The facet codes of `index` when it is one local database (FacetCodes), covering every
+  /// passage of `db`, else null.
   std::shared_ptr<const FacetCodes> facet_codes(const Xapian::Database& db,
                                                 const OpenIndex& index) const;
   /// Whether a candidate query matches any passage.
@@ -422,8 +423,10 @@ class SearchService {
   /// `like` (similar passages) with the request's filters and collapsing.
   EffectiveQuery similar_query(Xapian::Database& db, const Xapian::Query& like,
                                const SearchRequest& request) const;
-  /// Weighting, collapsing, order and the filtered query: the same for every Enquire.
-  void configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective) const;
+  /// Weighting, collapsing, order and the filtered query: the same for every Enquire. With
+  /// `codes` (facet_codes()), passage ids are ordered by their ranks there, not read.
+  void configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective,
+                         const std::shared_ptr<const FacetCodes>& codes = nullptr) const;
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
