@@ -20,11 +20,16 @@
 namespace lupa::indexer {
 namespace {
 
-// Bands of the signature compared whole for candidates: a pair at similarity s shares at least
-// one band with probability 1 - (1 - s^4)^32: over 0.9999 at 0.8, 0.05 at 0.2.
-constexpr std::size_t kBands = 32;
-constexpr std::size_t kRowsPerBand = kFingerprintHashes / kBands;
-static_assert(kBands * kRowsPerBand == kFingerprintHashes);
+// Bands of the signature compared whole for candidates: kBands bands of kRowsPerBand values,
+// the first kBands * kRowsPerBand of the 128. Two passages with m of the 128 values equal share
+// a given band with probability C(m,4)/C(128,4), so they share none of the 8 with probability:
+// at the threshold (103 equal) 0.014, at 0.85 0.003, at 0.9 0.0002, identical never. The
+// estimate itself has a standard error of 0.035 at the threshold, so a pair that close is a
+// coin toss already; 32 bands (0.00000004) cost the indexer 4 times the terms for that.
+// bench/README.md, "Adding one report", shows the measurements.
+constexpr std::size_t kBands = 8;
+constexpr std::size_t kRowsPerBand = 4;
+static_assert(kBands * kRowsPerBand <= kFingerprintHashes);
 // Bits of a band key in its term (band_term). Fewer make fewer distinct terms, a smaller index
 // and a cheaper write; but more passages to read for each band looked up.
 constexpr int kBandTermBits = 16;
@@ -177,9 +182,12 @@ std::string band_term(std::size_t band, std::uint64_t key) {
   return term;
 }
 
-// Bands a passage of `words` words is bucketed by: every band.
-std::size_t bands_of(std::uint32_t /*words*/) {
-  return kBands;
+// Bands a passage of `words` words is bucketed by. A passage under kMinWordsForNearDuplicates
+// is a duplicate only of a passage with all its values alike, which then shares every band
+// with it: the first band finds every duplicate it may have, and the other bands' terms would
+// only cost the index.
+std::size_t bands_of(std::uint32_t words) {
+  return words < kMinWordsForNearDuplicates ? 1 : kBands;
 }
 
 // Whether two stored signatures are duplicates (are_duplicates, on the low 16 bits). Stops at
@@ -526,7 +534,8 @@ std::vector<std::size_t> duplicate_groups(const Passages& read) {
           if (passages[i].document == passages[j].document ||
               components.root(i) == components.root(j))
             continue;
-          // A pair sharing an earlier band's key was in one bucket there.
+          // Past the first band both are bucketed by every band (bands_of), so a pair sharing an
+          // earlier band's key was in one bucket there.
           bool compared = false;
           for (std::size_t earlier = 0; earlier < band && !compared; ++earlier)
             compared = keys[i][earlier] == keys[j][earlier];

@@ -387,6 +387,31 @@ TEST_F(GroupDuplicates, ChangesAOneDocumentSplitNeedsAreGroupedAsFromNothing) {
   EXPECT_EQ(group_duplicates(database_).groups, 0u);
 }
 
+TEST_F(GroupDuplicates, AShortPassageHasOneBandTermAndItsCopyIsStillFound) {
+  const std::string rating =
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Substantial";
+  write("corpus/commitment-1.html", 1, rating);
+  write("corpus/plan.txt", 1, kParagraph);
+  changes_ = RunChanges{};
+  group_duplicates(database_);
+  const auto band_terms = [&](const std::string& path) {
+    std::size_t count = 0;
+    const std::string prefix(schema::kDuplicateBandPrefix);
+    const Xapian::Document passage = document(path, 1);
+    for (auto term = passage.termlist_begin(); term != passage.termlist_end(); ++term)
+      count += (*term).starts_with(prefix);
+    return count;
+  };
+  EXPECT_EQ(band_terms("corpus/commitment-1.html"), 1u);
+  EXPECT_GT(band_terms("corpus/plan.txt"), 1u);
+  write("corpus/commitment-2.html", 1, rating);
+  const DuplicateGrouping grouping = group_changes();
+  EXPECT_FALSE(grouping.everything);
+  EXPECT_EQ(grouping.grouped, 2u);
+  EXPECT_EQ(group("corpus/commitment-2.html", 1), group("corpus/commitment-1.html", 1));
+}
+
 TEST(DuplicateSignature, HoldsTheIdAndTheLowBitsOfTheFingerprint) {
   const std::string id = schema::passage_id("corpus/plan.txt", 3);
   const std::string signature = duplicate_signature(id, kParagraph);

@@ -70,10 +70,11 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
 /// bits once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001.
 std::string duplicate_signature(std::string_view passage_id, std::string_view text);
 
-/// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature
-/// (schema::kDuplicateBandPrefix, the band, part of its key), by which a run that changes a few
-/// passages finds their duplicates without reading every passage's signature. None for a passage
-/// too short to group.
+/// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature it
+/// is bucketed by (schema::kDuplicateBandPrefix, the band, part of its key): 8 bands, or the first
+/// alone for a passage under kMinWordsForNearDuplicates, whose duplicates share every band. By
+/// them a run that changes a few passages finds their duplicates without reading every passage's
+/// signature. None for a passage too short to group.
 void add_band_terms(Xapian::Document& document);
 
 struct DuplicateGrouping {
