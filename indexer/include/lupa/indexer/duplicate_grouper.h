@@ -7,9 +7,11 @@
 // so OCR misreadings, spacing and hyphenation cost only the few shingles they touch. Two
 // passages of different documents whose estimated Jaccard similarity of shingles is at least
 // kDuplicateSimilarity are duplicates; duplicates of duplicates join the group. Candidates are
-// found by LSH banding (passages sharing one band of their signature), so the run is linear in
-// the passages, not quadratic: two passages are joined when they share a band and are
-// duplicates, and a group is a component of that graph, whatever else shares their bands.
+// found by LSH banding (passages sharing one band of their signature), so the run compares the
+// pairs sharing a band, not every pair: two passages are joined when they share a band and are
+// duplicates, and a group is a component of that graph, whatever else shares their bands. (On
+// text written from templates a band's bucket can hold hundreds of passages that are not
+// duplicates; their pairs are compared, at 128 values each, once.)
 // docs/architecture.md shows the measurements the threshold was chosen from.
 //
 // A group never holds two passages of one document: a document's repeated boilerplate is the
