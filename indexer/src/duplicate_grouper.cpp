@@ -1,13 +1,14 @@
 #include "lupa/indexer/duplicate_grouper.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <numeric>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -19,14 +20,18 @@
 namespace lupa::indexer {
 namespace {
 
-// Bands of the signature compared whole for candidates: a pair at similarity s shares at least
-// one band with probability 1 - (1 - s^4)^32: over 0.9999 at 0.8, 0.05 at 0.2.
-constexpr std::size_t kBands = 32;
-constexpr std::size_t kRowsPerBand = kFingerprintHashes / kBands;
-static_assert(kBands * kRowsPerBand == kFingerprintHashes);
+// Bands of the signature compared whole for candidates: kBands bands of kRowsPerBand values,
+// the first kBands * kRowsPerBand of the 128. Two passages with m of the 128 values equal share
+// a given band with probability C(m,4)/C(128,4), so they share none of the 8 with probability:
+// at the threshold (103 equal) 0.014, at 0.85 0.003, at 0.9 0.0002, identical never. The
+// estimate itself has a standard error of 0.035 at the threshold, so a pair that close is a
+// coin toss already; 32 bands (0.00000004) cost the indexer 4 times the terms for that.
+// bench/README.md, "Adding one report", shows the measurements.
+constexpr std::size_t kBands = 8;
+constexpr std::size_t kRowsPerBand = 4;
+static_assert(kBands * kRowsPerBand <= kFingerprintHashes);
 // Bits of a band key in its term (band_term). Fewer make fewer distinct terms, a smaller index
-// and a cheaper write; but more passages to read for each band looked up. bench/README.md,
-// "Adding one report", shows the measurements it was chosen from.
+// and a cheaper write; but more passages to read for each band looked up.
 constexpr int kBandTermBits = 16;
 static_assert(kBandTermBits % 4 == 0);
 
@@ -74,37 +79,8 @@ std::string join_hyphenated_words(std::string_view text) {
   return joined;
 }
 
-// Union-find over passages; a join that would put two passages of one document in a group is
-// refused (see the header).
-class Groups {
- public:
-  explicit Groups(const std::vector<std::size_t>& documents)
-      : parent_(documents.size()), documents_(documents.size()) {
-    std::iota(parent_.begin(), parent_.end(), std::size_t{0});
-    for (std::size_t i = 0; i < documents.size(); ++i) documents_[i].push_back(documents[i]);
-  }
-  void join(std::size_t a, std::size_t b) {
-    a = root(a);
-    b = root(b);
-    if (a == b) return;
-    if (documents_[a].size() > documents_[b].size()) std::swap(a, b);
-    for (std::size_t doc : documents_[a])
-      if (std::find(documents_[b].begin(), documents_[b].end(), doc) != documents_[b].end()) return;
-    parent_[a] = b;
-    documents_[b].insert(documents_[b].end(), documents_[a].begin(), documents_[a].end());
-    std::vector<std::size_t>().swap(documents_[a]);
-  }
-  std::size_t root(std::size_t a) {
-    while (parent_[a] != a) a = parent_[a] = parent_[parent_[a]];
-    return a;
-  }
-
- private:
-  std::vector<std::size_t> parent_;
-  std::vector<std::vector<std::size_t>> documents_;  // per root: its passages' documents
-};
-
-// Plain union-find, for the shown-once groups: a translation is in its own document.
+// Plain union-find: for the near-duplicate graph's components, and for the shown-once groups (a
+// translation is in its own document).
 class Components {
  public:
   explicit Components(std::size_t size) : parent_(size) {
@@ -206,6 +182,60 @@ std::string band_term(std::size_t band, std::uint64_t key) {
   return term;
 }
 
+// Bands a passage of `words` words is bucketed by. A passage under kMinWordsForNearDuplicates
+// is a duplicate only of a passage with all its values alike, which then shares every band
+// with it: the first band finds every duplicate it may have, and the other bands' terms would
+// only cost the index.
+std::size_t bands_of(std::uint32_t words) {
+  return words < kMinWordsForNearDuplicates ? 1 : kBands;
+}
+
+// Whether two stored signatures are duplicates (are_duplicates, on the low 16 bits). Stops at
+// the first value too many that differs: most pairs a bucket holds are not duplicates.
+bool duplicate_rows(const StoredRows& a, std::uint32_t words_a, const StoredRows& b,
+                    std::uint32_t words_b) {
+  static constexpr auto kMostDiffering = static_cast<std::size_t>(
+      kFingerprintHashes - kDuplicateSimilarity * static_cast<double>(kFingerprintHashes));
+  const std::size_t most =
+      std::min(words_a, words_b) < kMinWordsForNearDuplicates ? 0 : kMostDiffering;
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < kFingerprintHashes; ++i)
+    if (a[i] != b[i] && ++differing > most) return false;
+  return true;
+}
+
+// The keys of the bands a passage is bucketed by (bands_of); 0 for the others.
+using BandKeys = std::array<std::uint64_t, kBands>;
+BandKeys band_keys(const StoredRows& rows, std::uint32_t words) {
+  BandKeys keys{};
+  for (std::size_t band = 0; band < bands_of(words); ++band) keys[band] = band_key(rows, band);
+  return keys;
+}
+
+// A passage's signature as grouping compares it.
+struct Signed {
+  const StoredRows& rows;
+  std::uint32_t words;
+  const BandKeys& keys;
+};
+
+// Whether two passages of different documents are joined in the near-duplicate graph: they share
+// the key of a band both are bucketed by, and are duplicates. It depends on the two alone, never
+// on what else shares their buckets, so a run's changes reach only their own duplicates, and
+// theirs (read_touched_passages), and a component is grouped alike whatever else the index holds.
+bool joined(const Signed& a, const Signed& b) {
+  bool shared = false;
+  for (std::size_t band = 0; band < std::min(bands_of(a.words), bands_of(b.words)) && !shared;
+       ++band)
+    shared = a.keys[band] == b.keys[band];
+  return shared && duplicate_rows(a.rows, a.words, b.rows, b.words);
+}
+
+// A passage id's document: its id without the ordinal.
+std::string_view document_of(std::string_view passage_id) {
+  return passage_id.substr(0, passage_id.rfind('.'));
+}
+
 // Walks one value slot in docid order; `at` is asked for increasing docids.
 class SlotReader {
  public:
@@ -230,7 +260,7 @@ void order_passages(Passages& passages) {
   for (Candidate& passage : passages.candidates) {
     // A passage id is its document's, made URL-safe, then '.' and the ordinal; the indexer
     // refuses two documents whose ids would be alike.
-    const std::string_view document = std::string_view(passage.id).substr(0, passage.id.rfind('.'));
+    const std::string_view document = document_of(passage.id);
     passage.document =
         passages.documents.try_emplace(std::string(document), passages.documents.size())
             .first->second;
@@ -264,14 +294,12 @@ Passages read_passages(const Xapian::Database& database) {
   return passages;
 }
 
-// The passages a run's changes can touch, and only them: those written; those sharing a band
-// key with one of them, or with a passage deleted, or with any passage taken in; those sharing
-// a translation group or a stored duplicate group with any passage taken in, or the group of
-// a passage deleted. Every band's bucket and every translation group holding one of them is
-// then taken whole, and grouping them alone gives them what grouping every passage would:
-// two passages outside it are never compared with one inside, and a join decides only between
-// passages it holds (buckets are taken in the order of their keys, members in passage id
-// order, whatever else the index holds).
+// The passages a run's changes can touch, and only them: those written, and the neighbours of a
+// passage deleted, with every passage joined to them in the near-duplicate graph (joined), again
+// and again; then those sharing a translation group or a stored duplicate group with any passage
+// taken in. Whole components of the graph are then taken, and grouping them alone gives them what
+// grouping every passage would: a passage outside is joined to none inside, and how a component
+// is split into groups depends on its passages alone (split_component).
 std::optional<Passages> read_touched_passages(const Xapian::Database& database,
                                               const RunChanges& changes) {
   struct Loaded {
@@ -321,14 +349,21 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
          ++posting)
       take(*posting);
   };
-  const auto take_bands = [&](const StoredRows& rows) {
-    for (std::size_t band = 0; band < kBands; ++band) {
-      const std::uint64_t key = band_key(rows, band);
-      const std::string term = band_term(band, key);
+  // A passage's neighbours in the near-duplicate graph (joined), through its band terms; a
+  // term also holds passages of other keys, and passages sharing a key that are not duplicates.
+  const auto take_joined = [&](std::string_view id, std::uint32_t words, const StoredRows& rows) {
+    const BandKeys keys = band_keys(rows, words);
+    for (std::size_t band = 0; band < bands_of(words); ++band) {
+      const std::string term = band_term(band, keys[band]);
       for (auto posting = database.postlist_begin(term); posting != database.postlist_end(term);
            ++posting) {
         const Loaded& other = load(*posting);
-        if (other.rows && band_key(*other.rows, band) == key) take(*posting);
+        if (!other.rows || band_key(*other.rows, band) != keys[band] ||
+            document_of(other.candidate.id) == document_of(id))
+          continue;
+        const BandKeys other_keys = band_keys(*other.rows, other.candidate.words);
+        if (joined({rows, words, keys}, {*other.rows, other.candidate.words, other_keys}))
+          take(*posting);
       }
     }
   };
@@ -352,10 +387,12 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
       for (Xapian::docid docid : found->second) take(docid);
   };
 
-  // First the passages whose duplicate groups may change: those the changes reach through
-  // shared band keys, again and again. Each costs 32 posting list look-ups and reads at random
-  // places: past a 32nd of the index (or 2,000), reading every passage in one pass costs less
-  // (bench/README.md, "Adding one report").
+  // First the passages whose duplicate groups may change: the components of the near-duplicate
+  // graph holding a passage written, or a neighbour of a passage deleted (every passage of its
+  // old component is joined to one of these by passages still there), found neighbour by
+  // neighbour. Each costs a posting list look-up per band and reads at random places: past a
+  // 32nd of the index (or 2,000), reading every passage in one pass costs less (bench/README.md,
+  // "Adding one report").
   const std::size_t most = std::max<std::size_t>(2000, database.get_doccount() / 32);
   for (const std::string& id : changes.written)
     if (!id.empty()) take_all(schema::id_term(id));
@@ -363,8 +400,9 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
     std::string id;
     std::uint32_t words = 0;
     std::optional<StoredRows> rows;
-    if (parse_signature(value, id, words, rows) && rows) take_bands(*rows);
+    if (parse_signature(value, id, words, rows) && rows) take_joined(id, words, *rows);
   }
+  // Their old groups are in those components too; taken here, they need no look-up.
   for (const std::string& group : changes.deleted_duplicate_groups)
     if (!group.empty()) take_all(schema::duplicate_group_term(group));
   std::vector<Xapian::docid> regrouped;
@@ -374,11 +412,11 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
     queue.pop_back();
     regrouped.push_back(docid);
     const Loaded& passage = loaded.at(docid);
-    if (passage.rows) take_bands(*passage.rows);
+    if (passage.rows) take_joined(passage.candidate.id, passage.candidate.words, *passage.rows);
   }
   // Then, for their shown-once groups, the passages sharing a translation group or a duplicate
-  // group with them, again and again; these keep their duplicate groups (no band key of theirs
-  // is any of the first ones': their buckets are the same as before).
+  // group with them, again and again; these keep their duplicate groups (none is joined to a
+  // passage taken first: their components are the same as before).
   for (const Xapian::docid docid : regrouped) queue.push_back(docid);
   while (!queue.empty()) {
     if (loaded.size() > most) return std::nullopt;
@@ -406,28 +444,155 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
   return passages;
 }
 
-bool stored_duplicates(const Candidate& a, const Candidate& b, const Passages& passages) {
-  const StoredRows& rows_a = passages.signatures[a.signature];
-  const StoredRows& rows_b = passages.signatures[b.signature];
-  std::size_t equal = 0;
-  for (std::size_t i = 0; i < kFingerprintHashes; ++i) equal += rows_a[i] == rows_b[i];
-  const double similarity = static_cast<double>(equal) / static_cast<double>(kFingerprintHashes);
-  if (std::min(a.words, b.words) < kMinWordsForNearDuplicates) return similarity == 1.0;
-  return similarity >= kDuplicateSimilarity;
+// How a component of the near-duplicate graph holding two passages of one document is split into
+// groups, none holding two (see the header): its passages are taken in passage id order, each
+// joins the first group, in the order they were begun, holding a passage it is joined to and
+// none of its document, and every later group that also does then merges into that one. For a
+// component without two passages of one document that is the whole component. `members` are in
+// passage id order; returns, per member, the first member of its group.
+std::vector<std::size_t> split_component(
+    const std::vector<std::size_t>& members, const std::vector<std::size_t>& documents,
+    const std::function<bool(std::size_t, std::size_t)>& joined_at) {
+  struct Part {
+    std::vector<std::size_t> members;    // positions in `members`, ascending
+    std::vector<std::size_t> documents;  // sorted
+  };
+  const auto disjoint = [](const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
+    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+      if (a[i] == b[j]) return false;
+      a[i] < b[j] ? ++i : ++j;
+    }
+    return true;
+  };
+  std::vector<Part> parts;  // in the order begun; one merged into another is left empty
+  for (std::size_t at = 0; at < members.size(); ++at) {
+    const std::vector<std::size_t> own{documents[members[at]]};
+    Part* into = nullptr;
+    for (Part& part : parts) {
+      if (part.members.empty() || !disjoint(part.documents, into ? into->documents : own) ||
+          std::none_of(part.members.begin(), part.members.end(),
+                       [&](std::size_t other) { return joined_at(members[other], members[at]); }))
+        continue;
+      if (into == nullptr) {
+        into = &part;
+        part.members.push_back(at);
+        part.documents.insert(
+            std::upper_bound(part.documents.begin(), part.documents.end(), own.front()),
+            own.front());
+        continue;
+      }
+      std::vector<std::size_t> merged;
+      std::merge(into->members.begin(), into->members.end(), part.members.begin(),
+                 part.members.end(), std::back_inserter(merged));
+      into->members = std::move(merged);
+      std::vector<std::size_t> documents_merged;
+      std::merge(into->documents.begin(), into->documents.end(), part.documents.begin(),
+                 part.documents.end(), std::back_inserter(documents_merged));
+      into->documents = std::move(documents_merged);
+      part = Part{};
+    }
+    if (into == nullptr) parts.push_back({{at}, own});
+  }
+  std::vector<std::size_t> first(members.size());
+  for (const Part& part : parts)
+    for (std::size_t at : part.members) first[at] = members[part.members.front()];
+  return first;
 }
 
-// Per passage, the smallest passage id of its group in `groups`; empty for a passage alone.
-template <typename Union>
-std::vector<std::string> group_keys(const std::vector<Candidate>& passages, Union& groups) {
-  std::unordered_map<std::size_t, std::pair<std::size_t, std::string>> by_root;
+// Per passage, a number its group's members share: the near-duplicate groups of the passages to
+// regroup (each alone otherwise), from the components of the near-duplicate graph (joined).
+std::vector<std::size_t> duplicate_groups(const Passages& read) {
+  const std::vector<Candidate>& passages = read.candidates;
+  const auto grouped = [&](std::size_t i) {
+    return passages[i].signature != kNoSignature && passages[i].regroup;
+  };
+  const auto rows = [&](std::size_t i) -> const StoredRows& {
+    return read.signatures[passages[i].signature];
+  };
+  std::vector<BandKeys> keys(passages.size());
+  for (std::size_t i = 0; i < passages.size(); ++i)
+    if (grouped(i)) keys[i] = band_keys(rows(i), passages[i].words);
+
+  // Components: every pair sharing a bucket is compared, but a pair already in one component or
+  // already compared in an earlier band, so that the components are exact whatever the order of
+  // the comparisons. A boilerplate paragraph in a thousand documents then costs a thousand
+  // comparisons (and half a million look-ups of a component), not half a million comparisons.
+  Components components(passages.size());
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+  for (std::size_t band = 0; band < kBands; ++band) {
+    keyed.clear();
+    for (std::size_t i = 0; i < passages.size(); ++i)
+      if (grouped(i) && band < bands_of(passages[i].words)) keyed.emplace_back(keys[i][band], i);
+    std::sort(keyed.begin(), keyed.end());
+    for (std::size_t first = 0; first < keyed.size();) {
+      std::size_t end = first + 1;
+      while (end < keyed.size() && keyed[end].first == keyed[first].first) ++end;
+      for (std::size_t m = first + 1; m < end; ++m)
+        for (std::size_t k = first; k < m; ++k) {
+          const std::size_t i = keyed[m].second;
+          const std::size_t j = keyed[k].second;
+          if (passages[i].document == passages[j].document ||
+              components.root(i) == components.root(j))
+            continue;
+          // Past the first band both are bucketed by every band (bands_of), so a pair sharing an
+          // earlier band's key was in one bucket there.
+          bool compared = false;
+          for (std::size_t earlier = 0; earlier < band && !compared; ++earlier)
+            compared = keys[i][earlier] == keys[j][earlier];
+          if (!compared && duplicate_rows(rows(i), passages[i].words, rows(j), passages[j].words))
+            components.join(i, j);
+        }
+      first = end;
+    }
+  }
+
+  std::vector<std::size_t> group(passages.size());
+  std::vector<std::pair<std::size_t, std::size_t>> by_component;  // (root, passage)
   for (std::size_t i = 0; i < passages.size(); ++i) {
-    auto [found, added] = by_root.try_emplace(groups.root(i), 0, passages[i].id);
+    group[i] = i;
+    if (grouped(i)) by_component.emplace_back(components.root(i), i);
+  }
+  std::sort(by_component.begin(), by_component.end());
+  std::vector<std::size_t> documents(passages.size());
+  for (std::size_t i = 0; i < passages.size(); ++i) documents[i] = passages[i].document;
+  std::vector<std::size_t> members;
+  for (std::size_t first = 0; first < by_component.size();) {
+    std::size_t end = first + 1;
+    while (end < by_component.size() && by_component[end].first == by_component[first].first) ++end;
+    members.clear();
+    for (std::size_t at = first; at < end; ++at) members.push_back(by_component[at].second);
+    first = end;
+    if (members.size() < 2) continue;
+    std::vector<std::size_t> seen;
+    for (std::size_t member : members) seen.push_back(documents[member]);
+    std::sort(seen.begin(), seen.end());
+    if (std::adjacent_find(seen.begin(), seen.end()) == seen.end()) {
+      for (std::size_t member : members) group[member] = members.front();
+      continue;
+    }
+    const std::vector<std::size_t> split =
+        split_component(members, documents, [&](std::size_t a, std::size_t b) {
+          return documents[a] != documents[b] && joined({rows(a), passages[a].words, keys[a]},
+                                                        {rows(b), passages[b].words, keys[b]});
+        });
+    for (std::size_t at = 0; at < members.size(); ++at) group[members[at]] = split[at];
+  }
+  return group;
+}
+
+// Per passage, the smallest passage id of its group (`group`: a number its members share); empty
+// for a passage alone.
+std::vector<std::string> group_keys(const std::vector<Candidate>& passages,
+                                    const std::vector<std::size_t>& group) {
+  std::unordered_map<std::size_t, std::pair<std::size_t, std::string>> by_group;
+  for (std::size_t i = 0; i < passages.size(); ++i) {
+    auto [found, added] = by_group.try_emplace(group[i], 0, passages[i].id);
     ++found->second.first;
     if (passages[i].id < found->second.second) found->second.second = passages[i].id;
   }
   std::vector<std::string> keys(passages.size());
   for (std::size_t i = 0; i < passages.size(); ++i) {
-    const auto& [size, key] = by_root.at(groups.root(i));
+    const auto& [size, key] = by_group.at(group[i]);
     if (size > 1) keys[i] = key;
   }
   return keys;
@@ -485,7 +650,7 @@ void add_band_terms(Xapian::Document& document) {
   if (!parse_signature(document.get_value(schema::kSlotDuplicateSignature), id, words, rows) ||
       !rows)
     return;
-  for (std::size_t band = 0; band < kBands; ++band)
+  for (std::size_t band = 0; band < bands_of(words); ++band)
     document.add_boolean_term(band_term(band, band_key(*rows, band)));
 }
 
@@ -497,37 +662,7 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
   const bool everything = !touched;
   Passages read = everything ? read_passages(database) : std::move(*touched);
   const std::vector<Candidate>& passages = read.candidates;
-  std::vector<std::size_t> documents;
-  documents.reserve(passages.size());
-  for (const Candidate& passage : passages) documents.push_back(passage.document);
-
-  // Passages sharing a band are candidates. Each is compared with the first of its bucket and
-  // with the one before it, not with every other: a boilerplate paragraph in a thousand
-  // documents costs a thousand comparisons, not half a million, and still forms one group.
-  // Buckets are taken in the order of their keys: a join refused or not can depend on the
-  // joins before it, and this order is the same whatever else the index holds.
-  Groups duplicates(documents);
-  std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
-  for (std::size_t band = 0; band < kBands; ++band) {
-    keyed.clear();
-    for (std::size_t i = 0; i < passages.size(); ++i)
-      if (passages[i].signature != kNoSignature && passages[i].regroup)
-        keyed.emplace_back(band_key(read.signatures[passages[i].signature], band), i);
-    std::sort(keyed.begin(), keyed.end());
-    for (std::size_t first = 0; first < keyed.size();) {
-      std::size_t end = first + 1;
-      while (end < keyed.size() && keyed[end].first == keyed[first].first) ++end;
-      for (std::size_t m = first + 1; m < end; ++m)
-        for (std::size_t other : {keyed[first].second, keyed[m - 1].second}) {
-          const std::size_t i = keyed[m].second;
-          if (documents[i] != documents[other] &&
-              stored_duplicates(passages[i], passages[other], read))
-            duplicates.join(i, other);
-        }
-      first = end;
-    }
-  }
-  std::vector<std::string> duplicate_keys = group_keys(passages, duplicates);
+  std::vector<std::string> duplicate_keys = group_keys(passages, duplicate_groups(read));
   for (std::size_t i = 0; i < passages.size(); ++i)
     if (!passages[i].regroup) duplicate_keys[i] = passages[i].duplicate_group;
 
@@ -546,7 +681,9 @@ DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
   }
   // A passage and its translation alone keep the key the document builder gave them (their
   // translation group): only groups with duplicates are rewritten.
-  std::vector<std::string> shown_once_keys = group_keys(passages, shown_once);
+  std::vector<std::size_t> shown_once_roots(passages.size());
+  for (std::size_t i = 0; i < passages.size(); ++i) shown_once_roots[i] = shown_once.root(i);
+  std::vector<std::string> shown_once_keys = group_keys(passages, shown_once_roots);
   std::unordered_map<std::size_t, bool> has_duplicates;
   for (std::size_t i = 0; i < passages.size(); ++i)
     if (!duplicate_keys[i].empty()) has_duplicates[shown_once.root(i)] = true;

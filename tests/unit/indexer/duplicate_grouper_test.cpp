@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -89,6 +90,51 @@ class GroupDuplicates : public ::testing::Test {
  protected:
   void add(const std::string& path, int ordinal, const std::string& text,
            int translation_ordinal = 0) {
+    database_.add_document(built(path, ordinal, text, translation_ordinal));
+  }
+
+  // As the indexer writes a passage: with its band terms, noted in `changes_`.
+  void write(const std::string& path, int ordinal, const std::string& text) {
+    Xapian::Document document = built(path, ordinal, text);
+    add_band_terms(document);
+    database_.add_document(document);
+    changes_.written.push_back(schema::passage_id(path, ordinal));
+    ++changes_.passages;
+  }
+
+  // As the indexer removes a file: what its passages were, noted in `changes_`.
+  void remove_noted(const std::string& path) {
+    const std::string term = schema::file_term(path);
+    for (auto it = database_.postlist_begin(term); it != database_.postlist_end(term); ++it) {
+      const Xapian::Document gone = database_.get_document(*it);
+      changes_.deleted_signatures.push_back(gone.get_value(schema::kSlotDuplicateSignature));
+      changes_.deleted_duplicate_groups.push_back(gone.get_value(schema::kSlotDuplicateGroup));
+      ++changes_.passages;
+    }
+    remove(path);
+  }
+
+  // Groups what was written or removed since the last call, as a run's end does.
+  DuplicateGrouping group_changes() {
+    const DuplicateGrouping grouping = group_duplicates(database_, {}, &changes_);
+    changes_ = RunChanges{};
+    return grouping;
+  }
+
+  // Per passage id, its duplicate group and shown-once key.
+  std::map<std::string, std::string> all_groups() const {
+    std::map<std::string, std::string> found;
+    for (auto it = database_.postlist_begin(""); it != database_.postlist_end(""); ++it) {
+      const Xapian::Document passage = database_.get_document(*it);
+      found[schema::PassageRecord::parse(passage.get_data()).id] =
+          passage.get_value(schema::kSlotDuplicateGroup) + " / " +
+          passage.get_value(schema::kSlotShownOnce);
+    }
+    return found;
+  }
+
+  Xapian::Document built(const std::string& path, int ordinal, const std::string& text,
+                         int translation_ordinal = 0) {
     Passage passage;
     passage.ordinal = ordinal;
     passage.text = text;
@@ -96,7 +142,7 @@ class GroupDuplicates : public ::testing::Test {
     passage.translation_ordinal = translation_ordinal;
     DocumentMetadata metadata;
     metadata.languages = {"es"};
-    database_.add_document(builder_.build(path, metadata, passage, 1'700'000'000));
+    return builder_.build(path, metadata, passage, 1'700'000'000);
   }
 
   // As an index written before the passage's signature was stored has it.
@@ -135,6 +181,7 @@ class GroupDuplicates : public ::testing::Test {
   TempDir dir_;
   Xapian::WritableDatabase database_{(dir_ / "db").string(), Xapian::DB_CREATE_OR_OPEN};
   DocumentBuilder builder_;
+  RunChanges changes_;
 };
 
 TEST_F(GroupDuplicates, ThreeCopiesInThreeDocumentsAreOneGroupAndOthersAreNone) {
@@ -254,6 +301,115 @@ TEST_F(GroupDuplicates, APassageWithoutAStoredSignatureIsGroupedFromItsText) {
   EXPECT_EQ(group("corpus/scans/plan.png", 1), key);
   EXPECT_EQ(group("corpus/plan.txt", 1), key);
   EXPECT_EQ(group("corpus/other.txt", 1), "");
+}
+
+// Commitments written on one template, as a generated corpus's are: each shares band keys with
+// many others of the template, and none is a duplicate of another: the blanks are filled as a
+// code of distance 3 (a, b, a + b and a + 2b modulo 7), so any two differ in three of four.
+std::string templated(int n) {
+  static const std::vector<std::string> subjects = {
+      "contratos", "presupuestos", "subsidios", "licitaciones", "auditorías", "obras", "viajes"};
+  static const std::vector<std::string> bodies = {"municipios",    "ministerios", "hospitales",
+                                                  "universidades", "tribunales",  "puertos",
+                                                  "aduanas"};
+  static const std::vector<std::string> verbs = {"vigilar",   "evaluar", "comparar", "denunciar",
+                                                 "consultar", "auditar", "discutir"};
+  static const std::vector<std::string> offices = {"Secretaría", "Contraloría", "Procuraduría",
+                                                   "Defensoría", "Auditoría",   "Fiscalía",
+                                                   "Tesorería"};
+  const std::size_t a = static_cast<std::size_t>(n) % 7;
+  const std::size_t b = static_cast<std::size_t>(n) / 7 % 7;
+  return "El Gobierno de la República se compromete a publicar en formatos abiertos la "
+         "información sobre los " +
+         subjects[a] + " de los " + bodies[b] +
+         ", desde la planeación hasta la ejecución, para que la ciudadanía pueda " +
+         verbs[(a + b) % 7] + " el uso de los recursos públicos ante la " +
+         offices[(a + 2 * b) % 7] + " y proponer mejoras cada año.";
+}
+
+TEST_F(GroupDuplicates, AddingACopyToATemplatedCorpusReadsItsDuplicatesNotTheTemplate) {
+  for (int n = 0; n < 49; ++n) write("corpus/plan-" + std::to_string(n) + ".txt", 1, templated(n));
+  write("corpus/scans/plan.png", 1, kOcrCopy);
+  write("corpus/plan.txt", 1, kParagraph);
+  changes_ = RunChanges{};
+  EXPECT_EQ(group_duplicates(database_).groups, 1u);
+
+  // A copy of a templated commitment and one of the paragraph: each run reads the copy and what
+  // it is a duplicate of, whatever shares band keys with them.
+  write("corpus/copy/plan-7.txt", 1, templated(7));
+  const DuplicateGrouping one = group_changes();
+  EXPECT_FALSE(one.everything);
+  EXPECT_EQ(one.passages_read, 2u);
+  EXPECT_EQ(one.groups, 2u);
+  EXPECT_EQ(group("corpus/copy/plan-7.txt", 1), group("corpus/plan-7.txt", 1));
+  write("corpus/copy/plan.txt", 1, kParagraph);
+  const DuplicateGrouping two = group_changes();
+  EXPECT_FALSE(two.everything);
+  EXPECT_EQ(two.passages_read, 3u);
+  EXPECT_EQ(two.grouped, 5u);
+  EXPECT_EQ(group("corpus/copy/plan.txt", 1), group("corpus/scans/plan.png", 1));
+
+  // The same as grouping every passage.
+  const auto incremental = all_groups();
+  EXPECT_EQ(group_duplicates(database_).passages_changed, 0u);
+  EXPECT_EQ(all_groups(), incremental);
+}
+
+TEST_F(GroupDuplicates, ChangesAOneDocumentSplitNeedsAreGroupedAsFromNothing) {
+  // A chain through a document holding the paragraph twice, built up and torn down a file a
+  // run: each run's groups are those of grouping every passage.
+  const std::vector<std::pair<std::string, const char*>> files = {
+      {"corpus/scans/plan.png", kOcrCopy},
+      {"corpus/mirror/plan.html", kParagraph},
+      {"corpus/plan.txt", kParagraph},
+      {"corpus/copy/plan.txt", kOcrCopy}};
+  const auto same_as_from_nothing = [&] {
+    const auto incremental = all_groups();
+    EXPECT_EQ(group_duplicates(database_).passages_changed, 0u);
+    EXPECT_EQ(all_groups(), incremental);
+  };
+  write("corpus/other.txt", 1, kSameTemplate);
+  changes_ = RunChanges{};
+  group_duplicates(database_);
+  for (const auto& [path, text] : files) {
+    write(path, 1, text);
+    write(path, 2, text);
+    EXPECT_FALSE(group_changes().everything);
+    same_as_from_nothing();
+  }
+  EXPECT_NE(group("corpus/plan.txt", 1), group("corpus/plan.txt", 2));
+  EXPECT_NE(group("corpus/plan.txt", 1), "");
+  for (const auto& [path, text] : files) {
+    remove_noted(path);
+    EXPECT_FALSE(group_changes().everything);
+    same_as_from_nothing();
+  }
+  EXPECT_EQ(group_duplicates(database_).groups, 0u);
+}
+
+TEST_F(GroupDuplicates, AShortPassageHasOneBandTermAndItsCopyIsStillFound) {
+  const std::string rating =
+      "Verifiable: Yes Relevant to OGP Values: Access to Information, Public Accountability "
+      "Potential for Results: Substantial";
+  write("corpus/commitment-1.html", 1, rating);
+  write("corpus/plan.txt", 1, kParagraph);
+  changes_ = RunChanges{};
+  group_duplicates(database_);
+  const auto band_terms = [&](const std::string& path) {
+    std::size_t count = 0;
+    const std::string prefix(schema::kDuplicateBandPrefix);
+    const Xapian::Document passage = document(path, 1);
+    for (auto term = passage.termlist_begin(); term != passage.termlist_end(); ++term)
+      count += (*term).starts_with(prefix);
+    return count;
+  };
+  EXPECT_EQ(band_terms("corpus/commitment-1.html"), 1u);
+  EXPECT_GT(band_terms("corpus/plan.txt"), 1u);
+  write("corpus/commitment-2.html", 1, rating);
+  const DuplicateGrouping grouping = group_changes();
+  EXPECT_FALSE(grouping.everything);
+  EXPECT_EQ(grouping.grouped, 2u);
+  EXPECT_EQ(group("corpus/commitment-2.html", 1), group("corpus/commitment-1.html", 1));
 }
 
 TEST(DuplicateSignature, HoldsTheIdAndTheLowBitsOfTheFingerprint) {

@@ -7,12 +7,16 @@
 // so OCR misreadings, spacing and hyphenation cost only the few shingles they touch. Two
 // passages of different documents whose estimated Jaccard similarity of shingles is at least
 // kDuplicateSimilarity are duplicates; duplicates of duplicates join the group. Candidates are
-// found by LSH banding (passages sharing one band of their signature), so the run is linear in
-// the passages, not quadratic. docs/architecture.md shows the measurements the threshold was
-// chosen from.
+// found by LSH banding (passages sharing one band of their signature), so the run compares the
+// pairs sharing a band, not every pair: two passages are joined when they share a band and are
+// duplicates, and a group is a component of that graph, whatever else shares their bands. (On
+// text written from templates a band's bucket can hold hundreds of passages that are not
+// duplicates; their pairs are compared, at 128 values each, once.)
+// docs/architecture.md shows the measurements the threshold was chosen from.
 //
 // A group never holds two passages of one document: a document's repeated boilerplate is the
-// document's own, and what searchd collapses must be different sources of one text.
+// document's own, and what searchd collapses must be different sources of one text. A component
+// that would is split, by its passages alone, in passage id order.
 #pragma once
 
 #include <xapian.h>
@@ -68,9 +72,10 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
 /// bits once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001.
 std::string duplicate_signature(std::string_view passage_id, std::string_view text);
 
-/// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature
-/// (schema::kDuplicateBandPrefix, the band, part of its key), by which a run that changes a few
-/// passages finds the passages that may be their duplicates without reading every passage's
+/// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature it
+/// is bucketed by (schema::kDuplicateBandPrefix, the band, part of its key): 8 bands, or the first
+/// alone for a passage under kMinWordsForNearDuplicates, whose duplicates share every band. By
+/// them a run that changes a few passages finds their duplicates without reading every passage's
 /// signature. None for a passage too short to group.
 void add_band_terms(Xapian::Document& document);
 
@@ -89,10 +94,11 @@ struct DuplicateGrouping {
 /// given, is called with the docid of each passage rewritten.
 ///
 /// With `changes` (what the run wrote and deleted; not too_many), only the passages they can
-/// touch are read and grouped again, found by their band terms, translation groups and
-/// duplicate group terms: the result is the same as grouping every passage, at a cost that
-/// follows the changes and their groups, not the index. That needs every passage's band terms
-/// (add_band_terms).
+/// touch are read and grouped again: the groups of the passages written and of the duplicates of
+/// those deleted, found duplicate by duplicate through their band terms, and for shown-once
+/// groups their translation groups and duplicate group terms. The result is the same as grouping
+/// every passage, at a cost that follows the changes and their duplicates, not the index nor what
+/// merely shares a band with them. That needs every passage's band terms (add_band_terms).
 DuplicateGrouping group_duplicates(Xapian::WritableDatabase& database,
                                    const std::function<void(Xapian::docid)>& rewritten = {},
                                    const RunChanges* changes = nullptr);
