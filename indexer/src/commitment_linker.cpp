@@ -431,11 +431,10 @@ void read_touched_commitments(const Xapian::Database& database, const RunChanges
   // `stored_value`: its kSlotCommitmentLinks value when read already.
   const auto take = [&](Xapian::docid docid, const std::string* stored_value_read = nullptr) {
     if (!taken.insert(docid).second) return;
-    const std::string stored_value =
-        stored_value_read != nullptr
-            ? *stored_value_read
-            : database.get_document(docid, Xapian::DOC_ASSUME_VALID)
-                  .get_value(schema::kSlotCommitmentLinks);
+    const std::string stored_value = stored_value_read != nullptr
+                                         ? *stored_value_read
+                                         : database.get_document(docid, Xapian::DOC_ASSUME_VALID)
+                                               .get_value(schema::kSlotCommitmentLinks);
     std::size_t links_at = 0;
     if (auto record = record_from_value(docid, stored_value, links_at)) {
       records.push_back(std::move(*record));
