@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -434,43 +436,63 @@ TEST_F(SearchServiceTest, PassageViewOfNoPassageIsNothing) {
   EXPECT_FALSE(service().passage_view("not an id"));
 }
 
+// "corpus/report-NN.txt", two digits.
+std::string report_path(int document) {
+  return "corpus/report-" + std::string(document < 10 ? "0" : "") + std::to_string(document) +
+         ".txt";
+}
+
+// The passage id of the one passage of report_path(document).
+std::string report_passage(int document) {
+  return "corpus.report-" + std::string(document < 10 ? "0" : "") + std::to_string(document) +
+         "-txt.0001";
+}
+
+// A database of `count` Chilean self-assessments of one passage each, `passage` with the
+// document's number, written in reverse order, so that document ids run against passage ids;
+// `then` runs on it before the commit.
+void write_reports_in_reverse(const std::filesystem::path& database, int count,
+                              const std::function<indexer::Passage(int)>& passage,
+                              const std::function<void(Xapian::WritableDatabase&)>& then = {}) {
+  Xapian::WritableDatabase db(database.string(), Xapian::DB_CREATE_OR_OPEN);
+  indexer::DocumentBuilder builder;
+  indexer::DocumentMetadata metadata;
+  metadata.type = "self-assessment";
+  metadata.country = "cl";
+  metadata.plans = {"cl-2016-2018"};
+  metadata.languages = {"es"};
+  for (int document = count - 1; document >= 0; --document)
+    db.add_document(builder.build(report_path(document), metadata, passage(document), 0));
+  if (then) then(db);
+  db.commit();
+}
+
 TEST(SameCommitment, IsListedByPassageIdWithoutThePassagesOwnDocumentAndReadUpToABound) {
   // Sixty self-assessments of one plan, each numbering its one commitment 1: the same
-  // commitment, one group. Written in reverse order, so document ids run against passage ids.
+  // commitment, one group.
   TempDir dir;
-  {
-    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    indexer::DocumentBuilder builder;
-    indexer::DocumentMetadata metadata;
-    metadata.type = "self-assessment";
-    metadata.country = "cl";
-    metadata.plans = {"cl-2016-2018"};
-    metadata.languages = {"es"};
-    for (int document = 59; document >= 0; --document) {
-      indexer::Passage passage;
-      passage.ordinal = 1;
-      passage.kind = schema::PassageKind::kCommitment;
-      passage.number = 1;
-      passage.text = "Compromiso 1: publicar datos abiertos de compras públicas.";
-      passage.language = "es";
-      indexer::Commitment commitment;
-      commitment.number = 1;
-      commitment.title = "Publicar datos abiertos de compras públicas";
-      passage.commitment = commitment;
-      const std::string name = (document < 10 ? "0" : "") + std::to_string(document);
-      db.add_document(builder.build("corpus/report-" + name + ".txt", metadata, passage, 0));
-    }
-    ASSERT_EQ(indexer::link_commitments(db), 60u);
-    db.commit();
-  }
+  write_reports_in_reverse(
+      dir / "db", 60,
+      [](int) {
+        indexer::Passage passage;
+        passage.ordinal = 1;
+        passage.kind = schema::PassageKind::kCommitment;
+        passage.number = 1;
+        passage.text = "Compromiso 1: publicar datos abiertos de compras públicas.";
+        passage.language = "es";
+        indexer::Commitment commitment;
+        commitment.number = 1;
+        commitment.title = "Publicar datos abiertos de compras públicas";
+        passage.commitment = commitment;
+        return passage;
+      },
+      [](Xapian::WritableDatabase& db) { ASSERT_EQ(indexer::link_commitments(db), 60u); });
   const SearchService service({dir / "db"});
   const auto linked = service.linked_passage("corpus.report-30-txt.0001");
   ASSERT_TRUE(linked);
   std::vector<std::string> others;
   for (int document = 0; document < 60; ++document)
-    if (document != 30)
-      others.push_back("corpus.report-" + std::string(document < 10 ? "0" : "") +
-                       std::to_string(document) + "-txt.0001");
+    if (document != 30) others.push_back(report_passage(document));
   EXPECT_EQ(linked->same_commitment.ids, others);
   ASSERT_EQ(linked->same_commitment.passages.size(), kSameCommitmentRead);
   for (std::size_t i = 0; i < kSameCommitmentRead; ++i)
@@ -487,31 +509,18 @@ TEST(SameCommitment, IsListedByPassageIdWithoutThePassagesOwnDocumentAndReadUpTo
 std::vector<std::string> exported_ids(const SearchService& service, const SearchRequest& request);
 
 TEST(SearchOrder, EqualScoresComeInPassageIdOrderWhateverTheDocumentIds) {
-  // Twelve reports saying the same: every passage scores the same. Written in reverse order,
-  // so document ids run against passage ids.
+  // Twelve reports saying the same: every passage scores the same.
   TempDir dir;
-  {
-    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_CREATE_OR_OPEN);
-    indexer::DocumentBuilder builder;
-    indexer::DocumentMetadata metadata;
-    metadata.type = "self-assessment";
-    metadata.country = "cl";
-    metadata.languages = {"es"};
-    for (int document = 11; document >= 0; --document) {
-      indexer::Passage passage;
-      passage.ordinal = 1;
-      passage.text = "Se publicaron los datos abiertos de compras públicas.";
-      passage.language = "es";
-      const std::string name = (document < 10 ? "0" : "") + std::to_string(document);
-      db.add_document(builder.build("corpus/report-" + name + ".txt", metadata, passage, 0));
-    }
-    db.commit();
-  }
+  write_reports_in_reverse(dir / "db", 12, [](int) {
+    indexer::Passage passage;
+    passage.ordinal = 1;
+    passage.text = "Se publicaron los datos abiertos de compras públicas.";
+    passage.language = "es";
+    return passage;
+  });
   const SearchService service({dir / "db"});
   std::vector<std::string> in_id_order;
-  for (int document = 0; document < 12; ++document)
-    in_id_order.push_back("corpus.report-" + std::string(document < 10 ? "0" : "") +
-                          std::to_string(document) + "-txt.0001");
+  for (int document = 0; document < 12; ++document) in_id_order.push_back(report_passage(document));
   for (const char* query : {"datos abiertos", ""}) {
     SCOPED_TRACE(query);
     std::vector<std::string> shown;
