@@ -185,13 +185,18 @@ std::optional<FileState> FileState::parse(const std::string& serialised) {
   return state;
 }
 
-IndexWriter::IndexWriter(const std::filesystem::path& directory)
-    : directory_(directory), database_(directory.string(), Xapian::DB_CREATE_OR_OPEN) {
-  database_.begin_transaction(true);
+IndexWriter::IndexWriter(const std::filesystem::path& directory, RunIsolation isolation)
+    : directory_(directory),
+      isolation_(isolation),
+      database_(directory.string(), isolation == RunIsolation::kTransaction
+                                        ? Xapian::DB_CREATE_OR_OPEN
+                                        : Xapian::DB_CREATE | Xapian::DB_NO_SYNC) {
+  if (isolation_ == RunIsolation::kTransaction) database_.begin_transaction(true);
 }
 
 IndexWriter::~IndexWriter() {
-  if (committed_) return;
+  // An unpublished folder is removed whole by its owner.
+  if (committed_ || isolation_ == RunIsolation::kUnpublishedFolder) return;
   try {
     database_.cancel_transaction();
   } catch (const Xapian::Error&) {
@@ -389,7 +394,10 @@ void IndexWriter::commit() {
   // Only when something changed: an untouched database keeps its revision (and replicas
   // have nothing to copy).
   if (changed_) database_.set_metadata(std::string(schema::kCommitIdKey), new_commit_id());
-  database_.commit_transaction();
+  if (isolation_ == RunIsolation::kTransaction)
+    database_.commit_transaction();
+  else
+    database_.commit();
   committed_ = true;
 }
 

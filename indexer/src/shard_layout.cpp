@@ -24,17 +24,6 @@ std::string reshard_advice(const fs::path& directory) {
          directory.string() + " (docs/scale-out.md)";
 }
 
-// The shard number of a folder named "shard-<k>", or nothing.
-std::optional<std::size_t> shard_number(std::string_view name) {
-  if (!name.starts_with(kShardPrefix) || name.size() == kShardPrefix.size()) return std::nullopt;
-  std::size_t number = 0;
-  for (char c : name.substr(kShardPrefix.size())) {
-    if (c < '0' || c > '9' || number > kMaxShards) return std::nullopt;
-    number = number * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return number;
-}
-
 // The shard count of a stub file lupa-indexer wrote: "auto shard-0" ... in order.
 std::size_t read_stub(const fs::path& stub) {
   std::ifstream in(stub);
@@ -144,38 +133,48 @@ ShardLayout resolve_layout(const fs::path& directory, std::optional<std::size_t>
                         " cannot shard it in place: " + reshard_advice(directory));
     return layout;
   }
-  if (!layout.sharded()) return layout;  // a new single database, or Xapian says what is wrong
-  // A new layout: the folder may be missing, empty, or hold the shards a first run killed
-  // before writing the stub left behind (nothing committed in them but their creation).
+  // A new layout: the folder may be missing, empty, or hold what killed first runs left.
+  std::optional<std::string> foreign;
   if (fs::exists(directory, error)) {
     if (!fs::is_directory(directory, error))
       throw LayoutError(directory.string() + ": not a folder");
     for (const auto& entry : fs::directory_iterator(directory)) {
       const std::string name = entry.path().filename().string();
-      const auto number = shard_number(name);
-      const bool leftover_shard = number && *number < layout.shards && entry.is_directory(error);
-      if (!leftover_shard && name != std::string(kStubFileName) + ".new")
-        throw LayoutError(directory.string() + ": holds '" + name +
-                          "', which is no shard of a new " + std::to_string(layout.shards) +
-                          "-shard layout; give an empty or new folder");
+      if (!left_by_unfinished_first_run(name)) {
+        foreign = name;
+        break;
+      }
     }
   }
+  // A single database among other files is made in place, in a transaction, as Xapian would.
+  if (foreign && layout.sharded())
+    throw LayoutError(directory.string() + ": holds '" + *foreign +
+                      "', which is no shard of a new " + std::to_string(layout.shards) +
+                      "-shard layout; give an empty or new folder");
+  layout.built_from_nothing = !foreign;
   return layout;
 }
 
 ShardedWriter::ShardedWriter(ShardLayout layout) : layout_(std::move(layout)) {
-  if (layout_.sharded()) fs::create_directories(layout_.directory);
-  for (std::size_t k = 0; k < layout_.shards; ++k) {
-    writers_.push_back(std::make_unique<IndexWriter>(layout_.shard_path(k)));
+  ShardLayout written = layout_;
+  auto isolation = RunIsolation::kTransaction;
+  if (layout_.built_from_nothing) {
+    new_folder_ = std::make_unique<NewIndexFolder>(layout_.directory);
+    written.directory = new_folder_->path();
+    isolation = RunIsolation::kUnpublishedFolder;
+  }
+  if (written.sharded()) fs::create_directories(written.directory);
+  for (std::size_t k = 0; k < written.shards; ++k) {
+    writers_.push_back(std::make_unique<IndexWriter>(written.shard_path(k), isolation));
     combined_.add_database(writers_.back()->database());
   }
   // A combined Xapian database reads user metadata from its first shard only.
   for (std::size_t k = 1; k < writers_.size(); ++k)
     writers_[k]->mirror_accented_forms_to(writers_.front().get());
-  if (!layout_.sharded()) return;
-  if (!fs::exists(layout_.stub_file()))
-    write_file_atomically(layout_.stub_file(), layout_.stub_text());
-  previous_commit_interrupted_ = fs::exists(layout_.directory / kCommitMarkerName);
+  if (!written.sharded()) return;
+  if (!fs::exists(written.stub_file()))
+    write_file_atomically(written.stub_file(), written.stub_text());
+  previous_commit_interrupted_ = fs::exists(written.directory / kCommitMarkerName);
 }
 
 ShardedWriter::~ShardedWriter() = default;
@@ -213,6 +212,13 @@ void ShardedWriter::label_value(std::string_view document_path, std::string_view
 }
 
 void ShardedWriter::commit() {
+  if (new_folder_) {
+    published_passages_ = passage_count();
+    for (const auto& writer : writers_) writer->commit();
+    for (const auto& writer : writers_) writer->close();
+    new_folder_->publish(layout_.sharded() ? std::string(kStubFileName) : "iamglass");
+    return;
+  }
   if (!layout_.sharded()) {
     writers_.front()->commit();
     return;
@@ -255,6 +261,7 @@ RunChanges ShardedWriter::changes() const {
 }
 
 Xapian::doccount ShardedWriter::passage_count() const {
+  if (published_passages_) return *published_passages_;
   Xapian::doccount count = 0;
   for (const auto& writer : writers_) count += writer->passage_count();
   return count;

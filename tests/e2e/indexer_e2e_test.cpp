@@ -108,6 +108,29 @@ TEST_F(IndexerE2E, AKillMidRunLeavesThePreviousIndexWholeAndSearchable) {
   EXPECT_EQ(total(daemon, "zanahorias"), 0);
 }
 
+TEST_F(IndexerE2E, AFirstRunKilledMidwayLeavesNoHalfIndexAndTheNextBuildsItWhole) {
+  // The first run builds out of sight and commits as it goes: killed, nothing of it shows.
+  const RunResult killed = index({{"LUPA_INDEXER_TEST_KILL_AFTER_FILES", "1"}});
+  EXPECT_NE(killed.exit_code, 0);
+  EXPECT_FALSE(fs::exists(database_ / "iamglass"));
+  std::size_t left = 0;
+  for (const auto& entry : fs::directory_iterator(database_)) {
+    EXPECT_TRUE(entry.path().filename().string().starts_with(".lupa-new-")) << entry.path();
+    ++left;
+  }
+  EXPECT_EQ(left, 1u);  // its build folder, which the next run removes
+
+  const RunResult next = index();
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_NE(next.out.find("2 files (2 indexed, 0 unchanged, 0 removed"), std::string::npos)
+      << next.out;
+  for (const auto& entry : fs::directory_iterator(database_))
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".lupa-new-")) << entry.path();
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "zanahorias"), 1);
+  EXPECT_EQ(total(daemon, "berenjenas"), 1);
+}
+
 TEST_F(IndexerE2E, BadFilesAreReportedByNameAndTheRestIsIndexed) {
   dir_.write("docs/empty.txt", "");
   dir_.write("docs/picture.txt", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));

@@ -81,7 +81,7 @@ TEST_F(ShardLayoutTest, ANewLayoutIsMadeAndKeptAtItsShardCount) {
   const ShardLayout made = resolve_layout(index, 3);
   EXPECT_EQ(made.shards, 3u);
   EXPECT_EQ(made.shard_path(2), index / "shard-2");
-  { ShardedWriter writer(made); }  // created, nothing committed but the shards' creation
+  { ShardedWriter(made).commit(); }  // an empty layout, published whole
   EXPECT_TRUE(fs::exists(index / "XAPIANDB"));
   EXPECT_EQ(Xapian::Database(index.string()).get_doccount(), 0u);  // the stub opens all three
 
@@ -127,7 +127,7 @@ TEST_F(ShardLayoutTest, ACommitThatChangesAShardGivesItANewCommitIdAndOnlyIt) {
   // A pass rewriting one document in place: the same count and last docid, a new commit id
   // for its shard only.
   {
-    ShardedWriter writer(layout);
+    ShardedWriter writer(resolve_layout(layout.directory, std::nullopt));
     Xapian::Document rewritten = writer.combined().get_document(5);
     rewritten.add_boolean_term("XZrewritten");
     writer.combined().replace_document(5, rewritten);
@@ -147,14 +147,14 @@ TEST_F(ShardLayoutTest, ACommitThatChangesAShardGivesItANewCommitIdAndOnlyIt) {
 
   // A run that changes nothing commits nothing: revisions and ids stay.
   const Xapian::rev revision = Xapian::Database(layout.shard_path(0).string()).get_revision();
-  { ShardedWriter(layout).commit(); }
+  { ShardedWriter(resolve_layout(layout.directory, std::nullopt)).commit(); }
   EXPECT_EQ(Xapian::Database(layout.shard_path(0).string()).get_revision(), revision);
   EXPECT_EQ(commit_id(layout.shard_path(0)), first[0]);
 }
 
 TEST_F(ShardLayoutTest, ASingleDatabaseIsNotShardedInPlace) {
   const fs::path index = dir_.path() / "single";
-  { ShardedWriter writer(resolve_layout(index, std::nullopt)); }
+  { ShardedWriter(resolve_layout(index, std::nullopt)).commit(); }
   EXPECT_TRUE(fs::exists(index / "iamglass"));
   EXPECT_FALSE(fs::exists(index / "XAPIANDB"));
   EXPECT_EQ(resolve_layout(index, 1).shards, 1u);
@@ -167,10 +167,10 @@ TEST_F(ShardLayoutTest, FoldersAndStubsOfOthersAreRefused) {
   dir_.write("foreign/XAPIANDB", "remote 10.0.0.1:6000\n");
   EXPECT_THAT(resolve_error(dir_.path() / "foreign", std::nullopt),
               HasSubstr("not a stub file lupa-indexer wrote"));
-  // What a first run killed before its stub leaves behind is taken up again.
+  // What a first run killed before its stub left behind is built again from nothing.
   fs::create_directories(dir_.path() / "interrupted" / "shard-0");
   fs::create_directories(dir_.path() / "interrupted" / "shard-1");
-  EXPECT_EQ(resolve_layout(dir_.path() / "interrupted", 2).shards, 2u);
+  EXPECT_TRUE(resolve_layout(dir_.path() / "interrupted", 2).built_from_nothing);
   EXPECT_THAT(resolve_error(dir_.path() / "interrupted", 1), HasSubstr("(none)"));
   EXPECT_THAT(resolve_error(dir_.path() / "too-few", 0), HasSubstr("from 1 to 256"));
 }

@@ -122,11 +122,23 @@ struct HeldCommitment {
   void replace(const Xapian::Document& document);
 };
 
+/// How a run's changes stay unseen until it commits.
+enum class RunIsolation {
+  /// One Xapian transaction for the whole run, in a database readers may have open.
+  kTransaction,
+  /// A new database in a folder no reader opens until it is published (new_index_folder.h):
+  /// Xapian commits as it goes, unsynced, which keeps the run's memory bounded; the folder is
+  /// synced once before it is published.
+  kUnpublishedFolder,
+};
+
 class IndexWriter {
  public:
-  /// Opens or creates the database in `directory` and begins the run's transaction.
+  /// Opens or creates the database in `directory` and begins the run's transaction; with
+  /// kUnpublishedFolder, creates a database there, which must not exist yet.
   /// Throws Xapian::Error (e.g. DatabaseLockError when another indexer runs).
-  explicit IndexWriter(const std::filesystem::path& directory);
+  explicit IndexWriter(const std::filesystem::path& directory,
+                       RunIsolation isolation = RunIsolation::kTransaction);
   /// Cancels the transaction unless commit() was called: nothing of this run is kept.
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
@@ -167,6 +179,8 @@ class IndexWriter {
   /// Commits every change of the run at once; a run that changed anything also stores a new
   /// commit id (schema::kCommitIdKey), in the same commit.
   void commit();
+  /// Closes the database once committed, releasing its lock and files.
+  void close() { database_.close(); }
 
   /// Passages in the database and held.
   Xapian::doccount passage_count() const {
@@ -203,6 +217,7 @@ class IndexWriter {
   void drop_held(const std::string& file_term);
 
   std::filesystem::path directory_;
+  RunIsolation isolation_;
   Xapian::WritableDatabase database_;
   bool committed_ = false;
   bool changed_ = false;  ///< this run wrote something: the commit gets a new commit id

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "lupa/indexer/index_writer.h"
+#include "lupa/indexer/new_index_folder.h"
 
 namespace lupa::indexer {
 
@@ -55,6 +56,9 @@ class LayoutError : public std::runtime_error {
 struct ShardLayout {
   std::filesystem::path directory;
   std::size_t shards = 1;  ///< 1: a single database at `directory`, no stub
+  /// Nothing is there yet but what killed first runs left (left_by_unfinished_first_run): a
+  /// run builds it out of sight and publishes it whole (new_index_folder.h).
+  bool built_from_nothing = false;
 
   bool sharded() const { return shards > 1; }
   /// The database of shard `index`: `directory` itself when not sharded.
@@ -71,11 +75,14 @@ struct ShardLayout {
 ShardLayout resolve_layout(const std::filesystem::path& directory,
                            std::optional<std::size_t> requested_shards);
 
-/// The run's writers, one per shard, each in its own transaction (index_writer.h).
+/// The run's writers, one per shard, each in its own transaction (index_writer.h); or, for a
+/// layout built from nothing, each in an unpublished folder, the layout published whole when
+/// committed.
 class ShardedWriter {
  public:
   /// Opens or creates every shard, then writes the stub file when it is missing: before any
   /// shard holds a committed passage, so a layout with passages always has its stub.
+  /// Throws std::runtime_error naming the folder when another run is building it from nothing.
   explicit ShardedWriter(ShardLayout layout);
   ~ShardedWriter();
   ShardedWriter(const ShardedWriter&) = delete;
@@ -106,15 +113,19 @@ class ShardedWriter {
   RunChanges changes() const;
   /// A previous run was killed between two shards' commits: groups and links may disagree.
   bool previous_commit_interrupted() const { return previous_commit_interrupted_; }
-  /// Commits every shard, one after the other (each whole; see kCommitMarkerName).
+  /// Commits every shard, one after the other (each whole; see kCommitMarkerName); a layout
+  /// built from nothing is then closed and published, and passage_count() is what it was.
   void commit();
   Xapian::doccount passage_count() const;
 
  private:
   ShardLayout layout_;
+  /// Before writers_: removed, when unpublished, after they closed their databases in it.
+  std::unique_ptr<NewIndexFolder> new_folder_;
   std::vector<std::unique_ptr<IndexWriter>> writers_;
   Xapian::WritableDatabase combined_;
   bool previous_commit_interrupted_ = false;
+  std::optional<Xapian::doccount> published_passages_;
 };
 
 }  // namespace lupa::indexer
