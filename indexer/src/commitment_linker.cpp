@@ -7,12 +7,15 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,13 +45,13 @@ struct Record {
   int number = 0;  // 0: none
   std::string own_ogp_id;
   std::vector<int> original_paragraphs;
-  std::set<std::string> title_words;
-  IrmRatings irm;  // its own
+  std::vector<std::string> title_words;  // sorted, each once (title_words())
+  IrmRatings irm;                        // its own
 };
 
 // The words a title is compared by: folded, without stop words and short words, so that
 // "Open contracting in public procurement" and "Open Contracting for Public Procurement" agree.
-std::set<std::string> title_words(const std::string& title) {
+std::vector<std::string> title_words(const std::string& title) {
   static const std::set<std::string> kStopWords = {
       "the", "and",  "for", "with", "from", "into", "its", "their", "del",   "los",
       "las", "para", "por", "con",  "una",  "que",  "sus", "como",  "entre", "sobre"};
@@ -57,7 +60,7 @@ std::set<std::string> title_words(const std::string& title) {
     if (word.size() >= 3 && !kStopWords.contains(word) &&
         !std::isdigit(static_cast<unsigned char>(word[0])))
       words.insert(word);
-  return words;
+  return {words.begin(), words.end()};
 }
 
 // Length-prefixed fields, so that any byte of a path or an id survives.
@@ -160,18 +163,33 @@ class ValueReader {
 // A digest of a passage's links, not the links: they are in its document data already, and a
 // commitment listed in many documents links to all of them (kilobytes a passage, tens of MB
 // of value slots in a large index). The digest tells whether the links changed.
-std::string links_digest(const CommitmentLinks& links) {
+// What a commitment takes from the rated members of its group, encoded as links_digest reads it:
+// most members of a group take the same, encoded once for them.
+std::string encoded_ratings(const IrmRatings& ratings, const std::vector<std::string>& rated_by) {
   ValueWriter out;
-  out.text(links.group);
-  out.texts(links.original);
-  out.text(links.linked_ogp_id);
-  out.ratings(links.ratings);
-  out.texts(links.rated_by);
+  out.ratings(ratings);
+  out.texts(rated_by);
+  return out.take();
+}
+
+// links_digest of links whose ratings and rated_by are `ratings_encoded` (encoded_ratings).
+std::string links_digest(std::string_view group, const std::vector<std::string>& original,
+                         std::string_view linked_ogp_id, std::string_view ratings_encoded) {
+  ValueWriter out;
+  out.text(group);
+  out.texts(original);
+  out.text(linked_ogp_id);
   const std::string encoded = out.take();
   Poco::SHA1Engine engine;
   engine.update(encoded.data(), encoded.size());
+  engine.update(ratings_encoded.data(), ratings_encoded.size());
   const Poco::DigestEngine::Digest& digest = engine.digest();
   return std::string(digest.begin(), digest.end());
+}
+
+std::string links_digest(const CommitmentLinks& links) {
+  return links_digest(links.group, links.original, links.linked_ogp_id,
+                      encoded_ratings(links.ratings, links.rated_by));
 }
 
 // The record a commitment_link_value was made from, as linking reads it, and where in the
@@ -193,7 +211,11 @@ std::optional<Record> record_from_value(Xapian::docid docid, std::string_view va
     record.own_ogp_id = in.text();
     for (std::size_t count = in.number(); count > 0; --count)
       record.original_paragraphs.push_back(in.signed_number());
-    for (std::string& word : in.texts()) record.title_words.insert(std::move(word));
+    record.title_words = in.texts();
+    // Written sorted and each once (commitment_link_value); kept so whatever wrote it.
+    std::sort(record.title_words.begin(), record.title_words.end());
+    record.title_words.erase(std::unique(record.title_words.begin(), record.title_words.end()),
+                             record.title_words.end());
     record.irm = in.ratings();
     links_at = in.position();
     return record;
@@ -222,17 +244,36 @@ Record read_record(Xapian::docid docid, const PassageRecord& stored) {
 
 using PlanNumber = std::pair<std::string, int>;
 
+// Puts `items[order[k]]` at k, in place, one cycle of the permutation at a time.
+template <typename Item>
+void permute(std::vector<Item>& items, std::vector<std::size_t> order) {
+  for (std::size_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    Item first = std::move(items[start]);
+    std::size_t at = start;
+    while (order[at] != start) {
+      const std::size_t from = order[at];
+      items[at] = std::move(items[from]);
+      order[at] = at;
+      at = from;
+    }
+    items[at] = std::move(first);
+    order[at] = at;
+  }
+}
+
 // Commitments known to be the same, as sets of record indexes. A set never holds two passages
 // of one document (a document states a commitment once; its translation and its summary-table
 // row are not joined through another document) nor two different OGP ids: a join that would
 // is refused, so a loose title match cannot chain different commitments together.
 class SameCommitment {
  public:
-  explicit SameCommitment(const std::vector<Record>& records)
+  /// `documents`: each record's document as a number (documents_by_number).
+  SameCommitment(const std::vector<Record>& records, const std::vector<std::uint32_t>& documents)
       : parent_(records.size()), documents_(records.size()), ogp_id_(records.size()) {
     for (std::size_t i = 0; i < records.size(); ++i) {
       parent_[i] = i;
-      documents_[i].insert(records[i].doc);
+      documents_[i].insert(documents[i]);
       ogp_id_[i] = records[i].own_ogp_id;
     }
   }
@@ -240,12 +281,15 @@ class SameCommitment {
     a = root(a);
     b = root(b);
     if (a == b) return true;
-    for (const std::string& doc : documents_[a])
-      if (documents_[b].contains(doc)) return false;
-    if (!ogp_id_[a].empty() && !ogp_id_[b].empty() && ogp_id_[a] != ogp_id_[b]) return false;
     if (documents_[a].size() > documents_[b].size()) std::swap(a, b);
+    // The smaller set looked up in the larger: a plan listed in many documents has groups of
+    // hundreds, and a title shared across them is tried against each.
+    for (const std::uint32_t document : documents_[a])
+      if (documents_[b].contains(document)) return false;
+    if (!ogp_id_[a].empty() && !ogp_id_[b].empty() && ogp_id_[a] != ogp_id_[b]) return false;
     parent_[a] = b;
     documents_[b].insert(documents_[a].begin(), documents_[a].end());
+    std::unordered_set<std::uint32_t>().swap(documents_[a]);
     if (ogp_id_[b].empty()) ogp_id_[b] = ogp_id_[a];
     return true;
   }
@@ -256,59 +300,111 @@ class SameCommitment {
 
  private:
   std::vector<std::size_t> parent_;
-  std::vector<std::set<std::string>> documents_;  // per root
-  std::vector<std::string> ogp_id_;               // per root
+  std::vector<std::unordered_set<std::uint32_t>> documents_;  // per root
+  std::vector<std::string> ogp_id_;                           // per root
 };
+
+// Each record's document as a number, the same number for the same document.
+std::vector<std::uint32_t> documents_by_number(const std::vector<Record>& records) {
+  std::unordered_map<std::string_view, std::uint32_t> numbers;
+  std::vector<std::uint32_t> documents;
+  documents.reserve(records.size());
+  for (const Record& record : records)
+    documents.push_back(
+        numbers.emplace(record.doc, static_cast<std::uint32_t>(numbers.size())).first->second);
+  return documents;
+}
 
 // Two titles name the same commitment when most of their words are shared: Jaccard similarity
 // of their word sets (title_words) at least kSameTitle, and at least three words each, since
 // short titles ("Open data") are shared by different commitments ("Open data portal health"
-// and "Open data portal education" share 3 of 5: not the same).
+// and "Open data portal education" share 3 of 5: not the same). Words as numbers (TitleWords),
+// each title's sorted.
 constexpr double kSameTitle = 0.7;
-bool same_title(const Record& a, const Record& b) {
-  if (a.title_words.size() < 3 || b.title_words.size() < 3) return false;
+bool same_title(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+  if (a.size() < 3 || b.size() < 3) return false;
   std::size_t shared = 0;
-  for (const std::string& word : a.title_words) shared += b.title_words.contains(word);
-  const std::size_t all = a.title_words.size() + b.title_words.size() - shared;
+  for (auto x = a.begin(), y = b.begin(); x != a.end() && y != b.end();) {
+    if (*x < *y) {
+      ++x;
+    } else if (*y < *x) {
+      ++y;
+    } else {
+      ++shared, ++x, ++y;
+    }
+  }
+  const std::size_t all = a.size() + b.size() - shared;
   return static_cast<double>(shared) >= kSameTitle * static_cast<double>(all);
 }
 
-// The pairs (a, b), a < b, of positions in `indexes` whose titles may be the same (same_title),
-// in the order comparing every pair would take them: a pair whose titles agree shares a word
-// among the first words of each title, rarest first (prefix filtering: two titles at
-// Jaccard similarity t share at least ceil(t * n) of a title's n words, so they share one of
-// its first n - ceil(t * n) + 1). A plan listed in many documents has thousands of
-// commitments, and comparing each pair cost seconds.
-std::vector<std::pair<std::size_t, std::size_t>> title_candidates(
-    const std::vector<Record>& records, const std::vector<std::size_t>& indexes) {
-  std::map<std::string_view, std::size_t> frequency;
-  for (std::size_t i : indexes)
-    for (const std::string& word : records[i].title_words) ++frequency[word];
-  std::map<std::string_view, std::vector<std::size_t>> by_word;
+// Every record's title words as numbers, in the order of the words themselves, so that titles
+// compare by merging two sorted lists of numbers, not by looking strings up in sets.
+std::vector<std::vector<std::uint32_t>> title_words_by_number(const std::vector<Record>& records) {
   std::vector<std::string_view> words;
-  for (std::size_t position = 0; position < indexes.size(); ++position) {
-    const std::set<std::string>& title = records[indexes[position]].title_words;
-    if (title.size() < 3) continue;  // same_title refuses it
-    words.assign(title.begin(), title.end());
-    std::sort(words.begin(), words.end(), [&](std::string_view x, std::string_view y) {
-      const std::size_t fx = frequency[x], fy = frequency[y];
-      return fx != fy ? fx < fy : x < y;
-    });
-    const double size = static_cast<double>(title.size());
-    // One word more than the bound needs, against rounding.
-    const auto shared_at_least = static_cast<std::size_t>(std::ceil(kSameTitle * size - 1e-6));
-    const std::size_t prefix = std::min(title.size(), title.size() - shared_at_least + 2);
-    for (std::size_t w = 0; w < prefix; ++w) by_word[words[w]].push_back(position);
-  }
-  std::vector<std::pair<std::size_t, std::size_t>> pairs;
-  for (const auto& [word, positions] : by_word)
-    for (std::size_t x = 0; x < positions.size(); ++x)
-      for (std::size_t y = x + 1; y < positions.size(); ++y)
-        pairs.emplace_back(positions[x], positions[y]);
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
+  for (const Record& record : records)
+    words.insert(words.end(), record.title_words.begin(), record.title_words.end());
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::vector<std::vector<std::uint32_t>> numbered(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i)
+    for (const std::string& word : records[i].title_words)  // sorted: so are their numbers
+      numbered[i].push_back(static_cast<std::uint32_t>(
+          std::lower_bound(words.begin(), words.end(), word) - words.begin()));
+  return numbered;
 }
+
+// The positions b > a, in `indexes`, whose titles may be the same as that of position a
+// (same_title), for each a in turn: a pair whose titles agree shares a word among the first
+// words of each title, rarest first (prefix filtering: two titles at Jaccard similarity t share
+// at least ceil(t * n) of a title's n words, so they share one of its first n - ceil(t * n) + 1).
+// Asked in increasing a, they give the pairs in the order comparing every pair would take
+// them, without holding every pair at once: a plan listed in many documents has thousands of
+// commitments with one title (millions of pairs), and most pairs are in one group already by
+// the time they come.
+class TitleCandidates {
+ public:
+  TitleCandidates(const std::vector<std::vector<std::uint32_t>>& titles,
+                  const std::vector<std::size_t>& indexes)
+      : prefixes_(indexes.size()) {
+    std::unordered_map<std::uint32_t, std::size_t> frequency;
+    for (std::size_t i : indexes)
+      for (const std::uint32_t word : titles[i]) ++frequency[word];
+    std::vector<std::uint32_t> words;
+    for (std::size_t position = 0; position < indexes.size(); ++position) {
+      const std::vector<std::uint32_t>& title = titles[indexes[position]];
+      if (title.size() < 3) continue;  // same_title refuses it
+      words = title;
+      // Rarest first, then in the words' own order (their numbers follow it).
+      std::sort(words.begin(), words.end(), [&](std::uint32_t x, std::uint32_t y) {
+        const std::size_t fx = frequency[x], fy = frequency[y];
+        return fx != fy ? fx < fy : x < y;
+      });
+      const double size = static_cast<double>(title.size());
+      // One word more than the bound needs, against rounding.
+      const auto shared_at_least = static_cast<std::size_t>(std::ceil(kSameTitle * size - 1e-6));
+      const std::size_t prefix = std::min(title.size(), title.size() - shared_at_least + 2);
+      prefixes_[position].assign(words.begin(),
+                                 words.begin() + static_cast<std::ptrdiff_t>(prefix));
+      for (const std::uint32_t word : prefixes_[position]) by_word_[word].push_back(position);
+    }
+  }
+
+  /// The candidates of position `a` after it, in increasing order, each once.
+  void after(std::size_t a, std::vector<std::size_t>& candidates) const {
+    candidates.clear();
+    for (const std::uint32_t word : prefixes_[a]) {
+      const std::vector<std::size_t>& positions = by_word_.at(word);  // increasing
+      candidates.insert(candidates.end(), std::upper_bound(positions.begin(), positions.end(), a),
+                        positions.end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+
+ private:
+  std::vector<std::vector<std::uint32_t>> prefixes_;  // per position
+  std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_word_;
+};
 
 // Later IRM reports know more (completion comes after design): their ratings come first.
 // report-stages.tsv lists the stages in the order reports are written.
@@ -522,6 +618,13 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
                                    std::span<HeldCommitment* const> held) {
   std::vector<Record> records;
   std::vector<std::string> links_before;  // per record, links_digest of its stored links
+  // Room for every commitment at once: a record is some 500 bytes, and a vector that grows moves
+  // them all, into memory never touched before, at each doubling (a third of linking a plan of
+  // 5,000). Only what is filled is ever touched.
+  const Xapian::doccount most =
+      database.get_termfreq(commitment_term()) + static_cast<Xapian::doccount>(held.size());
+  records.reserve(most);
+  links_before.reserve(most);
   if (changes == nullptr || changes->too_many) {
     read_every_commitment(database, records, links_before);
     read_held_commitments(held, records, links_before);
@@ -536,16 +639,8 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return passage_id_before(records[a].id, records[b].id);
     });
-    std::vector<Record> sorted_records;
-    std::vector<std::string> sorted_links;
-    sorted_records.reserve(records.size());
-    sorted_links.reserve(records.size());
-    for (std::size_t i : order) {
-      sorted_records.push_back(std::move(records[i]));
-      sorted_links.push_back(std::move(links_before[i]));
-    }
-    records = std::move(sorted_records);
-    links_before = std::move(sorted_links);
+    permute(records, order);
+    permute(links_before, std::move(order));
   }
 
   // Commitments of each plan's own documents, and the OGP website's entries of each plan.
@@ -585,7 +680,8 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
   for (const auto& [plan_document, numbers] : numbers_per_document)
     if (one_to_n(numbers)) numbered_alike.insert(plan_document);
 
-  SameCommitment same(records);
+  const std::vector<std::uint32_t> documents = documents_by_number(records);
+  SameCommitment same(records, documents);
   // 1. The same OGP id.
   std::map<std::string, std::size_t> first_with_id;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -613,14 +709,29 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
     if (!records[i].title_words.empty() && !records[i].country.empty() &&
         records[i].plans.size() == 1)
       by_country_plan[{records[i].country, records[i].plans.front()}].push_back(i);
-  for (const auto& [bucket, indexes] : by_country_plan)
-    for (const auto& [a, b] : title_candidates(records, indexes))
-      if (records[indexes[a]].doc != records[indexes[b]].doc &&
-          same_title(records[indexes[a]], records[indexes[b]]))
-        same.join(indexes[a], indexes[b]);
+  const std::vector<std::vector<std::uint32_t>> titles = title_words_by_number(records);
+  std::vector<std::size_t> candidates;
+  for (const auto& [bucket, indexes] : by_country_plan) {
+    const TitleCandidates title_candidates(titles, indexes);
+    for (std::size_t a = 0; a < indexes.size(); ++a) {
+      title_candidates.after(a, candidates);
+      for (const std::size_t b : candidates) {
+        const std::size_t x = indexes[a], y = indexes[b];
+        // Already one commitment: joining them would change nothing, and this is the cheaper
+        // question. Most pairs of a title shared across a plan's documents end here.
+        if (same.root(x) == same.root(y)) continue;
+        if (documents[x] != documents[y] && same_title(titles[x], titles[y])) same.join(x, y);
+      }
+    }
+  }
 
   std::map<std::size_t, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < records.size(); ++i) groups[same.root(i)].push_back(i);
+
+  // Each record's report stage's rank, looked up once, not once per comparison.
+  std::vector<int> stage_ranks(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (!records[i].irm.empty()) stage_ranks[i] = stage_rank(records[i].report_stage);
 
   std::size_t changed = 0;
   std::size_t rewritten_count = 0;
@@ -629,36 +740,61 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
     std::vector<std::size_t> rated;
     for (std::size_t i : members)
       if (!records[i].irm.empty()) rated.push_back(i);
-    std::stable_sort(rated.begin(), rated.end(), [&](std::size_t a, std::size_t b) {
-      return stage_rank(records[a].report_stage) < stage_rank(records[b].report_stage);
-    });
+    std::stable_sort(rated.begin(), rated.end(),
+                     [&](std::size_t a, std::size_t b) { return stage_ranks[a] < stage_ranks[b]; });
     // The group's key is its first member's id (records are in passage id order): a member
     // joining later keeps it, unless its own id comes first, so the passages already linked
     // are not rewritten. A group never holds two passages of one document: more than one
     // member means other documents state the commitment.
     const std::string group = members.size() > 1 ? records[members.front()].id : std::string();
+    // The OGP id a member without its own is linked to: the first member's that has one.
+    std::string group_ogp_id;
+    for (std::size_t other : members)
+      if (!records[other].own_ogp_id.empty()) {
+        group_ogp_id = records[other].own_ogp_id;
+        break;
+      }
+    // What a member takes from the rated members of other documents than its own. A member of
+    // a document no rated member is of takes them all: computed once for those (a group of a
+    // plan listed in many documents has hundreds of members and of rated ones).
+    const auto ratings_for = [&](std::uint32_t document, IrmRatings& ratings,
+                                 std::vector<std::string>& rated_by) {
+      for (std::size_t other : rated) {
+        if (documents[other] == document) continue;
+        ratings.complete_from(records[other].irm);
+        rated_by.push_back(records[other].id);
+      }
+    };
+    constexpr std::uint32_t kNoDocument = std::numeric_limits<std::uint32_t>::max();
+    IrmRatings every_rating;
+    std::vector<std::string> rated_by_every;
+    ratings_for(kNoDocument, every_rating, rated_by_every);
+    const std::string every_rating_encoded = encoded_ratings(every_rating, rated_by_every);
+    std::unordered_set<std::uint32_t> rated_documents;
+    for (std::size_t other : rated) rated_documents.insert(documents[other]);
+
     for (std::size_t i : members) {
       const Record& record = records[i];
       CommitmentLinks links;
       links.group = group;
-      if (record.own_ogp_id.empty())
-        for (std::size_t other : members)
-          if (!records[other].own_ogp_id.empty()) {
-            links.linked_ogp_id = records[other].own_ogp_id;
-            break;
-          }
-      for (std::size_t other : rated) {
-        if (records[other].doc == record.doc) continue;
-        links.ratings.complete_from(records[other].irm);
-        links.rated_by.push_back(records[other].id);
-      }
+      if (record.own_ogp_id.empty()) links.linked_ogp_id = group_ogp_id;
+      const bool rated_alike = !rated_documents.contains(documents[i]);
+      if (!rated_alike) ratings_for(documents[i], links.ratings, links.rated_by);
       for (int paragraph : record.original_paragraphs)
         for (const std::string& plan : record.plans)
           for (std::size_t original : in_plan_documents[{plan, paragraph}])
             links.original.push_back(records[original].id);
 
       // Rewritten only when its links change; a record never linked counts as linked to nothing.
-      if (links_digest(links) == links_before[i]) continue;
+      if (links_digest(links.group, links.original, links.linked_ogp_id,
+                       rated_alike
+                           ? every_rating_encoded
+                           : encoded_ratings(links.ratings, links.rated_by)) == links_before[i])
+        continue;
+      if (rated_alike) {
+        links.ratings = every_rating;
+        links.rated_by = rated_by_every;
+      }
 
       Xapian::Document document =
           record.held != nullptr ? record.held->document() : database.get_document(record.docid);

@@ -379,6 +379,44 @@ TEST_F(LinkCommitments, ANewMemberWhoseIdComesFirstMovesTheKeyOfItsGroupOnly) {
   EXPECT_EQ(group("corpus.cl-plan-txt.0003"), "corpus.cl-ogp-page-txt.0002");
 }
 
+TEST_F(LinkCommitments, APlanListedInManyDocumentsUnderOneTitleHasOnePassageOfEachPerGroup) {
+  // Twelve reports of one plan number its three commitments alike and give all three the same
+  // title: every pair of them is a title candidate, but a group takes one passage of a document.
+  constexpr int kReports = 12;
+  const std::string title = "Publicar datos abiertos de compras públicas";
+  const auto report = [](int n) {
+    return "corpus/cl-report-" + std::string(n < 10 ? "0" : "") + std::to_string(n) + ".txt";
+  };
+  for (int n = 0; n < kReports; ++n) {
+    DocumentMetadata metadata = metadata_of(n == 5 ? "irm-report" : "self-assessment", {kPlanX});
+    if (n == 5) metadata.report_stage = "results";
+    Passage second = commitment(2, 2, "", {}, title);
+    if (n == 5) second.irm.completion = "complete";  // one report rates the second commitment
+    add(report(n), metadata,
+        {commitment(1, 1, "", {}, title), second, commitment(3, 3, "", {}, title)});
+  }
+  EXPECT_EQ(link_commitments(database_), 3u * kReports);
+  const auto id = [&](int n, int ordinal) { return schema::passage_id(report(n), ordinal); };
+  for (int ordinal = 1; ordinal <= 3; ++ordinal) {
+    const std::string term = schema::commitment_group_term(id(0, ordinal));
+    EXPECT_EQ(database_.get_termfreq(term), static_cast<Xapian::doccount>(kReports)) << ordinal;
+    for (int n = 0; n < kReports; ++n) EXPECT_EQ(group(id(n, ordinal)), id(0, ordinal));
+  }
+  // The rating reaches every other member of its group, and not the report that gave it.
+  for (int n = 0; n < kReports; ++n) {
+    const auto member = record(id(n, 2));
+    ASSERT_TRUE(member && member->links) << n;
+    if (n == 5) {
+      EXPECT_THAT(member->links->rated_by, IsEmpty());
+    } else {
+      EXPECT_EQ(member->ratings().completion, "complete") << n;
+      EXPECT_THAT(member->links->rated_by, ElementsAre(id(5, 2))) << n;
+    }
+    EXPECT_FALSE(record(id(n, 1))->ratings().completion) << n;
+  }
+  EXPECT_EQ(link_commitments(database_), 0u);
+}
+
 TEST_F(LinkCommitments, AnIndexWithoutCommitmentsIsLeftAlone) {
   add(kPlan, metadata_of("action-plan", {kPlanX}), {paragraph(1), paragraph(2)});
   EXPECT_EQ(link_commitments(database_), 0u);

@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
+#include "lupa/indexer/index_writer.h"
 #include "support/temp_dir.h"
 
 namespace lupa::indexer {
@@ -366,6 +368,36 @@ TEST_F(CorpusIndexer, OverlongWordsAreLeftOutAndTheFileIsIndexed) {
     EXPECT_LE((*word).size(), analyzers::kMaxIndexedWordBytes) << *word;
   EXPECT_GT(spelling_frequency("berenjenas"), 0u);
   EXPECT_EQ(index().files_unchanged, 2u);  // committed: the next run finds it as it was
+}
+
+TEST_F(CorpusIndexer, AnUnchangedFileIsToldByItsStatAndATouchedOneByItsContent) {
+  ASSERT_EQ(index().files_indexed, 1u);
+  const fs::path alpha = corpus_ / "alpha.txt";
+  {
+    // The state keeps the modification time as std::filesystem counts it: states written
+    // before the listing's own stat told unchanged files apart must still match.
+    const IndexWriter writer(dir_.path() / "index");
+    const auto state = writer.file_state("docs/alpha.txt");
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->mtime_ns, fs::last_write_time(alpha).time_since_epoch().count());
+    EXPECT_EQ(state->size, fs::file_size(alpha));
+  }
+  const IndexSummary same = index();
+  EXPECT_EQ(same.files_unchanged, 1u);
+  EXPECT_EQ(same.bytes_read, 0u) << "not opened";
+
+  fs::last_write_time(alpha, fs::last_write_time(alpha) + std::chrono::seconds(5));
+  const IndexSummary touched = index();
+  EXPECT_EQ(touched.files_unchanged, 1u);
+  EXPECT_EQ(touched.files_indexed, 0u);
+  EXPECT_EQ(touched.bytes_read, fs::file_size(alpha)) << "read once, to compare its content";
+  EXPECT_EQ(index().bytes_read, 0u) << "its new time was stored";
+
+  dir_.write("docs/alpha.txt", paragraph("berenjenas"));
+  fs::last_write_time(alpha, fs::last_write_time(alpha) + std::chrono::seconds(10));
+  const IndexSummary changed = index();
+  EXPECT_EQ(changed.files_indexed, 1u);
+  EXPECT_GT(spelling_frequency("berenjenas"), 0u);
 }
 
 // "lupa:spelling:" and the file's term made a metadata key one byte over Xapian's limit.
