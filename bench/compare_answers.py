@@ -6,7 +6,9 @@ about bodies, browsing with and without filters, sorts, date ranges, pages and f
 each is asked twice of each daemon, so that an answer kept from the first (per-revision
 caches) is compared too.
 
-Usage: bench/compare_answers.py http://127.0.0.1:PORT_A http://127.0.0.1:PORT_B
+Usage: bench/compare_answers.py [--ignore KEY ...] http://127.0.0.1:PORT_A http://127.0.0.1:PORT_B
+`--ignore indexed_at` compares two daemons over two indexes of one corpus, written at different
+times by two builds: that key is then dropped wherever it appears.
 Exits 1 and prints the first differences when any answer differs. Only loopback URLs.
 """
 from __future__ import annotations
@@ -32,7 +34,15 @@ BROWSES = ["", "&lang=en", "&lang=es&lang=en", "&type=action-plan", "&country=mx
            "&page=3&per_page=20", "&facets=false", "&from=2019-01-01", "&lang=es&type=action-plan"]
 
 
-def get(base: str, path: str):
+def without(answer, keys: set[str]):
+    if isinstance(answer, dict):
+        return {key: without(value, keys) for key, value in answer.items() if key not in keys}
+    if isinstance(answer, list):
+        return [without(value, keys) for value in answer]
+    return answer
+
+
+def get(base: str, path: str, ignored: set[str]):
     try:
         with urllib.request.urlopen(base + path, timeout=120) as response:
             status, body = response.status, response.read()
@@ -42,9 +52,7 @@ def get(base: str, path: str):
         answer = json.loads(body)
     except ValueError:
         return status, body.decode("utf-8", "replace")
-    if isinstance(answer, dict):
-        answer.pop("took_ms", None)
-    return status, answer
+    return status, without(answer, {"took_ms"} | ignored)
 
 
 def main() -> None:
@@ -52,6 +60,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("old")
     parser.add_argument("new")
+    parser.add_argument("--ignore", action="append", default=[], metavar="KEY",
+                        help="a key dropped from every answer, wherever it is (repeatable)")
     args = parser.parse_args()
     for url in (args.old, args.new):
         if urllib.parse.urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -61,7 +71,7 @@ def main() -> None:
     paths += ["/api/search?q=" + extra for extra in BROWSES]
     differing = []
     for path in paths:
-        answers = [get(base, path) for base in (args.old, args.old, args.new, args.new)]
+        answers = [get(base, path, set(args.ignore)) for base in (args.old, args.old, args.new, args.new)]
         if any(answer != answers[0] for answer in answers[1:]):
             differing.append(path)
             if len(differing) <= 5:

@@ -101,7 +101,6 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   document.add_boolean_term(schema::file_term(document_path));
   schema::add_facet_terms(record, document, facets_);
   document.add_value(schema::kSlotIndexedAt, Xapian::sortable_serialise(indexed_at));
-  document.add_value(schema::kSlotOrdinal, Xapian::sortable_serialise(passage.ordinal));
   document.add_value(schema::kSlotLanguage, passage.language);
   const std::optional<int> day_number =
       record.passage_date ? schema::first_day(record.passage_date->start) : std::nullopt;
@@ -121,7 +120,7 @@ Xapian::Document DocumentBuilder::build(const std::string& document_path,
   }
   // What the duplicate grouper and the commitment linker read at the end of a run, made here on
   // the worker threads rather than from the document data on the writer's.
-  document.add_value(schema::kSlotDuplicateSignature, duplicate_signature(record.id, passage.text));
+  document.add_value(schema::kSlotDuplicateSignature, duplicate_signature(passage.text));
   if (record.kind == schema::PassageKind::kCommitment)
     document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(record));
   document.set_data(record.serialise());

@@ -131,12 +131,13 @@ std::uint32_t get_u32(std::string_view in, std::size_t at) {
   return value;
 }
 
-// Reads a kSlotDuplicateSignature value: the passage id, and when it has a signature, its word
-// count and rows. False when the value is not one.
+// Reads a passage's signature as signature_with_id gives it (or a kSlotDuplicateSignature value
+// of an index before lupa-analysis/12, which held the id itself): the passage id, and when it
+// has a signature, its word count and rows. False when the value is not one.
 bool parse_signature(std::string_view value, std::string& id, std::uint32_t& words,
                      std::optional<StoredRows>& rows) {
   const std::size_t end_of_id = value.find('\0');
-  if (end_of_id == std::string_view::npos || end_of_id == 0) return false;
+  if (end_of_id == std::string_view::npos) return false;
   id = std::string(value.substr(0, end_of_id));
   rows.reset();
   const std::string_view rest = value.substr(end_of_id + 1);
@@ -273,6 +274,7 @@ Passages read_passages(const Xapian::Database& database) {
   Passages passages;
   passages.candidates.reserve(database.get_doccount());
   SlotReader signatures(database, schema::kSlotDuplicateSignature);
+  SlotReader ids(database, schema::kSlotPassageId);
   SlotReader translation_groups(database, schema::kSlotTranslationGroup);
   SlotReader duplicate_groups(database, schema::kSlotDuplicateGroup);
   SlotReader shown_once(database, schema::kSlotShownOnce);
@@ -280,10 +282,12 @@ Passages read_passages(const Xapian::Database& database) {
        ++posting) {
     Candidate passage;
     passage.docid = *posting;
-    if (!read_signature(signatures.at(passage.docid), passage, passages)) {
+    if (!read_signature(signature_with_id(ids.at(passage.docid), signatures.at(passage.docid)),
+                        passage, passages)) {
       const schema::PassageRecord record =
           schema::PassageRecord::parse(database.get_document(passage.docid).get_data());
-      read_signature(duplicate_signature(record.id, record.text), passage, passages);
+      read_signature(signature_with_id(record.id, duplicate_signature(record.text)), passage,
+                     passages);
     }
     passage.translation_group = translation_groups.at(passage.docid);
     passage.duplicate_group = duplicate_groups.at(passage.docid);
@@ -317,13 +321,12 @@ std::optional<Passages> read_touched_passages(const Xapian::Database& database,
     if (!added) return found->second;
     Loaded& passage = found->second;
     passage.candidate.docid = docid;
-    if (!parse_signature(database.get_document(docid, Xapian::DOC_ASSUME_VALID)
-                             .get_value(schema::kSlotDuplicateSignature),
+    if (!parse_signature(signature_with_id(database.get_document(docid, Xapian::DOC_ASSUME_VALID)),
                          passage.candidate.id, passage.candidate.words, passage.rows)) {
       const schema::PassageRecord record =
           schema::PassageRecord::parse(database.get_document(docid).get_data());
-      parse_signature(duplicate_signature(record.id, record.text), passage.candidate.id,
-                      passage.candidate.words, passage.rows);
+      parse_signature(signature_with_id(record.id, duplicate_signature(record.text)),
+                      passage.candidate.id, passage.candidate.words, passage.rows);
     }
     return passage;
   };
@@ -632,15 +635,30 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b) {
   return similarity >= kDuplicateSimilarity;
 }
 
-std::string duplicate_signature(std::string_view passage_id, std::string_view text) {
-  std::string value(passage_id);
-  value += '\0';
+std::string duplicate_signature(std::string_view text) {
+  // The zero byte stands where the passage id stood until lupa-analysis/12: a passage too short
+  // to group still has a value, so that only a passage written before the slot existed is read
+  // from its document data.
+  std::string value(1, '\0');
   const Fingerprint print = fingerprint(text);
   if (!print.usable) return value;
   const auto words = static_cast<std::uint32_t>(std::min<std::size_t>(print.words, UINT32_MAX));
   for (std::size_t i = 0; i < 4; ++i) value += static_cast<char>((words >> (8 * i)) & 0xFF);
   for (std::uint64_t minimum : print.minimums) put_u16(value, static_cast<std::uint16_t>(minimum));
   return value;
+}
+
+std::string signature_with_id(std::string_view passage_id, std::string_view signature) {
+  // A value of an index before lupa-analysis/12 starts with the id itself.
+  if (signature.empty() || signature.front() != '\0') return std::string(signature);
+  std::string value(passage_id);
+  value += signature;
+  return value;
+}
+
+std::string signature_with_id(const Xapian::Document& passage) {
+  return signature_with_id(passage.get_value(schema::kSlotPassageId),
+                           passage.get_value(schema::kSlotDuplicateSignature));
 }
 
 void add_band_terms(Xapian::Document& document) {

@@ -18,6 +18,7 @@
 #include "lupa/analyzers/passage_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
+#include "lupa/indexer/duplicate_grouper.h"
 
 namespace lupa::indexer {
 namespace {
@@ -266,7 +267,7 @@ void IndexWriter::note_deleted(const std::string& document_path) {
        ++posting) {
     if (!changes_.count_one()) return;
     const Xapian::Document document = database_.get_document(*posting, Xapian::DOC_ASSUME_VALID);
-    changes_.deleted_signatures.push_back(document.get_value(schema::kSlotDuplicateSignature));
+    changes_.deleted_signatures.push_back(signature_with_id(document));
     changes_.deleted_duplicate_groups.push_back(document.get_value(schema::kSlotDuplicateGroup));
     changes_.deleted_link_values.push_back(document.get_value(schema::kSlotCommitmentLinks));
   }
@@ -284,9 +285,7 @@ void IndexWriter::add_passage(const Xapian::Document& document) {
   changed_ = true;
   if (!hold(document)) database_.add_document(document);
   if (!changes_.count_one()) return;
-  // The signature slot starts with the passage's id (duplicate_grouper.h).
-  const std::string signature = document.get_value(schema::kSlotDuplicateSignature);
-  changes_.written.push_back(signature.substr(0, signature.find('\0')));
+  changes_.written.push_back(document.get_value(schema::kSlotPassageId));
 }
 
 bool IndexWriter::hold(const Xapian::Document& document) {

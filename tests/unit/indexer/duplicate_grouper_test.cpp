@@ -107,7 +107,7 @@ class GroupDuplicates : public ::testing::Test {
     const std::string term = schema::file_term(path);
     for (auto it = database_.postlist_begin(term); it != database_.postlist_end(term); ++it) {
       const Xapian::Document gone = database_.get_document(*it);
-      changes_.deleted_signatures.push_back(gone.get_value(schema::kSlotDuplicateSignature));
+      changes_.deleted_signatures.push_back(signature_with_id(gone));
       changes_.deleted_duplicate_groups.push_back(gone.get_value(schema::kSlotDuplicateGroup));
       ++changes_.passages;
     }
@@ -412,19 +412,26 @@ TEST_F(GroupDuplicates, AShortPassageHasOneBandTermAndItsCopyIsStillFound) {
   EXPECT_EQ(group("corpus/commitment-2.html", 1), group("corpus/commitment-1.html", 1));
 }
 
-TEST(DuplicateSignature, HoldsTheIdAndTheLowBitsOfTheFingerprint) {
+TEST(DuplicateSignature, HoldsTheLowBitsOfTheFingerprintAndTheIdIsJoinedFromItsSlot) {
   const std::string id = schema::passage_id("corpus/plan.txt", 3);
-  const std::string signature = duplicate_signature(id, kParagraph);
-  ASSERT_EQ(signature.size(), id.size() + 1 + 4 + 2 * kFingerprintHashes);
-  EXPECT_EQ(signature.substr(0, id.size() + 1), id + '\0');
+  const std::string signature = duplicate_signature(kParagraph);
+  ASSERT_EQ(signature.size(), 1 + 4 + 2 * kFingerprintHashes);
+  EXPECT_EQ(signature.front(), '\0');
   const Fingerprint print = fingerprint(kParagraph);
-  const auto byte = [&](std::size_t at) {
-    return static_cast<unsigned char>(signature[id.size() + 1 + at]);
-  };
+  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(signature[1 + at]); };
   EXPECT_EQ(byte(0) | byte(1) << 8, static_cast<int>(print.words));
   EXPECT_EQ(byte(4) | byte(5) << 8, static_cast<int>(print.minimums[0] & 0xFFFF));
-  // Too short to group: the id alone.
-  EXPECT_EQ(duplicate_signature(id, "Anexo 1. Compromisos del plan"), id + '\0');
+  // Too short to group: the zero byte alone, so that the slot still says it was written.
+  EXPECT_EQ(duplicate_signature("Anexo 1. Compromisos del plan"), std::string(1, '\0'));
+  // The grouper reads the id from kSlotPassageId beside it.
+  EXPECT_EQ(signature_with_id(id, signature), id + signature);
+  Xapian::Document passage;
+  passage.add_value(schema::kSlotPassageId, id);
+  passage.add_value(schema::kSlotDuplicateSignature, signature);
+  EXPECT_EQ(signature_with_id(passage), id + signature);
+  // A value written before lupa-analysis/12 held the id itself.
+  EXPECT_EQ(signature_with_id(id, id + signature), id + signature);
+  EXPECT_EQ(signature_with_id(id, ""), "");
 }
 
 }  // namespace

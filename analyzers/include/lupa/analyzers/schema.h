@@ -22,7 +22,7 @@ namespace lupa::schema {
 
 /// Bumped whenever analysis or the schema changes in a way that needs every file re-indexed:
 /// the indexer stores it with each file's state and re-reads files indexed under another one.
-inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/11";
+inline constexpr std::string_view kAnalysisVersion = "lupa-analysis/12";
 
 // Term prefixes that are not facets.
 inline constexpr std::string_view kIdPrefix = "Q";     ///< unique passage id (Xapian convention)
@@ -60,7 +60,9 @@ inline std::string accented_spelling_key(std::string_view accentless) {
 
 // Value slots.
 inline constexpr Xapian::valueno kSlotIndexedAt = 0;  ///< unix seconds, sortable_serialise
-inline constexpr Xapian::valueno kSlotOrdinal = 1;    ///< passage position in its document
+// Slot 1 held the passage's position in its document until lupa-analysis/12. Nothing read it
+// (the document data has the ordinal), and every slot a passage has costs Xapian 1.4 some 80
+// bytes of memory until the run's commit, whatever the value's size.
 /// Every counted facet value of the passage (FacetValuesEncoder, in passage_record.h).
 inline constexpr Xapian::valueno kSlotFacetValues = 2;
 /// The passage's language code ("es"), for ranking passages in the query's language first.
@@ -79,8 +81,9 @@ inline constexpr Xapian::valueno kSlotDuplicateGroup = 6;
 /// key. Empty for a passage alone.
 inline constexpr Xapian::valueno kSlotShownOnce = 7;
 /// What the indexer's duplicate grouper reads of a passage, so that it never parses document
-/// data or segments text again: the passage id and its MinHash signature (indexer's
-/// duplicate_grouper.h, duplicate_signature). Not read by searchd: some 300 bytes a passage.
+/// data or segments text again: its MinHash signature (indexer's duplicate_grouper.h,
+/// duplicate_signature; the passage id beside it is kSlotPassageId's). Not read by searchd: some
+/// 260 bytes a passage.
 inline constexpr Xapian::valueno kSlotDuplicateSignature = 8;
 /// What the indexer's commitment linker reads of a commitment passage, and a digest of its links
 /// (indexer's commitment_linker.h, commitment_link_value). Not read by searchd.
@@ -95,8 +98,8 @@ inline constexpr Xapian::valueno kSlotOldestFirst = 10;
 inline constexpr Xapian::valueno kSlotNewestFirst = 11;
 /// The passage id alone: what ties of relevance, browses and the lists of a group are ordered
 /// by, the same on one database and on shards (document ids are not). Short on purpose: a sort
-/// by relevance then value reads the value of every candidate, and reading slot 8, which starts
-/// with the id too, made that most of a query's time.
+/// by relevance then value reads the value of every candidate, and reading slot 8, which then
+/// started with the id, made that most of a query's time (the grouper reads the id from here).
 inline constexpr Xapian::valueno kSlotPassageId = 12;
 
 /// The values of kSlotNewestFirst and kSlotOldestFirst for the passage `id` whose date's first

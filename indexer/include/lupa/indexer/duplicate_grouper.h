@@ -67,10 +67,19 @@ bool are_duplicates(const Fingerprint& a, const Fingerprint& b);
 
 /// What the grouper keeps of a passage in schema::kSlotDuplicateSignature, made on the worker
 /// threads with the passage's document so that grouping never parses document data or segments
-/// text again: `passage_id`, and when `text` is long enough to group, its word count and the
-/// low 16 bits of each value of fingerprint(text). Two different values agree in their low 16
-/// bits once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001.
-std::string duplicate_signature(std::string_view passage_id, std::string_view text);
+/// text again: a zero byte, and when `text` is long enough to group, its word count and the low
+/// 16 bits of each value of fingerprint(text). Two different values agree in their low 16 bits
+/// once in 65,536 (b-bit MinHash), which moves an estimated similarity by less than 0.0001. The
+/// passage id, which the grouper needs beside it, is read from schema::kSlotPassageId: stored
+/// here too, it cost every passage some 50 bytes more to write, and as much of the memory Xapian
+/// keeps of a transaction's values.
+std::string duplicate_signature(std::string_view text);
+
+/// A passage's id (schema::kSlotPassageId) and its kSlotDuplicateSignature value as one string,
+/// the id first, as the grouper reads them and RunChanges::deleted_signatures holds them (a
+/// value an index before lupa-analysis/12 wrote held the id itself, and is returned as it is).
+std::string signature_with_id(std::string_view passage_id, std::string_view signature);
+std::string signature_with_id(const Xapian::Document& passage);
 
 /// Adds to a passage built with its kSlotDuplicateSignature a term per band of its signature it
 /// is bucketed by (schema::kDuplicateBandPrefix, the band, part of its key): 8 bands, or the first

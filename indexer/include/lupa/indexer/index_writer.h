@@ -70,8 +70,8 @@ struct RunChanges {
   bool too_many = false;  ///< more than kMostPassages: nothing below is kept
   std::size_t passages = 0;
   std::vector<std::string> written;  ///< ids of the passages written
-  /// Of each passage deleted: schema::kSlotDuplicateSignature, kSlotDuplicateGroup and, for a
-  /// commitment, kSlotCommitmentLinks (empty when it has none).
+  /// Of each passage deleted: its id and schema::kSlotDuplicateSignature (signature_with_id),
+  /// kSlotDuplicateGroup and, for a commitment, kSlotCommitmentLinks (empty when it has none).
   std::vector<std::string> deleted_signatures;
   std::vector<std::string> deleted_duplicate_groups;
   std::vector<std::string> deleted_link_values;
