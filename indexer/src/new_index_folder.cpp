@@ -104,18 +104,18 @@ NewIndexFolder::~NewIndexFolder() {
   ::close(lock_descriptor_);
 }
 
-void NewIndexFolder::publish(std::string_view marker_name) {
+void NewIndexFolder::publish(const fs::path& built, std::string_view marker_name) {
   try {
-    sync_tree(building_);
+    sync_tree(built);
     std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(building_))
+    for (const auto& entry : fs::directory_iterator(built))
       if (entry.path().filename() != marker_name) entries.push_back(entry.path());
     for (const fs::path& entry : entries) fs::rename(entry, index_folder_ / entry.filename());
     // The entries on disk under their names before the marker makes them a database.
     sync_path(index_folder_);
-    fs::rename(building_ / marker_name, index_folder_ / marker_name);
+    fs::rename(built / marker_name, index_folder_ / marker_name);
     sync_path(index_folder_);
-    fs::remove(building_);
+    fs::remove_all(building_);
   } catch (const fs::filesystem_error& error) {
     throw folder_error(index_folder_, std::string("the new index cannot be moved into place (") +
                                           error.what() + ")");

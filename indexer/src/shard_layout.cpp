@@ -216,7 +216,19 @@ void ShardedWriter::commit() {
     published_passages_ = passage_count();
     for (const auto& writer : writers_) writer->commit();
     for (const auto& writer : writers_) writer->close();
-    new_folder_->publish(layout_.sharded() ? std::string(kStubFileName) : "iamglass");
+    // Built by commits every few thousand passages, a database's blocks are part empty: Xapian's
+    // compaction writes it again full, a third smaller, in a second or so for 60,000 passages.
+    ShardLayout built = layout_;
+    built.directory = new_folder_->path();
+    ShardLayout compacted = layout_;
+    compacted.directory = new_folder_->path() / "compacted";
+    fs::create_directories(compacted.directory);
+    for (std::size_t k = 0; k < layout_.shards; ++k)
+      Xapian::Database(built.shard_path(k).string())
+          .compact(compacted.shard_path(k).string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    if (layout_.sharded()) write_file_atomically(compacted.stub_file(), compacted.stub_text());
+    new_folder_->publish(compacted.directory,
+                         layout_.sharded() ? std::string(kStubFileName) : "iamglass");
     return;
   }
   if (!layout_.sharded()) {

@@ -64,7 +64,7 @@ TEST(NewIndexFolder, ReadersSeeNoDatabaseUntilItIsPublishedWhole) {
     EXPECT_TRUE(fs::is_directory(index));
     EXPECT_FALSE(opens_as_database(index));
     writer.close();
-    building.publish("iamglass");
+    building.publish(building.path(), "iamglass");
   }
   EXPECT_EQ(Xapian::Database(index.string()).get_doccount(), 3u);
   for (const std::string& name : entries(index))

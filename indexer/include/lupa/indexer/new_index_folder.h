@@ -39,11 +39,12 @@ class NewIndexFolder {
   /// Where the run builds: the index folder's layout, relative to this.
   const std::filesystem::path& path() const { return building_; }
 
-  /// Makes everything built durable, then moves it into the index folder, `marker_name` (the
-  /// entry whose presence makes the folder a database) last. Every database in the build
-  /// folder must be closed. Throws std::runtime_error naming the folder when it fails; the
-  /// index folder then holds no database, and the next run starts again.
-  void publish(std::string_view marker_name);
+  /// Makes everything in `built` (path() or a folder inside it) durable, then moves it into the
+  /// index folder, `marker_name` (the entry whose presence makes the folder a database) last.
+  /// Every database in the build folder must be closed. Throws std::runtime_error naming the
+  /// folder when it fails; the index folder then holds no database, and the next run starts
+  /// again.
+  void publish(const std::filesystem::path& built, std::string_view marker_name);
 
  private:
   std::filesystem::path index_folder_;
