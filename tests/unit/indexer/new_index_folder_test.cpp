@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -44,6 +45,14 @@ void add_passages(Xapian::WritableDatabase& database, int count) {
   }
 }
 
+// A writer in `building` with three passages committed there, not published.
+std::unique_ptr<IndexWriter> committed_build(const NewIndexFolder& building) {
+  auto writer = std::make_unique<IndexWriter>(building.path(), RunIsolation::kUnpublishedFolder);
+  add_passages(writer->database(), 3);
+  writer->commit();
+  return writer;
+}
+
 TEST(LeftByUnfinishedFirstRun, IsWhatABuildFolderOrAPartlyPublishedDatabaseHolds) {
   for (const char* name : {".lupa-new-a1B2c3", "postlist.glass", "termlist.glass", "flintlock",
                            "v.tmp", "changes12", "shard-0", "shard-17", "XAPIANDB.new"})
@@ -58,12 +67,10 @@ TEST(NewIndexFolder, ReadersSeeNoDatabaseUntilItIsPublishedWhole) {
   const fs::path index = dir.path() / "index";
   {
     NewIndexFolder building(index);
-    IndexWriter writer(building.path(), RunIsolation::kUnpublishedFolder);
-    add_passages(writer.database(), 3);
-    writer.commit();
+    const auto writer = committed_build(building);
     EXPECT_TRUE(fs::is_directory(index));
     EXPECT_FALSE(opens_as_database(index));
-    writer.close();
+    writer->close();
     building.publish(building.path(), "iamglass");
   }
   EXPECT_EQ(Xapian::Database(index.string()).get_doccount(), 3u);
@@ -76,9 +83,7 @@ TEST(NewIndexFolder, AnUnpublishedBuildIsRemovedAndLeavesNoDatabase) {
   const fs::path index = dir.path() / "index";
   {
     NewIndexFolder building(index);
-    IndexWriter writer(building.path(), RunIsolation::kUnpublishedFolder);
-    add_passages(writer.database(), 3);
-    writer.commit();  // committed in its folder, never published: as a failed run ends
+    committed_build(building);  // committed in its folder, never published: as a failed run ends
   }
   EXPECT_TRUE(entries(index).empty());
 }
