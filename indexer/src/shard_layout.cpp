@@ -59,6 +59,12 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   fs::rename(temporary, path);
 }
 
+// The same layout in another folder (a first run's build folder).
+ShardLayout relocated(ShardLayout layout, fs::path directory) {
+  layout.directory = std::move(directory);
+  return layout;
+}
+
 }  // namespace
 
 std::uint64_t shard_hash(std::string_view path_in_folder) {
@@ -156,13 +162,12 @@ ShardLayout resolve_layout(const fs::path& directory, std::optional<std::size_t>
 }
 
 ShardedWriter::ShardedWriter(ShardLayout layout) : layout_(std::move(layout)) {
-  ShardLayout written = layout_;
   auto isolation = RunIsolation::kTransaction;
   if (layout_.built_from_nothing) {
     new_folder_ = std::make_unique<NewIndexFolder>(layout_.directory);
-    written.directory = new_folder_->path();
     isolation = RunIsolation::kUnpublishedFolder;
   }
+  const ShardLayout written = new_folder_ ? relocated(layout_, new_folder_->path()) : layout_;
   if (written.sharded()) fs::create_directories(written.directory);
   for (std::size_t k = 0; k < written.shards; ++k) {
     writers_.push_back(std::make_unique<IndexWriter>(written.shard_path(k), isolation));
@@ -218,10 +223,8 @@ void ShardedWriter::commit() {
     for (const auto& writer : writers_) writer->close();
     // Built by commits every few thousand passages, a database's blocks are part empty: Xapian's
     // compaction writes it again full, a third smaller, in a second or so for 60,000 passages.
-    ShardLayout built = layout_;
-    built.directory = new_folder_->path();
-    ShardLayout compacted = layout_;
-    compacted.directory = new_folder_->path() / "compacted";
+    const ShardLayout built = relocated(layout_, new_folder_->path());
+    const ShardLayout compacted = relocated(layout_, new_folder_->path() / "compacted");
     fs::create_directories(compacted.directory);
     for (std::size_t k = 0; k < layout_.shards; ++k)
       Xapian::Database(built.shard_path(k).string())
