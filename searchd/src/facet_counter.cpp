@@ -147,6 +147,26 @@ void FacetCounter::keep(std::string group, Kept candidate) {
   }
 }
 
+void FacetCounter::absorb(FacetCounter&& other) {
+  if (settled_ || other.settled_ || codes_ != other.codes_ ||
+      settings_.which != other.settings_.which ||
+      settings_.collapse_slot != other.settings_.collapse_slot ||
+      settings_.order.by_date != other.settings_.order.by_date ||
+      settings_.order.newest_first != other.settings_.order.newest_first)
+    throw std::logic_error("facet counters of different matches cannot be merged");
+  for (std::size_t part = 0; part < coded_.size(); ++part)
+    for (std::size_t code = 0; code < coded_[part].size(); ++code)
+      coded_[part][code] += other.coded_[part][code];
+  for (std::size_t facet = 0; facet < counts_.size(); ++facet)
+    for (const auto& [value, count] : other.counts_[facet]) counts_[facet][value] += count;
+  // Each part kept its best passage of a group: the better of the two is the whole match's.
+  for (auto& [group, kept] : other.best_of_group_) keep(group, std::move(kept));
+  for (const auto& [duplicates, values] : other.duplicate_values_)
+    keep_duplicate(duplicates, values);
+  other.best_of_group_.clear();
+  other.duplicate_values_.clear();
+}
+
 bool FacetCounter::before_on_tie(const Kept& candidate, const Kept& kept) {
   if (candidate.rank && kept.rank) return *candidate.rank < *kept.rank;
   if (!candidate.rank && !kept.rank) return candidate.tie_key() < kept.tie_key();
@@ -321,6 +341,14 @@ Xapian::doccount MatchCounter::collapsed_total() const {
 Xapian::doccount MatchCounter::collapsed_into(const std::string& key) const {
   const auto found = keys_.find(key);
   return found == keys_.end() || found->second == 0 ? 0 : found->second - 1;
+}
+
+void MatchCounter::absorb(const MatchCounter& other) {
+  if (collapse_slot_ != other.collapse_slot_)
+    throw std::logic_error("match counters of different matches cannot be merged");
+  seen_ += other.seen_;
+  without_key_ += other.without_key_;
+  for (const auto& [key, count] : other.keys_) keys_[key] += count;
 }
 
 std::string MatchCounter::name() const {

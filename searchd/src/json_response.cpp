@@ -214,6 +214,7 @@ std::string health_json(const IndexHealth& health) {
   json->set("status", "ok");
   json->set("passages", health.passages);
   json->set("revision", health.revision);
+  json->set("matches_split", health.matches_split);
   if (!health.shards.empty()) {
     Array::Ptr shards = new Array;
     bool degraded = false;

@@ -84,6 +84,11 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                              "default half the worker threads")
                           .argument("N")
                           .binding("max-streams"));
+    options.addOption(Option("split-match-from", "",
+                             "passages an index must hold for one query's match to be split "
+                             "across two cores when one is idle; 0 never splits; default 20000")
+                          .argument("N")
+                          .binding("split-match-from"));
     options.addOption(Option("public-url", "",
                              "base URL of the links in feeds, e.g. https://lupa.example.org; "
                              "default http://<bind>:<port>")
@@ -253,8 +258,11 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
       if (!(retry >= 0 && retry <= 3600))
         throw Poco::InvalidArgumentException("--shard-retry must be 0-3600 seconds");
       shards.retry_after = std::chrono::milliseconds(static_cast<long>(retry * 1000));
+      lupa::searchd::SplitMatchOptions split;
+      split.from_passages = static_cast<Xapian::doccount>(
+          bounded_int("split-match-from", static_cast<int>(split.from_passages), 0, 1000000000));
       const lupa::searchd::SearchService service(databases_, ranking,
-                                                 lupa::schema::standard_facets(), shards);
+                                                 lupa::schema::standard_facets(), shards, split);
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
       const std::string url =

@@ -6,12 +6,16 @@
 #include <chrono>
 #include <climits>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "docid_range.h"
 #include "index_labels.h"
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/index_commit.h"
@@ -22,7 +26,9 @@
 #include "lupa/searchd/facet_codes.h"
 #include "lupa/searchd/facet_counter.h"
 #include "lupa/searchd/highlighter.h"
+#include "lupa/searchd/match_partners.h"
 #include "lupa/searchd/revision_cache.h"
+#include "lupa/searchd/shard_registry.h"
 
 namespace lupa::searchd {
 namespace {
@@ -39,6 +45,9 @@ constexpr std::size_t kBrowseCountsKept = 256;
 // Passages of a browse kept in order per filter combination (4 bytes each): pages within them
 // are read without sorting the index by passage id again, deeper ones sort it.
 constexpr Xapian::doccount kBrowseOrderKept = 10000;
+// Pages ending past this many hits are matched on one thread: each part of a split match
+// keeps as many hits as the page's end, and a deep page is rare.
+constexpr Xapian::doccount kSplitMatchDeepest = 1000;
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
@@ -157,6 +166,12 @@ SameCommitment list_same_commitment(Xapian::Database& db, const schema::PassageR
     }
   }
   return same;
+}
+
+// `query` over the documents from id `first` to `last`.
+Xapian::Query within_ids(const Xapian::Query& query, Xapian::docid first, Xapian::docid last) {
+  return Xapian::Query(Xapian::Query::OP_FILTER, query,
+                       Xapian::Query((new DocidRange(first, last))->release()));
 }
 
 Hit make_hit(Xapian::Database& db, const Highlighter& highlighter, bool browsing,
@@ -284,6 +299,9 @@ struct SearchService::Caches {
   RevisionCache<FacetListing> listing{1};
   FacetCodesCache codes;
   ShardBackOff shards_down;
+  /// Searches running now, and searches whose match was split (SplitMatchOptions).
+  std::atomic<std::size_t> searches_running{0};
+  std::atomic<std::uint64_t> matches_split{0};
 };
 
 // A thread's handle on the databases: the combined one queries run on and one per shard
@@ -505,14 +523,21 @@ RankingOptions RankingOptions::baseline() {
   return plain;
 }
 
+std::size_t SplitMatchOptions::default_partners() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? cores - 1 : 0;
+}
+
 SearchService::SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking,
-                             schema::FacetTable facets, ShardOptions shard_options)
+                             schema::FacetTable facets, ShardOptions shard_options,
+                             SplitMatchOptions split)
     : ranking_(std::move(ranking)),
       shard_options_(shard_options),
       facets_(facets.begin(), facets.end()),
       instance_id_(next_instance_id++),
       labels_(std::make_shared<const IndexLabels>()),
-      caches_(std::make_shared<Caches>()) {
+      caches_(std::make_shared<Caches>()),
+      split_match_from_(split.from_passages) {
   schema::check_facet_table(facets_);
   std::vector<NamedDatabase> named;
   for (const auto& given : databases) add_databases(given, "--db " + given.string(), 0, named);
@@ -537,6 +562,9 @@ SearchService::SearchService(std::vector<std::filesystem::path> databases, Ranki
   // asks the Hunspell dictionaries and the index's terms instead.
   if (remote_) ranking_.query.spelling_dictionary = false;
   database();  // fail now, at start-up, when a database cannot be opened
+  // Shard servers each run their own match: there is no local one to split.
+  if (!remote_ && split.from_passages > 0 && split.partners > 0)
+    partners_ = std::make_shared<MatchPartners>(split.partners);
 }
 
 std::unique_ptr<SearchService::OpenIndex>& SearchService::thread_handle() const {
@@ -745,33 +773,45 @@ SearchService::EffectiveQuery SearchService::similar_query(Xapian::Database& db,
 
 void SearchService::configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective,
                                       const std::shared_ptr<const FacetCodes>& codes) const {
+  configure_order(enquire, {effective.collapse_slot, effective.sort, effective.browsing}, codes);
+  enquire.set_query(effective.query());
+}
+
+void SearchService::configure_order(Xapian::Enquire& enquire, const MatchOrder& order,
+                                    const std::shared_ptr<const FacetCodes>& codes) const {
   enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
-  if (effective.collapse_slot) enquire.set_collapse_key(*effective.collapse_slot);
+  if (order.collapse_slot) enquire.set_collapse_key(*order.collapse_slot);
   // Orders by value slots, which Xapian's remote backend carries to shard servers (a KeyMaker
   // it cannot), and breaks ties by passage id rather than document id, which differs between
   // one database and shards holding the same passages: by date, then passage id (slots 10 and
   // 11), so that passages of one date come in reading order; by relevance, then passage id
   // (slot 12).
-  if (effective.sort == SortOrder::kNewest)
+  if (order.sort == SortOrder::kNewest)
     enquire.set_sort_by_value(schema::kSlotNewestFirst, true);
-  else if (effective.sort == SortOrder::kOldest)
+  else if (order.sort == SortOrder::kOldest)
     enquire.set_sort_by_value(schema::kSlotOldestFirst, false);
   // The passage id's rank orders as the id does, and costs no read of the value for every
   // candidate (on a single local database, where the table is).
-  else if (effective.browsing && codes)
+  else if (order.browsing && codes)
     enquire.set_sort_by_key((new RankKeyMaker(codes, schema::kSlotPassageId))->release(), false);
-  else if (effective.browsing)
+  else if (order.browsing)
     enquire.set_sort_by_value(schema::kSlotPassageId, false);
   else if (codes)
     enquire.set_sort_by_relevance_then_key(
         (new RankKeyMaker(codes, schema::kSlotPassageId))->release(), false);
   else
     enquire.set_sort_by_relevance_then_value(schema::kSlotPassageId, false);
-  enquire.set_query(effective.query());
 }
 
 SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
+  struct Running {
+    std::atomic<std::size_t>& searches;
+    explicit Running(std::atomic<std::size_t>& running) : searches(running) { ++searches; }
+    ~Running() { --searches; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+  } running(caches_->searches_running);
   Xapian::Database& db = database();
   SearchResult result;
   result.query = request.query;
@@ -874,13 +914,27 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   if (remote_) matches.count_merged_only();
   if (effective.collapse_slot) enquire.add_matchspy(&matches);
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
-  // check_at_least = every document: exact totals and exact facet counts.
-  const Xapian::MSet mset =
-      enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page), everything);
+  const auto per_page = static_cast<Xapian::doccount>(request.per_page);
+  std::optional<Xapian::MSet> mset;
+  std::vector<PageHit> split_page;
+  Xapian::doccount matched = 0;
+  const bool splittable = may_split(db, effective, codes, offset + per_page);
+  // Xapian sums a passage's term weights in an order that follows the query's shape, and the
+  // parts of a split match have the range of their ids as a filter: run whole, such a match
+  // has the range of every id, so that its scores, to the last bit, and hence its order of
+  // near-ties, do not depend on the index's size, the options or whether a partner was idle.
+  if (splittable) enquire.set_query(within_ids(effective.query(), 1, db.get_lastdocid()));
+  if (!splittable ||
+      !split_match(db, index, effective, codes, request.count_facets ? &counter : nullptr,
+                   unfiltered, order, matches, offset + per_page, split_page, matched)) {
+    // check_at_least = every document: exact totals and exact facet counts.
+    mset = enquire.get_mset(offset, per_page, everything);
+    matched = mset->get_matches_estimated();
+  }
   // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
   // is not the collapsed count, and across shards neither is its lower bound (a group may
   // have passages on several): the match counter's is.
-  result.total = effective.collapse_slot ? matches.collapsed_total() : mset.get_matches_estimated();
+  result.total = effective.collapse_slot ? matches.collapsed_total() : matched;
   result.collapsed = matches.seen() > result.total ? matches.seen() - result.total : 0;
 
   result.facets.clear();
@@ -910,26 +964,170 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     caches_->browse.store(
         index.revision, browse,
         std::make_shared<const BrowseCounts>(BrowseCounts{result.total, result.facets}));
-  list_hits(db, effective, mset, offset, result, effective.collapse_slot ? &matches : nullptr);
+  if (mset)
+    list_hits(db, effective, *mset, offset, result, effective.collapse_slot ? &matches : nullptr);
+  else
+    list_hits(
+        db, effective,
+        {split_page.begin() + std::min<std::size_t>(offset, split_page.size()), split_page.end()},
+        offset, result);
+}
+
+bool SearchService::may_split(Xapian::Database& db, const EffectiveQuery& effective,
+                              const std::shared_ptr<const FacetCodes>& codes,
+                              Xapian::doccount wanted) const {
+  // Split by document id, the order the match walks postings in: each part is a whole
+  // match of half the ids. Only on a single local database with its facet codes (a
+  // passage's rank and group key are read from them, and counters of both parts count from
+  // them), in the order of relevance (what a merge by weight and rank reproduces), for pages
+  // near the top.
+  return !remote_ && codes && !effective.browsing && effective.sort == SortOrder::kRelevance &&
+         wanted <= kSplitMatchDeepest && db.get_lastdocid() >= 2;
+}
+
+namespace {
+
+// One part of a split match (SearchService::split_match): its first hits and what it counted.
+struct MatchedPart {
+  bool ran = false;  ///< false: the partner's handle was at another revision
+  struct Ranked {
+    Xapian::docid docid;
+    double weight;
+  };
+  std::vector<Ranked> first;
+  Xapian::doccount matched = 0;
+  std::unique_ptr<FacetCounter> counter;  ///< the partner's own; the requester's is the run's
+  std::unique_ptr<MatchCounter> matches;
+};
+
+}  // namespace
+
+bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
+                                const EffectiveQuery& effective,
+                                const std::shared_ptr<const FacetCodes>& codes,
+                                FacetCounter* counter, const std::vector<bool>& counted,
+                                const CollapseOrder& collapse_order, MatchCounter& matches,
+                                Xapian::doccount wanted, std::vector<PageHit>& page,
+                                Xapian::doccount& matched) const {
+  // A partner only helps while a core is idle: with as many searches running as there are
+  // cores (this one and one per partner), each search keeps its match whole.
+  if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_ ||
+      caches_->searches_running.load() > partners_->threads())
+    return false;
+  // Read here: the partner must not touch this thread's database.
+  const Xapian::docid last_id = db.get_lastdocid();
+  const Xapian::docid middle = last_id / 2;
+  const Xapian::doccount everything = db.get_doccount();
+  const MatchOrder order{effective.collapse_slot, effective.sort, effective.browsing};
+  // A Xapian::Query is reference-counted without atomics: the partner gets its own copy.
+  const std::string query_bytes = effective.query().serialise();
+  const std::string& revision = index.revision;
+  auto run_part = [&, this](Xapian::Database& part_db, const Xapian::Query& query,
+                            Xapian::docid first, Xapian::docid last, MatchedPart& part,
+                            FacetCounter* part_counter, MatchCounter& part_matches) {
+    Xapian::Enquire enquire(part_db);
+    configure_order(enquire, order, codes);
+    enquire.set_query(within_ids(query, first, last));
+    if (part_counter) enquire.add_matchspy(part_counter);
+    if (effective.collapse_slot) enquire.add_matchspy(&part_matches);
+    const Xapian::MSet mset = enquire.get_mset(0, wanted, everything);
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      part.first.push_back({*it, it.get_weight()});
+    part.matched = mset.get_matches_estimated();
+    part.ran = true;
+  };
+  MatchedPart upper;
+  auto partner_part = [&, this] {
+    OpenIndex& partner_index = open_index(true);
+    if (partner_index.revision != revision) return;  // the requester runs it instead
+    static const Xapian::Registry registry = shard_registry();
+    const Xapian::Query query = Xapian::Query::unserialise(query_bytes, registry);
+    if (counter)
+      upper.counter = std::make_unique<FacetCounter>(facets_, counted, effective.collapse_slot,
+                                                     collapse_order, codes);
+    upper.matches = std::make_unique<MatchCounter>(effective.collapse_slot, codes);
+    run_part(partner_index.all, query, middle + 1, last_id, upper, upper.counter.get(),
+             *upper.matches);
+  };
+  std::optional<std::future<void>> partner = partners_->try_run(partner_part);
+  if (!partner) return false;
+  // The partner reads this frame: whatever happens here, it is waited for before it goes.
+  struct WaitFor {
+    std::future<void>& done;
+    ~WaitFor() {
+      if (done.valid()) done.wait();
+    }
+  } wait_for{*partner};
+  MatchedPart lower;
+  run_part(db, effective.query(), 1, middle, lower, counter, matches);
+  partner->get();  // rethrows what the partner's part threw
+  if (!upper.ran) {
+    upper.counter.reset();
+    upper.matches.reset();
+    run_part(db, effective.query(), middle + 1, last_id, upper, counter, matches);
+  } else {
+    if (counter) counter->absorb(std::move(*upper.counter));
+    matches.absorb(*upper.matches);
+    ++caches_->matches_split;
+  }
+  matched = lower.matched + upper.matched;
+
+  // Both parts' first hits in the match's order (weight, then the passage id's rank), each
+  // collapse key's first kept: the first `wanted` of the whole match.
+  std::vector<MatchedPart::Ranked> merged = std::move(lower.first);
+  merged.insert(merged.end(), upper.first.begin(), upper.first.end());
+  const auto rank = [&codes](Xapian::docid docid) {
+    return codes->rank(schema::kSlotPassageId, docid).value_or(0);
+  };
+  std::sort(merged.begin(), merged.end(), [&rank](const auto& a, const auto& b) {
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return rank(a.docid) < rank(b.docid);
+  });
+  std::unordered_set<std::string> shown_keys;
+  for (const MatchedPart::Ranked& ranked : merged) {
+    if (page.size() == wanted) break;
+    Xapian::Document document = db.get_document(ranked.docid);
+    Xapian::doccount hidden = 0;
+    if (effective.collapse_slot) {
+      const std::optional<std::string_view> held =
+          codes->group_key(*effective.collapse_slot, ranked.docid);
+      std::string key = held ? std::string(*held) : document.get_value(*effective.collapse_slot);
+      if (!key.empty()) {
+        if (!shown_keys.insert(key).second) continue;
+        hidden = matches.collapsed_into(key);
+      }
+    }
+    page.push_back({std::move(document), ranked.weight, hidden});
+  }
+  return true;
 }
 
 void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
                               const Xapian::MSet& mset, Xapian::doccount offset,
                               SearchResult& result, const MatchCounter* collapsed) const {
-  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.marked);
-  result.hits.clear();
-  int rank = static_cast<int>(offset);
+  std::vector<PageHit> page;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const Xapian::Document document = it.get_document();
+    Xapian::Document document = it.get_document();
     // Xapian's collapse count is its own shard's on a shard; the match counter's is the
     // whole index's.
     const Xapian::doccount hidden =
         collapsed && effective.collapse_slot
             ? collapsed->collapsed_into(document.get_value(*effective.collapse_slot))
             : it.get_collapse_count();
-    result.hits.push_back(
-        make_hit(db, highlighter, effective.browsing, document, it.get_weight(), hidden, ++rank));
+    page.push_back({std::move(document), it.get_weight(), hidden});
   }
+  list_hits(db, effective, page, offset, result);
+}
+
+void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
+                              const std::vector<PageHit>& page, Xapian::doccount offset,
+                              SearchResult& result) const {
+  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.marked);
+  result.hits.clear();
+  int rank = static_cast<int>(offset);
+  for (const PageHit& hit : page)
+    result.hits.push_back(make_hit(db, highlighter, effective.browsing, hit.document, hit.weight,
+                                   hit.hidden, ++rank));
 }
 
 bool SearchService::for_each_match(const SearchRequest& request,
@@ -1223,6 +1421,7 @@ IndexHealth SearchService::health() const {
   Xapian::Database& db = database();
   IndexHealth health;
   health.passages = db.get_doccount();
+  health.matches_split = caches_->matches_split.load();
   const OpenIndex& index = open_index(false);
   for (std::size_t i = 0; i < index.shards.size(); ++i) {
     if (!health.revision.empty()) health.revision += ',';

@@ -71,6 +71,12 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// unserialise() (the shards' own) count every document.
   void count_merged_only() { merged_only_ = true; }
 
+  /// Adds what `other` counted over other documents of the same database: the counts of one
+  /// counter that saw both's documents. Both count the same facets from the same codes, and
+  /// neither has been asked for counts yet; throws std::logic_error otherwise. For a match run
+  /// in parts on several threads (each part's counter holds no document once its match is done).
+  void absorb(FacetCounter&& other);
+
   std::string name() const override;
   Xapian::MatchSpy* clone() const override;
   std::string serialise() const override;
@@ -157,6 +163,8 @@ class MatchCounter final : public Xapian::MatchSpy {
   Xapian::doccount collapsed_into(const std::string& key) const;
   /// As FacetCounter::count_merged_only().
   void count_merged_only() { merged_only_ = true; }
+  /// Adds what `other` counted over other documents (FacetCounter::absorb()).
+  void absorb(const MatchCounter& other);
 
   std::string name() const override;
   Xapian::MatchSpy* clone() const override { return new MatchCounter(collapse_slot_, codes_); }

@@ -38,8 +38,11 @@
 namespace lupa::searchd {
 
 class FacetCodes;
+class FacetCounter;
 class IndexLabels;
 class MatchCounter;
+class MatchPartners;
+struct CollapseOrder;
 template <typename Value>
 class RevisionCache;
 
@@ -121,6 +124,9 @@ struct IndexHealth {
   std::string revision;  ///< per shard, joined by ','
   /// Over shard servers: each shard (as given) and whether it answered.
   std::vector<std::pair<std::string, bool>> shards;
+  /// Searches whose match ran split across two threads since the service started
+  /// (SplitMatchOptions): whether a second core takes part.
+  std::uint64_t matches_split = 0;
 };
 
 /// The passages about the same commitment as a passage, in other documents: the other members
@@ -206,6 +212,18 @@ struct RankingOptions {
   double bm25_k1 = 1.2;  ///< term frequency saturation
   double bm25_b = 0.3;   ///< passage length normalisation
   static RankingOptions baseline();
+};
+
+/// How a query's match may take a second core: split in two halves of the document ids, the
+/// second run by a partner thread when one is idle, their hits merged and counts added. The
+/// answer is the same as one thread's; only its time changes.
+struct SplitMatchOptions {
+  /// Passages an index must hold for a query's match to be split; 0: never split. Below it a
+  /// match takes about a millisecond, which a hand-over between threads would not repay.
+  Xapian::doccount from_passages = 20000;
+  /// Partner threads; by default one fewer than the cores the machine has (none on one core).
+  std::size_t partners = default_partners();
+  static std::size_t default_partners();
 };
 
 /// A --db naming a shard server: tcp://HOST:PORT (lupa-shardd, or xapian-tcpsrv for an index
@@ -310,7 +328,7 @@ class SearchService {
   /// mixed: over shard servers, only what they count is counted (FacetCounter).
   explicit SearchService(std::vector<std::filesystem::path> databases, RankingOptions ranking = {},
                          schema::FacetTable facets = schema::standard_facets(),
-                         ShardOptions shard_options = {});
+                         ShardOptions shard_options = {}, SplitMatchOptions split = {});
 
   /// The facet table: requests, answers, exports and pages of this service follow it. It
   /// lives as long as the service.
@@ -393,6 +411,18 @@ class SearchService {
 
  private:
   struct EffectiveQuery;
+  /// What orders and collapses a match (of an EffectiveQuery).
+  struct MatchOrder {
+    std::optional<Xapian::valueno> collapse_slot;
+    SortOrder sort = SortOrder::kRelevance;
+    bool browsing = false;
+  };
+  /// A hit of a page, before its snippet is made.
+  struct PageHit {
+    Xapian::Document document;
+    double weight = 0;
+    Xapian::doccount hidden = 0;  ///< passages its collapse key hid
+  };
   struct OpenIndex;
   struct BrowseCounts;
   struct BrowseOrder;
@@ -427,6 +457,23 @@ class SearchService {
   /// `codes` (facet_codes()), passage ids are ordered by their ranks there, not read.
   void configure_enquire(Xapian::Enquire& enquire, const EffectiveQuery& effective,
                          const std::shared_ptr<const FacetCodes>& codes = nullptr) const;
+  /// configure_enquire() but the query.
+  void configure_order(Xapian::Enquire& enquire, const MatchOrder& order,
+                       const std::shared_ptr<const FacetCodes>& codes) const;
+  /// Whether run()'s match of `effective`, for a page ending at hit `wanted`, is of a kind
+  /// split_match() can split (whether it does depends on the options and the partners).
+  bool may_split(Xapian::Database& db, const EffectiveQuery& effective,
+                 const std::shared_ptr<const FacetCodes>& codes, Xapian::doccount wanted) const;
+  /// run()'s match (may_split()) split in two by document id (SplitMatchOptions), the upper
+  /// half on a partner thread: counts into `counter` (when given; of the facets `counted`) and
+  /// `matches`, the match's first `wanted` hits, in its order and collapsed, into `page`, and
+  /// its exact count of matches (uncollapsed) into `matched`. False, with nothing counted,
+  /// when the options leave it whole (SplitMatchOptions) or no partner is idle.
+  bool split_match(Xapian::Database& db, const OpenIndex& index, const EffectiveQuery& effective,
+                   const std::shared_ptr<const FacetCodes>& codes, FacetCounter* counter,
+                   const std::vector<bool>& counted, const CollapseOrder& collapse_order,
+                   MatchCounter& matches, Xapian::doccount wanted, std::vector<PageHit>& page,
+                   Xapian::doccount& matched) const;
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
@@ -436,6 +483,10 @@ class SearchService {
   void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
                  Xapian::doccount offset, SearchResult& result,
                  const MatchCounter* collapsed = nullptr) const;
+  /// The hits of `page`, the first ranked `offset` + 1, with snippets, into `result`.
+  void list_hits(Xapian::Database& db, const EffectiveQuery& effective,
+                 const std::vector<PageHit>& page, Xapian::doccount offset,
+                 SearchResult& result) const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
@@ -451,6 +502,8 @@ class SearchService {
   unsigned long instance_id_;
   std::shared_ptr<const IndexLabels> labels_;  // shared by copies: one read per revision
   std::shared_ptr<Caches> caches_;             // shared by copies too
+  Xapian::doccount split_match_from_ = 0;
+  std::shared_ptr<MatchPartners> partners_;  // shared by copies: their threads are its own
 };
 
 }  // namespace lupa::searchd

@@ -1,0 +1,245 @@
+// A query's match split across two threads (SplitMatchOptions, MatchPartners): the same answer
+// as one thread's match, to the last bit of every score, under concurrent requests too.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lupa/searchd/facet_counter.h"
+#include "lupa/searchd/match_partners.h"
+#include "lupa/searchd/search_service.h"
+#include "support/temp_dir.h"
+#include "support/test_index.h"
+
+namespace lupa::searchd {
+namespace {
+
+using lupa::testing::TempDir;
+
+TEST(MatchPartnersTest, RunsTheTaskOnAPartnerThreadAndSaysWhenItIsDone) {
+  MatchPartners partners(1);
+  std::thread::id ran_on;
+  auto done = partners.try_run([&ran_on] { ran_on = std::this_thread::get_id(); });
+  ASSERT_TRUE(done.has_value());
+  done->get();
+  EXPECT_NE(ran_on, std::thread::id());
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+TEST(MatchPartnersTest, DeclinesWhileEveryPartnerIsBusyAndTakesTasksAgainAfter) {
+  MatchPartners partners(1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto busy = partners.try_run([released] { released.wait(); });
+  ASSERT_TRUE(busy.has_value());
+  bool ran = false;
+  EXPECT_FALSE(partners.try_run([&ran] { ran = true; }).has_value());
+  release.set_value();
+  busy->get();
+  // Idle again by the time its task is said done.
+  auto again = partners.try_run([&ran] { ran = true; });
+  ASSERT_TRUE(again.has_value());
+  again->get();
+  EXPECT_TRUE(ran);
+}
+
+TEST(MatchPartnersTest, WithoutPartnersEveryTaskIsDeclined) {
+  MatchPartners none(0);
+  EXPECT_EQ(none.threads(), 0u);
+  EXPECT_FALSE(none.try_run([] {}).has_value());
+}
+
+TEST(MatchPartnersTest, WhatTheTaskThrowsReachesTheRequester) {
+  MatchPartners partners(2);
+  auto done = partners.try_run([] { throw std::runtime_error("the partner's part failed"); });
+  ASSERT_TRUE(done.has_value());
+  EXPECT_THROW(done->get(), std::runtime_error);
+}
+
+TEST(MatchPartnersTest, StoppingWaitsForTheTasksGiven) {
+  std::atomic<int> finished = 0;
+  {
+    MatchPartners partners(2);
+    for (int i = 0; i < 2; ++i) {
+      auto done = partners.try_run([&finished] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ++finished;
+      });
+      EXPECT_TRUE(done.has_value());
+    }
+  }
+  EXPECT_EQ(finished.load(), 2);
+}
+
+TEST(FacetCounterAbsorbTest, RefusesACounterOfAnotherMatch) {
+  const schema::FacetTable table = schema::standard_facets();
+  std::vector<bool> every(table.size(), true);
+  std::vector<bool> none(table.size(), false);
+  FacetCounter counting(table, every);
+  FacetCounter other_facets(table, none);
+  EXPECT_THROW(counting.absorb(std::move(other_facets)), std::logic_error);
+  FacetCounter collapsed(table, every, schema::kSlotShownOnce);
+  EXPECT_THROW(counting.absorb(std::move(collapsed)), std::logic_error);
+  MatchCounter plain;
+  EXPECT_THROW(plain.absorb(MatchCounter(schema::kSlotShownOnce)), std::logic_error);
+}
+
+// A corpus of some hundred passages in both languages, with near-duplicates (the same report
+// in two folders) and translations, so that matches collapse and every facet has values.
+void write_corpus(const TempDir& dir) {
+  const std::vector<std::string> spanish = {
+      "transparencia",        "presupuesto", "datos abiertos", "contrataciones", "participación",
+      "rendición de cuentas", "corrupción",  "salud",          "educación",      "municipios"};
+  const std::vector<std::string> english = {
+      "transparency",   "budget",     "open data", "procurement", "participation",
+      "accountability", "corruption", "health",    "education",   "municipalities"};
+  const std::vector<std::string> countries = {"mx", "co", "ke", "es", "cl"};
+  std::string manifest = R"({"format": "lupa-manifest/1", "documents": [)";
+  unsigned state = 7;
+  const auto next = [&state](std::size_t below) {
+    state = state * 1103515245u + 12345u;
+    return static_cast<std::size_t>((state >> 16) % below);
+  };
+  for (int file = 0; file < 24; ++file) {
+    const bool in_spanish = file % 2 == 0;
+    const auto& words = in_spanish ? spanish : english;
+    std::string text = in_spanish ? "Plan de acción\n\n" : "Action plan\n\n";
+    for (int paragraph = 1; paragraph <= 8; ++paragraph) {
+      text += std::to_string(paragraph) + ". ";
+      for (int word = 0; word < 12; ++word) {
+        text += words[next(words.size())];
+        text += word % 4 == 3 ? ". " : " ";
+      }
+      text += "\n\n";
+    }
+    const std::string name = "doc-" + std::to_string(file) + ".txt";
+    dir.write("corpus/" + name, text);
+    if (file % 6 == 0) dir.write("corpus/copies/" + name, text);  // near-duplicates
+    if (file > 0) manifest += ",";
+    manifest += R"({"file": ")" + name + R"(", "country": ")" + countries[file % 5] +
+                R"(", "type": ")" + (file % 3 == 0 ? "action-plan" : "irm-report") +
+                R"(", "languages": [")" + (in_spanish ? "es" : "en") + R"("], "date": ")" +
+                std::to_string(2012 + file % 9) + R"("})";
+  }
+  dir.write("corpus/manifest.json", manifest + "]}");
+}
+
+// Everything an answer says but the time it took.
+std::string described(const SearchResult& result) {
+  std::string text = "total " + std::to_string(result.total) + " collapsed " +
+                     std::to_string(result.collapsed) + "\n";
+  for (const Hit& hit : result.hits) {
+    char score[64];
+    std::snprintf(score, sizeof score, "%a", hit.score);  // every bit
+    text += std::to_string(hit.rank) + " " + hit.record.id + " " + score + " +" +
+            std::to_string(hit.collapsed) + " " + hit.snippet + "\n";
+  }
+  for (const Facet& facet : result.facets) {
+    text += facet.name + ":";
+    for (const FacetValue& value : facet.values)
+      text += " " + value.value + "=" + std::to_string(value.count);
+    text += "\n";
+  }
+  return text;
+}
+
+class SplitMatchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    write_corpus(*dir_);
+    lupa::testing::index_folders(*dir_ / "db", {*dir_ / "corpus"});
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static SearchService service(Xapian::doccount split_from) {
+    SplitMatchOptions split;
+    split.from_passages = split_from;
+    split.partners = 1;
+    return SearchService({*dir_ / "db"}, RankingOptions{}, schema::standard_facets(), {}, split);
+  }
+
+  static std::vector<SearchRequest> requests() {
+    std::vector<SearchRequest> all;
+    const auto add = [&all](std::string query,
+                            std::map<std::string, std::vector<std::string>> filters = {},
+                            int page = 1, int per_page = 10, bool facets = true) {
+      SearchRequest request;
+      request.query = std::move(query);
+      request.filters = std::move(filters);
+      request.page = page;
+      request.per_page = per_page;
+      request.count_facets = facets;
+      all.push_back(std::move(request));
+    };
+    for (const std::string query :
+         {"transparencia", "presupuesto salud", "open data", "accountability budget",
+          "\"datos abiertos\"", "corrupción -salud", "transparancy", "education municipios"}) {
+      add(query);
+      add(query, {}, 2, 7);
+      add(query, {}, 1, 100);
+      add(query, {{"lang", {"es"}}});
+      add(query, {{"country", {"mx", "co"}}}, 1, 10, false);
+    }
+    return all;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+};
+
+TEST_F(SplitMatchTest, ASplitMatchAnswersAsOneThreadDoesToTheLastBitOfEveryScore) {
+  const SearchService whole = service(0);
+  const SearchService split = service(1);
+  for (const SearchRequest& request : requests()) {
+    const SearchResult one = whole.search(request);
+    EXPECT_EQ(described(split.search(request)), described(one))
+        << request.query << " page " << request.page;
+  }
+  EXPECT_EQ(whole.health().matches_split, 0u);
+  // Every request above was split (each has words and is ordered by relevance), some more
+  // than once (a misspelling's query as typed, then corrected).
+  EXPECT_GE(split.health().matches_split, requests().size());
+  const std::uint64_t before = split.health().matches_split;
+  split.search(requests().front());
+  EXPECT_EQ(split.health().matches_split, before + 1);
+  const SearchResult transparency = whole.search(requests().front());
+  EXPECT_GT(transparency.total, 10u);
+  EXPECT_GT(transparency.collapsed, 0u);
+}
+
+TEST_F(SplitMatchTest, AnIndexSmallerThanTheThresholdIsMatchedWhole) {
+  const SearchService split = service(1'000'000);
+  split.search(requests().front());
+  EXPECT_EQ(split.health().matches_split, 0u);
+}
+
+TEST_F(SplitMatchTest, ConcurrentRequestsGetTheAnswersOfOneAtATime) {
+  const SearchService whole = service(0);
+  const SearchService split = service(1);
+  const std::vector<SearchRequest> all = requests();
+  std::vector<std::string> expected;
+  for (const SearchRequest& request : all) expected.push_back(described(whole.search(request)));
+  std::vector<std::thread> clients;
+  std::atomic<int> differing = 0;
+  for (int client = 0; client < 3; ++client)
+    clients.emplace_back([&, client] {
+      for (int round = 0; round < 3; ++round)
+        for (std::size_t i = 0; i < all.size(); ++i) {
+          const std::size_t which = (i + static_cast<std::size_t>(client) * 7) % all.size();
+          if (described(split.search(all[which])) != expected[which]) ++differing;
+        }
+    });
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(differing.load(), 0);
+}
+
+}  // namespace
+}  // namespace lupa::searchd
