@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A query's match on two cores (lupa-searchd --split-match-from): one index, two daemons of one
+"""A query's match on the idle cores (lupa-searchd --split-match-from): one index, two daemons of one
 build at once, one splitting matches (the default) and one never (--split-match-from 0),
 measured in one run:
 

@@ -1,6 +1,8 @@
 #include "lupa/searchd/match_partners.h"
 
+#include <algorithm>
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 namespace lupa::searchd {
@@ -19,18 +21,34 @@ MatchPartners::~MatchPartners() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-std::optional<std::future<void>> MatchPartners::try_run(std::function<void()> task) {
+MatchPartners::Lease MatchPartners::borrow(std::size_t most) {
+  std::lock_guard lock(mutex_);
+  // Lent partners count as busy from now, before they are given a task: a second request is
+  // lent others or none, never queued behind the first.
+  const std::size_t lent = std::min(most, idle_);
+  idle_ -= lent;
+  return Lease(this, lent);
+}
+
+MatchPartners::Lease::Lease(Lease&& other) noexcept
+    : partners_(other.partners_), lent_(std::exchange(other.lent_, 0)) {}
+
+MatchPartners::Lease::~Lease() {
+  if (lent_ == 0) return;
+  std::lock_guard lock(partners_->mutex_);
+  partners_->idle_ += lent_;
+}
+
+std::future<void> MatchPartners::Lease::run(std::function<void()> task) {
+  if (lent_ == 0) throw std::logic_error("no partner left on this lease");
   Task given{std::move(task), {}};
   std::future<void> done = given.done.get_future();
   {
-    std::lock_guard lock(mutex_);
-    // A partner counts as busy from the moment it is promised a task, before it takes it: a
-    // second request is declined rather than queued behind the first.
-    if (idle_ == 0) return std::nullopt;
-    --idle_;
-    tasks_.push_back(std::move(given));
+    std::lock_guard lock(partners_->mutex_);
+    partners_->tasks_.push_back(std::move(given));
   }
-  task_given_.notify_one();
+  --lent_;
+  partners_->task_given_.notify_one();
   return done;
 }
 

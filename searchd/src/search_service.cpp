@@ -989,7 +989,7 @@ namespace {
 
 // One part of a split match (SearchService::split_match): its first hits and what it counted.
 struct MatchedPart {
-  bool ran = false;  ///< false: the partner's handle was at another revision
+  bool ran = false;  ///< false: a partner's handle was at another revision
   struct Ranked {
     Xapian::docid docid;
     double weight;
@@ -1009,73 +1009,89 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                                 const CollapseOrder& collapse_order, MatchCounter& matches,
                                 Xapian::doccount wanted, std::vector<PageHit>& page,
                                 Xapian::doccount& matched) const {
-  // A partner only helps while a core is idle: with as many searches running as there are
-  // cores (this one and one per partner), each search keeps its match whole.
-  if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_ ||
-      caches_->searches_running.load() > partners_->threads())
-    return false;
-  // Read here: the partner must not touch this thread's database.
+  if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_) return false;
+  // A partner only helps while a core is idle: the cores are this search's and one per
+  // partner, and every other search running holds one.
+  const std::size_t running = caches_->searches_running.load();
+  const std::size_t cores = partners_->threads() + 1;
+  if (running >= cores) return false;
+  MatchPartners::Lease lease = partners_->borrow(cores - running);
+  if (lease.size() == 0) return false;
+
+  // Part i matches the document ids from bounds[i] + 1 to bounds[i + 1]; the requester takes
+  // the first. Read here: partners must not touch this thread's database.
+  const std::size_t parts = lease.size() + 1;
   const Xapian::docid last_id = db.get_lastdocid();
-  const Xapian::docid middle = last_id / 2;
+  std::vector<Xapian::docid> bounds(parts + 1);
+  for (std::size_t i = 0; i <= parts; ++i)
+    bounds[i] = static_cast<Xapian::docid>(std::uint64_t{last_id} * i / parts);
   const Xapian::doccount everything = db.get_doccount();
   const MatchOrder order{effective.collapse_slot, effective.sort, effective.browsing};
-  // A Xapian::Query is reference-counted without atomics: the partner gets its own copy.
+  // A Xapian::Query is reference-counted without atomics: each partner makes its own copy.
   const std::string query_bytes = effective.query().serialise();
   const std::string& revision = index.revision;
-  auto run_part = [&, this](Xapian::Database& part_db, const Xapian::Query& query,
-                            Xapian::docid first, Xapian::docid last, MatchedPart& part,
+  std::vector<MatchedPart> matched_parts(parts);
+  auto run_part = [&, this](Xapian::Database& part_db, const Xapian::Query& query, std::size_t part,
                             FacetCounter* part_counter, MatchCounter& part_matches) {
     Xapian::Enquire enquire(part_db);
     configure_order(enquire, order, codes);
-    enquire.set_query(within_ids(query, first, last));
+    enquire.set_query(within_ids(query, bounds[part] + 1, bounds[part + 1]));
     if (part_counter) enquire.add_matchspy(part_counter);
     if (effective.collapse_slot) enquire.add_matchspy(&part_matches);
     const Xapian::MSet mset = enquire.get_mset(0, wanted, everything);
+    MatchedPart& result = matched_parts[part];
     for (auto it = mset.begin(); it != mset.end(); ++it)
-      part.first.push_back({*it, it.get_weight()});
-    part.matched = mset.get_matches_estimated();
-    part.ran = true;
+      result.first.push_back({*it, it.get_weight()});
+    result.matched = mset.get_matches_estimated();
+    result.ran = true;
   };
-  MatchedPart upper;
-  auto partner_part = [&, this] {
-    OpenIndex& partner_index = open_index(true);
-    if (partner_index.revision != revision) return;  // the requester runs it instead
-    static const Xapian::Registry registry = shard_registry();
-    const Xapian::Query query = Xapian::Query::unserialise(query_bytes, registry);
-    if (counter)
-      upper.counter = std::make_unique<FacetCounter>(facets_, counted, effective.collapse_slot,
-                                                     collapse_order, codes);
-    upper.matches = std::make_unique<MatchCounter>(effective.collapse_slot, codes);
-    run_part(partner_index.all, query, middle + 1, last_id, upper, upper.counter.get(),
-             *upper.matches);
-  };
-  std::optional<std::future<void>> partner = partners_->try_run(partner_part);
-  if (!partner) return false;
-  // The partner reads this frame: whatever happens here, it is waited for before it goes.
-  struct WaitFor {
-    std::future<void>& done;
-    ~WaitFor() {
-      if (done.valid()) done.wait();
+  std::vector<std::future<void>> partners_done;
+  // The partners read this frame: whatever happens here, they are waited for before it goes.
+  struct WaitForAll {
+    std::vector<std::future<void>>& done;
+    ~WaitForAll() {
+      for (std::future<void>& one : done)
+        if (one.valid()) one.wait();
     }
-  } wait_for{*partner};
-  MatchedPart lower;
-  run_part(db, effective.query(), 1, middle, lower, counter, matches);
-  partner->get();  // rethrows what the partner's part threw
-  if (!upper.ran) {
-    upper.counter.reset();
-    upper.matches.reset();
-    run_part(db, effective.query(), middle + 1, last_id, upper, counter, matches);
-  } else {
-    if (counter) counter->absorb(std::move(*upper.counter));
-    matches.absorb(*upper.matches);
-    ++caches_->matches_split;
+  } wait_for_all{partners_done};
+  for (std::size_t part = 1; part < parts; ++part)
+    partners_done.push_back(lease.run([&, part, this] {
+      OpenIndex& partner_index = open_index(true);
+      if (partner_index.revision != revision) return;  // the requester runs it instead
+      static const Xapian::Registry registry = shard_registry();
+      const Xapian::Query query = Xapian::Query::unserialise(query_bytes, registry);
+      MatchedPart& mine = matched_parts[part];
+      if (counter)
+        mine.counter = std::make_unique<FacetCounter>(facets_, counted, effective.collapse_slot,
+                                                      collapse_order, codes);
+      mine.matches = std::make_unique<MatchCounter>(effective.collapse_slot, codes);
+      run_part(partner_index.all, query, part, mine.counter.get(), *mine.matches);
+    }));
+  run_part(db, effective.query(), 0, counter, matches);
+  for (std::future<void>& done : partners_done) done.get();  // rethrows what a partner threw
+  bool any_partner_ran = false;
+  for (std::size_t part = 1; part < parts; ++part) {
+    MatchedPart& other = matched_parts[part];
+    if (!other.ran) {
+      other.counter.reset();
+      other.matches.reset();
+      run_part(db, effective.query(), part, counter, matches);
+      continue;
+    }
+    any_partner_ran = true;
+    if (counter) counter->absorb(std::move(*other.counter));
+    matches.absorb(*other.matches);
   }
-  matched = lower.matched + upper.matched;
+  if (any_partner_ran) ++caches_->matches_split;
 
-  // Both parts' first hits in the match's order (weight, then the passage id's rank), each
+  // Every part's first hits in the match's order (weight, then the passage id's rank), each
   // collapse key's first kept: the first `wanted` of the whole match.
-  std::vector<MatchedPart::Ranked> merged = std::move(lower.first);
-  merged.insert(merged.end(), upper.first.begin(), upper.first.end());
+  matched = 0;
+  std::vector<MatchedPart::Ranked> merged;
+  for (MatchedPart& part : matched_parts) {
+    matched += part.matched;
+    merged.insert(merged.end(), part.first.begin(), part.first.end());
+  }
   const auto rank = [&codes](Xapian::docid docid) {
     return codes->rank(schema::kSlotPassageId, docid).value_or(0);
   };

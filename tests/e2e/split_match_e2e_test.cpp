@@ -1,4 +1,4 @@
-// End to end: lupa-searchd splitting a query's match across two threads (--split-match-from)
+// End to end: lupa-searchd splitting a query's match across threads (--split-match-from)
 // answers as a daemon that never splits, to every byte but the time, one client at a time and
 // many at once; /healthz says how many matches were split.
 #include <Poco/JSON/Object.h>

@@ -1,5 +1,5 @@
-// A query's match split across two threads (SplitMatchOptions, MatchPartners): the same answer
-// as one thread's match, to the last bit of every score, under concurrent requests too.
+// A query's match split across threads (SplitMatchOptions, MatchPartners): the same answer as
+// one thread's match, to the last bit of every score, under concurrent requests too.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -21,57 +21,67 @@ namespace {
 
 using lupa::testing::TempDir;
 
-TEST(MatchPartnersTest, RunsTheTaskOnAPartnerThreadAndSaysWhenItIsDone) {
-  MatchPartners partners(1);
-  std::thread::id ran_on;
-  auto done = partners.try_run([&ran_on] { ran_on = std::this_thread::get_id(); });
-  ASSERT_TRUE(done.has_value());
-  done->get();
-  EXPECT_NE(ran_on, std::thread::id());
-  EXPECT_NE(ran_on, std::this_thread::get_id());
+TEST(MatchPartnersTest, RunsEachTaskOnAPartnerThreadAndSaysWhenItIsDone) {
+  MatchPartners partners(2);
+  MatchPartners::Lease lease = partners.borrow(5);
+  ASSERT_EQ(lease.size(), 2u);
+  std::thread::id first;
+  std::thread::id second;
+  std::future<void> one = lease.run([&first] { first = std::this_thread::get_id(); });
+  std::future<void> two = lease.run([&second] { second = std::this_thread::get_id(); });
+  EXPECT_EQ(lease.size(), 0u);
+  EXPECT_THROW(lease.run([] {}), std::logic_error);
+  one.get();
+  two.get();
+  EXPECT_NE(first, std::thread::id());
+  EXPECT_NE(first, std::this_thread::get_id());
+  EXPECT_NE(second, std::this_thread::get_id());
 }
 
-TEST(MatchPartnersTest, DeclinesWhileEveryPartnerIsBusyAndTakesTasksAgainAfter) {
-  MatchPartners partners(1);
+TEST(MatchPartnersTest, LendsOnlyIdlePartnersAndTakesThemBackWhenDoneOrUnused) {
+  MatchPartners partners(2);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  auto busy = partners.try_run([released] { released.wait(); });
-  ASSERT_TRUE(busy.has_value());
-  bool ran = false;
-  EXPECT_FALSE(partners.try_run([&ran] { ran = true; }).has_value());
+  MatchPartners::Lease first = partners.borrow(1);
+  ASSERT_EQ(first.size(), 1u);
+  std::future<void> busy = first.run([released] { released.wait(); });
+  {
+    MatchPartners::Lease unused = partners.borrow(2);
+    EXPECT_EQ(unused.size(), 1u);              // one is busy
+    EXPECT_EQ(partners.borrow(1).size(), 0u);  // and the other is lent
+  }
+  // The lease given back whole: its partner is idle again.
+  EXPECT_EQ(partners.borrow(2).size(), 1u);
   release.set_value();
-  busy->get();
+  busy.get();
   // Idle again by the time its task is said done.
-  auto again = partners.try_run([&ran] { ran = true; });
-  ASSERT_TRUE(again.has_value());
-  again->get();
-  EXPECT_TRUE(ran);
+  EXPECT_EQ(partners.borrow(2).size(), 2u);
 }
 
-TEST(MatchPartnersTest, WithoutPartnersEveryTaskIsDeclined) {
+TEST(MatchPartnersTest, WithoutPartnersNothingIsLent) {
   MatchPartners none(0);
   EXPECT_EQ(none.threads(), 0u);
-  EXPECT_FALSE(none.try_run([] {}).has_value());
+  EXPECT_EQ(none.borrow(3).size(), 0u);
 }
 
 TEST(MatchPartnersTest, WhatTheTaskThrowsReachesTheRequester) {
-  MatchPartners partners(2);
-  auto done = partners.try_run([] { throw std::runtime_error("the partner's part failed"); });
-  ASSERT_TRUE(done.has_value());
-  EXPECT_THROW(done->get(), std::runtime_error);
+  MatchPartners partners(1);
+  MatchPartners::Lease lease = partners.borrow(1);
+  std::future<void> done = lease.run([] { throw std::runtime_error("the partner's part failed"); });
+  EXPECT_THROW(done.get(), std::runtime_error);
+  EXPECT_EQ(partners.borrow(1).size(), 1u);
 }
 
 TEST(MatchPartnersTest, StoppingWaitsForTheTasksGiven) {
   std::atomic<int> finished = 0;
   {
     MatchPartners partners(2);
-    for (int i = 0; i < 2; ++i) {
-      auto done = partners.try_run([&finished] {
+    MatchPartners::Lease lease = partners.borrow(2);
+    for (int i = 0; i < 2; ++i)
+      lease.run([&finished] {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         ++finished;
       });
-      EXPECT_TRUE(done.has_value());
-    }
   }
   EXPECT_EQ(finished.load(), 2);
 }
@@ -160,10 +170,10 @@ class SplitMatchTest : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  static SearchService service(Xapian::doccount split_from) {
+  static SearchService service(Xapian::doccount split_from, std::size_t partners = 1) {
     SplitMatchOptions split;
     split.from_passages = split_from;
-    split.partners = 1;
+    split.partners = partners;
     return SearchService({*dir_ / "db"}, RankingOptions{}, schema::standard_facets(), {}, split);
   }
 
@@ -213,6 +223,15 @@ TEST_F(SplitMatchTest, ASplitMatchAnswersAsOneThreadDoesToTheLastBitOfEveryScore
   const SearchResult transparency = whole.search(requests().front());
   EXPECT_GT(transparency.total, 10u);
   EXPECT_GT(transparency.collapsed, 0u);
+}
+
+TEST_F(SplitMatchTest, AMatchSplitInFourPartsAnswersAsOneThreadDoes) {
+  const SearchService whole = service(0);
+  const SearchService split = service(1, 3);
+  for (const SearchRequest& request : requests())
+    EXPECT_EQ(described(split.search(request)), described(whole.search(request)))
+        << request.query << " page " << request.page;
+  EXPECT_GE(split.health().matches_split, requests().size());
 }
 
 TEST_F(SplitMatchTest, AnIndexSmallerThanTheThresholdIsMatchedWhole) {

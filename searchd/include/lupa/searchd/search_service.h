@@ -124,7 +124,7 @@ struct IndexHealth {
   std::string revision;  ///< per shard, joined by ','
   /// Over shard servers: each shard (as given) and whether it answered.
   std::vector<std::pair<std::string, bool>> shards;
-  /// Searches whose match ran split across two threads since the service started
+  /// Searches whose match ran split across several threads since the service started
   /// (SplitMatchOptions): whether a second core takes part.
   std::uint64_t matches_split = 0;
 };
@@ -214,9 +214,9 @@ struct RankingOptions {
   static RankingOptions baseline();
 };
 
-/// How a query's match may take a second core: split in two halves of the document ids, the
-/// second run by a partner thread when one is idle, their hits merged and counts added. The
-/// answer is the same as one thread's; only its time changes.
+/// How a query's match may take the cores the machine has idle: split in parts of the
+/// document ids, all but the first run by partner threads, their hits merged and counts added.
+/// The answer is the same as one thread's; only its time changes.
 struct SplitMatchOptions {
   /// Passages an index must hold for a query's match to be split; 0: never split. Below it a
   /// match takes about a millisecond, which a hand-over between threads would not repay.
@@ -464,11 +464,11 @@ class SearchService {
   /// split_match() can split (whether it does depends on the options and the partners).
   bool may_split(Xapian::Database& db, const EffectiveQuery& effective,
                  const std::shared_ptr<const FacetCodes>& codes, Xapian::doccount wanted) const;
-  /// run()'s match (may_split()) split in two by document id (SplitMatchOptions), the upper
-  /// half on a partner thread: counts into `counter` (when given; of the facets `counted`) and
-  /// `matches`, the match's first `wanted` hits, in its order and collapsed, into `page`, and
-  /// its exact count of matches (uncollapsed) into `matched`. False, with nothing counted,
-  /// when the options leave it whole (SplitMatchOptions) or no partner is idle.
+  /// run()'s match (may_split()) split in parts by document id (SplitMatchOptions), one per
+  /// idle core, all but the first on partner threads: counts into `counter` (when given; of the
+  /// facets `counted`) and `matches`, the match's first `wanted` hits, in its order and collapsed,
+  /// into `page`, and its exact count of matches (uncollapsed) into `matched`. False, with nothing
+  /// counted, when the options leave it whole (SplitMatchOptions) or no core or partner is idle.
   bool split_match(Xapian::Database& db, const OpenIndex& index, const EffectiveQuery& effective,
                    const std::shared_ptr<const FacetCodes>& codes, FacetCounter* counter,
                    const std::vector<bool>& counted, const CollapseOrder& collapse_order,
