@@ -175,6 +175,7 @@ class ApiHandler final : public TimedRequestHandler {
   // afresh, each bounded by the connect timeout, and leaves out those that do not answer.
   void call_with_retry(HTTPServerRequest& request, const Poco::URI& uri,
                        HTTPServerResponse& response) {
+    const SearchService::Serving serving = context_.service.serving();
     try {
       call_over_shards(request, uri, response);
     } catch (const Xapian::DatabaseModifiedError&) {

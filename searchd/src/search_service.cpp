@@ -299,7 +299,9 @@ struct SearchService::Caches {
   RevisionCache<FacetListing> listing{1};
   FacetCodesCache codes;
   ShardBackOff shards_down;
-  /// Searches running now, and searches whose match was split (SplitMatchOptions).
+  /// Requests being served (SearchService::Serving) and searches running now, and searches
+  /// whose match was split (SplitMatchOptions).
+  std::atomic<std::size_t> requests_serving{0};
   std::atomic<std::size_t> searches_running{0};
   std::atomic<std::uint64_t> matches_split{0};
 };
@@ -1011,8 +1013,10 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                                 Xapian::doccount& matched) const {
   if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_) return false;
   // A partner only helps while a core is idle: the cores are this search's and one per
-  // partner, and every other search running holds one.
-  const std::size_t running = caches_->searches_running.load();
+  // partner, and every other request being served (or search running, for a caller without
+  // the HTTP layer) holds one.
+  const std::size_t running =
+      std::max(caches_->requests_serving.load(), caches_->searches_running.load());
   const std::size_t cores = partners_->threads() + 1;
   if (running >= cores) return false;
   MatchPartners::Lease lease = partners_->borrow(cores - running);
@@ -1431,6 +1435,10 @@ std::optional<AgencyPage> SearchService::agency(const std::string& id) const {
                      return years(a.plan) > years(b.plan);
                    });
   return page;
+}
+
+SearchService::Serving SearchService::serving() const {
+  return Serving(caches_->requests_serving);
 }
 
 IndexHealth SearchService::health() const {

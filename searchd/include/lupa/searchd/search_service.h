@@ -18,6 +18,7 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -389,6 +390,21 @@ class SearchService {
   std::optional<AgencyPage> agency(const std::string& id) const;
 
   IndexHealth health() const;
+
+  /// Counts a request being served while it lives (the HTTP layer holds one per request, from
+  /// routing to the answer written): a search's match is split only across the cores no other
+  /// request or search holds (SplitMatchOptions).
+  class Serving {
+   public:
+    explicit Serving(std::atomic<std::size_t>& requests) : requests_(&requests) { ++*requests_; }
+    Serving(const Serving&) = delete;
+    Serving& operator=(const Serving&) = delete;
+    ~Serving() { --*requests_; }
+
+   private:
+    std::atomic<std::size_t>* requests_;
+  };
+  Serving serving() const;
 
   /// Whether the databases are shard servers (tcp://): answers then say which shards answered.
   bool remote() const { return remote_; }
