@@ -7,7 +7,6 @@
 #include <Poco/SharedPtr.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -44,7 +43,7 @@ struct RawEntry {
   bool is_object = false;
   std::vector<std::pair<std::string, FieldValue>> fields;
 
-  const FieldValue* field(std::string_view name) const {
+  FieldValue* field(std::string_view name) {
     const auto found = std::lower_bound(
         fields.begin(), fields.end(), name,
         [](const auto& field, std::string_view wanted) { return field.first < wanted; });
@@ -52,10 +51,11 @@ struct RawEntry {
   }
 };
 
-// Collects the problems of one entry, each naming the entry once.
+// Collects the problems of one entry, each naming the entry once. Each field is read once, and
+// its value is moved out.
 class EntryReader {
  public:
-  EntryReader(const RawEntry& entry, std::size_t index, std::string file,
+  EntryReader(RawEntry& entry, std::size_t index, std::string file,
               std::vector<ManifestProblem>& problems)
       : entry_(entry), index_(index), file_(std::move(file)), problems_(problems) {}
 
@@ -65,24 +65,24 @@ class EntryReader {
 
   // The string `field` holds; nullopt when absent, null, or not a string (an error).
   std::optional<std::string> string(const std::string& field) {
-    const FieldValue* value = entry_.field(field);
+    FieldValue* value = entry_.field(field);
     if (!value || value->kind == FieldValue::Kind::kNull) return std::nullopt;
-    if (value->kind == FieldValue::Kind::kString) return value->text;
+    if (value->kind == FieldValue::Kind::kString) return std::move(value->text);
     report(Severity::kError, field, field + " must be a string" + kFieldIgnored);
     return std::nullopt;
   }
 
   // The strings `field` lists; empty when absent, null, or not a list of strings (an error).
   std::vector<std::string> string_list(const std::string& field) {
-    const FieldValue* value = entry_.field(field);
+    FieldValue* value = entry_.field(field);
     if (!value || value->kind == FieldValue::Kind::kNull) return {};
-    if (value->kind == FieldValue::Kind::kStringList) return value->list;
+    if (value->kind == FieldValue::Kind::kStringList) return std::move(value->list);
     report(Severity::kError, field, field + " must be a list of strings" + kFieldIgnored);
     return {};
   }
 
  private:
-  const RawEntry& entry_;
+  RawEntry& entry_;
   std::size_t index_;
   std::string file_;
   std::vector<ManifestProblem>& problems_;
@@ -171,7 +171,7 @@ bool is_iso_date(std::string_view date) {
   return std::chrono::year_month_day(year, month, std::chrono::day{number(8, 2)}).ok();
 }
 
-DocumentMetadata read_entry(EntryReader& reader, const RawEntry& entry) {
+DocumentMetadata read_entry(EntryReader& reader, RawEntry& entry) {
   for (const auto& [field, value] : entry.fields)
     if (!kKnownFields.contains(field))
       reader.report(Severity::kWarning, field,
@@ -258,7 +258,7 @@ DocumentMetadata read_entry(EntryReader& reader, const RawEntry& entry) {
 
 // Reads an entry into `manifest`, or reports why it cannot; `index` is its position in
 // "documents".
-void read_document(const RawEntry& entry, std::size_t index, Manifest& manifest) {
+void read_document(RawEntry& entry, std::size_t index, Manifest& manifest) {
   if (!entry.is_object) {
     manifest.problems.push_back(
         {Severity::kError, index, "", "", "not an object {\"file\": ...}; entry ignored"});
@@ -272,7 +272,7 @@ void read_document(const RawEntry& entry, std::size_t index, Manifest& manifest)
         {Severity::kError, index, "", "file", "no \"file\" naming its file; entry ignored"});
     return;
   }
-  if (const auto first = manifest.positions.find(file); first != manifest.positions.end()) {
+  if (const auto [first, fresh] = manifest.positions.try_emplace(file, index); !fresh) {
     manifest.problems.push_back({Severity::kError, index, file, "file",
                                  "file '" + file + "' is listed twice (first as documents[" +
                                      std::to_string(first->second) + "]); entry ignored"});
@@ -280,7 +280,6 @@ void read_document(const RawEntry& entry, std::size_t index, Manifest& manifest)
   }
   EntryReader reader(entry, index, file, manifest.problems);
   manifest.entries.emplace(file, read_entry(reader, entry));
-  manifest.positions.emplace(file, index);
 }
 
 // Reads a manifest as Poco's JSON parser goes through it, each entry of "documents" as it
@@ -447,9 +446,15 @@ Manifest read_manifest(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return unreadable("cannot be read");
   std::string content;
-  std::array<char, 1 << 16> buffer;
-  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)
-    content.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  for (;;) {
+    const std::size_t read = content.size();
+    content.resize(read + kChunk);
+    const auto got = static_cast<std::size_t>(
+        in.rdbuf()->sgetn(content.data() + read, static_cast<std::streamsize>(kChunk)));
+    content.resize(read + got);
+    if (got < kChunk) break;
+  }
 
   Poco::SharedPtr<ManifestHandler> handler = new ManifestHandler;
   try {
