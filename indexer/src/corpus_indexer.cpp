@@ -19,6 +19,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include <sstream>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -143,6 +145,21 @@ std::string metadata_fingerprint(const DocumentMetadata* metadata) {
   return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out);
 }
 
+// A folder's manifest with the fingerprint each of its entries gives a file, by the entry's
+// ordinal in `manifest.entries`: made where the manifest is read, on the thread that reads it.
+struct ReadManifest {
+  Manifest manifest;
+  std::vector<std::string> fingerprints;
+};
+
+ReadManifest read_with_fingerprints(const std::string& path) {
+  ReadManifest read{read_manifest(path), {}};
+  read.fingerprints.reserve(read.manifest.entries.size());
+  for (const auto& [name, metadata] : read.manifest.entries)
+    read.fingerprints.push_back(metadata_fingerprint(&metadata));
+  return read;
+}
+
 class FileDescriptor {
  public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -252,9 +269,9 @@ class CorpusWalk {
   std::vector<std::string> folders;  // below the corpus folder ("" for itself), in walk order
 
   // The manifest `file` holds, read while the walk went on when it could be.
-  Manifest take_manifest(const ListedFile& file) {
+  ReadManifest take_manifest(const ListedFile& file) {
     const auto started = manifest_reads_.find(file.path);
-    if (started == manifest_reads_.end()) return read_manifest(file.read_from);
+    if (started == manifest_reads_.end()) return read_with_fingerprints(file.read_from);
     return started->second.get();
   }
 
@@ -293,8 +310,9 @@ class CorpusWalk {
     // another thread meanwhile. (A link named so is read when it is met, as it may lead out.)
     for (const auto& [entry_name, type] : entries)
       if (entry_name == kManifestFileName && type == DT_REG)
-        manifest_reads_.emplace(path + entry_name,
-                                std::async(std::launch::async, read_manifest, path + entry_name));
+        manifest_reads_.emplace(
+            path + entry_name,
+            std::async(std::launch::async, read_with_fingerprints, path + entry_name));
 
     const std::size_t folder_index = folders.size();
     folders.push_back(relative);
@@ -349,7 +367,7 @@ class CorpusWalk {
     }
   }
 
-  std::map<std::string, std::future<Manifest>> manifest_reads_;  // by the manifest's path
+  std::map<std::string, std::future<ReadManifest>> manifest_reads_;  // by the manifest's path
   std::string root_;
   const std::vector<fs::path>& canonical_folders_;
   bool follow_external_symlinks_;
@@ -378,26 +396,28 @@ void report_manifest_problems(const Manifest& manifest, const std::string& shown
 // on from where the previous one was.
 class FolderManifest {
  public:
-  explicit FolderManifest(const Manifest& manifest)
-      : manifest_(manifest), next_(manifest.entries.begin()), used_(manifest.entries.size()) {}
+  explicit FolderManifest(const ReadManifest& read)
+      : read_(read), next_(read.manifest.entries.begin()), used_(read.manifest.entries.size()) {}
 
-  const Manifest& manifest() const { return manifest_; }
+  const Manifest& manifest() const { return read_.manifest; }
 
-  // The entry of the file `name`, noted as used; names must come in increasing order.
-  const DocumentMetadata* use(std::string_view name) {
-    while (next_ != manifest_.entries.end() && next_->first < name) ++next_, ++next_ordinal_;
-    if (next_ == manifest_.entries.end() || next_->first != name) return nullptr;
+  // The entry of the file `name` and the fingerprint it gives, noted as used; nothing when the
+  // manifest has none. Names must come in increasing order.
+  std::optional<std::pair<const DocumentMetadata*, const std::string*>> use(std::string_view name) {
+    const auto end = read_.manifest.entries.end();
+    while (next_ != end && next_->first < name) ++next_, ++next_ordinal_;
+    if (next_ == end || next_->first != name) return std::nullopt;
     used_[next_ordinal_] = true;
-    return &next_->second;
+    return std::pair(&next_->second, &read_.fingerprints[next_ordinal_]);
   }
 
   // The entries no file used, by their position in the manifest.
   std::map<std::size_t, std::string> unused() const {
     std::map<std::size_t, std::string> unused;
     // `entries` and `positions` hold the same names (read_manifest adds both or neither).
-    auto listed_at = manifest_.positions.begin();
+    auto listed_at = read_.manifest.positions.begin();
     std::size_t ordinal = 0;
-    for (const auto& entry : manifest_.entries) {
+    for (const auto& entry : read_.manifest.entries) {
       if (!used_[ordinal++]) unused.emplace(listed_at->second, entry.first);
       ++listed_at;
     }
@@ -405,14 +425,14 @@ class FolderManifest {
   }
 
  private:
-  const Manifest& manifest_;
+  const ReadManifest& read_;
   std::map<std::string, DocumentMetadata>::const_iterator next_;
   std::size_t next_ordinal_ = 0;
   std::vector<bool> used_;  // by ordinal in `entries`
 };
 
 CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_external_symlinks,
-                          std::deque<Manifest>& manifests) {
+                          std::deque<ReadManifest>& manifests) {
   CorpusListing listing;
   // Document paths are told apart within a corpus folder by its files' own paths; only two
   // folders can give one twice.
@@ -432,28 +452,25 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
     id_owners.reserve(id_owners.size() + walk.files.size());
     listing.documents.reserve(listing.documents.size() + walk.files.size());
 
-    // Manifests first: each covers the files of its own folder.
-    std::vector<std::optional<FolderManifest>> manifest_of_folder(walk.folders.size());
-    for (const ListedFile& file : walk.files) {
-      if (file.name() != kManifestFileName) continue;
-      manifests.push_back(walk.take_manifest(file));
-      report_manifest_problems(manifests.back(), walk.shown(file.relative), listing);
-      manifest_of_folder[file.folder].emplace(manifests.back());
-    }
+    // The documents, while a manifest the walk found is still being read: what is reported of
+    // them is kept aside, to come after the manifests' problems.
+    std::vector<FileReport> file_errors, file_skipped;
     std::vector<std::string> paths_of_this_folder;  // of its supported files
+    const std::size_t first_document = listing.documents.size();
+    std::vector<const ListedFile*> listed_as;  // of each document from first_document on
     for (const ListedFile& file : walk.files) {
       const std::string_view name = file.name();
       if (name == kManifestFileName) continue;
       std::string document_path = walk.shown(file.relative);
       if (!is_supported_document(fs::path(name))) {
         const std::string extension = fs::path(name).extension().string();
-        listing.skipped.push_back(
+        file_skipped.push_back(
             {std::move(document_path),
              "no reader for '" + (extension.empty() ? std::string(name) : extension) + "' files"});
         continue;
       }
       if (paths_of_other_folders.contains(document_path)) {
-        listing.errors.push_back({document_path, "two corpus folders give the same document path"});
+        file_errors.push_back({document_path, "two corpus folders give the same document path"});
         continue;
       }
       if (folders.size() > 1) paths_of_this_folder.push_back(document_path);
@@ -461,10 +478,9 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
       const auto [other, fresh] =
           id_owners.emplace(schema::passage_id(document_path, 0), listing.documents.size());
       if (!fresh) {
-        listing.errors.push_back(
-            {document_path, "its passage ids would be those of " +
-                                listing.documents[other->second].document_path +
-                                "; rename one of the two files"});
+        file_errors.push_back({document_path, "its passage ids would be those of " +
+                                                  listing.documents[other->second].document_path +
+                                                  "; rename one of the two files"});
         continue;
       }
       CorpusFile entry;
@@ -476,12 +492,30 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
         entry.listed_size = static_cast<std::uint64_t>(file.status->st_size);
         entry.listed_mtime_ns = mtime_ns(*file.status);
       }
+      listing.documents.push_back(std::move(entry));
+      listed_as.push_back(&file);
+    }
+
+    // Manifests first: each covers the files of its own folder.
+    std::vector<std::optional<FolderManifest>> manifest_of_folder(walk.folders.size());
+    for (const ListedFile& file : walk.files) {
+      if (file.name() != kManifestFileName) continue;
+      manifests.push_back(walk.take_manifest(file));
+      report_manifest_problems(manifests.back().manifest, walk.shown(file.relative), listing);
+      manifest_of_folder[file.folder].emplace(manifests.back());
+    }
+    std::move(file_errors.begin(), file_errors.end(), std::back_inserter(listing.errors));
+    std::move(file_skipped.begin(), file_skipped.end(), std::back_inserter(listing.skipped));
+    for (std::size_t i = 0; i < listed_as.size(); ++i) {
+      CorpusFile& entry = listing.documents[first_document + i];
+      const ListedFile& file = *listed_as[i];
+      const std::string* fingerprint = nullptr;
       if (auto& manifest = manifest_of_folder[file.folder]) {
         entry.under_unreadable_manifest = !manifest->manifest().readable;
-        entry.manifest_entry = manifest->use(name);
+        if (const auto used = manifest->use(file.name()))
+          std::tie(entry.manifest_entry, fingerprint) = *used;
       }
-      entry.fingerprint = metadata_fingerprint(entry.manifest_entry);
-      listing.documents.push_back(std::move(entry));
+      entry.fingerprint = fingerprint ? *fingerprint : metadata_fingerprint(nullptr);
     }
     for (std::string& path : paths_of_this_folder) paths_of_other_folders.insert(std::move(path));
     // An entry no document uses is most likely a misspelt file name.
@@ -787,7 +821,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   IndexSummary summary;
-  std::deque<Manifest> manifests;  // their entries are pointed to
+  std::deque<ReadManifest> manifests;  // their entries are pointed to
   CorpusListing listing =
       list_corpus(options.corpus_folders, options.follow_external_symlinks, manifests);
   summary.errors = std::move(listing.errors);
