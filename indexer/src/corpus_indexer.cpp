@@ -307,12 +307,12 @@ class CorpusWalk {
                                  std::error_code(errno, std::generic_category()));
     std::sort(entries.begin(), entries.end());
     // A big manifest costs as much to read as the stats of its folder's files: it is read on
-    // another thread meanwhile. (A link named so is read when it is met, as it may lead out.)
+    // another thread meanwhile, one manifest at a time (a corpus of many small folders must not
+    // start a thread per folder); the others are read when they are met, and so is a link
+    // named so, as it may lead out.
     for (const auto& [entry_name, type] : entries)
-      if (entry_name == kManifestFileName && type == DT_REG)
-        manifest_reads_.emplace(
-            path + entry_name,
-            std::async(std::launch::async, read_with_fingerprints, path + entry_name));
+      if (entry_name == kManifestFileName && type == DT_REG && !reading_a_manifest())
+        start_reading_manifest(path + entry_name);
 
     const std::size_t folder_index = folders.size();
     folders.push_back(relative);
@@ -337,6 +337,20 @@ class CorpusWalk {
       } else if (type == DT_LNK) {
         add_link(path + entry_name, relative + entry_name, folder_index);
       }
+    }
+  }
+
+  bool reading_a_manifest() const {
+    return std::any_of(manifest_reads_.begin(), manifest_reads_.end(), [](const auto& read) {
+      return read.second.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    });
+  }
+
+  void start_reading_manifest(const std::string& path) {
+    try {
+      manifest_reads_.emplace(path, std::async(std::launch::async, read_with_fingerprints, path));
+    } catch (const std::system_error&) {
+      // No thread to be had: it is read when it is met.
     }
   }
 

@@ -340,6 +340,26 @@ TEST_F(CorpusIndexer, EachManifestCoversItsOwnFolderAndItsUnusedEntriesAreReport
   EXPECT_EQ(summary.errors.size(), 0u);
 }
 
+TEST_F(CorpusIndexer, ManifestsOfManyFoldersAreEachReadAndReportedInPathOrder) {
+  // One is read on another thread while the walk goes on, the others as they are met.
+  std::vector<std::string> expected;
+  for (int i = 0; i < 12; ++i) {
+    const std::string folder = "docs/f" + std::to_string(i) + "/";
+    dir_.write(folder + "manifest.json", R"({"documents": [{"file": "a.txt", "date": "20/1"},
+        {"file": "missing.txt"}]})");
+    dir_.write(folder + "a.txt", paragraph("pepinos"));
+    expected.push_back(folder + "manifest.json");
+  }
+  std::sort(expected.begin(), expected.end());  // f0, f1, f10, f11, f2, ...
+  const IndexSummary summary = index();
+  EXPECT_EQ(summary.files_indexed, 13u);
+  std::vector<std::string> with_errors, with_warnings;
+  for (const FileReport& report : summary.errors) with_errors.push_back(report.path);
+  for (const FileReport& report : summary.warnings) with_warnings.push_back(report.path);
+  EXPECT_EQ(with_errors, expected);
+  EXPECT_EQ(with_warnings, expected);
+}
+
 TEST_F(CorpusIndexer, TwoCorpusFoldersOfOneNameCannotGiveOneDocumentPathTwice) {
   dir_.write("second/docs/alpha.txt", paragraph("berenjenas"));
   dir_.write("second/docs/other.txt", paragraph("berenjenas"));
