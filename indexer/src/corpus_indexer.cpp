@@ -2,6 +2,7 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
 #include <sys/stat.h>
@@ -17,13 +18,19 @@
 #include <exception>
 #include <fstream>
 #include <functional>
+#include <future>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <system_error>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "lupa/analyzers/data_directory.h"
 #include "lupa/analyzers/glossary.h"
@@ -59,8 +66,8 @@ constexpr std::size_t kPassagesPerBatch = 256;
 constexpr std::size_t kMaxRefusedFiles = 5;
 
 struct CorpusFile {
-  fs::path file;
-  fs::path read_from;         // `file`, or where the symbolic link `file` leads
+  std::string file;
+  std::string read_from;      // `file`, or where the symbolic link `file` leads
   std::string document_path;  // "<folder name>/<relative path>", as users see it
   const DocumentMetadata* manifest_entry = nullptr;
   std::string fingerprint;
@@ -121,19 +128,36 @@ std::string metadata_fingerprint(const DocumentMetadata* metadata) {
     static const std::string inferred = fingerprint_start() + "|inferred";
     return inferred;
   }
-  std::ostringstream out;
-  out << fingerprint_start();
-  auto field = [&](const std::optional<std::string>& value) { out << '|' << value.value_or(""); };
+  std::string out = fingerprint_start();
+  auto field = [&](const std::optional<std::string>& value) {
+    out += '|';
+    if (value) out += *value;
+  };
   auto list = [&](const std::vector<std::string>& values) {
-    out << '|';
-    for (const auto& value : values) out << value << ',';
+    out += '|';
+    for (const auto& value : values) out.append(value).append(1, ',');
   };
   field(metadata->title), field(metadata->country), list(metadata->plans), field(metadata->type);
   list(metadata->languages), field(metadata->date), field(metadata->source);
   // Only when given, so that the fingerprints of entries without it stay as they were.
-  if (metadata->report_stage) out << "|stage:" << *metadata->report_stage;
+  if (metadata->report_stage) out.append("|stage:").append(*metadata->report_stage);
   // Hashed: the file state is tab-separated, and a title may hold a tab.
-  return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out.str());
+  return std::string(schema::kAnalysisVersion) + "|" + hex_sha1(out);
+}
+
+// A folder's manifest with the fingerprint each of its entries gives a file, by the entry's
+// ordinal in `manifest.entries`: made where the manifest is read, on the thread that reads it.
+struct ReadManifest {
+  Manifest manifest;
+  std::vector<std::string> fingerprints;
+};
+
+ReadManifest read_with_fingerprints(const std::string& path) {
+  ReadManifest read{read_manifest(path), {}};
+  read.fingerprints.reserve(read.manifest.entries.size());
+  for (const auto& [name, metadata] : read.manifest.entries)
+    read.fingerprints.push_back(metadata_fingerprint(&metadata));
+  return read;
 }
 
 class FileDescriptor {
@@ -200,16 +224,169 @@ bool is_within(const fs::path& path, const fs::path& folder) {
   return in_folder == folder.end();
 }
 
+struct DirectoryCloser {
+  void operator()(DIR* directory) const { ::closedir(directory); }
+};
+using DirectoryStream = std::unique_ptr<DIR, DirectoryCloser>;
+
+// A file found in a corpus folder, with the one stat that tells whether it changed.
 struct ListedFile {
-  fs::path path;
-  fs::path read_from;
-  bool operator<(const ListedFile& other) const { return path < other.path; }
+  std::string path;                   // the corpus folder's path as given, then the file's below it
+  std::string relative;               // below the corpus folder, '/'-separated ("sub/plan.txt")
+  std::size_t folder{};               // its folder's index in CorpusWalk::folders
+  std::string read_from;              // `path`, or where the symbolic link `path` leads
+  std::optional<struct stat> status;  // of `read_from`; none when that stat failed
+
+  std::string_view name() const {
+    return std::string_view(relative).substr(relative.rfind('/') + 1);
+  }
 };
 
-bool is_hidden(const fs::path& path) {
-  const std::string name = path.filename().string();
-  return !name.empty() && name[0] == '.';
-}
+// Lists a corpus folder's files in the order of their paths as std::filesystem::path
+// compares them (name by name, each name's bytes), by going through each folder's entries in
+// the order of their names. A listing per folder through its descriptor: the type of an entry
+// comes with its name, and each file's stat is taken relative to its folder, not by its whole
+// path. (A recursive_directory_iterator, a path object per file and a sort of those paths cost
+// several times what the stats did, at tens of thousands of files.)
+class CorpusWalk {
+ public:
+  CorpusWalk(const fs::path& folder, std::string root,
+             const std::vector<fs::path>& canonical_folders, bool follow_external_symlinks,
+             CorpusListing& listing)
+      : root_(std::move(root)),
+        canonical_folders_(canonical_folders),
+        follow_external_symlinks_(follow_external_symlinks),
+        listing_(listing) {
+    std::string path = folder.string();
+    if (!path.empty() && path.back() != '/') path += '/';
+    walk(AT_FDCWD, folder.c_str(), path, "", true);
+  }
+
+  // The path users see: the corpus folder's name, then the path below it.
+  std::string shown(std::string_view relative) const { return root_ + "/" + std::string(relative); }
+
+  std::vector<ListedFile> files;
+  std::vector<std::string> folders;  // below the corpus folder ("" for itself), in walk order
+
+  // The manifest `file` holds, read while the walk went on when it could be.
+  ReadManifest take_manifest(const ListedFile& file) {
+    const auto started = manifest_reads_.find(file.path);
+    if (started == manifest_reads_.end()) return read_with_fingerprints(file.read_from);
+    return started->second.get();
+  }
+
+ private:
+  // Lists the folder `name` of the folder open as `parent` (`name` a path when `parent` is
+  // AT_FDCWD); `path` and `relative` end with '/' unless empty.
+  void walk(int parent, const char* name, const std::string& path, const std::string& relative,
+            bool corpus_folder) {
+    // Folder links are never followed (they could loop, or bring a folder in twice); a link
+    // given as the corpus folder is.
+    const int descriptor = ::openat(
+        parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (corpus_folder ? 0 : O_NOFOLLOW));
+    if (descriptor < 0) {
+      if (errno == EACCES) return;  // skipped, as a folder we may not read always was
+      throw fs::filesystem_error("cannot list the folder", path,
+                                 std::error_code(errno, std::generic_category()));
+    }
+    const DirectoryStream folder(::fdopendir(descriptor));
+    if (!folder) {
+      ::close(descriptor);
+      throw fs::filesystem_error("cannot list the folder", path,
+                                 std::error_code(errno, std::generic_category()));
+    }
+    std::vector<std::pair<std::string, unsigned char>> entries;  // name, type
+    for (errno = 0; const dirent* entry = ::readdir(folder.get()); errno = 0) {
+      const std::string_view entry_name = entry->d_name;
+      // Hidden files and folders are left out, and so is all a hidden folder holds.
+      if (entry_name.empty() || entry_name[0] == '.') continue;
+      entries.emplace_back(entry_name, entry->d_type);
+    }
+    if (errno != 0)
+      throw fs::filesystem_error("cannot list the folder", path,
+                                 std::error_code(errno, std::generic_category()));
+    std::sort(entries.begin(), entries.end());
+    // A big manifest costs as much to read as the stats of its folder's files: it is read on
+    // another thread meanwhile, one manifest at a time (a corpus of many small folders must not
+    // start a thread per folder); the others are read when they are met, and so is a link
+    // named so, as it may lead out.
+    for (const auto& [entry_name, type] : entries)
+      if (entry_name == kManifestFileName && type == DT_REG && !reading_a_manifest())
+        start_reading_manifest(path + entry_name);
+
+    const std::size_t folder_index = folders.size();
+    folders.push_back(relative);
+    const int at = ::dirfd(folder.get());
+    for (auto& [entry_name, type] : entries) {
+      if (type == DT_UNKNOWN) {  // file systems that do not say: ask
+        struct stat status {};
+        if (::fstatat(at, entry_name.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(status.st_mode)   ? DT_DIR
+               : S_ISREG(status.st_mode) ? DT_REG
+               : S_ISLNK(status.st_mode) ? DT_LNK
+                                         : DT_UNKNOWN;
+      }
+      if (type == DT_DIR) {
+        walk(at, entry_name.c_str(), path + entry_name + "/", relative + entry_name + "/", false);
+      } else if (type == DT_REG) {
+        ListedFile file{path + entry_name, relative + entry_name, folder_index, {}, {}};
+        file.read_from = file.path;
+        if (struct stat status{}; ::fstatat(at, entry_name.c_str(), &status, 0) == 0)
+          file.status = status;
+        files.push_back(std::move(file));
+      } else if (type == DT_LNK) {
+        add_link(path + entry_name, relative + entry_name, folder_index);
+      }
+    }
+  }
+
+  bool reading_a_manifest() const {
+    return std::any_of(manifest_reads_.begin(), manifest_reads_.end(), [](const auto& read) {
+      return read.second.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    });
+  }
+
+  void start_reading_manifest(const std::string& path) {
+    try {
+      manifest_reads_.emplace(path, std::async(std::launch::async, read_with_fingerprints, path));
+    } catch (const std::system_error&) {
+      // No thread to be had: it is read when it is met.
+    }
+  }
+
+  // File links are followed when they stay inside the corpus folders, outside only when asked.
+  void add_link(std::string path, std::string relative, std::size_t folder_index) {
+    std::error_code error;
+    const fs::path target = fs::canonical(path, error);
+    if (error == std::errc::too_many_symbolic_link_levels) {
+      listing_.errors.push_back({shown(relative), "symbolic link loop: not followed"});
+    } else if (error) {
+      listing_.skipped.push_back(
+          {shown(relative), "symbolic link to nothing (" + error.message() + ")"});
+    } else if (fs::is_directory(target, error)) {
+      listing_.skipped.push_back({shown(relative), "symbolic link to a folder: not followed"});
+    } else if (!follow_external_symlinks_ &&
+               std::none_of(canonical_folders_.begin(), canonical_folders_.end(),
+                            [&](const fs::path& inside) { return is_within(target, inside); })) {
+      ++listing_.external_links;
+      listing_.skipped.push_back({shown(relative), "symbolic link to " + target.string() +
+                                                       ", outside the corpus folders: not followed "
+                                                       "(--follow-external-symlinks follows it)"});
+    } else if (fs::is_regular_file(target, error)) {
+      ListedFile file{std::move(path), std::move(relative), folder_index, target.string(), {}};
+      if (struct stat status{}; ::stat(file.read_from.c_str(), &status) == 0) file.status = status;
+      files.push_back(std::move(file));
+    } else {
+      listing_.skipped.push_back({shown(relative), "symbolic link to something not a file"});
+    }
+  }
+
+  std::map<std::string, std::future<ReadManifest>> manifest_reads_;  // by the manifest's path
+  std::string root_;
+  const std::vector<fs::path>& canonical_folders_;
+  bool follow_external_symlinks_;
+  CorpusListing& listing_;
+};
 
 // Reports every problem of the manifest `shown` (its path as users see it).
 void report_manifest_problems(const Manifest& manifest, const std::string& shown,
@@ -228,126 +405,139 @@ void report_manifest_problems(const Manifest& manifest, const std::string& shown
         "with inferred metadata";
 }
 
+// A folder's manifest, and which of its entries the folder's files use. The files of a folder
+// come in the order of their names, as the manifest's entries are kept: each is found by going
+// on from where the previous one was.
+class FolderManifest {
+ public:
+  explicit FolderManifest(const ReadManifest& read)
+      : read_(read), next_(read.manifest.entries.begin()), used_(read.manifest.entries.size()) {}
+
+  const Manifest& manifest() const { return read_.manifest; }
+
+  // The entry of the file `name` and the fingerprint it gives, noted as used; nothing when the
+  // manifest has none. Names must come in increasing order.
+  std::optional<std::pair<const DocumentMetadata*, const std::string*>> use(std::string_view name) {
+    const auto end = read_.manifest.entries.end();
+    while (next_ != end && next_->first < name) ++next_, ++next_ordinal_;
+    if (next_ == end || next_->first != name) return std::nullopt;
+    used_[next_ordinal_] = true;
+    return std::pair(&next_->second, &read_.fingerprints[next_ordinal_]);
+  }
+
+  // The entries no file used, by their position in the manifest.
+  std::map<std::size_t, std::string> unused() const {
+    std::map<std::size_t, std::string> unused;
+    // `entries` and `positions` hold the same names (read_manifest adds both or neither).
+    auto listed_at = read_.manifest.positions.begin();
+    std::size_t ordinal = 0;
+    for (const auto& entry : read_.manifest.entries) {
+      if (!used_[ordinal++]) unused.emplace(listed_at->second, entry.first);
+      ++listed_at;
+    }
+    return unused;
+  }
+
+ private:
+  const ReadManifest& read_;
+  std::map<std::string, DocumentMetadata>::const_iterator next_;
+  std::size_t next_ordinal_ = 0;
+  std::vector<bool> used_;  // by ordinal in `entries`
+};
+
 CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_external_symlinks,
-                          std::deque<Manifest>& manifests) {
+                          std::deque<ReadManifest>& manifests) {
   CorpusListing listing;
-  std::set<std::string> seen_paths;
-  std::map<std::string, std::string> id_owners;  // id of a document's passage 0 -> its path
+  // Document paths are told apart within a corpus folder by its files' own paths; only two
+  // folders can give one twice.
+  std::unordered_set<std::string> paths_of_other_folders;
+  // Which document took the id of each passage 0: an index into listing.documents.
+  std::unordered_map<std::string, std::size_t> id_owners;
   std::vector<fs::path> canonical_folders;
   for (const fs::path& folder : folders) {
     if (!fs::is_directory(folder)) throw std::runtime_error(folder.string() + ": not a folder");
     canonical_folders.push_back(fs::canonical(folder));
   }
   for (std::size_t folder_index = 0; folder_index < folders.size(); ++folder_index) {
-    const fs::path& folder = folders[folder_index];
     const std::string root = canonical_folders[folder_index].filename().string();
     listing.roots.push_back(root);
-    auto shown = [&](const fs::path& file) {
-      // Lexically: fs::relative would resolve a link to its target's name.
-      return root + "/" + file.lexically_relative(folder).generic_string();
-    };
-    std::vector<ListedFile> files;
-    for (auto it = fs::recursive_directory_iterator(folder,
-                                                    fs::directory_options::skip_permission_denied);
-         it != fs::recursive_directory_iterator(); ++it) {
-      std::error_code error;
-      if (is_hidden(it->path())) {
-        if (it->is_directory(error)) it.disable_recursion_pending();
-        continue;
-      }
-      if (!it->is_symlink(error)) {
-        if (it->is_regular_file(error)) files.push_back({it->path(), it->path()});
-        continue;
-      }
-      // Folder links are never followed (they could loop, or bring a folder in twice); file
-      // links are when they stay inside the corpus folders, outside only when asked.
-      const fs::path target = fs::canonical(it->path(), error);
-      if (error == std::errc::too_many_symbolic_link_levels) {
-        listing.errors.push_back({shown(it->path()), "symbolic link loop: not followed"});
-      } else if (error) {
-        listing.skipped.push_back(
-            {shown(it->path()), "symbolic link to nothing (" + error.message() + ")"});
-      } else if (fs::is_directory(target, error)) {
-        listing.skipped.push_back({shown(it->path()), "symbolic link to a folder: not followed"});
-      } else if (!follow_external_symlinks &&
-                 std::none_of(canonical_folders.begin(), canonical_folders.end(),
-                              [&](const fs::path& inside) { return is_within(target, inside); })) {
-        ++listing.external_links;
-        listing.skipped.push_back(
-            {shown(it->path()), "symbolic link to " + target.string() +
-                                    ", outside the corpus folders: not followed "
-                                    "(--follow-external-symlinks follows it)"});
-      } else if (fs::is_regular_file(target, error)) {
-        files.push_back({it->path(), target});
-      } else {
-        listing.skipped.push_back({shown(it->path()), "symbolic link to something not a file"});
-      }
-    }
-    std::sort(files.begin(), files.end());
+    CorpusWalk walk(folders[folder_index], root, canonical_folders, follow_external_symlinks,
+                    listing);
+    id_owners.reserve(id_owners.size() + walk.files.size());
+    listing.documents.reserve(listing.documents.size() + walk.files.size());
 
-    // Manifests first: each covers the files of its own folder.
-    std::map<fs::path, const Manifest*> manifest_of_folder;
-    std::map<const Manifest*, std::set<std::string>> entries_used;
-    for (const auto& [file, read_from] : files) {
-      if (file.filename() != kManifestFileName) continue;
-      manifests.push_back(read_manifest(read_from));
-      report_manifest_problems(manifests.back(), shown(file), listing);
-      manifest_of_folder[file.parent_path()] = &manifests.back();
-    }
-    for (const auto& [file, read_from] : files) {
-      if (file.filename() == kManifestFileName) continue;
-      const std::string document_path = shown(file);
-      if (!is_supported_document(file)) {
-        const std::string extension = file.extension().string();
-        listing.skipped.push_back(
-            {document_path, "no reader for '" +
-                                (extension.empty() ? file.filename().string() : extension) +
-                                "' files"});
+    // The documents, while a manifest the walk found is still being read: what is reported of
+    // them is kept aside, to come after the manifests' problems.
+    std::vector<FileReport> file_errors, file_skipped;
+    std::vector<std::string> paths_of_this_folder;  // of its supported files
+    const std::size_t first_document = listing.documents.size();
+    std::vector<const ListedFile*> listed_as;  // of each document from first_document on
+    for (const ListedFile& file : walk.files) {
+      const std::string_view name = file.name();
+      if (name == kManifestFileName) continue;
+      std::string document_path = walk.shown(file.relative);
+      if (!is_supported_document(fs::path(name))) {
+        const std::string extension = fs::path(name).extension().string();
+        file_skipped.push_back(
+            {std::move(document_path),
+             "no reader for '" + (extension.empty() ? std::string(name) : extension) + "' files"});
         continue;
       }
-      if (!seen_paths.insert(document_path).second) {
-        listing.errors.push_back({document_path, "two corpus folders give the same document path"});
+      if (paths_of_other_folders.contains(document_path)) {
+        file_errors.push_back({document_path, "two corpus folders give the same document path"});
         continue;
       }
+      if (folders.size() > 1) paths_of_this_folder.push_back(document_path);
       // Ids are made URL-safe, so "a b.txt" and "a-b.txt" would share them: refuse the second.
       const auto [other, fresh] =
-          id_owners.emplace(schema::passage_id(document_path, 0), document_path);
+          id_owners.emplace(schema::passage_id(document_path, 0), listing.documents.size());
       if (!fresh) {
-        listing.errors.push_back({document_path, "its passage ids would be those of " +
-                                                     other->second +
-                                                     "; rename one of the two files"});
+        file_errors.push_back({document_path, "its passage ids would be those of " +
+                                                  listing.documents[other->second].document_path +
+                                                  "; rename one of the two files"});
         continue;
       }
       CorpusFile entry;
-      entry.file = file;
-      entry.read_from = read_from;
-      entry.document_path = document_path;
-      if (struct stat status{}; ::stat(read_from.c_str(), &status) == 0) {
+      entry.file = file.path;
+      entry.read_from = file.read_from;
+      entry.document_path = std::move(document_path);
+      if (file.status) {
         entry.listed = true;
-        entry.listed_size = static_cast<std::uint64_t>(status.st_size);
-        entry.listed_mtime_ns = mtime_ns(status);
+        entry.listed_size = static_cast<std::uint64_t>(file.status->st_size);
+        entry.listed_mtime_ns = mtime_ns(*file.status);
       }
-      if (auto found = manifest_of_folder.find(file.parent_path());
-          found != manifest_of_folder.end()) {
-        const Manifest& manifest = *found->second;
-        const std::string name = file.filename().string();
-        entry.under_unreadable_manifest = !manifest.readable;
-        if (auto listed = manifest.entries.find(name); listed != manifest.entries.end()) {
-          entry.manifest_entry = &listed->second;
-          entries_used[&manifest].insert(name);
-        }
-      }
-      entry.fingerprint = metadata_fingerprint(entry.manifest_entry);
       listing.documents.push_back(std::move(entry));
+      listed_as.push_back(&file);
     }
+
+    // Manifests first: each covers the files of its own folder.
+    std::vector<std::optional<FolderManifest>> manifest_of_folder(walk.folders.size());
+    for (const ListedFile& file : walk.files) {
+      if (file.name() != kManifestFileName) continue;
+      manifests.push_back(walk.take_manifest(file));
+      report_manifest_problems(manifests.back().manifest, walk.shown(file.relative), listing);
+      manifest_of_folder[file.folder].emplace(manifests.back());
+    }
+    std::move(file_errors.begin(), file_errors.end(), std::back_inserter(listing.errors));
+    std::move(file_skipped.begin(), file_skipped.end(), std::back_inserter(listing.skipped));
+    for (std::size_t i = 0; i < listed_as.size(); ++i) {
+      CorpusFile& entry = listing.documents[first_document + i];
+      const ListedFile& file = *listed_as[i];
+      const std::string* fingerprint = nullptr;
+      if (auto& manifest = manifest_of_folder[file.folder]) {
+        entry.under_unreadable_manifest = !manifest->manifest().readable;
+        if (const auto used = manifest->use(file.name()))
+          std::tie(entry.manifest_entry, fingerprint) = *used;
+      }
+      entry.fingerprint = fingerprint ? *fingerprint : metadata_fingerprint(nullptr);
+    }
+    for (std::string& path : paths_of_this_folder) paths_of_other_folders.insert(std::move(path));
     // An entry no document uses is most likely a misspelt file name.
-    for (const auto& [manifest_folder, manifest] : manifest_of_folder) {
-      std::map<std::size_t, std::string> unused;  // by position, as the manifest lists them
-      for (const auto& [name, position] : manifest->positions)
-        if (!entries_used[manifest].contains(name)) unused.emplace(position, name);
-      for (const auto& [position, name] : unused)
+    for (std::size_t folder = 0; folder < walk.folders.size(); ++folder) {
+      if (!manifest_of_folder[folder]) continue;
+      for (const auto& [position, name] : manifest_of_folder[folder]->unused())
         listing.warnings.push_back(
-            {shown(manifest_folder / kManifestFileName),
+            {walk.shown(walk.folders[folder] + kManifestFileName),
              ManifestProblem{ManifestProblem::Severity::kWarning, position, name, "file",
                              "no document of this folder is named so; entry not used"}
                  .describe()});
@@ -511,25 +701,26 @@ void mark_text_sources(std::vector<Passage>& passages, const std::vector<PageOri
 
 // Whether the file's size, modification time and fingerprint when listed are those of its state
 // in the index: then it is unchanged, and is not opened.
-bool same_stat(const CorpusFile& entry, const std::optional<FileState>& previous) {
+bool same_stat(const CorpusFile& entry, const FileState* previous) {
   return entry.listed && previous && previous->size == entry.listed_size &&
          previous->mtime_ns == entry.listed_mtime_ns && previous->fingerprint == entry.fingerprint;
 }
 
-PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState>& previous,
-                          double now, const ocr::DocumentReader& page_reader) {
+PreparedFile prepare_file(const CorpusFile& entry, const FileState* previous, double now,
+                          const ocr::DocumentReader& page_reader) {
   thread_local DocumentBuilder builder;
   PreparedFile prepared;
   FileState& state = prepared.state;
   try {
     // Files whose stat matched their state were never given to a worker (same_stat).
+    const fs::path file(entry.file), read_from(entry.read_from);
     state = entry.listed ? FileState{entry.document_path,   entry.listed_size,
                                      entry.listed_mtime_ns, "",
                                      entry.fingerprint,     0}
-                         : FileState{entry.document_path,       fs::file_size(entry.read_from),
-                                     mtime_ns(entry.read_from), "",
-                                     entry.fingerprint,         0};
-    std::string content = read_file(entry.read_from, entry.file);
+                         : FileState{entry.document_path, fs::file_size(read_from),
+                                     mtime_ns(read_from), "",
+                                     entry.fingerprint,   0};
+    std::string content = read_file(read_from, file);
     prepared.bytes_read = content.size();
     state.content_hash = hex_sha1(content);
     if (previous && previous->content_hash == state.content_hash &&
@@ -539,7 +730,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const std::optional<FileState
       return prepared;
     }
     ExtractedText extracted =
-        extract_text(entry.file, std::move(content), &page_reader, entry.document_path);
+        extract_text(file, std::move(content), &page_reader, entry.document_path);
     SegmentedText segmented = segment_text(extracted.text);
     mark_text_sources(segmented.passages, extracted.pages);
     prepared.pages = extracted.pages;
@@ -644,7 +835,7 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   IndexSummary summary;
-  std::deque<Manifest> manifests;  // their entries are pointed to
+  std::deque<ReadManifest> manifests;  // their entries are pointed to
   CorpusListing listing =
       list_corpus(options.corpus_folders, options.follow_external_symlinks, manifests);
   summary.errors = std::move(listing.errors);
@@ -661,9 +852,11 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   writer.hold_commitments_up_to(options.held_commitment_bytes);
   // Under a manifest that cannot be read, what the index has stays as it is: its metadata may
   // have come from that manifest. What it does not have yet is indexed with inferred metadata.
-  std::set<std::string> present;
+  // Every file's state as the run begins, read at once: a look-up per file cost more.
+  const IndexedFiles indexed = writer.indexed_file_states();
+  std::unordered_set<std::string> present;
   std::erase_if(listing.documents, [&](const CorpusFile& entry) {
-    if (!entry.under_unreadable_manifest || !writer.file_state(entry.document_path)) return false;
+    if (!entry.under_unreadable_manifest || !indexed.state_of(entry.document_path)) return false;
     present.insert(entry.document_path);
     listing.skipped.push_back(
         {entry.document_path, "left as indexed before: its folder's manifest cannot be read"});
@@ -690,9 +883,10 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
 
   // Reading and analysis run on worker threads, a few files ahead; the Xapian writer, which
   // is single-threaded, applies their results in corpus order, so runs are deterministic.
-  std::vector<std::optional<FileState>> previous_states;
+  std::vector<const FileState*> previous_states;  // null for a file the index does not have
+  previous_states.reserve(listing.documents.size());
   for (const CorpusFile& entry : listing.documents)
-    previous_states.push_back(writer.file_state(entry.document_path));
+    previous_states.push_back(indexed.state_of(entry.document_path));
   // Only files that may have changed go to the workers: an unchanged one is told by its listing's
   // stat on this thread, at no cost but that stat and its state's look-up (a corpus of 35,000
   // files re-run with nothing changed handed each to a worker and back).
@@ -805,12 +999,13 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     if (kill_after >= 0 && static_cast<int>(progress.files_done) >= kill_after) std::raise(SIGKILL);
   }
 
-  for (const std::string& indexed : writer.indexed_files()) {
-    const std::string root = indexed.substr(0, indexed.find('/'));
+  // The files the index had when the run began: those it wrote since are present.
+  for (const FileState& state : indexed.all()) {
+    const std::string root = state.path.substr(0, state.path.find('/'));
     const bool in_this_run =
         std::find(listing.roots.begin(), listing.roots.end(), root) != listing.roots.end();
-    if (in_this_run && !present.contains(indexed)) {
-      writer.remove_file(indexed);
+    if (in_this_run && !present.contains(state.path)) {
+      writer.remove_file(state.path);
       ++summary.files_removed;
     }
   }

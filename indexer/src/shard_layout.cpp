@@ -203,6 +203,31 @@ std::vector<std::string> ShardedWriter::indexed_files() const {
   return paths;
 }
 
+IndexedFiles ShardedWriter::indexed_file_states() const {
+  IndexedFiles files;
+  std::vector<std::size_t> shard_ends;
+  for (const auto& writer : writers_) {
+    std::vector<FileState> in_shard = writer->file_states();
+    files.states_.insert(files.states_.end(), std::make_move_iterator(in_shard.begin()),
+                         std::make_move_iterator(in_shard.end()));
+    shard_ends.push_back(files.states_.size());
+  }
+  // Made once every state is in place: it points into them.
+  std::size_t shard = 0;
+  for (std::size_t i = 0; i < files.states_.size(); ++i) {
+    while (i == shard_ends[shard]) ++shard;
+    const FileState& state = files.states_[i];
+    if (shard_of(path_in_corpus_folder(state.path), writers_.size()) == shard)
+      files.in_own_shard_.emplace(state.path, &state);
+  }
+  return files;
+}
+
+const FileState* IndexedFiles::state_of(std::string_view document_path) const {
+  const auto found = in_own_shard_.find(document_path);
+  return found == in_own_shard_.end() ? nullptr : found->second;
+}
+
 void ShardedWriter::remove_file(const std::string& document_path) {
   for (const auto& writer : writers_)
     if (writer->file_state(document_path)) writer->remove_file(document_path);

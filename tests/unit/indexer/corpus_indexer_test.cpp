@@ -297,6 +297,78 @@ TEST_F(CorpusIndexer, CommitmentsLinkedBeforeTheyAreWrittenGiveTheIndexThatRewri
   EXPECT_EQ(first_difference(held_passages, passages_whole(dir_.path() / "some")), "");
 }
 
+TEST_F(CorpusIndexer, FilesAreTakenInTheOrderOfTheirPathsNameByName) {
+  // Name by name, "a/z" comes before "a-b" ("a" is before "a-b"), where its characters would
+  // put it after: files are written, and reports made, in that order.
+  for (const char* file : {"a.doc", "a-b.doc", "a/z.doc", "a/.hidden.doc", ".hidden/b.doc"})
+    dir_.write(std::string("docs/") + file, "x");
+  const IndexSummary summary = index();
+  std::vector<std::string> skipped;
+  for (const FileReport& report : summary.skipped) skipped.push_back(report.path);
+  EXPECT_EQ(skipped, (std::vector<std::string>{"docs/a/z.doc", "docs/a-b.doc", "docs/a.doc"}));
+  // Of two files whose passage ids would be alike, the second in that order is refused.
+  dir_.write("docs/sub/x y.txt", paragraph("pepinos"));
+  dir_.write("docs/sub/x-y.txt", paragraph("pepinos"));
+  const IndexSummary refused = index();
+  EXPECT_THAT(message_for(refused.errors, "docs/sub/x-y.txt"),
+              HasSubstr("its passage ids would be those of docs/sub/x y.txt"));
+  EXPECT_EQ(passages_of("docs/sub/x y.txt"), 1u);
+}
+
+TEST_F(CorpusIndexer, EachManifestCoversItsOwnFolderAndItsUnusedEntriesAreReportedInOrder) {
+  dir_.write("docs/manifest.json", R"({"documents": [{"file": "zeta.txt"},
+      {"file": "alpha.txt", "date": "2011"}, {"file": "sub/beta.txt"}, {"file": "beta.txt"}]})");
+  dir_.write("docs/sub/manifest.json",
+             R"({"documents": [{"file": "gamma.txt"}, {"file": "beta.txt", "date": "2015"}]})");
+  dir_.write("docs/sub/beta.txt", paragraph("pepinos"));
+  dir_.write("docs/sub-other/beta.txt", paragraph("pepinos"));
+  const IndexSummary summary = index();
+  EXPECT_EQ(summary.files_indexed, 3u);
+  std::vector<std::string> warnings;
+  for (const FileReport& report : summary.warnings)
+    warnings.push_back(report.path + ": " + report.message);
+  EXPECT_EQ(warnings,
+            (std::vector<std::string>{
+                "docs/manifest.json: documents[0] (zeta.txt): no document of this folder is named "
+                "so; entry not used",
+                "docs/manifest.json: documents[2] (sub/beta.txt): no document of this folder is "
+                "named so; entry not used",
+                "docs/manifest.json: documents[3] (beta.txt): no document of this folder is named "
+                "so; entry not used",
+                "docs/sub/manifest.json: documents[0] (gamma.txt): no document of this folder is "
+                "named so; entry not used"}));
+  EXPECT_EQ(summary.errors.size(), 0u);
+}
+
+TEST_F(CorpusIndexer, ManifestsOfManyFoldersAreEachReadAndReportedInPathOrder) {
+  // One is read on another thread while the walk goes on, the others as they are met.
+  std::vector<std::string> expected;
+  for (int i = 0; i < 12; ++i) {
+    const std::string folder = "docs/f" + std::to_string(i) + "/";
+    dir_.write(folder + "manifest.json", R"({"documents": [{"file": "a.txt", "date": "20/1"},
+        {"file": "missing.txt"}]})");
+    dir_.write(folder + "a.txt", paragraph("pepinos"));
+    expected.push_back(folder + "manifest.json");
+  }
+  std::sort(expected.begin(), expected.end());  // f0, f1, f10, f11, f2, ...
+  const IndexSummary summary = index();
+  EXPECT_EQ(summary.files_indexed, 13u);
+  std::vector<std::string> with_errors, with_warnings;
+  for (const FileReport& report : summary.errors) with_errors.push_back(report.path);
+  for (const FileReport& report : summary.warnings) with_warnings.push_back(report.path);
+  EXPECT_EQ(with_errors, expected);
+  EXPECT_EQ(with_warnings, expected);
+}
+
+TEST_F(CorpusIndexer, TwoCorpusFoldersOfOneNameCannotGiveOneDocumentPathTwice) {
+  dir_.write("second/docs/alpha.txt", paragraph("berenjenas"));
+  dir_.write("second/docs/other.txt", paragraph("berenjenas"));
+  const IndexSummary summary = index(false, {corpus_, dir_.path() / "second" / "docs"});
+  EXPECT_EQ(message_for(summary.errors, "docs/alpha.txt"),
+            "two corpus folders give the same document path");
+  EXPECT_EQ(summary.files_indexed, 2u);
+}
+
 TEST_F(CorpusIndexer, ASymlinkLoopIsAnErrorOfItsOwnAndTheRestIsIndexed) {
   fs::create_symlink("loop.txt", corpus_ / "loop.txt");
   fs::create_symlink("second.txt", corpus_ / "first.txt");

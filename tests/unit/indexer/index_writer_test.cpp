@@ -57,6 +57,17 @@ TEST(IndexWriter, GarbageFileStateDoesNotParse) {
     EXPECT_FALSE(FileState::parse(garbage).has_value()) << garbage;
 }
 
+TEST(IndexWriter, FileStateFieldsMayBeEmptyAndThePathEndsAtANul) {
+  const auto parsed = FileState::parse(std::string("10\t-20\t\t\t3\tc/a.txt\0rest", 26));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->size, 10u);
+  EXPECT_EQ(parsed->mtime_ns, -20);
+  EXPECT_EQ(parsed->content_hash, "");
+  EXPECT_EQ(parsed->fingerprint, "");
+  EXPECT_EQ(parsed->passages, 3);
+  EXPECT_EQ(parsed->path, "c/a.txt");
+}
+
 // The path goes last, so a file name with a tab (legal on Linux) reads back whole: otherwise the
 // file would be re-indexed on every run and never removed when deleted.
 TEST(IndexWriter, FileStateRoundTripsAPathWithATab) {
@@ -221,6 +232,23 @@ TEST_F(IndexWriterDatabase, StateIsStoredWithThePassages) {
   EXPECT_EQ(found->passages, 2);
   EXPECT_FALSE(writer.file_state("corpus/none.txt").has_value());
   EXPECT_THAT(writer.indexed_files(), UnorderedElementsAre("corpus/plan.txt", "corpus/other.txt"));
+}
+
+TEST_F(IndexWriterDatabase, FileStatesGiveEveryStateInTheOrderOfIndexedFiles) {
+  {
+    IndexWriter writer(dir_.path());
+    for (const char* path : {"corpus/plan.txt", "corpus/other.txt", "corpus/b/c.txt"})
+      writer.replace_file(state(path, 1), documents(path, {passages()[1]}));
+    writer.commit();
+  }
+  IndexWriter writer(dir_.path());
+  std::vector<std::string> paths;
+  for (const FileState& found : writer.file_states()) {
+    paths.push_back(found.path);
+    EXPECT_EQ(found.serialise(), writer.file_state(found.path)->serialise());
+  }
+  EXPECT_EQ(paths, writer.indexed_files());
+  EXPECT_EQ(paths.size(), 3u);
 }
 
 TEST_F(IndexWriterDatabase, ReplacingAFileDropsItsOldPassages) {

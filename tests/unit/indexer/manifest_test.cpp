@@ -232,6 +232,32 @@ INSTANTIATE_TEST_SUITE_P(
                      Severity::kError,
                      {"documents[0] (a.txt)", "plans must be a list"},
                      "country= plans= type= languages= date= title="},
+        ManifestCase{"a_bare_value", R"(5)", Severity::kError, {"invalid JSON"}, "unreadable"},
+        ManifestCase{"documents_only_inside_another_field",
+                     R"({"meta": {"documents": [{"file": "a.txt"}]}})",
+                     Severity::kError,
+                     {"\"documents\""},
+                     "unreadable"},
+        ManifestCase{"documents_given_again_not_as_a_list",
+                     R"({"documents": [{"file": "a.txt"}], "documents": {"file": "a.txt"}})",
+                     Severity::kError,
+                     {"\"documents\""},
+                     "unreadable"},
+        ManifestCase{"title_an_object",
+                     R"({"documents": [{"file": "a.txt", "title": {"es": "T"}, "date": "2019"}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "title must be a string"},
+                     "country= plans= type= languages= date=2019 title="},
+        ManifestCase{"plans_a_list_of_lists",
+                     R"({"documents": [{"file": "a.txt", "plans": [["mx-2011-2013"]]}]})",
+                     Severity::kError,
+                     {"documents[0] (a.txt)", "plans must be a list of strings"},
+                     "country= plans= type= languages= date= title="},
+        ManifestCase{"file_not_a_string",
+                     R"({"documents": [{"file": ["a.txt"]}]})",
+                     Severity::kError,
+                     {"documents[0]", "\"file\"", "entry ignored"},
+                     "absent"},
         ManifestCase{"language_not_a_string",
                      R"({"documents": [{"file": "a.txt", "languages": [1]}]})",
                      Severity::kError,
@@ -261,6 +287,64 @@ TEST(Manifest, AFileListedTwiceKeepsItsFirstEntry) {
             "ignored");
   EXPECT_EQ(manifest.entries.at("a.txt").date, "2011");
   EXPECT_EQ(manifest.positions.at("b.txt"), 1u);
+}
+
+TEST(Manifest, AKeyGivenTwiceTakesItsLastValue) {
+  // As a JSON object read into a map keeps it.
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"file": "a.txt", "date": "someday", "date": "2012", "plans": 3, "plans": ["mx-2011-2013"]}]})");
+  const Manifest manifest = read_manifest(path);
+  EXPECT_TRUE(manifest.problems.empty());
+  EXPECT_EQ(manifest.entries.at("a.txt").date, "2012");
+  EXPECT_EQ(manifest.entries.at("a.txt").plans, std::vector<std::string>{"mx-2011-2013"});
+}
+
+TEST(Manifest, TheLastDocumentsListIsTheOneRead) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [{"file": "a.txt", "date": "x"}],
+      "format": "lupa-manifest/1", "documents": [{"file": "b.txt"}]})");
+  const Manifest manifest = read_manifest(path);
+  EXPECT_TRUE(manifest.problems.empty());  // nor the problems of the first
+  ASSERT_EQ(manifest.entries.size(), 1u);
+  EXPECT_EQ(manifest.positions.at("b.txt"), 0u);
+}
+
+TEST(Manifest, UnknownFieldsAreReportedInNameOrderEachOnce) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"zeta": 1, "file": "a.txt", "alpha": [{"file": "b.txt"}], "zeta": 2}, "a.txt"]})");
+  const Manifest manifest = read_manifest(path);
+  std::vector<std::string> described;
+  for (const ManifestProblem& problem : manifest.problems) described.push_back(problem.describe());
+  EXPECT_EQ(described,
+            (std::vector<std::string>{
+                "documents[0] (a.txt): unknown field 'alpha'; ignored (docs/corpus-manifest.md "
+                "lists them)",
+                "documents[0] (a.txt): unknown field 'zeta'; ignored (docs/corpus-manifest.md "
+                "lists them)",
+                "documents[1]: not an object {\"file\": ...}; entry ignored"}));
+  EXPECT_EQ(manifest.entries.size(), 1u);  // nothing from inside the unknown field
+}
+
+TEST(Manifest, PlansAndDatesAreCheckedCharacterByCharacter) {
+  TempDir dir;
+  const auto path = dir.write("manifest.json", R"({"documents": [
+      {"file": "a.txt", "plans": ["br-sp-sao-paulo-2019-2021", "mx-2019-2021-2022-2023"],
+       "date": "2020-02-29"},
+      {"file": "b.txt", "plans": ["mx--2019-2021"]}, {"file": "c.txt", "plans": ["mx-jal-2019-202"]},
+      {"file": "d.txt", "plans": ["Mx-2019-2021"]}, {"file": "e.txt", "plans": ["mx-ja_l-2019-2021"]},
+      {"file": "f.txt", "date": "2019-02-29"}, {"file": "g.txt", "date": "2019-1-01"},
+      {"file": "h.txt", "date": "2019-12-1x"}]})");
+  const Manifest manifest = read_manifest(path);
+  std::vector<std::string> at_fault;
+  for (const ManifestProblem& problem : manifest.problems)
+    if (problem.is_error()) at_fault.push_back(problem.file + " " + problem.field);
+  EXPECT_EQ(at_fault,
+            (std::vector<std::string>{"b.txt plans", "c.txt plans", "d.txt plans", "e.txt plans",
+                                      "f.txt date", "g.txt date", "h.txt date"}));
+  EXPECT_EQ(manifest.entries.at("a.txt").plans.size(), 2u);
+  EXPECT_EQ(manifest.entries.at("a.txt").date, "2020-02-29");
 }
 
 TEST(Manifest, EveryProblemIsReportedInOneReadEachNamingItsEntryAndField) {

@@ -152,6 +152,44 @@ TEST_F(ShardLayoutTest, ACommitThatChangesAShardGivesItANewCommitIdAndOnlyIt) {
   EXPECT_EQ(commit_id(layout.shard_path(0)), first[0]);
 }
 
+TEST_F(ShardLayoutTest, IndexedFileStatesAreWhatEachFileStateLookUpGives) {
+  const ShardLayout layout = resolve_layout(dir_.path() / "index", 3);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 12; ++i) paths.push_back("corpus/file-" + std::to_string(i) + ".txt");
+  {
+    ShardedWriter writer(layout);
+    for (const std::string& path : paths) {
+      FileState state;
+      state.path = path;
+      state.size = path.size();
+      state.content_hash = "h";
+      writer.writer_for(path).update_state(state);
+    }
+    // A state in a shard its path does not go to is not the path's (file_state never finds it).
+    FileState stray;
+    stray.path = paths.front();
+    stray.size = 99;
+    for (const std::string& other : paths)
+      if (&writer.writer_for(other) != &writer.writer_for(stray.path)) {
+        writer.writer_for(other).update_state(stray);
+        break;
+      }
+    writer.commit();
+  }
+  ShardedWriter writer(resolve_layout(layout.directory, std::nullopt));
+  const IndexedFiles indexed = writer.indexed_file_states();
+  std::vector<std::string> listed;
+  for (const FileState& state : indexed.all()) listed.push_back(state.path);
+  EXPECT_EQ(listed, writer.indexed_files());
+  for (const std::string& path : paths) {
+    ASSERT_NE(indexed.state_of(path), nullptr) << path;
+    EXPECT_EQ(indexed.state_of(path)->serialise(), writer.file_state(path)->serialise());
+  }
+  EXPECT_EQ(indexed.state_of(paths.front())->size, paths.front().size());
+  EXPECT_EQ(listed.size(), paths.size() + 1);  // the stray state too, as indexed_files has it
+  EXPECT_EQ(indexed.state_of("corpus/none.txt"), nullptr);
+}
+
 TEST_F(ShardLayoutTest, ASingleDatabaseIsNotShardedInPlace) {
   const fs::path index = dir_.path() / "single";
   { ShardedWriter(resolve_layout(index, std::nullopt)).commit(); }

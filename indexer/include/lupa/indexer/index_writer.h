@@ -147,6 +147,9 @@ class IndexWriter {
   std::optional<FileState> file_state(const std::string& document_path) const;
   /// Paths of every file that has passages or state in the database.
   std::vector<std::string> indexed_files() const;
+  /// The state of every file in the database, in the order of their keys: one pass, each
+  /// state read once (a look-up by path per file costs a search of the table each).
+  std::vector<FileState> file_states() const;
 
   /// Replaces the file's passages (if any) by `documents` (see DocumentBuilder), and its
   /// words in the spelling dictionary by `spelling`.

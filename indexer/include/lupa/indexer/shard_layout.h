@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lupa/indexer/index_writer.h"
@@ -75,6 +76,29 @@ struct ShardLayout {
 ShardLayout resolve_layout(const std::filesystem::path& directory,
                            std::optional<std::size_t> requested_shards);
 
+/// The state of every file of an index as a run found it, read in one pass over each shard's
+/// states: what ShardedWriter::file_state and indexed_files give, without a search of the
+/// database per file.
+class IndexedFiles {
+ public:
+  IndexedFiles() = default;
+  IndexedFiles(IndexedFiles&&) = default;
+  IndexedFiles& operator=(IndexedFiles&&) = default;
+  IndexedFiles(const IndexedFiles&) = delete;  // the look-up points into `states_`
+  IndexedFiles& operator=(const IndexedFiles&) = delete;
+
+  /// The state ShardedWriter::file_state gives (the one in the shard the path goes to), or null.
+  const FileState* state_of(std::string_view document_path) const;
+  /// Every state, shard after shard, each in the order of its keys: as indexed_files() lists
+  /// the files.
+  const std::vector<FileState>& all() const { return states_; }
+
+ private:
+  friend class ShardedWriter;
+  std::vector<FileState> states_;
+  std::unordered_map<std::string_view, const FileState*> in_own_shard_;
+};
+
 /// The run's writers, one per shard, each in its own transaction (index_writer.h); or, for a
 /// layout built from nothing, each in an unpublished folder, the layout published whole when
 /// committed.
@@ -94,6 +118,8 @@ class ShardedWriter {
   std::optional<FileState> file_state(const std::string& document_path) const;
   /// Paths of every file some shard has passages or state of.
   std::vector<std::string> indexed_files() const;
+  /// The state of every file of every shard, as it is now.
+  IndexedFiles indexed_file_states() const;
   /// Removes the file from whichever shard has it.
   void remove_file(const std::string& document_path);
   /// IndexWriter::label_value in the document's shard and in shard 0 (see the .cpp).
