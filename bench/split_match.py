@@ -101,11 +101,17 @@ def main() -> None:
         queries_file = os.path.join(workdir, "queries.txt")
         with open(queries_file, "w") as out:
             out.write("\n".join("q=" + q for q in QUERIES) + "\n")
-        for connections in [int(c) for c in args.connections.split()]:
-            for name in ("whole", "split"):
+        def splits(name: str) -> int:
+            return common.Client(daemons[name].port).get_json("/healthz")[1]["matches_split"]
+
+        for level, connections in enumerate(int(c) for c in args.connections.split()):
+            # Each level in the other order: the machine's drift falls on both.
+            for name in ("whole", "split") if level % 2 == 0 else ("split", "whole"):
+                before = splits(name)
                 r = run_wrk(daemons[name].port, connections, args.duration, queries_file)
                 print(f"  wrk {connections:2d} connections, {name:5s}: p50 {r['p50_us'] / 1000:7.2f} ms, "
-                      f"p99 {r['p99_us'] / 1000:7.2f} ms, {r['rps']:7.1f} requests/s")
+                      f"p99 {r['p99_us'] / 1000:7.2f} ms, {r['rps']:7.1f} requests/s, "
+                      f"{splits(name) - before} of {r['requests']:.0f} split")
         if differing:
             sys.exit(f"split_match: {differing} answers differed")
     finally:
