@@ -211,17 +211,6 @@ def stage_index(args, state: State, indexer: str, corpus: str) -> str:
     return database
 
 
-def run_wrk(port: int, connections: int, duration: int, queries_file: str) -> dict:
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s",
-               "--timeout", "10s", "-s", os.path.join(common.REPO, "bench", "rotate.lua"),
-               f"http://127.0.0.1:{port}", "--", queries_file]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120).stdout
-    line = next((l for l in output.splitlines() if l.startswith("BENCH ")), None)
-    if line is None:
-        sys.exit(f"million: wrk printed no BENCH line:\n{output}")
-    return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
-
-
 def new_report(workdir: str, token: str) -> tuple[str, str, str]:
     """(file name, text, unique word) of one report in the corpus' style, generated apart and
     marked with a word no file of the corpus has."""
@@ -278,7 +267,7 @@ def stage_queries_and_add(args, state: State, searchd: str, indexer: str, databa
         client.close()
         result["wrk"] = {}
         for connections in (1, 4, 16):
-            r = run_wrk(daemon.port, connections, args.duration, queries_file)
+            r = common.run_wrk(daemon.port, connections, args.duration, queries_file, "million")
             result["wrk"][str(connections)] = r
             errors = sum(v for k, v in r.items() if k.startswith("errors_"))
             say(f"queries: {connections:2d} connections: p50 {r['p50_us'] / 1000:.1f} ms, p99 "

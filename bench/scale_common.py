@@ -209,3 +209,17 @@ def find_binary(build: str, name: str) -> str:
         sys.exit(f"{path} not found; build first: cmake -S {REPO} -B {build} -DCMAKE_BUILD_TYPE=Release "
                  f"-DLUPA_BUILD_TESTS=OFF && cmake --build {build} -j")
     return path
+
+
+def run_wrk(port: int, connections: int, duration: int, queries_file: str, caller: str) -> dict:
+    """wrk with bench/rotate.lua over the query strings of `queries_file` at `connections`
+    keep-alive connections for `duration` seconds: the figures of its BENCH line (latencies in
+    microseconds: p50_us, p99_us, ...; rps; requests; errors_*)."""
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s",
+               "--timeout", "10s", "-s", os.path.join(REPO, "bench", "rotate.lua"),
+               f"http://127.0.0.1:{port}", "--", queries_file]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120).stdout
+    line = next((l for l in output.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        sys.exit(f"{caller}: wrk printed no BENCH line:\n{output}")
+    return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}

@@ -25,24 +25,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scale_common as common  # noqa: E402
 from compare_engines import QUERIES  # noqa: E402
-
-
-def run_wrk(port: int, connections: int, duration: int, queries_file: str) -> dict:
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{duration}s",
-               "--timeout", "10s", "-s", os.path.join(common.REPO, "bench", "rotate.lua"),
-               f"http://127.0.0.1:{port}", "--", queries_file]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120).stdout
-    line = next((l for l in output.splitlines() if l.startswith("BENCH ")), None)
-    if line is None:
-        sys.exit(f"split_match: wrk printed no BENCH line:\n{output}")
-    return {k: float(v) for k, v in (pair.split("=") for pair in line.split()[1:])}
 
 
 def without_time(answer: dict) -> dict:
@@ -108,7 +96,7 @@ def main() -> None:
             # Each level in the other order: the machine's drift falls on both.
             for name in ("whole", "split") if level % 2 == 0 else ("split", "whole"):
                 before = splits(name)
-                r = run_wrk(daemons[name].port, connections, args.duration, queries_file)
+                r = common.run_wrk(daemons[name].port, connections, args.duration, queries_file, "split_match")
                 print(f"  wrk {connections:2d} connections, {name:5s}: p50 {r['p50_us'] / 1000:7.2f} ms, "
                       f"p99 {r['p99_us'] / 1000:7.2f} ms, {r['rps']:7.1f} requests/s, "
                       f"{splits(name) - before} of {r['requests']:.0f} split")
