@@ -126,7 +126,7 @@ struct IndexHealth {
   /// Over shard servers: each shard (as given) and whether it answered.
   std::vector<std::pair<std::string, bool>> shards;
   /// Searches whose match ran split across several threads since the service started
-  /// (SplitMatchOptions): whether a second core takes part.
+  /// (SplitMatchOptions): whether idle cores take part.
   std::uint64_t matches_split = 0;
 };
 
