@@ -58,7 +58,8 @@ TEST(IndexWriter, GarbageFileStateDoesNotParse) {
 }
 
 TEST(IndexWriter, FileStateFieldsMayBeEmptyAndThePathEndsAtANul) {
-  const auto parsed = FileState::parse(std::string("10\t-20\t\t\t3\tc/a.txt\0rest", 26));
+  constexpr char kStored[] = "10\t-20\t\t\t3\tc/a.txt\0rest";
+  const auto parsed = FileState::parse(std::string(kStored, sizeof kStored - 1));
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->size, 10u);
   EXPECT_EQ(parsed->mtime_ns, -20);
