@@ -928,7 +928,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   if (splittable) enquire.set_query(within_ids(effective.query(), 1, db.get_lastdocid()));
   if (!splittable ||
       !split_match(db, index, effective, codes, request.count_facets ? &counter : nullptr,
-                   unfiltered, order, matches, offset + per_page, split_page, matched)) {
+                   unfiltered, order, &matches, offset + per_page, split_page, matched)) {
     // check_at_least = every document: exact totals and exact facet counts.
     mset = enquire.get_mset(offset, per_page, everything);
     matched = mset->get_matches_estimated();
@@ -959,7 +959,16 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     Xapian::Enquire facet_enquire(db);
     configure_enquire(facet_enquire, without_own, codes);
     facet_enquire.add_matchspy(&own);
-    facet_enquire.get_mset(0, 0, everything);
+    // Split as the main match is, and whole with the same filter of every id, for the same
+    // weights: a collapsed group counts as its passage of highest weight.
+    const bool facet_splittable = may_split(db, without_own, codes, 0);
+    if (facet_splittable)
+      facet_enquire.set_query(within_ids(without_own.query(), 1, db.get_lastdocid()));
+    std::vector<PageHit> no_hits;
+    Xapian::doccount facet_matched = 0;
+    if (!facet_splittable || !split_match(db, index, without_own, codes, &own, only, order, nullptr,
+                                          0, no_hits, facet_matched))
+      facet_enquire.get_mset(0, 0, everything);
     result.facets.push_back(make_facet(facet, own.counts(i), *labels));
   }
   if (!browse.empty())
@@ -1008,7 +1017,7 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                                 const EffectiveQuery& effective,
                                 const std::shared_ptr<const FacetCodes>& codes,
                                 FacetCounter* counter, const std::vector<bool>& counted,
-                                const CollapseOrder& collapse_order, MatchCounter& matches,
+                                const CollapseOrder& collapse_order, MatchCounter* matches,
                                 Xapian::doccount wanted, std::vector<PageHit>& page,
                                 Xapian::doccount& matched) const {
   if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_) return false;
@@ -1036,12 +1045,12 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
   const std::string& revision = index.revision;
   std::vector<MatchedPart> matched_parts(parts);
   auto run_part = [&, this](Xapian::Database& part_db, const Xapian::Query& query, std::size_t part,
-                            FacetCounter* part_counter, MatchCounter& part_matches) {
+                            FacetCounter* part_counter, MatchCounter* part_matches) {
     Xapian::Enquire enquire(part_db);
     configure_order(enquire, order, codes);
     enquire.set_query(within_ids(query, bounds[part] + 1, bounds[part + 1]));
     if (part_counter) enquire.add_matchspy(part_counter);
-    if (effective.collapse_slot) enquire.add_matchspy(&part_matches);
+    if (part_matches && effective.collapse_slot) enquire.add_matchspy(part_matches);
     const Xapian::MSet mset = enquire.get_mset(0, wanted, everything);
     MatchedPart& result = matched_parts[part];
     for (auto it = mset.begin(); it != mset.end(); ++it)
@@ -1068,8 +1077,8 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
       if (counter)
         mine.counter = std::make_unique<FacetCounter>(facets_, counted, effective.collapse_slot,
                                                       collapse_order, codes);
-      mine.matches = std::make_unique<MatchCounter>(effective.collapse_slot, codes);
-      run_part(partner_index.all, query, part, mine.counter.get(), *mine.matches);
+      if (matches) mine.matches = std::make_unique<MatchCounter>(effective.collapse_slot, codes);
+      run_part(partner_index.all, query, part, mine.counter.get(), mine.matches.get());
     }));
   run_part(db, effective.query(), 0, counter, matches);
   for (std::future<void>& done : partners_done) done.get();  // rethrows what a partner threw
@@ -1084,7 +1093,7 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
     }
     any_partner_ran = true;
     if (counter) counter->absorb(std::move(*other.counter));
-    matches.absorb(*other.matches);
+    if (matches) matches->absorb(*other.matches);
   }
   if (any_partner_ran) ++caches_->matches_split;
 
@@ -1114,7 +1123,7 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
       std::string key = held ? std::string(*held) : document.get_value(*effective.collapse_slot);
       if (!key.empty()) {
         if (!shown_keys.insert(key).second) continue;
-        hidden = matches.collapsed_into(key);
+        if (matches) hidden = matches->collapsed_into(key);
       }
     }
     page.push_back({std::move(document), ranked.weight, hidden});

@@ -481,14 +481,15 @@ class SearchService {
   bool may_split(Xapian::Database& db, const EffectiveQuery& effective,
                  const std::shared_ptr<const FacetCodes>& codes, Xapian::doccount wanted) const;
   /// run()'s match (may_split()) split in parts by document id (SplitMatchOptions), one per
-  /// idle core, all but the first on partner threads: counts into `counter` (when given; of the
-  /// facets `counted`) and `matches`, the match's first `wanted` hits, in its order and collapsed,
-  /// into `page`, and its exact count of matches (uncollapsed) into `matched`. False, with nothing
-  /// counted, when the options leave it whole (SplitMatchOptions) or no core or partner is idle.
+  /// idle core, all but the first on partner threads: counts into `counter` and `matches` (each
+  /// when given; `counter` of the facets `counted`), the match's first `wanted` hits, in its
+  /// order and collapsed, into `page`, and its exact count of matches (uncollapsed) into
+  /// `matched`. False, with nothing counted, when the options leave it whole
+  /// (SplitMatchOptions) or no core or partner is idle.
   bool split_match(Xapian::Database& db, const OpenIndex& index, const EffectiveQuery& effective,
                    const std::shared_ptr<const FacetCodes>& codes, FacetCounter* counter,
                    const std::vector<bool>& counted, const CollapseOrder& collapse_order,
-                   MatchCounter& matches, Xapian::doccount wanted, std::vector<PageHit>& page,
+                   MatchCounter* matches, Xapian::doccount wanted, std::vector<PageHit>& page,
                    Xapian::doccount& matched) const;
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
