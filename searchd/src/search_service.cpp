@@ -1067,11 +1067,13 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
         if (one.valid()) one.wait();
     }
   } wait_for_all{partners_done};
+  partners_done.reserve(parts - 1);  // so that no future is lost to a failed push_back
   for (std::size_t part = 1; part < parts; ++part)
     partners_done.push_back(lease.run([&, part, this] {
       OpenIndex& partner_index = open_index(true);
       if (partner_index.revision != revision) return;  // the requester runs it instead
-      static const Xapian::Registry registry = shard_registry();
+      // One per partner: a Registry is reference-counted without atomics too.
+      thread_local const Xapian::Registry registry = shard_registry();
       const Xapian::Query query = Xapian::Query::unserialise(query_bytes, registry);
       MatchedPart& mine = matched_parts[part];
       if (counter)
