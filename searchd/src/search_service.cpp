@@ -807,13 +807,7 @@ void SearchService::configure_order(Xapian::Enquire& enquire, const MatchOrder& 
 
 SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
-  struct Running {
-    std::atomic<std::size_t>& searches;
-    explicit Running(std::atomic<std::size_t>& running) : searches(running) { ++searches; }
-    ~Running() { --searches; }
-    Running(const Running&) = delete;
-    Running& operator=(const Running&) = delete;
-  } running(caches_->searches_running);
+  const Serving searching(caches_->searches_running);  // counted as running while it lives
   Xapian::Database& db = database();
   SearchResult result;
   result.query = request.query;

@@ -392,8 +392,9 @@ class SearchService {
   IndexHealth health() const;
 
   /// Counts a request being served while it lives (the HTTP layer holds one per request, from
-  /// routing to the answer written): a search's match is split only across the cores no other
-  /// request or search holds (SplitMatchOptions).
+  /// routing to the answer written; search() one per search on the count of searches): a
+  /// search's match is split only across the cores no other request or search holds
+  /// (SplitMatchOptions).
   class Serving {
    public:
     explicit Serving(std::atomic<std::size_t>& requests) : requests_(&requests) { ++*requests_; }
