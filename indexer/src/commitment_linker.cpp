@@ -4,16 +4,20 @@
 #include <Poco/SHA1Engine.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -436,6 +440,61 @@ void replace_group_term(const std::string& before, const std::string& after,
 
 }  // namespace
 
+std::string commitment_link_value(const PassageRecord& stored);
+
+// `document` with `links` (none: no links) instead of the links it had, in its data, its facet
+// and group terms and its link value.
+void relink(Xapian::Document& document, std::optional<CommitmentLinks> links) {
+  const PassageRecord before = PassageRecord::parse(document.get_data());
+  PassageRecord after = before;
+  const std::string new_group = links ? links->group : std::string();
+  after.links = std::move(links);
+  schema::replace_facet_terms(before, after, document);
+  replace_group_term(before.links ? before.links->group : std::string(), new_group, document);
+  document.set_data(after.serialise());
+  document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
+}
+
+// A held commitment and its new links.
+struct HeldRelink {
+  HeldCommitment* held = nullptr;
+  std::optional<CommitmentLinks> links;
+};
+constexpr std::size_t kHeldRelinkedAtOnce = 1024;
+
+// Relinks each held commitment of `batch` (relink), the documents read, changed and serialised
+// on as many threads as there are cores; then keeps each, on this thread, in the order given.
+void relink_in_parallel(std::vector<HeldRelink>& batch) {
+  std::vector<std::string> serialised(batch.size()), link_values(batch.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (std::size_t i = next++; i < batch.size(); i = next++) {
+      try {
+        Xapian::Document document = batch[i].held->document();
+        relink(document, std::move(batch[i].links));
+        serialised[i] = document.serialise();
+        link_values[i] = document.get_value(schema::kSlotCommitmentLinks);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = batch.size();
+      }
+    }
+  };
+  {
+    const std::size_t helpers =
+        std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 4) - 1;
+    std::vector<std::jthread> threads;
+    for (std::size_t k = 0; k < helpers && batch.size() > 1; ++k) threads.emplace_back(work);
+    work();
+  }  // joined here
+  if (failure) std::rethrow_exception(failure);
+  for (std::size_t i = 0; i < batch.size(); ++i)  // written later, once, with its links
+    batch[i].held->replace_serialised(serialised[i], std::move(link_values[i]));
+}
+
 std::string commitment_link_value(const PassageRecord& stored) {
   if (stored.kind != schema::PassageKind::kCommitment) return {};
   const Record record = read_record(0, stored);
@@ -735,6 +794,15 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
 
   std::size_t changed = 0;
   std::size_t rewritten_count = 0;
+  // A run from nothing holds every commitment and gives each its links: tens of thousands of
+  // documents read back, parsed, serialised again. That is done on every core, a batch at a
+  // time (a database's documents are not: Xapian reads them lazily, on one thread).
+  std::vector<HeldRelink> held_to_relink;
+  held_to_relink.reserve(kHeldRelinkedAtOnce);
+  const auto relink_held = [&held_to_relink] {
+    relink_in_parallel(held_to_relink);
+    held_to_relink.clear();
+  };
   for (const auto& [root, members] : groups) {
     // The IRM's ratings reach every document about the commitment, the latest report first.
     std::vector<std::size_t> rated;
@@ -796,34 +864,27 @@ CommitmentLinking link_commitments(Xapian::WritableDatabase& database,
         links.rated_by = rated_by_every;
       }
 
-      Xapian::Document document =
-          record.held != nullptr ? record.held->document() : database.get_document(record.docid);
-      const PassageRecord before = PassageRecord::parse(document.get_data());
-      PassageRecord after = before;
       // Links that came to nothing are no links, as in a passage never linked: the index is
       // then the same whatever the runs that led to it.
       const bool none = links.group.empty() && links.original.empty() &&
                         links.linked_ogp_id.empty() && links.ratings.empty() &&
                         links.rated_by.empty();
-      const std::string new_group = links.group;
-      if (none)
-        after.links.reset();
-      else
-        after.links = std::move(links);
-      schema::replace_facet_terms(before, after, document);
-      replace_group_term(before.links ? before.links->group : std::string(), new_group, document);
-      document.set_data(after.serialise());
-      document.add_value(schema::kSlotCommitmentLinks, commitment_link_value(after));
+      std::optional<CommitmentLinks> new_links;
+      if (!none) new_links = std::move(links);
       ++changed;
       if (record.held != nullptr) {
-        record.held->replace(document);  // written later, once, with its links
+        held_to_relink.push_back({record.held, std::move(new_links)});
+        if (held_to_relink.size() == kHeldRelinkedAtOnce) relink_held();
         continue;
       }
+      Xapian::Document document = database.get_document(record.docid);
+      relink(document, std::move(new_links));
       database.replace_document(record.docid, document);
       if (rewritten) rewritten(record.docid);
       ++rewritten_count;
     }
   }
+  relink_held();
   return {.changed = changed, .rewritten = rewritten_count, .commitments_read = records.size()};
 }
 

@@ -671,6 +671,15 @@ struct PreparedFile {
   std::vector<DiscoveredInstitution> discovered;
 };
 
+// What a writer's thread takes of a PreparedFile to write it.
+struct FileToWrite {
+  FileState state;
+  std::vector<Xapian::Document> documents;
+  std::vector<Passage> passages_to_build;  // for a file too big to build ahead
+  DocumentMetadata metadata;
+  SpellingWords spelling;
+};
+
 // The vocabulary of the facets discovered institutions are values of (agency, responsible,
 // supporting): their labels are stored under it.
 constexpr std::string_view kInstitutionVocabulary = "agencies";
@@ -807,7 +816,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const FileState* previous, do
 }
 
 // Builds and writes, a batch at a time, the documents of a file too big to build ahead.
-std::size_t write_in_batches(IndexWriter& writer, PreparedFile& prepared, double now) {
+std::size_t write_in_batches(IndexWriter& writer, FileToWrite& prepared, double now) {
   DocumentBuilder builder;
   std::vector<Passage>& passages = prepared.passages_to_build;
   writer.start_file(prepared.state.path);
@@ -827,6 +836,34 @@ std::size_t write_in_batches(IndexWriter& writer, PreparedFile& prepared, double
   writer.finish_file(prepared.state, prepared.spelling);
   return passages.size();
 }
+
+// Runs `change`, the writing of a file, and says what went wrong in terms of the file. Past
+// this point an error cannot be undone for the file alone: the transaction holds the run's
+// other files too. Refused input, or a failure building a big file's documents on the writer's
+// thread (out of memory), costs a rerun without the file; a database error (a full disk) ends
+// the run, and the previous index stays as it was.
+template <typename Change>
+void write_file(const std::string& document_path, bool refuse_after_writing, Change&& change) {
+  try {
+    change();
+    if (refuse_after_writing)
+      throw std::runtime_error("refused for a test (LUPA_INDEXER_TEST_REFUSE_FILE)");
+  } catch (const Xapian::InvalidArgumentError& error) {
+    throw RefusedFile{document_path, "Xapian refused it (" + error.get_description() + ")"};
+  } catch (const Xapian::Error& error) {
+    throw std::runtime_error(document_path + ": " + error.get_description() +
+                             " (while writing it; nothing of this run was committed)");
+  } catch (const std::exception& error) {
+    throw RefusedFile{document_path, std::string("writing it failed (") + error.what() + ")"};
+  }
+}
+
+// A label for a discovered institution, written once every file is (writer_threads.h).
+struct PendingLabel {
+  std::string document_path;
+  std::string id;
+  std::string name;
+};
 
 // One attempt at the run; files in `refused` are failed without being read.
 IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFile>& refused) {
@@ -848,7 +885,10 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     return nullptr;
   };
 
-  ShardedWriter writer(resolve_layout(options.database, options.shards));
+  ShardedWriter writer(resolve_layout(options.database, options.shards),
+                       options.partial_databases > 0
+                           ? options.partial_databases
+                           : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4));
   writer.hold_commitments_up_to(options.held_commitment_bytes);
   // Under a manifest that cannot be read, what the index has stays as it is: its metadata may
   // have come from that manifest. What it does not have yet is indexed with inferred metadata.
@@ -876,13 +916,15 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
   const int kill_after = crash_after_files();
   const std::string& refuse_for_test = file_to_refuse();
   std::set<std::string> seen_institutions;
+  std::vector<PendingLabel> labels;
   IndexProgress progress{0, listing.documents.size(), 0, 0};
   const double now = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count());
 
-  // Reading and analysis run on worker threads, a few files ahead; the Xapian writer, which
-  // is single-threaded, applies their results in corpus order, so runs are deterministic.
+  // Reading and analysis run on worker threads, a few files ahead; this thread takes their
+  // results in corpus order and hands each file to the thread of the database it goes to
+  // (writer_threads.h), which writes its files in that order: runs are deterministic.
   std::vector<const FileState*> previous_states;  // null for a file the index does not have
   previous_states.reserve(listing.documents.size());
   for (const CorpusFile& entry : listing.documents)
@@ -920,62 +962,48 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
       prepared = workers.take(prepared_next++);
     present.insert(entry.document_path);
     summary.bytes_read += prepared.bytes_read;
-    // Past this point an error cannot be undone for this file alone: the transaction holds
-    // the run's other files too. Refused input, or a failure building a big file's documents
-    // here on the writer's thread (out of memory), costs a rerun without the file; a database
-    // error (a full disk) ends the run, and the previous index stays as it was.
-    auto write = [&](const auto& change) {
-      try {
-        change();
-        if (!refuse_for_test.empty() && refuse_for_test == entry.document_path &&
-            prepared.outcome == PreparedFile::Outcome::kIndexed)
-          throw std::runtime_error("refused for a test (LUPA_INDEXER_TEST_REFUSE_FILE)");
-      } catch (const Xapian::InvalidArgumentError& error) {
-        throw RefusedFile{entry.document_path,
-                          "Xapian refused it (" + error.get_description() + ")"};
-      } catch (const Xapian::Error& error) {
-        throw std::runtime_error(entry.document_path + ": " + error.get_description() +
-                                 " (while writing it; nothing of this run was committed)");
-      } catch (const std::exception& error) {
-        throw RefusedFile{entry.document_path,
-                          std::string("writing it failed (") + error.what() + ")"};
-      }
-    };
-    // In the transaction of the passages that name them: searchd shows these names as labels.
-    auto label_discovered = [&] {
-      for (const DiscoveredInstitution& institution : prepared.discovered)
-        writer.label_value(entry.document_path, kInstitutionVocabulary, institution.id,
-                           institution.name);
-    };
+    const bool refuse_after_writing = !refuse_for_test.empty() &&
+                                      refuse_for_test == entry.document_path &&
+                                      prepared.outcome == PreparedFile::Outcome::kIndexed;
     switch (prepared.outcome) {
       case PreparedFile::Outcome::kUnchanged:
         ++summary.files_unchanged;
         break;
       case PreparedFile::Outcome::kTouched:
-        write([&] { writer.writer_for(entry.document_path).update_state(prepared.state); });
+        writer.write(entry.document_path, 0,
+                     [state = std::move(prepared.state)](IndexWriter& target) {
+                       write_file(state.path, false, [&] { target.update_state(state); });
+                     });
         ++summary.files_unchanged;
         break;
-      case PreparedFile::Outcome::kIndexed:
-        if (prepared.passages_to_build.empty()) {
-          write([&] {
-            writer.writer_for(entry.document_path)
-                .replace_file(prepared.state, prepared.documents, prepared.spelling);
-            label_discovered();
-          });
-          summary.passages_written += prepared.documents.size();
-        } else {
-          write([&] {
-            summary.passages_written +=
-                write_in_batches(writer.writer_for(entry.document_path), prepared, now);
-            label_discovered();
-          });
-        }
+      case PreparedFile::Outcome::kIndexed: {
+        summary.passages_written += prepared.passages_to_build.empty()
+                                        ? prepared.documents.size()
+                                        : prepared.passages_to_build.size();
         ++summary.files_indexed;
+        // In the transaction of the passages that name them, once every file is written, in
+        // corpus order: searchd shows these names as labels, and a value keeps its first.
+        for (const DiscoveredInstitution& institution : prepared.discovered)
+          labels.push_back({entry.document_path, institution.id, institution.name});
         for (DiscoveredInstitution& institution : prepared.discovered)
           if (seen_institutions.insert(institution.id).second)
             summary.discovered.push_back(
                 {std::move(institution.id), std::move(institution.name), entry.document_path});
+        auto file = std::make_shared<FileToWrite>(
+            FileToWrite{std::move(prepared.state), std::move(prepared.documents),
+                        std::move(prepared.passages_to_build), std::move(prepared.metadata),
+                        std::move(prepared.spelling)});
+        writer.write(entry.document_path, std::max<std::uint64_t>(prepared.bytes_read, 1),
+                     [file, refuse_after_writing, now](IndexWriter& target) {
+                       write_file(file->state.path, refuse_after_writing, [&] {
+                         if (file->passages_to_build.empty())
+                           target.replace_file(file->state, file->documents, file->spelling);
+                         else
+                           write_in_batches(target, *file, now);
+                       });
+                     });
         break;
+      }
       case PreparedFile::Outcome::kFailed:
         // The file keeps the passages it had: nothing is lost to a bad read.
         summary.errors.push_back({entry.document_path, prepared.error});
@@ -998,6 +1026,12 @@ IndexSummary run_once(const IndexerOptions& options, const std::vector<RefusedFi
     if (options.on_progress) options.on_progress(progress);
     if (kill_after >= 0 && static_cast<int>(progress.files_done) >= kill_after) std::raise(SIGKILL);
   }
+
+  writer.finish_writes();
+  for (const PendingLabel& label : labels)
+    write_file(label.document_path, false, [&] {
+      writer.label_value(label.document_path, kInstitutionVocabulary, label.id, label.name);
+    });
 
   // The files the index had when the run began: those it wrote since are present.
   for (const FileState& state : indexed.all()) {

@@ -120,10 +120,13 @@ Xapian::Document HeldCommitment::document() const {
 }
 
 void HeldCommitment::replace(const Xapian::Document& document) {
-  const std::string serialised = document.serialise();
+  replace_serialised(document.serialise(), document.get_value(schema::kSlotCommitmentLinks));
+}
+
+void HeldCommitment::replace_serialised(std::string_view serialised, std::string new_link_value) {
   offset = file->append(serialised);
   size = serialised.size();
-  link_value = document.get_value(schema::kSlotCommitmentLinks);
+  link_value = std::move(new_link_value);
 }
 
 void collect_spelling_words(std::string_view text, SpellingWords& words) {
@@ -354,7 +357,6 @@ void IndexWriter::finish_file(const FileState& state, const SpellingWords& spell
     listed += word + '\t' + std::to_string(entry.count) + '\n';
     if (entry.written.empty()) continue;
     note_accented_form(word, entry.written);
-    if (accented_mirror_) accented_mirror_->note_accented_form(word, entry.written);
   }
   database_.set_metadata(spelling_key(state.path), listed);
   database_.set_metadata(state_key(state.path), state.serialise());
@@ -363,10 +365,22 @@ void IndexWriter::finish_file(const FileState& state, const SpellingWords& spell
 void IndexWriter::note_accented_form(const std::string& word, const std::string& written) {
   // Never removed: it is read only for words the dictionary offers.
   if (!accented_known_.insert(word).second) return;
+  if (keep_accented_) {
+    kept_accented_.push_back({file_number_, word, written});
+    if (!store_accented_here_) return;
+  }
+  store_accented_form(word, written);
+}
+
+void IndexWriter::store_accented_form(const std::string& word, const std::string& written) {
   const std::string key = schema::accented_spelling_key(word);
   if (!database_.get_metadata(key).empty()) return;
   database_.set_metadata(key, written);
   changed_ = true;
+}
+
+void IndexWriter::store_accented_forms(const std::vector<AccentedForm>& forms) {
+  for (const AccentedForm& form : forms) store_accented_form(form.word, form.written);
 }
 
 void IndexWriter::forget_spelling(const std::string& document_path) {

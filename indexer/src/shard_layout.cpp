@@ -59,6 +59,15 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   fs::rename(temporary, path);
 }
 
+// What may wait in a writer thread's queue: with the workers' read-ahead, the documents of a
+// run stay within a few tens of megabytes of its files.
+constexpr std::uint64_t kQueuedBytesPerWriter = std::uint64_t{16} << 20;
+
+// Partial database `k` of a single database built from nothing, in its build folder.
+fs::path partial_path(const fs::path& build_folder, std::size_t k) {
+  return build_folder / ("partial-" + std::to_string(k));
+}
+
 // The same layout in another folder (a first run's build folder).
 ShardLayout relocated(ShardLayout layout, fs::path directory) {
   layout.directory = std::move(directory);
@@ -161,21 +170,31 @@ ShardLayout resolve_layout(const fs::path& directory, std::optional<std::size_t>
   return layout;
 }
 
-ShardedWriter::ShardedWriter(ShardLayout layout) : layout_(std::move(layout)) {
+ShardedWriter::ShardedWriter(ShardLayout layout, std::size_t partials)
+    : layout_(std::move(layout)) {
   auto isolation = RunIsolation::kTransaction;
   if (layout_.built_from_nothing) {
     new_folder_ = std::make_unique<NewIndexFolder>(layout_.directory);
     isolation = RunIsolation::kUnpublishedFolder;
   }
+  merge_when_committed_ = new_folder_ && !layout_.sharded() && partials > 1;
   const ShardLayout written = new_folder_ ? relocated(layout_, new_folder_->path()) : layout_;
   if (written.sharded()) fs::create_directories(written.directory);
-  for (std::size_t k = 0; k < written.shards; ++k) {
-    writers_.push_back(std::make_unique<IndexWriter>(written.shard_path(k), isolation));
-    combined_.add_database(writers_.back()->database());
+  if (merge_when_committed_) {
+    for (std::size_t k = 0; k < std::min(partials, kMaxShards); ++k)
+      writers_.push_back(
+          std::make_unique<IndexWriter>(partial_path(written.directory, k), isolation));
+  } else {
+    for (std::size_t k = 0; k < written.shards; ++k)
+      writers_.push_back(std::make_unique<IndexWriter>(written.shard_path(k), isolation));
   }
-  // A combined Xapian database reads user metadata from its first shard only.
-  for (std::size_t k = 1; k < writers_.size(); ++k)
-    writers_[k]->mirror_accented_forms_to(writers_.front().get());
+  for (const auto& writer : writers_) combined_.add_database(writer->database());
+  // A combined Xapian database reads user metadata from its first shard only. Partials keep
+  // theirs out of their own databases: which of several values of a key compaction keeps is
+  // not one to rely on.
+  for (std::size_t k = 0; k < writers_.size() && writers_.size() > 1; ++k)
+    writers_[k]->keep_accented_forms(/*also_store_here=*/k > 0 && !merge_when_committed_);
+  threads_ = std::make_unique<WriterThreads>(writers_.size(), kQueuedBytesPerWriter);
   if (!written.sharded()) return;
   if (!fs::exists(written.stub_file()))
     write_file_atomically(written.stub_file(), written.stub_text());
@@ -183,6 +202,32 @@ ShardedWriter::ShardedWriter(ShardLayout layout) : layout_(std::move(layout)) {
 }
 
 ShardedWriter::~ShardedWriter() = default;
+
+void ShardedWriter::write(std::string_view document_path, std::uint64_t weight,
+                          std::function<void(IndexWriter&)> change) {
+  const std::size_t k = shard_of(path_in_corpus_folder(document_path), writers_.size());
+  IndexWriter* writer = writers_[k].get();
+  threads_->post(k, weight, [writer, number = ++files_written_, change = std::move(change)] {
+    writer->set_file_number(number);
+    change(*writer);
+  });
+}
+
+void ShardedWriter::finish_writes() {
+  threads_->wait_for_all();
+  if (writers_.size() < 2) return;
+  std::vector<AccentedForm> forms;
+  for (const auto& writer : writers_) {
+    std::vector<AccentedForm> kept = writer->take_kept_accented_forms();
+    forms.insert(forms.end(), std::make_move_iterator(kept.begin()),
+                 std::make_move_iterator(kept.end()));
+  }
+  // Each writer's are in its files' order already: a stable sort by file keeps a file's own.
+  std::stable_sort(forms.begin(), forms.end(), [](const AccentedForm& a, const AccentedForm& b) {
+    return a.file_number < b.file_number;
+  });
+  writers_.front()->store_accented_forms(forms);
+}
 
 IndexWriter& ShardedWriter::writer_for(std::string_view document_path) {
   return *writers_[shard_of(path_in_corpus_folder(document_path), writers_.size())];
@@ -237,11 +282,12 @@ void ShardedWriter::label_value(std::string_view document_path, std::string_view
                                 std::string_view id, std::string_view label) {
   // Shard 0 holds every label, given in corpus order as a single database would be: searchd
   // takes the first shard's label of a value.
-  writer_for(document_path).label_value(vocabulary, id, label);
+  if (!merge_when_committed_) writer_for(document_path).label_value(vocabulary, id, label);
   if (writers_.size() > 1) writers_.front()->label_value(vocabulary, id, label);
 }
 
 void ShardedWriter::commit() {
+  finish_writes();
   if (new_folder_) {
     published_passages_ = passage_count();
     for (const auto& writer : writers_) writer->commit();
@@ -251,7 +297,15 @@ void ShardedWriter::commit() {
     const ShardLayout built = relocated(layout_, new_folder_->path());
     const ShardLayout compacted = relocated(layout_, new_folder_->path() / "compacted");
     fs::create_directories(compacted.directory);
-    for (std::size_t k = 0; k < layout_.shards; ++k)
+    if (merge_when_committed_) {
+      // Renumbered: the second partial's passages follow the first's, and so on. The spelling
+      // tables are added together; a metadata key keeps the first partial's value.
+      Xapian::Database partials;
+      for (std::size_t k = 0; k < writers_.size(); ++k)
+        partials.add_database(Xapian::Database(partial_path(built.directory, k).string()));
+      partials.compact(compacted.shard_path(0).string());
+    }
+    for (std::size_t k = 0; k < layout_.shards && !merge_when_committed_; ++k)
       Xapian::Database(built.shard_path(k).string())
           .compact(compacted.shard_path(k).string(), Xapian::DBCOMPACT_NO_RENUMBER);
     if (layout_.sharded()) write_file_atomically(compacted.stub_file(), compacted.stub_text());
@@ -291,7 +345,10 @@ std::vector<HeldCommitment*> ShardedWriter::held_commitments() {
 }
 
 void ShardedWriter::write_held_commitments() {
-  for (const auto& writer : writers_) writer->write_held_commitments();
+  // Each writer's own, side by side: at tens of thousands of commitments this is seconds.
+  for (std::size_t k = 0; k < writers_.size(); ++k)
+    threads_->post(k, 0, [writer = writers_[k].get()] { writer->write_held_commitments(); });
+  threads_->wait_for_all();
 }
 
 RunChanges ShardedWriter::changes() const {

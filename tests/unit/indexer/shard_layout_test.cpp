@@ -216,10 +216,11 @@ TEST_F(ShardLayoutTest, FoldersAndStubsOfOthersAreRefused) {
 class ShardedIndexing : public ::testing::Test {
  protected:
   IndexSummary index(const fs::path& database, std::optional<std::size_t> shards,
-                     const fs::path& corpus) const {
+                     const fs::path& corpus, std::size_t partial_databases = 0) const {
     IndexerOptions options;
     options.database = database;
     options.shards = shards;
+    options.partial_databases = partial_databases;
     options.corpus_folders = {corpus};
     options.ocr_cache = dir_.path() / "ocr-cache";
     return index_corpus(options);
@@ -271,6 +272,80 @@ TEST_F(ShardedIndexing, ShardsHoldTheSamePassagesAsOneDatabaseGroupsAndLinksIncl
       EXPECT_EQ(shard_of(path_in_corpus_folder(record.doc), 3), k) << record.id;
     }
   }
+}
+
+// Every user metadata key and value of a database but its commit id, which is new per commit.
+std::map<std::string, std::string> metadata_of(const fs::path& database) {
+  const Xapian::Database db(database.string());
+  std::map<std::string, std::string> found;
+  for (auto key = db.metadata_keys_begin(); key != db.metadata_keys_end(); ++key)
+    if (*key != schema::kCommitIdKey) found[*key] = db.get_metadata(*key);
+  return found;
+}
+
+std::map<std::string, Xapian::doccount> spellings_of(const fs::path& database) {
+  const Xapian::Database db(database.string());
+  std::map<std::string, Xapian::doccount> found;
+  for (auto word = db.spellings_begin(); word != db.spellings_end(); ++word)
+    found[*word] = word.get_termfreq();
+  return found;
+}
+
+TEST_F(ShardedIndexing, ADatabaseWrittenInPartsHoldsWhatOneWriterWrites) {
+  // The OGP fixtures link commitments across documents and name institutions agencies.tsv does
+  // not know; copies make near-duplicate groups across parts.
+  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+  const fs::path corpus = dir_.path() / "ogp";
+  fs::create_directories(corpus / "copies");
+  for (const auto& entry : fs::directory_iterator(fixtures))
+    if (entry.path().extension() != ".json")
+      fs::copy_file(entry.path(), corpus / entry.path().filename());
+  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
+  // The same accentless word written two ways, in files of different parts: the form of the
+  // first file in corpus order is the one kept, as by one writer.
+  std::vector<std::string> names;
+  for (int i = 0; names.size() < 2; ++i) {
+    const std::string name = "nota-" + std::to_string(i) + ".txt";
+    if (shard_of(name, 3) == (names.empty() ? 2u : 0u)) names.push_back(name);
+  }
+  dir_.write("ogp/" + names[0], "Nota\n\nEl ministerio continuó el informe de gestión anual.\n");
+  dir_.write("ogp/" + names[1], "Nota\n\nHoy continúo el informe de gestion abierta.\n");
+  ASSERT_LT(names[0], names[1]);
+
+  const IndexSummary one = index(dir_.path() / "one", std::nullopt, corpus, 1);
+  const IndexSummary parts = index(dir_.path() / "parts", std::nullopt, corpus, 3);
+  EXPECT_EQ(parts.passages_in_index, one.passages_in_index);
+  EXPECT_EQ(parts.links, one.links);
+  EXPECT_EQ(parts.duplicate_groups, one.duplicate_groups);
+  EXPECT_EQ(parts.duplicate_passages, one.duplicate_passages);
+  EXPECT_GT(one.links, 10u);
+  EXPECT_GT(one.duplicate_groups, 5u);
+  ASSERT_FALSE(one.discovered.empty());
+  ASSERT_EQ(parts.discovered.size(), one.discovered.size());
+  for (std::size_t i = 0; i < one.discovered.size(); ++i)
+    EXPECT_EQ(parts.discovered[i].id, one.discovered[i].id);
+
+  // One database, merged: no stub, no part left beside it.
+  EXPECT_TRUE(fs::exists(dir_.path() / "parts" / "iamglass"));
+  EXPECT_FALSE(fs::exists(dir_.path() / "parts" / kStubFileName));
+  for (const auto& entry : fs::directory_iterator(dir_.path() / "parts"))
+    EXPECT_EQ(entry.path().filename().string().find("partial"), std::string::npos) << entry.path();
+  EXPECT_EQ(passages_by_id(dir_.path() / "parts"), passages_by_id(dir_.path() / "one"));
+  // File states, per-file spelling lists, labels and accented forms: the same keys and values.
+  const auto metadata = metadata_of(dir_.path() / "parts");
+  EXPECT_EQ(metadata, metadata_of(dir_.path() / "one"));
+  EXPECT_EQ(metadata.at(std::string(schema::accented_spelling_key("continuo"))), "continuó");
+  EXPECT_EQ(spellings_of(dir_.path() / "parts"), spellings_of(dir_.path() / "one"));
+  EXPECT_GT(spellings_of(dir_.path() / "parts").size(), 500u);
+
+  // The merged database is updated as any other: nothing changed, then one file changed.
+  const IndexSummary again = index(dir_.path() / "parts", std::nullopt, corpus);
+  EXPECT_EQ(again.files_indexed, 0u);
+  EXPECT_EQ(again.files_unchanged, one.files_seen);
+  dir_.write("ogp/" + names[1], "Nota\n\nHoy continúo el informe de gestión abierta.\n");
+  const IndexSummary changed = index(dir_.path() / "parts", std::nullopt, corpus);
+  EXPECT_EQ(changed.files_indexed, 1u);
+  EXPECT_EQ(changed.passages_in_index, one.passages_in_index);
 }
 
 TEST_F(ShardedIndexing, AChangedDeletedOrNewFileTouchesOnlyItsShard) {

@@ -37,6 +37,9 @@ struct IndexerOptions {
   /// passages have about 150,000 commitments. Past it they are written at once and rewritten
   /// by the linker (slower: bench/README.md, "Linking before writing"). 0: none held.
   std::size_t held_commitment_bytes = std::size_t{128} << 20;
+  /// A single database built from nothing is written as this many partial databases side by
+  /// side, merged when the run commits (shard_layout.h); 0: one per core, at most 4.
+  std::size_t partial_databases = 0;
   /// Called after each file; may be empty.
   std::function<void(const IndexProgress&)> on_progress;
 };

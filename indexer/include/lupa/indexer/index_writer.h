@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "lupa/indexer/document.h"
@@ -58,6 +59,13 @@ void collect_spelling_words(std::span<const std::string> text_words, SpellingWor
 /// file alone, and a spelling word is refused only when the whole run commits.
 std::optional<std::string> unwritable_reason(const std::vector<Xapian::Document>& documents,
                                              const SpellingWords& spelling);
+
+/// How a spelling word met in a run is written, and the number of the file that met it.
+struct AccentedForm {
+  std::uint64_t file_number = 0;
+  std::string word;     ///< accentless
+  std::string written;  ///< with its accents
+};
 
 /// What a run changed, for the passes at its end over the index (duplicate_grouper.h,
 /// commitment_linker.h), so that they redo only what the changed passages touch: the ids of the
@@ -120,6 +128,8 @@ struct HeldCommitment {
   Xapian::Document document() const;
   /// Keeps `document` instead (the linker's links given).
   void replace(const Xapian::Document& document);
+  /// The same, from the document serialised and its kSlotCommitmentLinks value.
+  void replace_serialised(std::string_view serialised, std::string new_link_value);
 };
 
 /// How a run's changes stay unseen until it commits.
@@ -171,9 +181,22 @@ class IndexWriter {
   void label_value(std::string_view vocabulary, std::string_view id, std::string_view label);
   void remove_file(const std::string& document_path);
 
-  /// Also notes the accented forms of new spelling words in `first_shard`, the shard whose
-  /// user metadata a combined Xapian database reads (shard_layout.h); null: only here.
-  void mirror_accented_forms_to(IndexWriter* first_shard) { accented_mirror_ = first_shard; }
+  /// For a run that writes several databases (shard_layout.h): keeps the accented forms of the
+  /// spelling words this run meets, each with the number of the file that met it
+  /// (set_file_number), for the first database, the one whose user metadata a combined Xapian
+  /// database reads. The first database's own writer then stores none as it goes: it takes
+  /// every writer's in corpus order once all are written (store_accented_forms), so that the
+  /// first form met in the corpus is kept, as one writer would.
+  void keep_accented_forms(bool also_store_here) {
+    keep_accented_ = true;
+    store_accented_here_ = also_store_here;
+  }
+  /// The number, in the run's order, of the file being written (see keep_accented_forms).
+  void set_file_number(std::uint64_t number) { file_number_ = number; }
+  /// The forms kept so far, in the order met; the list is emptied.
+  std::vector<AccentedForm> take_kept_accented_forms() { return std::exchange(kept_accented_, {}); }
+  /// Stores each form of `forms`, in order, unless its word has one stored already.
+  void store_accented_forms(const std::vector<AccentedForm>& forms);
 
   /// Notes that a pass over the whole index rewrote a document of this database through
   /// database() (or a combined database it is part of): commit() then gives it a new commit id.
@@ -206,11 +229,13 @@ class IndexWriter {
   const RunChanges& changes() const { return changes_; }
 
  private:
+  /// Notes how the accentless dictionary word `word` is written, unless known already.
+  void note_accented_form(const std::string& word, const std::string& written);
+  /// Stores it, unless the database has a form of `word` already.
+  void store_accented_form(const std::string& word, const std::string& written);
   /// Takes the file's words out of the spelling dictionary (kept per file in metadata, so
   /// that a word disappears when the last file using it does).
   void forget_spelling(const std::string& document_path);
-  /// Stores how the accentless dictionary word `word` is written, unless known already.
-  void note_accented_form(const std::string& word, const std::string& written);
   /// Notes in changes_ the passages of the file about to be deleted.
   void note_deleted(const std::string& document_path);
 
@@ -227,7 +252,10 @@ class IndexWriter {
   /// Accentless words whose accented form this run found in the index or stored: each is
   /// looked up once per run, not once per file that uses it.
   std::unordered_set<std::string> accented_known_;
-  IndexWriter* accented_mirror_ = nullptr;
+  bool keep_accented_ = false;
+  bool store_accented_here_ = true;
+  std::uint64_t file_number_ = 0;
+  std::vector<AccentedForm> kept_accented_;
   RunChanges changes_;
   std::string file_term_;  ///< of the file being written, between start_file and finish_file
   std::unique_ptr<SpillFile> held_file_;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +24,7 @@
 
 #include "lupa/indexer/index_writer.h"
 #include "lupa/indexer/new_index_folder.h"
+#include "lupa/indexer/writer_threads.h"
 
 namespace lupa::indexer {
 
@@ -101,18 +103,36 @@ class IndexedFiles {
 
 /// The run's writers, one per shard, each in its own transaction (index_writer.h); or, for a
 /// layout built from nothing, each in an unpublished folder, the layout published whole when
-/// committed.
+/// committed. Each writer writes on a thread of its own (writer_threads.h).
+///
+/// A single database built from nothing is written as `partials` partial databases side by
+/// side, which the compaction that ends the run merges into one (bench/README.md, "Writing on
+/// both cores"). A file goes to the partial shard_of gives its path, as it would to a shard.
 class ShardedWriter {
  public:
   /// Opens or creates every shard, then writes the stub file when it is missing: before any
   /// shard holds a committed passage, so a layout with passages always has its stub.
   /// Throws std::runtime_error naming the folder when another run is building it from nothing.
-  explicit ShardedWriter(ShardLayout layout);
+  explicit ShardedWriter(ShardLayout layout, std::size_t partials = 1);
   ~ShardedWriter();
   ShardedWriter(const ShardedWriter&) = delete;
   ShardedWriter& operator=(const ShardedWriter&) = delete;
 
   const ShardLayout& layout() const { return layout_; }
+  /// Databases written: the shards, or the partial databases of a run from nothing.
+  std::size_t writer_count() const { return writers_.size(); }
+
+  /// Runs `change` on the writer of the database the document goes to, on that writer's
+  /// thread, after the changes given it before; waits while that thread has `weight` (about
+  /// the bytes the change holds) or more queued. Rethrows, here, the first exception a change
+  /// threw. Until finish_writes, nothing else may be asked of this object.
+  void write(std::string_view document_path, std::uint64_t weight,
+             std::function<void(IndexWriter&)> change);
+  /// Waits for every change given to write(), rethrowing the first exception one threw; then
+  /// gives the first database the accented spelling forms every writer met, in the order of
+  /// their files (IndexWriter::keep_accented_forms).
+  void finish_writes();
+
   /// The writer of the shard a document goes to.
   IndexWriter& writer_for(std::string_view document_path);
   std::optional<FileState> file_state(const std::string& document_path) const;
@@ -149,9 +169,14 @@ class ShardedWriter {
   /// Before writers_: removed, when unpublished, after they closed their databases in it.
   std::unique_ptr<NewIndexFolder> new_folder_;
   std::vector<std::unique_ptr<IndexWriter>> writers_;
+  /// The writers are partial databases of one, merged when committed.
+  bool merge_when_committed_ = false;
+  std::uint64_t files_written_ = 0;  ///< by write(), numbering them in the run's order
   Xapian::WritableDatabase combined_;
   bool previous_commit_interrupted_ = false;
   std::optional<Xapian::doccount> published_passages_;
+  /// After writers_: joined before the writers its threads use go.
+  std::unique_ptr<WriterThreads> threads_;
 };
 
 }  // namespace lupa::indexer
