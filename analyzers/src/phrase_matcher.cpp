@@ -46,7 +46,7 @@ std::uint64_t edge_key(std::uint32_t node, std::uint32_t word) {
 
 PhraseMatcher::WordNumber PhraseMatcher::number_of(std::string_view word) const {
   if (word_slots_.empty()) return kNoWord;
-  const std::uint64_t hash = word_hash(word);
+  const auto hash = static_cast<std::uint32_t>(word_hash(word));
   const std::size_t mask = word_slots_.size() - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     const WordSlot& candidate = word_slots_[slot];
@@ -70,7 +70,7 @@ PhraseMatcher::WordNumber PhraseMatcher::add_word(std::string_view word) {
   }
   const auto number = static_cast<WordNumber>(words_.size());
   words_.emplace_back(word);
-  const std::uint64_t hash = word_hash(word);
+  const auto hash = static_cast<std::uint32_t>(word_hash(word));
   const std::size_t mask = word_slots_.size() - 1;
   std::size_t slot = hash & mask;
   while (word_slots_[slot].number != kNoWord) slot = (slot + 1) & mask;

@@ -80,7 +80,7 @@ class PhraseMatcher {
   // a word costs one hash and one slot read, where a node's std::unordered_map cost a hash, a
   // division and a pointer chase at every node of every matcher.
   struct WordSlot {
-    std::uint64_t hash = 0;
+    std::uint32_t hash = 0;       // the low half of the word's hash: 8-byte slots, more in cache
     WordNumber number = kNoWord;  // kNoWord: an empty slot
   };
   struct EdgeSlot {
