@@ -18,10 +18,22 @@ const std::string& folded_word(const std::string& word) {
   return found->second;
 }
 
+bool is_ascii(const std::string& word) {
+  return std::all_of(word.begin(), word.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 std::vector<std::string> fold_all(const std::vector<std::string>& words) {
   std::vector<std::string> folded;
   folded.reserve(words.size());
-  for (const std::string& word : words) folded.push_back(folded_word(word));
+  for (const std::string& word : words) {
+    // An ASCII word is only lower-cased, which costs less than finding it among the
+    // remembered ones (a table too big to stay in the cache).
+    if (is_ascii(word))
+      folded.push_back(fold_for_matching(word));
+    else
+      folded.push_back(folded_word(word));
+  }
   return folded;
 }
 
