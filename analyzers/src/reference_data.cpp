@@ -408,12 +408,28 @@ bool ReferenceData::rule_has_quick_test(std::string_view name) const {
   throw std::logic_error("no recogniser rule named " + std::string(name));
 }
 
+namespace {
+
+// fold_for_matching of a line, remembered: the recognisers try several rules on one line, in
+// passes over a document's passages, and folding a line costs ICU's normalisers where it is
+// not ASCII. Per thread, bounded; the reference is good until the next call.
+const std::string& folded_line(std::string_view line) {
+  constexpr std::size_t kMaxRemembered = 20'000;
+  thread_local std::unordered_map<std::string, std::string> folded;
+  const std::string key(line);
+  if (auto found = folded.find(key); found != folded.end()) return found->second;
+  if (folded.size() >= kMaxRemembered) folded.clear();
+  return folded.emplace(key, fold_for_matching(line)).first->second;
+}
+
+}  // namespace
+
 std::optional<std::vector<std::string>> ReferenceData::match_rule(std::string_view name,
                                                                   std::string_view line,
                                                                   std::size_t max_bytes) const {
   std::size_t cut = std::min(line.size(), max_bytes);
   while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
-  const std::string subject = fold_for_matching(line.substr(0, cut));
+  const std::string& subject = folded_line(line.substr(0, cut));
   const Rule* found = nullptr;
   for (const Rule& candidate : rules_)
     if (candidate.name == name && !found) found = &candidate;
