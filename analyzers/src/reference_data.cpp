@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
 #include "data_files.h"
 #include "enum_names.h"
+#include "lupa/analyzers/pattern_first_bytes.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -405,12 +408,28 @@ bool ReferenceData::rule_has_quick_test(std::string_view name) const {
   throw std::logic_error("no recogniser rule named " + std::string(name));
 }
 
+namespace {
+
+// fold_for_matching of a line, remembered: the recognisers try several rules on one line, in
+// passes over a document's passages, and folding a line costs ICU's normalisers where it is
+// not ASCII. Per thread, bounded; the reference is good until the next call.
+const std::string& folded_line(std::string_view line) {
+  constexpr std::size_t kMaxRemembered = 20'000;
+  thread_local std::unordered_map<std::string, std::string> folded;
+  const std::string key(line);
+  if (auto found = folded.find(key); found != folded.end()) return found->second;
+  if (folded.size() >= kMaxRemembered) folded.clear();
+  return folded.emplace(key, fold_for_matching(line)).first->second;
+}
+
+}  // namespace
+
 std::optional<std::vector<std::string>> ReferenceData::match_rule(std::string_view name,
                                                                   std::string_view line,
                                                                   std::size_t max_bytes) const {
   std::size_t cut = std::min(line.size(), max_bytes);
   while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
-  const std::string subject = fold_for_matching(line.substr(0, cut));
+  const std::string& subject = folded_line(line.substr(0, cut));
   const Rule* found = nullptr;
   for (const Rule& candidate : rules_)
     if (candidate.name == name && !found) found = &candidate;
@@ -713,15 +732,20 @@ std::optional<std::string> ReferenceData::report_stage_named_in(std::string_view
 bool ReferenceData::is_page_chrome(std::string_view line) const {
   line = trimmed(line);
   if (line.empty() || line.size() > kMaxChromeLineBytes || !line_patterns_.chrome) return false;
-  return std::regex_match(line_for_patterns(line), *line_patterns_.chrome);
+  return matches_chrome(line_for_patterns(line));
+}
+
+bool ReferenceData::matches_chrome(const std::string& subject) const {
+  if (subject.empty()) return std::regex_match(subject, *line_patterns_.chrome);
+  const auto& rows = line_patterns_.chrome_by_first_byte[static_cast<unsigned char>(subject[0])];
+  return rows && std::regex_match(subject, *rows);
 }
 
 bool ReferenceData::is_never_title(std::string_view line) const {
   line = trimmed(line);
   if (line.empty() || line.size() > kMaxTitleLineBytes) return true;
   const std::string subject = line_for_patterns(line);
-  if (line.size() <= kMaxChromeLineBytes && line_patterns_.chrome &&
-      std::regex_match(subject, *line_patterns_.chrome))
+  if (line.size() <= kMaxChromeLineBytes && line_patterns_.chrome && matches_chrome(subject))
     return true;
   return line_patterns_.not_title && std::regex_match(subject, *line_patterns_.not_title);
 }
@@ -787,6 +811,7 @@ void ReferenceData::load_document_type_markers() {
 void ReferenceData::load_page_chrome() {
   constexpr std::string_view kFile = "page-chrome.tsv";
   std::map<std::string, std::string, std::less<>> alternatives;  // kind -> (?:a)|(?:b)
+  std::vector<std::string> chrome_rows;
   for (auto& f : rows(kFile, 2)) {
     static const std::set<std::string, std::less<>> kKinds = {"chrome", "not-title", "imprint",
                                                               "site-name"};
@@ -796,6 +821,7 @@ void ReferenceData::load_page_chrome() {
     pattern_in(kFile, f, 1);  // a broken row is named by itself, not as part of the whole
     std::string& joined = alternatives[f[0]];
     joined += (joined.empty() ? "(?:" : "|(?:") + f[1] + ")";
+    if (f[0] == "chrome") chrome_rows.push_back(f[1]);
   }
   // The lines are folded to lower case first, so the patterns need not ignore case, which
   // costs libstdc++'s matcher a translation of every character.
@@ -809,6 +835,27 @@ void ReferenceData::load_page_chrome() {
   line_patterns_.not_title = compile("not-title", true);
   line_patterns_.imprint = compile("imprint", false);
   line_patterns_.site_name = compile("site-name", true);
+  // A line matches the rows together when it matches one of them whole, which only a row that
+  // can start with its first byte can: each byte gets the rows that can, compiled together
+  // once per distinct set of rows.
+  std::vector<std::bitset<256>> starts;
+  for (const std::string& row : chrome_rows) starts.push_back(first_bytes_of(row));
+  std::map<std::vector<bool>, std::shared_ptr<const std::regex>> by_rows;
+  for (std::size_t byte = 0; byte < 256; ++byte) {
+    std::vector<bool> chosen(chrome_rows.size());
+    std::string joined;
+    for (std::size_t row = 0; row < chrome_rows.size(); ++row) {
+      if (!starts[row].test(byte)) continue;
+      chosen[row] = true;
+      joined += (joined.empty() ? "(?:" : "|(?:") + chrome_rows[row] + ")";
+    }
+    if (joined.empty()) continue;
+    auto& rows_regex = by_rows[chosen];
+    if (!rows_regex)
+      rows_regex = std::make_shared<const std::regex>("^(?:" + joined + ")$",
+                                                      std::regex::ECMAScript | std::regex::nosubs);
+    line_patterns_.chrome_by_first_byte[byte] = rows_regex;
+  }
 }
 
 namespace {

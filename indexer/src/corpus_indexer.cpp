@@ -546,13 +546,49 @@ CorpusListing list_corpus(const std::vector<fs::path>& folders, bool follow_exte
   return listing;
 }
 
-void assign_languages(std::vector<Passage>& passages, analyzers::Language document_language) {
+// Passages' words (segment_words of their text), by text: segmented once for the language and
+// kept for the spelling dictionary and the document. The recognisers split and join some
+// passages after, whose new texts are not here and are segmented anew.
+using WordsByText = std::unordered_map<std::string, std::vector<std::string>>;
+
+// Sets each passage's language; keeps their words in `words_by_text` unless it is null.
+void assign_languages(std::vector<Passage>& passages, analyzers::Language document_language,
+                      WordsByText* words_by_text) {
   analyzers::Language previous = document_language;
+  const std::string* last_heading = nullptr;
+  std::vector<std::string> heading_words;
+  std::vector<std::string> text_words;
+  std::vector<std::string> words;
   for (Passage& passage : passages) {
+    // A line end always parts two words and two normalisation segments, so the words of
+    // heading + "\n" + text are the heading's then the text's; passages share headings.
+    if (!last_heading || *last_heading != passage.heading) {
+      heading_words = analyzers::segment_words(passage.heading);
+      last_heading = &passage.heading;
+    }
+    const std::vector<std::string>* kept = &text_words;
+    if (words_by_text) {
+      auto [found, added] = words_by_text->try_emplace(passage.text);
+      if (added) found->second = analyzers::segment_words(passage.text);
+      kept = &found->second;
+    } else {
+      text_words = analyzers::segment_words(passage.text);
+    }
+    words = heading_words;
+    words.insert(words.end(), kept->begin(), kept->end());
     // Short passages give little evidence: they take the language of the text around them.
-    previous = analyzers::identify_language(passage.heading + "\n" + passage.text, previous);
+    previous = analyzers::identify_language(words, previous);
     passage.language = std::string(analyzers::language_code(previous));
   }
+}
+
+// segment_words(text), taken from `words_by_text` when it holds them.
+std::vector<std::string> words_of(const std::string& text, WordsByText& words_by_text) {
+  const auto found = words_by_text.find(text);
+  if (found == words_by_text.end()) return analyzers::segment_words(text);
+  std::vector<std::string> words = std::move(found->second);
+  words_by_text.erase(found);  // a second passage of the same text segments it anew
+  return words;
 }
 
 // For tests of crash safety: dies as a kill would, after this many files were written.
@@ -745,6 +781,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const FileState* previous, do
     prepared.pages = extracted.pages;
     const DocumentMetadata given =
         entry.manifest_entry ? *entry.manifest_entry : DocumentMetadata{};
+    WordsByText words_by_text;
     // A document declared to be in one language is in that language throughout: short
     // passages such as "MX0081, 2019, Civic Space" give identification nothing to go on.
     if (given.languages.size() == 1) {
@@ -755,7 +792,10 @@ PreparedFile prepare_file(const CorpusFile& entry, const FileState* previous, do
               ? analyzers::identify_language(std::string_view(extracted.text).substr(0, 5000),
                                              analyzers::Language::kSpanish)
               : analyzers::language_from_code(given.languages.front());
-      assign_languages(segmented.passages, document_language);
+      // A text too big to build ahead is too big to hold twice.
+      const bool keep_words = extracted.text.size() <= kBuildAheadTextBytes;
+      assign_languages(segmented.passages, document_language,
+                       keep_words ? &words_by_text : nullptr);
     }
     std::vector<std::string> inferred;
     const DocumentMetadata metadata =
@@ -770,7 +810,7 @@ PreparedFile prepare_file(const CorpusFile& entry, const FileState* previous, do
     const bool build_here = text_bytes <= kBuildAheadTextBytes;
     for (const Passage& passage : segmented.passages) {
       // Segmented once for both its spelling words and its terms.
-      const std::vector<std::string> words = analyzers::segment_words(passage.text);
+      const std::vector<std::string> words = words_of(passage.text, words_by_text);
       collect_spelling_words(words, prepared.spelling);
       if (build_here) {
         prepared.documents.push_back(

@@ -44,14 +44,21 @@ std::string shown_start(std::string_view text) {
   return start + "...";
 }
 
-// fold_diacritics of a word, remembered: ICU's normalisers cost far more than a lookup, and
-// a corpus's accented words are few and repeat. Per thread, bounded.
-const std::string& without_accents(const std::string& word) {
+// What the spelling dictionary needs to know of a word.
+struct SpellingForm {
+  std::string accentless;  // fold_diacritics of the word
+  bool stop_word = false;
+};
+
+// A word's SpellingForm, remembered: ICU's normalisers cost far more than a lookup (the
+// stop-word test folds the word too), and a corpus's words repeat. Per thread, bounded.
+const SpellingForm& spelling_form(const std::string& word) {
   constexpr std::size_t kMaxRemembered = 100'000;
-  thread_local std::unordered_map<std::string, std::string> folded;
-  if (auto found = folded.find(word); found != folded.end()) return found->second;
-  if (folded.size() >= kMaxRemembered) folded.clear();
-  return folded.emplace(word, analyzers::fold_diacritics(word)).first->second;
+  thread_local std::unordered_map<std::string, SpellingForm> forms;
+  if (auto found = forms.find(word); found != forms.end()) return found->second;
+  if (forms.size() >= kMaxRemembered) forms.clear();
+  SpellingForm form{analyzers::fold_diacritics(word), analyzers::is_stop_word(word)};
+  return forms.emplace(word, std::move(form)).first->second;
 }
 
 // 128 random bits in hex: distinct across runs, machines and restored backups, which a
@@ -138,8 +145,9 @@ void collect_spelling_words(std::span<const std::string> text_words, SpellingWor
     if (word.size() < kMinSpellingBytes || word.size() > analyzers::kMaxIndexedWordBytes) continue;
     if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
-    if (analyzers::is_stop_word(word)) continue;
-    const std::string& accentless = without_accents(word);
+    const SpellingForm& form = spelling_form(word);
+    if (form.stop_word) continue;
+    const std::string& accentless = form.accentless;
     SpellingWord& entry = words[accentless];
     ++entry.count;
     if (entry.written.empty() && accentless != word) entry.written = word;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lupa/analyzers/text_normalizer.h"
@@ -92,6 +93,63 @@ TEST(PhraseMatcher, ACaseSensitiveTerminalDoesNotHideACaseInsensitiveOne) {
   EXPECT_EQ(m.find("hacienda informó"), (Entries{}));
   EXPECT_EQ(m.find("la hacienda pública"), (Entries{1}));
   EXPECT_EQ(m.find("la Hacienda Pública"), (Entries{1}));
+}
+
+TEST(PhraseMatcher, PhrasesSharingTheirFirstWordsAreToldApart) {
+  PhraseMatcher m;
+  m.add("datos", 0, false);
+  m.add("datos abiertos", 1, false);
+  m.add("datos personales", 2, false);
+  m.add("abiertos", 3, false);
+  EXPECT_EQ(m.find("datos personales y datos abiertos"), (Entries{2, 1}));
+  EXPECT_EQ(m.find("datos, luego abiertos"), (Entries{0, 3}));
+  // A word of a phrase is not a phrase where no phrase starts with it.
+  EXPECT_EQ(m.find("personales"), (Entries{}));
+}
+
+TEST(PhraseMatcher, ManyPhrasesAreAllFound) {
+  // Enough phrases that the tables of words and of trie edges grow several times over.
+  PhraseMatcher m;
+  for (std::size_t i = 0; i < 500; ++i) m.add("frase " + std::to_string(i) + " fin", i, false);
+  for (std::size_t i = 0; i < 500; i += 37)
+    EXPECT_EQ(m.find("una frase " + std::to_string(i) + " fin aquí"), (Entries{i})) << i;
+  EXPECT_EQ(m.find("frase 1000 fin"), (Entries{}));
+  EXPECT_EQ(m.find("frase 12"), (Entries{}));
+  EXPECT_EQ(m.exact("Frase 499 Fin"), 499);
+}
+
+TEST(PhraseMatcher, AcceptChoosesTheLongestAllowedPhrase) {
+  PhraseMatcher m;
+  m.add("ministerio de hacienda", 0, false);
+  m.add("ministerio", 1, false);
+  const std::vector<std::string> words = segment_words_keeping_case("el Ministerio de Hacienda");
+  const std::vector<std::string> folded = PhraseMatcher::fold_words(words);
+  EXPECT_EQ(m.find(words, folded), (Entries{0}));
+  const PhraseMatcher::Accept refuse_long = [](std::size_t, std::size_t, std::size_t length) {
+    return length < 2;
+  };
+  EXPECT_EQ(m.find(words, folded, refuse_long), (Entries{1}));
+}
+
+TEST(PhraseMatcher, FindSpansKeepsLongestAndFindAllSpansKeepsEveryPhrase) {
+  PhraseMatcher m;
+  m.add_keys({"zdat", "zabiert"}, 0);
+  m.add_keys({"zabiert"}, 1);
+  m.add_keys({"zdat"}, 2);
+  const std::vector<std::string> keys = {"zlos", "zdat", "zabiert", "zdat"};
+  const std::vector<PhraseMatcher::Span> longest = m.find_spans(keys);
+  ASSERT_EQ(longest.size(), 2U);
+  EXPECT_EQ(longest[0].first, 1U);
+  EXPECT_EQ(longest[0].length, 2U);
+  EXPECT_EQ(longest[0].entry, 0U);
+  EXPECT_EQ(longest[1].first, 3U);
+  EXPECT_EQ(longest[1].entry, 2U);
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> every;
+  for (const PhraseMatcher::Span& span : m.find_all_spans(keys))
+    every.emplace_back(span.first, span.length, span.entry);
+  using Found = std::tuple<std::size_t, std::size_t, std::size_t>;
+  EXPECT_EQ(every, (std::vector<Found>{{1, 1, 2}, {1, 2, 0}, {2, 1, 1}, {3, 1, 2}}));
+  EXPECT_TRUE(m.find_all_spans({}).empty());
 }
 
 TEST(PhraseMatcher, SegmentedOverloadGivesTheSameAnswer) {

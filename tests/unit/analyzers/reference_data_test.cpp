@@ -777,5 +777,17 @@ TEST(MatchRule, QuickTestsNeverRejectALineThePatternMatches) {
   EXPECT_GT(matched, 100u);  // the fixtures hold headings, entries and commitments of each kind
 }
 
+TEST(MatchRule, TheSameLineCutShorterIsMatchedAsCut) {
+  // Folded lines are remembered: a line tried whole and then cut must not be read whole again.
+  const std::string line = "Compromiso 3. Publicar datos abiertos de contratación";
+  const auto whole = data().match_rule("commitment-start", line);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(whole->back(), "publicar datos abiertos de contratacion");
+  const auto cut = data().match_rule("commitment-start", line, 22);
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_EQ(cut->back(), "publicar");
+  EXPECT_EQ(data().match_rule("commitment-start", line)->back(), whole->back());
+}
+
 }  // namespace
 }  // namespace lupa::analyzers

@@ -111,6 +111,27 @@ TEST(TextNormalizer, SegmentWordsKeepingCaseAgreesWithSegmentWordsUpToCase) {
     EXPECT_EQ(fold_for_matching(kept[i]), fold_for_matching(lowered[i])) << kept[i];
 }
 
+TEST(TextNormalizer, SegmentWordsOfLinesJoinedAreTheWordsOfEachLine) {
+  // The indexer identifies a passage's language from the words of its heading and its text
+  // segmented apart, and keeps the text's for the index: a line end parts words and
+  // normalisation alike, whatever stands on either side of it.
+  const std::pair<std::string, std::string> lines[] = {
+      {"", "Datos abiertos"},
+      {"1. Transparencia", ""},
+      {"Compromiso 3 › Ejes", "gob.mx y www.compranet.gob.mx."},
+      {"Mexico\u2019s plan", "\u0301acento suelto al principio"},
+      {"termina en acento e\u0301", "\uFB01nanzas p\u00fablicas"},
+      {"SEP.", ".mx"},
+      {"ends with an apostrophe'", "'s start"},
+      {"  ", "\t"}};
+  for (const auto& [heading, text] : lines) {
+    Words apart = segment_words(heading);
+    const Words text_words = segment_words(text);
+    apart.insert(apart.end(), text_words.begin(), text_words.end());
+    EXPECT_EQ(segment_words(heading + "\n" + text), apart) << heading << " / " << text;
+  }
+}
+
 TEST(TextNormalizer, FoldForMatchingLowerCasesAndDropsAccentsButKeepsEnye) {
   const std::pair<std::string, std::string> cases[] = {
       {"Secretaría de la Función Pública", "secretaria de la funcion publica"},

@@ -93,6 +93,20 @@ TEST(SpellingWords, WordsLongerThanAnIndexedWordAreLeftOut) {
   EXPECT_THAT(kept, UnorderedElementsAre("transparencia", std::string(64, 'z')));
 }
 
+TEST(SpellingWords, StopWordsDigitsAndShortWordsAreLeftOutAndAccentsFolded) {
+  SpellingWords words;
+  // Twice over: the second time each word's form comes from what the thread remembers.
+  for (int pass = 0; pass < 2; ++pass)
+    collect_spelling_words("La corrupción y la CORRUPCION de 2019 en la Administración del año",
+                           words);
+  std::vector<std::string> kept;
+  for (const auto& [word, entry] : words) kept.push_back(word);
+  EXPECT_THAT(kept, UnorderedElementsAre("administracion", "año", "corrupcion"));
+  EXPECT_EQ(words["corrupcion"].count, 4U);
+  EXPECT_EQ(words["corrupcion"].written, "corrupción");
+  EXPECT_EQ(words["año"].written, "");
+}
+
 TEST(UnwritableReason, NamesATermOrSpellingWordOverXapiansLimits) {
   Xapian::Document fine;
   fine.add_term("Ztransparenc");

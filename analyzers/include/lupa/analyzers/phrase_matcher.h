@@ -5,13 +5,16 @@
 // PUBLICA". A case-sensitive phrase must also match the words exactly as written: acronyms
 // ("SEP" is not the month "sep") and generic phrases that are names only when capitalised.
 // A trie over words makes a scan linear in the text, whatever the number of phrases.
+//
+// A matcher is read-only once built: const members are safe to call from several threads.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace lupa::analyzers {
@@ -61,26 +64,56 @@ class PhraseMatcher {
   long exact(std::string_view text) const;
 
  private:
+  /// A word of the phrases, by its number; kNoWord for a word no phrase has.
+  using WordNumber = std::uint32_t;
+  static constexpr WordNumber kNoWord = UINT32_MAX;
+
   struct Terminal {
     std::size_t entry;
     bool case_sensitive;
     std::vector<std::string> words;  // as written, for case-sensitive phrases
   };
   struct Node {
-    std::unordered_map<std::string, std::size_t> next;
     std::vector<Terminal> terminals;
   };
+  // Open addressing over a power-of-two table: a text's words are mostly in no phrase, and such
+  // a word costs one hash and one slot read, where a node's std::unordered_map cost a hash, a
+  // division and a pointer chase at every node of every matcher.
+  struct WordSlot {
+    std::uint32_t hash = 0;       // the low half of the word's hash: 8-byte slots, more in cache
+    WordNumber number = kNoWord;  // kNoWord: an empty slot
+  };
+  struct EdgeSlot {
+    std::uint64_t key = 0;    // (node << 32) | word number
+    std::uint32_t child = 0;  // 0 (the root, never a child): an empty slot
+  };
+
+  /// The number of `word`, kNoWord when no phrase has it.
+  WordNumber number_of(std::string_view word) const;
+  /// The number of `word`, numbering it if it is new.
+  WordNumber add_word(std::string_view word);
+  /// The numbers of `words`, looked up once each however many phrases start at each.
+  std::vector<WordNumber> numbers_of(const std::vector<std::string>& words) const;
+  /// The node `word` leads to from `node`, 0 when none.
+  std::uint32_t child(std::uint32_t node, WordNumber word) const;
+  /// Adds the path of `keys` (words as compared) and returns its last node.
+  std::uint32_t add_path(const std::vector<std::string>& keys);
+
   /// find(), keeping only matches `accept` allows (every match when it is null).
   std::vector<std::size_t> find_allowed(const std::vector<std::string>& words,
-                                        const std::vector<std::string>& folded,
+                                        const std::vector<WordNumber>& numbers,
                                         const Accept* accept) const;
   /// Longest terminal starting at `start` that `accept` allows: (entry, length in words), or
   /// length 0.
   std::pair<std::size_t, std::size_t> longest_at(const std::vector<std::string>& words,
-                                                 const std::vector<std::string>& folded,
+                                                 const std::vector<WordNumber>& numbers,
                                                  std::size_t start,
                                                  const Accept* accept = nullptr) const;
   std::vector<Node> nodes_{1};
+  std::vector<std::string> words_;    // by number
+  std::vector<WordSlot> word_slots_;  // size a power of two, at most half full
+  std::vector<EdgeSlot> edge_slots_;  // size a power of two, at most half full
+  std::size_t edges_ = 0;
 };
 
 }  // namespace lupa::analyzers

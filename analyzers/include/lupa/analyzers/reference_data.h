@@ -3,6 +3,8 @@
 // docs/data-files.md); a new country or plan is a new row there, not new code.
 #pragma once
 
+#include <array>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <span>
@@ -250,7 +252,12 @@ class ReferenceData {
   Vocabulary report_stages_;
   struct LinePatterns {
     std::optional<std::regex> chrome, not_title, imprint, site_name;
+    // The chrome rows again, by the first byte of a line: those of its rows that can start
+    // with it (pattern_first_bytes.h), null where none can. Most lines meet two or three.
+    std::array<std::shared_ptr<const std::regex>, 256> chrome_by_first_byte;
   } line_patterns_;
+  /// Whether `subject` (as line_for_patterns gives it) matches a chrome row whole.
+  bool matches_chrome(const std::string& subject) const;
   std::vector<std::pair<std::string, Label>> languages_;
   Vocabulary agencies_;
   Vocabulary organizations_;
