@@ -232,20 +232,25 @@ class ShardedIndexing : public ::testing::Test {
           Xapian::Database((layout / ("shard-" + std::to_string(k))).string()).get_revision());
     return found;
   }
+  // The OGP fixtures, which link commitments across documents and name institutions
+  // agencies.tsv does not know, and copies of two of them, which make near-duplicate groups
+  // whose members land in different shards or parts; in `ogp` of the test's folder.
+  fs::path ogp_corpus_with_copies() const {
+    const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
+    const fs::path corpus = dir_.path() / "ogp";
+    fs::create_directories(corpus / "copies");
+    for (const auto& entry : fs::directory_iterator(fixtures))
+      if (entry.path().extension() != ".json")
+        fs::copy_file(entry.path(), corpus / entry.path().filename());
+    fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
+    fs::copy_file(fixtures / "co-2020-2022-plan-de-accion.txt", corpus / "copies" / "co-plan.txt");
+    return corpus;
+  }
   TempDir dir_;
 };
 
 TEST_F(ShardedIndexing, ShardsHoldTheSamePassagesAsOneDatabaseGroupsAndLinksIncluded) {
-  // The OGP fixtures link commitments across documents; copies make near-duplicate groups
-  // whose members land in different shards.
-  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
-  const fs::path corpus = dir_.path() / "ogp";
-  fs::create_directories(corpus / "copies");
-  for (const auto& entry : fs::directory_iterator(fixtures))
-    if (entry.path().extension() != ".json")
-      fs::copy_file(entry.path(), corpus / entry.path().filename());
-  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
-  fs::copy_file(fixtures / "co-2020-2022-plan-de-accion.txt", corpus / "copies" / "co-plan.txt");
+  const fs::path corpus = ogp_corpus_with_copies();
 
   const IndexSummary one = index(dir_.path() / "one", std::nullopt, corpus);
   const IndexSummary sharded = index(dir_.path() / "three", 3, corpus);
@@ -292,15 +297,7 @@ std::map<std::string, Xapian::doccount> spellings_of(const fs::path& database) {
 }
 
 TEST_F(ShardedIndexing, ADatabaseWrittenInPartsHoldsWhatOneWriterWrites) {
-  // The OGP fixtures link commitments across documents and name institutions agencies.tsv does
-  // not know; copies make near-duplicate groups across parts.
-  const fs::path fixtures = fs::path(LUPA_SOURCE_DIR) / "tests" / "data" / "ogp-world";
-  const fs::path corpus = dir_.path() / "ogp";
-  fs::create_directories(corpus / "copies");
-  for (const auto& entry : fs::directory_iterator(fixtures))
-    if (entry.path().extension() != ".json")
-      fs::copy_file(entry.path(), corpus / entry.path().filename());
-  fs::copy_file(fixtures / "ke-2023-2027-action-plan.txt", corpus / "copies" / "ke-plan.txt");
+  const fs::path corpus = ogp_corpus_with_copies();
   // The same accentless word written two ways, in files of different parts: the form of the
   // first file in corpus order is the one kept, as by one writer.
   std::vector<std::string> names;
