@@ -281,7 +281,8 @@ void ShardedWriter::remove_file(const std::string& document_path) {
 void ShardedWriter::label_value(std::string_view document_path, std::string_view vocabulary,
                                 std::string_view id, std::string_view label) {
   // Shard 0 holds every label, given in corpus order as a single database would be: searchd
-  // takes the first shard's label of a value.
+  // takes the first shard's label of a value. Partials: the first alone, which makes the
+  // merged database's.
   if (!merge_when_committed_) writer_for(document_path).label_value(vocabulary, id, label);
   if (writers_.size() > 1) writers_.front()->label_value(vocabulary, id, label);
 }
@@ -299,15 +300,17 @@ void ShardedWriter::commit() {
     fs::create_directories(compacted.directory);
     if (merge_when_committed_) {
       // Renumbered: the second partial's passages follow the first's, and so on. The spelling
-      // tables are added together; a metadata key keeps the first partial's value.
+      // tables are added together. No two partials hold one metadata key but the commit id,
+      // random in each: labels and accented forms are the first partial's alone.
       Xapian::Database partials;
       for (std::size_t k = 0; k < writers_.size(); ++k)
         partials.add_database(Xapian::Database(partial_path(built.directory, k).string()));
       partials.compact(compacted.shard_path(0).string());
+    } else {
+      for (std::size_t k = 0; k < layout_.shards; ++k)
+        Xapian::Database(built.shard_path(k).string())
+            .compact(compacted.shard_path(k).string(), Xapian::DBCOMPACT_NO_RENUMBER);
     }
-    for (std::size_t k = 0; k < layout_.shards && !merge_when_committed_; ++k)
-      Xapian::Database(built.shard_path(k).string())
-          .compact(compacted.shard_path(k).string(), Xapian::DBCOMPACT_NO_RENUMBER);
     if (layout_.sharded()) write_file_atomically(compacted.stub_file(), compacted.stub_text());
     new_folder_->publish(compacted.directory,
                          layout_.sharded() ? std::string(kStubFileName) : "iamglass");
