@@ -43,6 +43,13 @@ class IndexerApp final : public Application {
                "already is, else 1 (a single database)")
             .argument("N")
             .binding("shards"));
+    options.addOption(
+        Option("first-run-parts", "",
+               "a run that builds a single database from nothing writes it as N partial "
+               "databases side by side, merged when it commits (default: one per core, at most "
+               "4; 1: one writer, less memory)")
+            .argument("N")
+            .binding("first-run-parts"));
     options.addOption(Option("quiet", "q", "no progress lines, only the summary").binding("quiet"));
     options.addOption(
         Option("ocr-cache", "", "folder of recognised page texts (default: ocr-cache beside DIR)")
@@ -117,6 +124,18 @@ class IndexerApp final : public Application {
         return 2;
       }
       options.shards = static_cast<std::size_t>(count);
+    }
+    if (config().hasProperty("first-run-parts")) {
+      const std::string parts = config().getString("first-run-parts");
+      char* end = nullptr;
+      const long count = std::strtol(parts.c_str(), &end, 10);
+      if (parts.empty() || *end != '\0' || count < 1 ||
+          count > static_cast<long>(lupa::indexer::kMaxShards)) {
+        std::cerr << "lupa-indexer: --first-run-parts wants a number from 1 to "
+                  << lupa::indexer::kMaxShards << ", not '" << parts << "'\n";
+        return 2;
+      }
+      options.partial_databases = static_cast<std::size_t>(count);
     }
     for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
     const bool show_progress = !config().hasProperty("quiet");

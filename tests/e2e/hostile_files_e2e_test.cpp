@@ -316,5 +316,52 @@ TEST_F(HostileFilesE2E, AFileFailingAsItIsWrittenIsRefusedAndKeepsItsPassages) {
   EXPECT_EQ(total(daemon, "berenjenas"), 0);
 }
 
+// 8. The same in a first run, written in parts on threads of their own: the failure comes
+// from a part's thread, and the run is done again without the file.
+TEST_F(HostileFilesE2E, AFirstRunInPartsRefusesAFileFailingAsItIsWrittenAndKeepsTheOthers) {
+  const std::vector<std::string> vegetables{"berenjenas", "pepinos",   "alcachofas",
+                                            "calabazas",  "espinacas", "rabanitos"};
+  for (const std::string& vegetable : vegetables)
+    dir_.write("docs/" + vegetable + ".txt",
+               "Informe\n\n1. Las " + vegetable + " del huerto comunitario.\n");
+  const RunResult run =
+      run_program(program("lupa-indexer"),
+                  {"--quiet", "--first-run-parts", "3", "--db", database_.string(), corpus_},
+                  {{"LUPA_INDEXER_TEST_REFUSE_FILE", "docs/pepinos.txt"}});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(contains(run.err,
+                       "error: docs/pepinos.txt: writing it failed (refused for a test "
+                       "(LUPA_INDEXER_TEST_REFUSE_FILE)); the run was done again without it"))
+      << run.err;
+  EXPECT_TRUE(contains(run.out, "7 files (6 indexed, 0 unchanged, 0 removed, 0 skipped, 1 errors)"))
+      << run.out;
+  // One database, merged from its parts.
+  EXPECT_TRUE(fs::exists(database_ / "iamglass"));
+  {
+    SearchDaemon daemon(database_);
+    EXPECT_EQ(total(daemon, "zanahorias"), 1);
+    for (const std::string& vegetable : vegetables)
+      EXPECT_EQ(total(daemon, vegetable), vegetable == "pepinos" ? 0 : 1) << vegetable;
+  }
+  const RunResult again = index();
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(contains(again.out, "(1 indexed, 6 unchanged")) << again.out;
+  SearchDaemon daemon(database_);
+  EXPECT_EQ(total(daemon, "pepinos"), 1);
+}
+
+TEST_F(HostileFilesE2E, FirstRunPartsOutOfRangeAreRefusedNamingTheOption) {
+  for (const std::string parts : {"0", "257", "two", ""}) {
+    const RunResult run =
+        run_program(program("lupa-indexer"),
+                    {"--first-run-parts", parts, "--db", database_.string(), corpus_.string()});
+    EXPECT_EQ(run.exit_code, 2) << parts;
+    EXPECT_TRUE(
+        contains(run.err, "--first-run-parts wants a number from 1 to 256, not '" + parts + "'"))
+        << run.err;
+  }
+  EXPECT_FALSE(fs::exists(database_ / "iamglass"));
+}
+
 }  // namespace
 }  // namespace lupa::testing
