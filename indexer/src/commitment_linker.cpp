@@ -438,10 +438,6 @@ void replace_group_term(const std::string& before, const std::string& after,
   if (!after.empty()) document.add_boolean_term(schema::commitment_group_term(after));
 }
 
-}  // namespace
-
-std::string commitment_link_value(const PassageRecord& stored);
-
 // `document` with `links` (none: no links) instead of the links it had, in its data, its facet
 // and group terms and its link value.
 void relink(Xapian::Document& document, std::optional<CommitmentLinks> links) {
@@ -494,6 +490,8 @@ void relink_in_parallel(std::vector<HeldRelink>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i)  // written later, once, with its links
     batch[i].held->replace_serialised(serialised[i], std::move(link_values[i]));
 }
+
+}  // namespace
 
 std::string commitment_link_value(const PassageRecord& stored) {
   if (stored.kind != schema::PassageKind::kCommitment) return {};
