@@ -113,29 +113,26 @@ class IndexerApp final : public Application {
       }
       options.file_time_limit = std::chrono::seconds(seconds);
     }
-    if (config().hasProperty("shards")) {
-      const std::string shards = config().getString("shards");
+    const auto database_count = [this](const std::string& option) -> std::optional<std::size_t> {
+      const std::string given = config().getString(option);
       char* end = nullptr;
-      const long count = std::strtol(shards.c_str(), &end, 10);
-      if (shards.empty() || *end != '\0' || count < 1 ||
+      const long count = std::strtol(given.c_str(), &end, 10);
+      if (given.empty() || *end != '\0' || count < 1 ||
           count > static_cast<long>(lupa::indexer::kMaxShards)) {
-        std::cerr << "lupa-indexer: --shards wants a number from 1 to " << lupa::indexer::kMaxShards
-                  << ", not '" << shards << "'\n";
-        return 2;
+        std::cerr << "lupa-indexer: --" << option << " wants a number from 1 to "
+                  << lupa::indexer::kMaxShards << ", not '" << given << "'\n";
+        return std::nullopt;
       }
-      options.shards = static_cast<std::size_t>(count);
+      return static_cast<std::size_t>(count);
+    };
+    if (config().hasProperty("shards")) {
+      options.shards = database_count("shards");
+      if (!options.shards) return 2;
     }
     if (config().hasProperty("first-run-parts")) {
-      const std::string parts = config().getString("first-run-parts");
-      char* end = nullptr;
-      const long count = std::strtol(parts.c_str(), &end, 10);
-      if (parts.empty() || *end != '\0' || count < 1 ||
-          count > static_cast<long>(lupa::indexer::kMaxShards)) {
-        std::cerr << "lupa-indexer: --first-run-parts wants a number from 1 to "
-                  << lupa::indexer::kMaxShards << ", not '" << parts << "'\n";
-        return 2;
-      }
-      options.partial_databases = static_cast<std::size_t>(count);
+      const auto parts = database_count("first-run-parts");
+      if (!parts) return 2;
+      options.partial_databases = *parts;
     }
     for (const auto& folder : arguments) options.corpus_folders.emplace_back(folder);
     const bool show_progress = !config().hasProperty("quiet");

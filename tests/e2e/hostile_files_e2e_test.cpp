@@ -350,17 +350,17 @@ TEST_F(HostileFilesE2E, AFirstRunInPartsRefusesAFileFailingAsItIsWrittenAndKeeps
   EXPECT_EQ(total(daemon, "pepinos"), 1);
 }
 
-TEST_F(HostileFilesE2E, FirstRunPartsOutOfRangeAreRefusedNamingTheOption) {
-  for (const std::string parts : {"0", "257", "two", ""}) {
-    const RunResult run =
-        run_program(program("lupa-indexer"),
-                    {"--first-run-parts", parts, "--db", database_.string(), corpus_.string()});
-    EXPECT_EQ(run.exit_code, 2) << parts;
-    EXPECT_TRUE(
-        contains(run.err, "--first-run-parts wants a number from 1 to 256, not '" + parts + "'"))
-        << run.err;
+TEST_F(HostileFilesE2E, DatabaseCountsOutOfRangeAreRefusedNamingTheOption) {
+  for (const std::string option : {"--first-run-parts", "--shards"}) {
+    for (const std::string count : {"0", "257", "two", ""}) {
+      const RunResult run = run_program(
+          program("lupa-indexer"), {option, count, "--db", database_.string(), corpus_.string()});
+      EXPECT_EQ(run.exit_code, 2) << option << " " << count;
+      EXPECT_TRUE(contains(run.err, option + " wants a number from 1 to 256, not '" + count + "'"))
+          << run.err;
+    }
   }
-  EXPECT_FALSE(fs::exists(database_ / "iamglass"));
+  EXPECT_FALSE(fs::exists(database_));
 }
 
 }  // namespace
