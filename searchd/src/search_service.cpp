@@ -48,6 +48,19 @@ constexpr Xapian::doccount kBrowseOrderKept = 10000;
 // Pages ending past this many hits are matched on one thread: each part of a split match
 // keeps as many hits as the page's end, and a deep page is rare.
 constexpr Xapian::doccount kSplitMatchDeepest = 1000;
+
+// Ranks a match that leaves collapsing to the codes asks for, to show `wanted` passages of
+// distinct keys: room for a few passages of a key already shown (rare), without a second match.
+Xapian::doccount ranks_asked(Xapian::doccount wanted) {
+  return wanted == 0 ? 0 : 2 * wanted + 8;
+}
+
+// Passage `docid`'s collapse key, read from `codes`, which cover every passage of the match's
+// database (SearchService::facet_codes).
+std::string_view collapse_key(const FacetCodes& codes, Xapian::valueno slot, Xapian::docid docid) {
+  if (!codes.covers(docid)) throw std::logic_error("facet codes of another revision");
+  return codes.group_key(slot, docid).value_or(std::string_view());
+}
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
@@ -903,8 +916,12 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
                                   effective.sort == SortOrder::kNewest};
   FacetCounter counter(facets_, unfiltered, effective.collapse_slot, order, codes);
   if (remote_) counter.count_merged_only();
+  // With codes, the counters and the page collapse, from the codes: Xapian's own collapsing
+  // would read every match's key from the value table, where few passages have one.
+  const bool collapse_by_codes = effective.collapse_slot && codes;
   Xapian::Enquire enquire(db);
   configure_enquire(enquire, effective, codes);
+  if (collapse_by_codes) enquire.set_collapse_key(Xapian::BAD_VALUENO);
   if (request.count_facets) enquire.add_matchspy(&counter);
   MatchCounter matches(effective.collapse_slot, codes);
   if (remote_) matches.count_merged_only();
@@ -924,8 +941,16 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
       !split_match(db, index, effective, codes, request.count_facets ? &counter : nullptr,
                    unfiltered, order, &matches, offset + per_page, split_page, matched)) {
     // check_at_least = every document: exact totals and exact facet counts.
-    mset = enquire.get_mset(offset, per_page, everything);
-    matched = mset->get_matches_estimated();
+    if (collapse_by_codes) {
+      const Xapian::doccount asked = ranks_asked(offset + per_page);
+      const Xapian::MSet ranked = enquire.get_mset(0, asked, everything);
+      matched = ranked.get_matches_estimated();
+      split_page = first_of_each_key(enquire, ranked, asked, offset + per_page,
+                                     *effective.collapse_slot, *codes, &matches);
+    } else {
+      mset = enquire.get_mset(offset, per_page, everything);
+      matched = mset->get_matches_estimated();
+    }
   }
   // Exact: every document was checked (check_at_least). With collapsing, Xapian's estimate
   // is not the collapsed count, and across shards neither is its lower bound (a group may
@@ -952,6 +977,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
     without_own.filter = filter_query(db, request, facet.name);
     Xapian::Enquire facet_enquire(db);
     configure_enquire(facet_enquire, without_own, codes);
+    if (collapse_by_codes) facet_enquire.set_collapse_key(Xapian::BAD_VALUENO);
     facet_enquire.add_matchspy(&own);
     // Split as the main match is, and whole with the same filter of every id, for the same
     // weights: a collapsed group counts as its passage of highest weight.
@@ -998,6 +1024,7 @@ struct MatchedPart {
   struct Ranked {
     Xapian::docid docid;
     double weight;
+    std::size_t part;
   };
   std::vector<Ranked> first;
   Xapian::doccount matched = 0;
@@ -1034,6 +1061,9 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
     bounds[i] = static_cast<Xapian::docid>(std::uint64_t{last_id} * i / parts);
   const Xapian::doccount everything = db.get_doccount();
   const MatchOrder order{effective.collapse_slot, effective.sort, effective.browsing};
+  // As in run(): the codes collapse; each part then gives its first ranks uncollapsed.
+  const bool collapse_by_codes = effective.collapse_slot.has_value();
+  const Xapian::doccount asked = collapse_by_codes ? ranks_asked(wanted) : wanted;
   // A Xapian::Query is reference-counted without atomics: each partner makes its own copy.
   const std::string query_bytes = effective.query().serialise();
   const std::string& revision = index.revision;
@@ -1042,13 +1072,14 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                             FacetCounter* part_counter, MatchCounter* part_matches) {
     Xapian::Enquire enquire(part_db);
     configure_order(enquire, order, codes);
+    if (collapse_by_codes) enquire.set_collapse_key(Xapian::BAD_VALUENO);
     enquire.set_query(within_ids(query, bounds[part] + 1, bounds[part + 1]));
     if (part_counter) enquire.add_matchspy(part_counter);
     if (part_matches && effective.collapse_slot) enquire.add_matchspy(part_matches);
-    const Xapian::MSet mset = enquire.get_mset(0, wanted, everything);
+    const Xapian::MSet mset = enquire.get_mset(0, asked, everything);
     MatchedPart& result = matched_parts[part];
     for (auto it = mset.begin(); it != mset.end(); ++it)
-      result.first.push_back({*it, it.get_weight()});
+      result.first.push_back({*it, it.get_weight(), part});
     result.matched = mset.get_matches_estimated();
     result.ran = true;
   };
@@ -1108,23 +1139,69 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
     if (a.weight != b.weight) return a.weight > b.weight;
     return rank(a.docid) < rank(b.docid);
   });
-  std::unordered_set<std::string> shown_keys;
+  // Uncollapsed, the merged ranks are the whole match's only until a part that gave all it
+  // was asked for has none left: its next ranks, not given, may come before the others'.
+  std::vector<Xapian::doccount> left(parts);
+  for (std::size_t part = 0; part < parts; ++part)
+    left[part] = static_cast<Xapian::doccount>(matched_parts[part].first.size());
+  const auto a_full_part_ran_out = [&] {
+    for (std::size_t part = 0; part < parts; ++part)
+      if (left[part] == 0 && matched_parts[part].first.size() == asked) return true;
+    return false;
+  };
+  // Too many passages of keys already shown: the first ranks of the whole match instead,
+  // weighed as its parts were (within_ids).
+  const auto from_the_whole_match = [&] {
+    Xapian::Enquire whole(db);
+    configure_order(whole, order, codes);
+    whole.set_collapse_key(Xapian::BAD_VALUENO);
+    whole.set_query(within_ids(effective.query(), 1, last_id));
+    const Xapian::doccount more = 2 * asked;
+    page = first_of_each_key(whole, whole.get_mset(0, more), more, wanted, *effective.collapse_slot,
+                             *codes, matches);
+    return true;
+  };
+  std::unordered_set<std::string_view> shown_keys;
   for (const MatchedPart::Ranked& ranked : merged) {
     if (page.size() == wanted) break;
-    Xapian::Document document = db.get_document(ranked.docid);
+    if (collapse_by_codes && a_full_part_ran_out()) return from_the_whole_match();
+    --left[ranked.part];
     Xapian::doccount hidden = 0;
     if (effective.collapse_slot) {
-      const std::optional<std::string_view> held =
-          codes->group_key(*effective.collapse_slot, ranked.docid);
-      std::string key = held ? std::string(*held) : document.get_value(*effective.collapse_slot);
+      const std::string_view key = collapse_key(*codes, *effective.collapse_slot, ranked.docid);
       if (!key.empty()) {
         if (!shown_keys.insert(key).second) continue;
-        if (matches) hidden = matches->collapsed_into(key);
+        if (matches) hidden = matches->collapsed_into(std::string(key));
       }
     }
-    page.push_back({std::move(document), ranked.weight, hidden});
+    page.push_back({db.get_document(ranked.docid), ranked.weight, hidden});
   }
+  if (page.size() < wanted && collapse_by_codes && a_full_part_ran_out())
+    return from_the_whole_match();
   return true;
+}
+
+std::vector<SearchService::PageHit> SearchService::first_of_each_key(
+    Xapian::Enquire& enquire, Xapian::MSet ranked, Xapian::doccount asked, Xapian::doccount wanted,
+    Xapian::valueno slot, const FacetCodes& codes, const MatchCounter* matches) {
+  for (;;) {
+    std::vector<PageHit> page;
+    std::unordered_set<std::string_view> shown_keys;
+    for (auto it = ranked.begin(); it != ranked.end() && page.size() < wanted; ++it) {
+      const std::string_view key = collapse_key(codes, slot, *it);
+      Xapian::doccount hidden = 0;
+      if (!key.empty()) {
+        if (!shown_keys.insert(key).second) continue;
+        if (matches) hidden = matches->collapsed_into(std::string(key));
+      }
+      page.push_back({it.get_document(), it.get_weight(), hidden});
+    }
+    if (page.size() == wanted || ranked.size() < asked) return page;
+    // Counted already: the longer match only ranks.
+    enquire.clear_matchspies();
+    asked *= 2;
+    ranked = enquire.get_mset(0, asked);
+  }
 }
 
 void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,

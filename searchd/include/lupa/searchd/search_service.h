@@ -492,6 +492,14 @@ class SearchService {
                    const std::vector<bool>& counted, const CollapseOrder& collapse_order,
                    MatchCounter* matches, Xapian::doccount wanted, std::vector<PageHit>& page,
                    Xapian::doccount& matched) const;
+  /// The first `wanted` passages of `enquire`'s match (which does not collapse), each collapse
+  /// key of `codes` in `slot` once, the first, as Xapian's collapsing keeps it, with what each
+  /// hid (`matches`). Read from `ranked`, the match's first `asked` ranks, then from longer
+  /// matches without spies while those hold too few keys and more ranks exist.
+  static std::vector<PageHit> first_of_each_key(Xapian::Enquire& enquire, Xapian::MSet ranked,
+                                                Xapian::doccount asked, Xapian::doccount wanted,
+                                                Xapian::valueno slot, const FacetCodes& codes,
+                                                const MatchCounter* matches);
   /// Runs `effective` with the request's page and facets into `result`.
   void run(Xapian::Database& db, const EffectiveQuery& effective, const SearchRequest& request,
            SearchResult& result) const;
