@@ -45,7 +45,8 @@ class FoldingStem final : public Xapian::StemImplementation {
 
 // The folding stems of words in every language, kept per thread across snippet runs: each
 // page's snippets stem every word of their passages, and most words come back page after page.
-// Bounded: when full it starts over, and the words in use come back first.
+// Bounded (about 2 MB a thread when full, mostly short words held inline): when full it starts
+// over, and the words in use come back first.
 class FoldedStems {
  public:
   using Stems = std::array<std::string, std::size(kLanguages)>;
