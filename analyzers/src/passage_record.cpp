@@ -8,12 +8,12 @@
 
 #include <array>
 #include <cctype>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <sstream>
 
 #include "enum_names.h"
+#include "lupa/analyzers/json_writer.h"
 
 namespace lupa::schema {
 namespace {
@@ -73,110 +73,44 @@ Object::Ptr irm_object(const IrmRatings& irm, bool sorted) {
   return json;
 }
 
-// The bytes Poco's stringifier writes for a record without links, ratings or a commitment (all
-// but a few of an index's), written directly: building Poco objects for each passage cost the
-// indexer more than its analysis. Escapes as Poco does; a string with a control byte other than
-// a line break or a tab, or a confidence with decimals, is left to Poco (`ok()` is false).
-class PlainRecordWriter {
- public:
-  void text(std::string_view key, std::string_view value) {
-    open(key);
-    quoted(value);
-  }
-  void integer(std::string_view key, std::int64_t value) {
-    open(key);
-    out_ += std::to_string(value);
-  }
-  void texts(std::string_view key, const std::vector<std::string>& values) {
-    open(key);
-    out_ += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i > 0) out_ += ',';
-      quoted(values[i]);
-    }
-    out_ += ']';
-  }
-  bool ok() const { return ok_; }
-  std::string finish() && {
-    out_ += '}';
-    return std::move(out_);
-  }
-
- private:
-  void open(std::string_view key) {
-    out_ += out_.empty() ? '{' : ',';
-    quoted(key);
-    out_ += ':';
-  }
-  void quoted(std::string_view value) {
-    out_ += '"';
-    for (const char c : value) {
-      switch (c) {
-        case '"':
-          out_ += "\\\"";
-          break;
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) ok_ = false;
-          out_ += c;
-      }
-    }
-    out_ += '"';
-  }
-
-  std::string out_;
-  bool ok_ = true;
-};
-
+// A record without links, ratings or a commitment (all but a few of an index's) is written
+// directly, in the bytes Poco's stringifier gives it: building Poco objects for each passage
+// cost the indexer more than its analysis.
 std::optional<std::string> serialise_plain(const PassageRecord& record) {
-  constexpr double kLargestWholeConfidence = 1e9;
   if (record.links || !record.irm.empty() || record.commitment) return std::nullopt;
-  if (record.confidence && (*record.confidence != std::floor(*record.confidence) ||
-                            std::fabs(*record.confidence) > kLargestWholeConfidence))
-    return std::nullopt;
-  PlainRecordWriter json;
-  json.text("id", record.id);
-  json.text("doc", record.doc);
-  json.text("title", record.title);
-  json.text("heading", record.heading);
-  json.text("kind", to_string(record.kind));
-  json.integer("ordinal", record.ordinal);
-  if (record.paragraph) json.integer("paragraph", *record.paragraph);
-  if (record.page) json.integer("page", *record.page);
-  json.text("source", to_string(record.source));
-  if (record.confidence) json.integer("confidence", static_cast<std::int64_t>(*record.confidence));
-  json.text("lang", record.lang);
-  json.texts("plans", record.plans);
-  if (record.type) json.text("type", *record.type);
-  if (record.country) json.text("country", *record.country);
-  if (record.date) json.text("date", *record.date);
-  if (record.passage_date) json.text("passage_date", record.passage_date->to_string());
-  if (record.publisher) json.text("publisher", *record.publisher);
-  json.texts("doc_languages", record.doc_languages);
-  json.integer("indexed_at", record.indexed_at);
-  if (record.section) json.text("section", *record.section);
-  json.texts("challenge", record.challenges);
-  json.texts("themes", record.themes);
-  json.texts("agencies", record.agencies);
-  json.texts("responsible", record.responsible);
-  json.texts("organizations", record.organizations);
-  if (record.status) json.text("status", *record.status);
-  if (record.translation_id) json.text("translation_id", *record.translation_id);
-  if (!record.supporting.empty()) json.texts("supporting", record.supporting);
-  if (record.report_stage) json.text("report_stage", *record.report_stage);
-  json.text("text", record.text);
-  if (!json.ok()) return std::nullopt;
+  analyzers::JsonWriter json;
+  json.begin_object();
+  json.key("id").text(record.id);
+  json.key("doc").text(record.doc);
+  json.key("title").text(record.title);
+  json.key("heading").text(record.heading);
+  json.key("kind").text(to_string(record.kind));
+  json.key("ordinal").integer(record.ordinal);
+  if (record.paragraph) json.key("paragraph").integer(*record.paragraph);
+  if (record.page) json.key("page").integer(*record.page);
+  json.key("source").text(to_string(record.source));
+  if (record.confidence) json.key("confidence").number(*record.confidence);
+  json.key("lang").text(record.lang);
+  json.key("plans").texts(record.plans);
+  if (record.type) json.key("type").text(*record.type);
+  if (record.country) json.key("country").text(*record.country);
+  if (record.date) json.key("date").text(*record.date);
+  if (record.passage_date) json.key("passage_date").text(record.passage_date->to_string());
+  if (record.publisher) json.key("publisher").text(*record.publisher);
+  json.key("doc_languages").texts(record.doc_languages);
+  json.key("indexed_at").integer(record.indexed_at);
+  if (record.section) json.key("section").text(*record.section);
+  json.key("challenge").texts(record.challenges);
+  json.key("themes").texts(record.themes);
+  json.key("agencies").texts(record.agencies);
+  json.key("responsible").texts(record.responsible);
+  json.key("organizations").texts(record.organizations);
+  if (record.status) json.key("status").text(*record.status);
+  if (record.translation_id) json.key("translation_id").text(*record.translation_id);
+  if (!record.supporting.empty()) json.key("supporting").texts(record.supporting);
+  if (record.report_stage) json.key("report_stage").text(*record.report_stage);
+  json.key("text").text(record.text);
+  json.end_object();
   return std::move(json).finish();
 }
 

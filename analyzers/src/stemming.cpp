@@ -1,5 +1,7 @@
 #include "lupa/analyzers/stemming.h"
 
+#include <array>
+#include <iterator>
 #include <unordered_map>
 #include <utility>
 
@@ -41,32 +43,61 @@ class FoldingStem final : public Xapian::StemImplementation {
   Xapian::Stem snowball_;
 };
 
+// The folding stems of words in every language, kept per thread across snippet runs: each
+// page's snippets stem every word of their passages, and most words come back page after page.
+// Bounded (about 2 MB a thread when full, mostly short words held inline): when full it starts
+// over, and the words in use come back first.
+class FoldedStems {
+ public:
+  using Stems = std::array<std::string, std::size(kLanguages)>;
+  static constexpr std::size_t kMaxWords = 1 << 14;
+
+  static FoldedStems& of_this_thread() {
+    thread_local FoldedStems stems;
+    return stems;
+  }
+
+  const Stems& of(const std::string& word) {
+    if (auto found = stems_.find(word); found != stems_.end()) return found->second;
+    if (stems_.size() >= kMaxWords) stems_.clear();
+    Stems stems;
+    for (std::size_t i = 0; i < stems.size(); ++i) stems[i] = stemmers_[i](word);
+    return stems_.emplace(word, std::move(stems)).first->second;
+  }
+
+ private:
+  FoldedStems() {
+    for (std::size_t i = 0; i < std::size(kLanguages); ++i)
+      stemmers_[i] = folding_stemmer(kLanguages[i]);
+  }
+
+  std::array<Xapian::Stem, std::size(kLanguages)> stemmers_;
+  std::unordered_map<std::string, Stems> stems_;
+};
+
 class HighlightingStem final : public Xapian::StemImplementation {
  public:
   explicit HighlightingStem(std::unordered_set<std::string> query_terms)
-      : query_terms_(std::move(query_terms)) {
-    for (Language language : kLanguages) stemmers_.push_back(folding_stemmer(language));
-  }
+      : query_terms_(std::move(query_terms)) {}
 
   std::string operator()(const std::string& word) override {
-    // A snippet run stems every word of a passage; words repeat, stemming twice costs.
-    if (auto found = cache_.find(word); found != cache_.end()) return found->second;
-    std::string first;
-    for (auto& stem : stemmers_) {
-      std::string stemmed = stem(word);
+    // A snippet run stems every word of a passage; words repeat, choosing twice costs.
+    if (auto found = chosen_.find(word); found != chosen_.end()) return found->second;
+    const FoldedStems::Stems& stems = FoldedStems::of_this_thread().of(word);
+    const std::string* first = nullptr;
+    for (const std::string& stemmed : stems) {
       if (query_terms_.contains(std::string(schema::kStemPrefix) + stemmed))
-        return cache_[word] = stemmed;
-      if (first.empty()) first = std::move(stemmed);
+        return chosen_[word] = stemmed;
+      if (!first && !stemmed.empty()) first = &stemmed;
     }
-    return cache_[word] = first;
+    return chosen_[word] = first ? *first : std::string();
   }
 
   std::string get_description() const override { return "highlighting"; }
 
  private:
   std::unordered_set<std::string> query_terms_;
-  std::vector<Xapian::Stem> stemmers_;
-  std::unordered_map<std::string, std::string> cache_;
+  std::unordered_map<std::string, std::string> chosen_;  ///< word -> the stem it was given
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lupa/analyzers/json_writer.h"
 #include "lupa/analyzers/schema.h"
 
 namespace lupa::searchd {
@@ -20,6 +21,18 @@ inline Poco::Dynamic::Var facet_json_value(const schema::Facet& facet,
   Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
   for (const std::string& value : values) list->add(value);
   return list;
+}
+
+/// The same, written.
+inline void write_facet_json_value(analyzers::JsonWriter& json, const schema::Facet& facet,
+                                   const schema::PassageRecord& record) {
+  const std::vector<std::string> values = facet.values(record);
+  if (!facet.single)
+    json.texts(values);
+  else if (values.empty())
+    json.null();
+  else
+    json.text(values.front());
 }
 
 }  // namespace lupa::searchd

@@ -5,17 +5,27 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "facet_json.h"
+#include "lupa/analyzers/json_writer.h"
 #include "lupa/searchd/markup_escape.h"
 
+// Every answer but the passage's is written directly (analyzers::JsonWriter), in the bytes
+// Poco's stringifier followed by escape_markup_in_json gave it; the passage's is its stored
+// record edited, kept as Poco objects.
 namespace lupa::searchd {
 namespace {
 
+using analyzers::JsonWriter;
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+JsonWriter answer_writer() {
+  return JsonWriter(JsonWriter::Markup::kEscaped);
+}
 
 Object::Ptr new_object() {
   return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -26,209 +36,258 @@ Var or_null(const std::optional<T>& value) {
   return value ? Var(*value) : Var();
 }
 
-Array::Ptr list(const std::vector<std::string>& values) {
-  Array::Ptr array = new Array;
-  for (const std::string& value : values) array->add(value);
-  return array;
-}
-
 std::string serialised(const Object::Ptr& object) {
   std::ostringstream out;
   object->stringify(out);
   return escape_markup_in_json(out.str());
 }
 
-Object::Ptr facets_object(const std::vector<Facet>& facet_list) {
-  Object::Ptr facets = new_object();
+// A text that is null when empty.
+void text_or_null(JsonWriter& json, const std::string& value) {
+  if (value.empty())
+    json.null();
+  else
+    json.text(value);
+}
+
+void write_facets(JsonWriter& json, const std::vector<Facet>& facet_list) {
+  json.begin_object();
   for (const Facet& facet : facet_list) {
-    Array::Ptr values = new Array;
+    json.key(facet.name).begin_array();
     for (const FacetValue& value : facet.values) {
-      Object::Ptr entry = new_object();
-      entry->set("value", value.value);
-      entry->set("label", value.label.en);
-      entry->set("label_es", value.label.es);
-      entry->set("count", value.count);
-      values->add(entry);
+      json.begin_object();
+      json.key("value").text(value.value);
+      json.key("label").text(value.label.en);
+      json.key("label_es").text(value.label.es);
+      json.key("count").integer(value.count);
+      json.end_object();
     }
-    facets->set(facet.name, values);
+    json.end_array();
   }
-  return facets;
+  json.end_object();
 }
 
 // The other sources of a hit's text: enough to tell them apart and open them.
-Array::Ptr also_in_json(const Hit& hit) {
-  Array::Ptr sources = new Array;
+void write_also_in(JsonWriter& json, const Hit& hit) {
+  json.begin_array();
   for (const schema::PassageRecord& other : hit.also_in) {
-    Object::Ptr source = new_object();
-    source->set("id", other.id);
-    source->set("doc", other.doc);
-    source->set("title", other.title);
-    source->set("page", or_null(other.page));
-    source->set("source", std::string(schema::to_string(other.source)));
-    sources->add(source);
+    json.begin_object();
+    json.key("id").text(other.id);
+    json.key("doc").text(other.doc);
+    json.key("title").text(other.title);
+    json.key("page").or_null(other.page);
+    json.key("source").text(schema::to_string(other.source));
+    json.end_object();
   }
-  return sources;
+  json.end_array();
 }
 
-Object::Ptr hit_json(const Hit& hit, schema::FacetTable table) {
+void write_hit(JsonWriter& json, const Hit& hit, schema::FacetTable table) {
   const schema::PassageRecord& record = hit.record;
-  Object::Ptr json = new_object();
-  json->set("id", record.id);
-  json->set("rank", hit.rank);
-  json->set("score", hit.score);
-  json->set("doc", record.doc);
-  json->set("title", record.title);
-  json->set("heading", record.heading);
+  json.begin_object();
+  json.key("id").text(record.id);
+  json.key("rank").integer(hit.rank);
+  json.key("score").number(hit.score);
+  json.key("doc").text(record.doc);
+  json.key("title").text(record.title);
+  json.key("heading").text(record.heading);
   // `plan`: the first of `plans` (a web page can cover several plans).
-  json->set("plan", record.plans.empty() ? Var() : Var(record.plans.front()));
+  if (record.plans.empty())
+    json.key("plan").null();
+  else
+    json.key("plan").text(record.plans.front());
   // Every facet with a stored field, under that field's name: `commitment` is the OGP id where
-  // known (own or linked), the commitment's own number and title beside it.
+  // known (own or linked), the commitment's own number and title beside it. (No facet's field
+  // is named as one of the keys around it: tests/unit/searchd/json_response_test.cpp.)
   for (const schema::Facet& facet : table) {
-    if (!facet.field.empty()) json->set(std::string(facet.field), facet_json_value(facet, record));
+    if (facet.field.empty()) continue;
+    json.key(facet.field);
+    write_facet_json_value(json, facet, record);
   }
   const auto& commitment = record.commitment;
-  json->set("commitment_number", commitment ? or_null(commitment->number) : Var());
-  json->set("commitment_title", commitment ? Var(commitment->title) : Var());
-  json->set("translation_id", or_null(record.translation_id));
-  json->set("page", or_null(record.page));
-  json->set("paragraph", or_null(record.paragraph));
-  json->set("section", or_null(record.section));
-  json->set("source", std::string(schema::to_string(record.source)));
-  json->set("confidence", or_null(record.confidence));
-  json->set("passage_date", record.passage_date ? Var(record.passage_date->to_string()) : Var());
-  json->set("snippet", hit.snippet);
-  json->set("collapsed", hit.collapsed);
-  json->set("also_in", also_in_json(hit));
-  json->set("also_in_more", hit.also_in_more);
-  return json;
+  if (commitment)
+    json.key("commitment_number").or_null(commitment->number);
+  else
+    json.key("commitment_number").null();
+  if (commitment)
+    json.key("commitment_title").text(commitment->title);
+  else
+    json.key("commitment_title").null();
+  json.key("translation_id").or_null(record.translation_id);
+  json.key("page").or_null(record.page);
+  json.key("paragraph").or_null(record.paragraph);
+  json.key("section").or_null(record.section);
+  json.key("source").text(schema::to_string(record.source));
+  json.key("confidence").or_null(record.confidence);
+  if (record.passage_date)
+    json.key("passage_date").text(record.passage_date->to_string());
+  else
+    json.key("passage_date").null();
+  json.key("snippet").text(hit.snippet);
+  json.key("collapsed").integer(hit.collapsed);
+  json.key("also_in");
+  write_also_in(json, hit);
+  json.key("also_in_more").integer(hit.also_in_more);
+  json.end_object();
 }
 
-Object::Ptr understood_object(const Understood& understood) {
-  Object::Ptr json = new_object();
-  json->set("id", understood.id);
-  json->set("label", understood.label.en);
-  json->set("label_es", understood.label.es);
-  json->set("facet", understood.facet);
-  Object::Ptr filters = new_object();
-  for (const auto& [name, value] : understood.filters) filters->set(name, value);
-  json->set("filters", filters);
-  json->set("page", "/agencies/" + understood.id);
-  return json;
+void write_understood(JsonWriter& json, const Understood& understood) {
+  json.begin_object();
+  json.key("id").text(understood.id);
+  json.key("label").text(understood.label.en);
+  json.key("label_es").text(understood.label.es);
+  json.key("facet").text(understood.facet);
+  json.key("filters").begin_object();
+  for (const auto& [name, value] : understood.filters) json.key(name).text(value);
+  json.end_object();
+  json.key("page").text("/agencies/" + understood.id);
+  json.end_object();
 }
 
 // The last key of an answer over shard servers.
+void write_shards(JsonWriter& json, const AnsweredBy& shards) {
+  if (!shards) return;
+  json.key("shards").begin_object();
+  json.key("total").integer(shards->total);
+  json.key("answered").integer(shards->answered());
+  json.key("missing").texts(shards->missing);
+  json.key("partial").boolean(shards->partial());
+  json.end_object();
+}
+
+// The same, into a passage's answer.
 void add_shards(Object& json, const AnsweredBy& shards) {
   if (!shards) return;
   Object::Ptr object = new_object();
   object->set("total", shards->total);
   object->set("answered", shards->answered());
-  object->set("missing", list(shards->missing));
+  Array::Ptr missing = new Array;
+  for (const std::string& location : shards->missing) missing->add(location);
+  object->set("missing", missing);
   object->set("partial", shards->partial());
   json.set("shards", object);
 }
 
-Object::Ptr ratings_object(const schema::IrmRatings& ratings) {
-  Object::Ptr json = new_object();
-  json->set("specificity", or_null(ratings.specificity));
-  json->set("ogp_values", list(ratings.ogp_values));
-  json->set("potential_impact", or_null(ratings.potential_impact));
-  json->set("potential_results", or_null(ratings.potential_results));
-  json->set("completion", or_null(ratings.completion));
-  json->set("opened_government", or_null(ratings.opened_government));
-  json->set("starred", or_null(ratings.starred));
-  return json;
+void write_ratings(JsonWriter& json, const schema::IrmRatings& ratings) {
+  json.begin_object();
+  json.key("specificity").or_null(ratings.specificity);
+  json.key("ogp_values").texts(ratings.ogp_values);
+  json.key("potential_impact").or_null(ratings.potential_impact);
+  json.key("potential_results").or_null(ratings.potential_results);
+  json.key("completion").or_null(ratings.completion);
+  json.key("opened_government").or_null(ratings.opened_government);
+  json.key("starred").or_null(ratings.starred);
+  json.end_object();
 }
 
 }  // namespace
 
 std::string agency_json(const AgencyPage& page, const AnsweredBy& shards) {
-  Object::Ptr json = new_object();
-  json->set("id", page.id);
-  json->set("label", page.label.en);
-  json->set("label_es", page.label.es);
-  json->set("country", page.country.empty() ? Var() : Var(page.country));
-  json->set("commitments", page.commitments);
-  json->set("truncated", page.truncated);
-  Array::Ptr plans = new Array;
+  JsonWriter json = answer_writer();
+  json.begin_object();
+  json.key("id").text(page.id);
+  json.key("label").text(page.label.en);
+  json.key("label_es").text(page.label.es);
+  json.key("country");
+  text_or_null(json, page.country);
+  json.key("commitments").integer(page.commitments);
+  json.key("truncated").boolean(page.truncated);
+  json.key("plans").begin_array();
   for (const AgencyPlan& plan : page.plans) {
-    Object::Ptr group = new_object();
-    group->set("plan", plan.plan.empty() ? Var() : Var(plan.plan));
-    group->set("label", plan.label.en);
-    group->set("label_es", plan.label.es);
-    Array::Ptr commitments = new Array;
+    json.begin_object();
+    json.key("plan");
+    text_or_null(json, plan.plan);
+    json.key("label").text(plan.label.en);
+    json.key("label_es").text(plan.label.es);
+    json.key("commitments").begin_array();
     for (const AgencyCommitment& commitment : plan.commitments) {
-      Object::Ptr entry = new_object();
-      entry->set("role", std::string(to_string(commitment.role)));
-      entry->set("title", commitment.title);
-      entry->set("number", or_null(commitment.number));
-      entry->set("ogp_id", commitment.ogp_id.empty() ? Var() : Var(commitment.ogp_id));
-      entry->set("status", or_null(commitment.status));
-      entry->set("ratings", ratings_object(commitment.ratings));
-      entry->set("passages", list(commitment.passages));
-      commitments->add(entry);
+      json.begin_object();
+      json.key("role").text(to_string(commitment.role));
+      json.key("title").text(commitment.title);
+      json.key("number").or_null(commitment.number);
+      json.key("ogp_id");
+      text_or_null(json, commitment.ogp_id);
+      json.key("status").or_null(commitment.status);
+      json.key("ratings");
+      write_ratings(json, commitment.ratings);
+      json.key("passages").texts(commitment.passages);
+      json.end_object();
     }
-    group->set("commitments", commitments);
-    plans->add(group);
+    json.end_array();
+    json.end_object();
   }
-  json->set("plans", plans);
-  add_shards(*json, shards);
-  return serialised(json);
+  json.end_array();
+  write_shards(json, shards);
+  json.end_object();
+  return std::move(json).finish();
 }
 
 std::string search_json(const SearchResult& result, schema::FacetTable table,
                         const AnsweredBy& shards) {
-  Object::Ptr json = new_object();
-  json->set("query", result.query);
-  json->set("total", result.total);
-  json->set("collapsed", result.collapsed);
-  json->set("page", result.page);
-  json->set("per_page", result.per_page);
-  json->set("took_ms", result.took_ms);
-  json->set("corrected", or_null(result.corrected));
-  json->set("corrected_applied", result.corrected_applied);
-  json->set("relaxed", result.relaxed);
-  json->set("language", or_null(result.language));
-  json->set("expanded", list(result.expanded));
-  json->set("sort", std::string(to_string(result.sort)));
-  json->set("from", or_null(result.from));
-  json->set("to", or_null(result.to));
-  json->set("understood", result.understood ? Var(understood_object(*result.understood)) : Var());
-  Array::Ptr hits = new Array;
-  for (const Hit& hit : result.hits) hits->add(hit_json(hit, table));
-  json->set("hits", hits);
-  json->set("facets", facets_object(result.facets));
-  add_shards(*json, shards);
-  return serialised(json);
+  JsonWriter json = answer_writer();
+  json.begin_object();
+  json.key("query").text(result.query);
+  json.key("total").integer(result.total);
+  json.key("collapsed").integer(result.collapsed);
+  json.key("page").integer(result.page);
+  json.key("per_page").integer(result.per_page);
+  json.key("took_ms").number(result.took_ms);
+  json.key("corrected").or_null(result.corrected);
+  json.key("corrected_applied").boolean(result.corrected_applied);
+  json.key("relaxed").boolean(result.relaxed);
+  json.key("language").or_null(result.language);
+  json.key("expanded").texts(result.expanded);
+  json.key("sort").text(to_string(result.sort));
+  json.key("from").or_null(result.from);
+  json.key("to").or_null(result.to);
+  json.key("understood");
+  if (result.understood)
+    write_understood(json, *result.understood);
+  else
+    json.null();
+  json.key("hits").begin_array();
+  for (const Hit& hit : result.hits) write_hit(json, hit, table);
+  json.end_array();
+  json.key("facets");
+  write_facets(json, result.facets);
+  write_shards(json, shards);
+  json.end_object();
+  return std::move(json).finish();
 }
 
 std::string facets_json(const FacetListing& listing, const AnsweredBy& shards) {
-  Object::Ptr json = new_object();
-  json->set("total", listing.total);
-  json->set("facets", facets_object(listing.facets));
-  add_shards(*json, shards);
-  return serialised(json);
+  JsonWriter json = answer_writer();
+  json.begin_object();
+  json.key("total").integer(listing.total);
+  json.key("facets");
+  write_facets(json, listing.facets);
+  write_shards(json, shards);
+  json.end_object();
+  return std::move(json).finish();
 }
 
 std::string health_json(const IndexHealth& health) {
-  Object::Ptr json = new_object();
-  json->set("status", "ok");
-  json->set("passages", health.passages);
-  json->set("revision", health.revision);
-  json->set("matches_split", health.matches_split);
+  const bool degraded = std::any_of(health.shards.begin(), health.shards.end(),
+                                    [](const auto& shard) { return !shard.second; });
+  JsonWriter json = answer_writer();
+  json.begin_object();
+  // `status` comes first, "degraded" when a shard did not answer.
+  json.key("status").text(degraded ? "degraded" : "ok");
+  json.key("passages").integer(health.passages);
+  json.key("revision").text(health.revision);
+  json.key("matches_split").integer(health.matches_split);
   if (!health.shards.empty()) {
-    Array::Ptr shards = new Array;
-    bool degraded = false;
+    json.key("shards").begin_array();
     for (const auto& [location, answered] : health.shards) {
-      Object::Ptr shard = new_object();
-      shard->set("location", location);
-      shard->set("answered", answered);
-      shards->add(shard);
-      degraded = degraded || !answered;
+      json.begin_object();
+      json.key("location").text(location);
+      json.key("answered").boolean(answered);
+      json.end_object();
     }
-    if (degraded) json->set("status", "degraded");
-    json->set("shards", shards);
+    json.end_array();
   }
-  return serialised(json);
+  json.end_object();
+  return std::move(json).finish();
 }
 
 std::string passage_json(const LinkedPassage& linked, schema::FacetTable table,
@@ -268,10 +327,12 @@ std::string passage_json(const LinkedPassage& linked, schema::FacetTable table,
 }
 
 std::string error_json(const std::string& message) {
-  Object::Ptr json = new_object();
+  JsonWriter json = answer_writer();
+  json.begin_object();
   // Messages quote what the client sent, which may be any bytes.
-  json->set("error", with_valid_utf8(message));
-  return serialised(json);
+  json.key("error").text(with_valid_utf8(message));
+  json.end_object();
+  return std::move(json).finish();
 }
 
 }  // namespace lupa::searchd

@@ -142,7 +142,22 @@ TEST(PassageRecord, WritesQuotesBackslashesAndControlBytesAsPocoDid) {
       record.serialise(),
       before_text + "a \\\"quoted\\\" C:\\\\path, <http://x.org/a>\\n\\tnext line, acción\\r\"}");
   record.text = std::string("bell \a and nul ") + '\0' + " end";
+  EXPECT_EQ(record.serialise(), before_text + "bell \\u0007 and nul \\u0000 end\"}");
   EXPECT_EQ(PassageRecord::parse(record.serialise()).text, record.text);
+}
+
+// A confidence is a number: written as Poco wrote a double, decimals and exponent included.
+TEST(PassageRecord, WritesAConfidenceAsPocoDid) {
+  PassageRecord record = PassageRecord::parse(kOcrCommitment);
+  record.commitment.reset();
+  for (const auto& [confidence, written] :
+       {std::pair{95.0, "95"}, std::pair{87.25, "87.25"}, std::pair{1e-7, "0.0000001"},
+        std::pair{1e15, "1e+15"}}) {
+    record.confidence = confidence;
+    const std::string data = record.serialise();
+    EXPECT_NE(data.find(std::string("\"confidence\":") + written + ","), std::string::npos) << data;
+    EXPECT_EQ(PassageRecord::parse(data).confidence, confidence);
+  }
 }
 
 TEST(PassageRecord, ReadsEveryFieldOfARecordTheIndexerWrote) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -103,6 +105,33 @@ TEST(Stemming, HighlightingStemmerPicksTheStemTheQueryUsed) {
 TEST(Stemming, HighlightingStemmerWithoutAMatchGivesTheSpanishStem) {
   Xapian::Stem highlighter = highlighting_stemmer({"Zsomething-else"});
   EXPECT_EQ(highlighter("corrupción"), index_stem("corrupción", Language::kSpanish));
+}
+
+// Words' stems are kept per thread from one highlighter to the next, a bounded number of them:
+// what a highlighter chooses must not depend on what its thread stemmed before.
+TEST(Stemming, HighlightingStemmersChooseAlikeHoweverManyWordsTheirThreadStemmed) {
+  Xapian::Stem spanish = folding_stemmer(Language::kSpanish);
+  Xapian::Stem english = folding_stemmer(Language::kEnglish);
+  // Appended piece by piece: GCC 12 warns (-Wrestrict) falsely about "Z" + std::string.
+  const auto term = [](const std::string& stem) { return std::string("Z").append(stem); };
+  std::vector<std::string> words = {"información", "information", "transparency", "años"};
+  for (int i = 0; i < 40000; ++i)
+    words.push_back(std::string("rendiciones")
+                        .append(std::to_string(i % 997))
+                        .append(1, static_cast<char>('a' + i % 26)));
+  const std::unordered_set<std::string> terms = {"Zinform", term(english("transparency")),
+                                                 term(english(words[500]))};
+  for (int pass = 0; pass < 2; ++pass) {
+    Xapian::Stem highlighter = highlighting_stemmer(terms);
+    for (const std::string& word : words) {
+      const std::string in_spanish = spanish(word);
+      const std::string in_english = english(word);
+      const std::string expected = terms.contains(term(in_spanish))   ? in_spanish
+                                   : terms.contains(term(in_english)) ? in_english
+                                                                      : in_spanish;
+      ASSERT_EQ(highlighter(word), expected) << word << " in pass " << pass;
+    }
+  }
 }
 
 }  // namespace
