@@ -2,15 +2,21 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Handler.h>
+#include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/SharedPtr.h>
 
 #include <array>
 #include <cctype>
 #include <cstdint>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "enum_names.h"
 #include "lupa/analyzers/json_writer.h"
@@ -115,146 +121,494 @@ std::optional<std::string> serialise_plain(const PassageRecord& record) {
 }
 
 // --- Reading -----------------------------------------------------------------------------
+//
+// A record is read as Poco's parser goes through its JSON, each value kept where reading the
+// record takes it from, without building the object as Poco::Dynamic::Var values first: that
+// tree was most of what reading a record cost, for every hit listed and every commitment the
+// linker rewrites. What it accepts, the value it takes of a key given twice (the last, at the
+// key's first place), and which error it reports first are those reading the tree gave.
 
 [[noreturn]] void fail(std::string_view key, std::string_view why) {
   throw RecordError("stored passage: key `" + std::string(key) + "` " + std::string(why));
 }
 
-class Reader {
- public:
-  Reader(const Object& object, std::string context)
-      : object_(object), context_(std::move(context)) {}
+[[noreturn]] void fail(std::string_view context, std::string_view key, std::string_view why) {
+  fail(std::string(context).append(key), why);
+}
 
-  std::string text(const std::string& key) const {
-    const auto value = optional_text(key);
-    if (!value) fail(name(key), "is missing");
-    return *value;
-  }
-
-  std::optional<std::string> optional_text(const std::string& key) const {
-    if (!present(key)) return std::nullopt;
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isString()) fail(name(key), "is not a string");
-    return value.extract<std::string>();
-  }
-
-  std::optional<std::int64_t> optional_integer(const std::string& key) const {
-    if (!present(key)) return std::nullopt;
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isInteger()) fail(name(key), "is not a whole number");
-    return whole_number(value, key);
-  }
-
-  int int_value(const std::string& key) const {
-    const auto value = optional_int(key);
-    if (!value) fail(name(key), "is missing");
-    return *value;
-  }
-
-  std::optional<int> optional_int(const std::string& key) const {
-    const auto value = optional_integer(key);
-    if (!value) return std::nullopt;
-    return small_number(*value, key);
-  }
-
-  std::optional<double> optional_number(const std::string& key) const {
-    if (!present(key)) return std::nullopt;
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isNumeric()) fail(name(key), "is not a number");
-    return value.convert<double>();
-  }
-
-  std::vector<std::string> texts(const std::string& key) const {
-    std::vector<std::string> values;
-    const Array::Ptr array = optional_array(key);
-    if (!array) fail(name(key), "is missing");
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
-      if (!item.isString()) fail(name(key), "holds an item that is not a string");
-      values.push_back(item.extract<std::string>());
-    }
-    return values;
-  }
-
-  std::vector<std::string> optional_texts(const std::string& key) const {
-    return present(key) ? texts(key) : std::vector<std::string>{};
-  }
-
-  std::vector<int> ints(const std::string& key) const {
-    std::vector<int> values;
-    const Array::Ptr array = optional_array(key);
-    if (!array) fail(name(key), "is missing");
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
-      if (!item.isInteger()) fail(name(key), "holds an item that is not a whole number");
-      values.push_back(small_number(whole_number(item, key), key));
-    }
-    return values;
-  }
-
-  std::optional<bool> optional_bool(const std::string& key) const {
-    if (!present(key)) return std::nullopt;
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isBoolean()) fail(name(key), "is not true or false");
-    return value.extract<bool>();
-  }
-
-  Object::Ptr optional_object(const std::string& key) const {
-    if (!present(key)) return nullptr;
-    if (!object_.isObject(key)) fail(name(key), "is not an object");
-    return object_.getObject(key);
-  }
-
-  bool has(const std::string& key) const { return object_.has(key); }
-
-  // An integer JSON value as int64; one beyond its range (an unsigned 64-bit number) fails.
-  std::int64_t whole_number(const Poco::Dynamic::Var& value, const std::string& key) const {
-    try {
-      return value.convert<std::int64_t>();
-    } catch (const Poco::Exception&) {
-      fail(name(key), "is out of range");
-    }
-  }
-
-  int small_number(std::int64_t value, const std::string& key) const {
-    if (value < INT32_MIN || value > INT32_MAX) fail(name(key), "is out of range");
-    return static_cast<int>(value);
-  }
-  std::string name(const std::string& key) const { return context_ + key; }
-
- private:
-  bool present(const std::string& key) const { return object_.has(key) && !object_.isNull(key); }
-
-  Array::Ptr optional_array(const std::string& key) const {
-    if (!present(key)) return nullptr;
-    if (!object_.isArray(key)) fail(name(key), "is not a list");
-    return object_.getArray(key);
-  }
-
-  const Object& object_;
-  std::string context_;
+// A value as the parser reported it, typed as a Poco::Dynamic::Var holding it was, which is
+// what records were read through: true and false are whole numbers and numbers too (1 and 0).
+enum class JsonType : std::uint8_t {
+  kAbsent,
+  kNull,
+  kString,
+  kWhole,
+  kNumber,
+  kBoolean,
+  kList,
+  kObject
 };
 
-CommitmentRecord read_commitment(const Object& object) {
-  const Reader read(object, "commitment.");
+struct Scalar {
+  JsonType type = JsonType::kAbsent;
+  const std::string* text = nullptr;  // kString
+  std::int64_t whole = 0;             // kWhole, kBoolean
+  bool beyond_whole = false;          // kWhole above int64's range (a Var of it cannot convert)
+  double number = 0;                  // kWhole, kNumber, kBoolean
+};
+
+// A value of a key reading looks at, kept as far as reading looks at it.
+struct JsonValue {
+  JsonType type = JsonType::kAbsent;
+  std::string text;
+  std::int64_t whole = 0;
+  bool beyond_whole = false;
+  double number = 0;
+  // A list's items that are strings, and whether all are.
+  std::vector<std::string> texts;
+  bool only_texts = true;
+  // A list's items that are whole numbers within int's range, until the first that is not;
+  // for that one, why.
+  std::vector<int> small_wholes;
+  std::string_view wholes_problem;
+
+  bool present() const { return type != JsonType::kAbsent && type != JsonType::kNull; }
+  bool is_whole() const { return type == JsonType::kWhole || type == JsonType::kBoolean; }
+
+  // A key given again replaces what it held.
+  void set(const Scalar& value) {
+    if (type != JsonType::kAbsent) *this = JsonValue{};
+    type = value.type;
+    if (value.text) text = *value.text;
+    whole = value.whole;
+    beyond_whole = value.beyond_whole;
+    number = value.number;
+  }
+
+  void add_item(const Scalar& item) {
+    if (item.type == JsonType::kString)
+      texts.push_back(*item.text);
+    else
+      only_texts = false;
+    if (!wholes_problem.empty()) return;
+    if (item.type != JsonType::kWhole && item.type != JsonType::kBoolean)
+      wholes_problem = "holds an item that is not a whole number";
+    else if (item.beyond_whole || item.whole < INT32_MIN || item.whole > INT32_MAX)
+      wholes_problem = "is out of range";
+    else
+      small_wholes.push_back(static_cast<int>(item.whole));
+  }
+};
+
+// The keys reading looks at, of the stored object in the order serialise() writes them, and of
+// the objects in it.
+constexpr std::array<std::string_view, 37> kRecordKeys = {"id",
+                                                          "doc",
+                                                          "title",
+                                                          "heading",
+                                                          "kind",
+                                                          "ordinal",
+                                                          "paragraph",
+                                                          "page",
+                                                          "source",
+                                                          "confidence",
+                                                          "lang",
+                                                          "plans",
+                                                          "type",
+                                                          "country",
+                                                          "date",
+                                                          "passage_date",
+                                                          "publisher",
+                                                          "doc_languages",
+                                                          "indexed_at",
+                                                          "section",
+                                                          "challenge",
+                                                          "themes",
+                                                          "agencies",
+                                                          "responsible",
+                                                          "organizations",
+                                                          "status",
+                                                          "translation_id",
+                                                          "supporting",
+                                                          "report_stage",
+                                                          "irm",
+                                                          "commitment",
+                                                          "text",
+                                                          "commitment_group",
+                                                          "original",
+                                                          "linked_ogp_id",
+                                                          "linked_irm",
+                                                          "rated_by"};
+constexpr std::array<std::string_view, 7> kIrmKeys = {
+    "specificity", "ogp_values",        "potential_impact", "potential_results",
+    "completion",  "opened_government", "starred"};
+constexpr std::array<std::string_view, 5> kCommitmentKeys = {"number", "ogp_id", "title", "fields",
+                                                             "original_paragraphs"};
+
+// A key of `Names`, by its name: a name that is none does not compile.
+template <const auto& Names>
+struct KeyOf {
+  // Implicit, so that reading says read.text("id"), as std::format_string is built.
+  consteval KeyOf(const char* name) : index(position(name)) {}
+  std::size_t index;
+
+ private:
+  static consteval std::size_t position(std::string_view name) {
+    for (std::size_t i = 0; i < Names.size(); ++i)
+      if (Names[i] == name) return i;
+    throw std::invalid_argument("no such key");
+  }
+};
+
+// The values of an object's keys named in `Names`.
+template <const auto& Names>
+class JsonObject {
+ public:
+  using Key = KeyOf<Names>;
+
+  // The value of the key `name`; nullptr for a key reading does not look at. Looked for from
+  // the key after the last one found: a record's keys come in one of two fixed orders.
+  JsonValue* find(std::string_view name) {
+    constexpr std::size_t kKeys = Names.size();
+    for (std::size_t tried = 0, at = next_; tried < kKeys;
+         ++tried, at = at + 1 < kKeys ? at + 1 : 0) {
+      if (Names[at] != name) continue;
+      next_ = at + 1 < kKeys ? at + 1 : 0;
+      return &values_[at];
+    }
+    return nullptr;
+  }
+  JsonValue& operator[](Key key) { return values_[key.index]; }
+  static std::string_view name(Key key) { return Names[key.index]; }
+  void clear() {
+    values_ = {};
+    next_ = 0;
+  }
+
+ private:
+  std::array<JsonValue, Names.size()> values_;
+  std::size_t next_ = 0;
+};
+
+using RecordObject = JsonObject<kRecordKeys>;
+using IrmObject = JsonObject<kIrmKeys>;
+using CommitmentObject = JsonObject<kCommitmentKeys>;
+
+// What reading a record looks at of its JSON.
+struct StoredRecord {
+  RecordObject record;
+  IrmObject irm;
+  IrmObject linked_irm;
+  CommitmentObject commitment;
+  // commitment.fields: each key at the place it first came, with the last value given.
+  std::vector<std::pair<std::string, JsonValue>> fields;
+
+  JsonValue& field(const std::string& name) {
+    for (auto& [key, value] : fields)
+      if (key == name) return value;
+    return fields.emplace_back(name, JsonValue{}).second;
+  }
+};
+
+// Fills a StoredRecord as the parser goes: values of keys reading looks at are kept, anything
+// else is only counted through (`skipped_`).
+class RecordHandler final : public Poco::JSON::Handler {
+ public:
+  bool root_is_object() const { return root_is_object_; }
+  StoredRecord& stored() { return stored_; }
+
+  void reset() override {
+    stored_ = StoredRecord{};
+    open_ = 0;
+    skipped_ = 0;
+    pending_ = nullptr;
+    root_is_object_ = false;
+  }
+  void startObject() override { open(JsonType::kObject); }
+  void startArray() override { open(JsonType::kList); }
+  void endObject() override { close(); }
+  void endArray() override { close(); }
+
+  void key(const std::string& name) override {
+    if (skipped_ > 0) return;
+    switch (frames_[open_ - 1].frame) {
+      case Frame::kRecord:
+        pending_ = stored_.record.find(name);
+        break;
+      case Frame::kIrm:
+        pending_ = stored_.irm.find(name);
+        break;
+      case Frame::kLinkedIrm:
+        pending_ = stored_.linked_irm.find(name);
+        break;
+      case Frame::kCommitment:
+        pending_ = stored_.commitment.find(name);
+        break;
+      case Frame::kFields:
+        pending_ = &stored_.field(name);
+        break;
+      case Frame::kList:  // a list has no keys
+        break;
+    }
+  }
+
+  void null() override { scalar({.type = JsonType::kNull}); }
+  void value(int number) override { whole(number); }
+  void value(unsigned number) override { whole(number); }
+  void value(Poco::Int64 number) override { whole(number); }
+  void value(Poco::UInt64 number) override {
+    if (number <= static_cast<Poco::UInt64>(INT64_MAX))
+      return whole(static_cast<Poco::Int64>(number));
+    scalar({.type = JsonType::kWhole, .beyond_whole = true, .number = static_cast<double>(number)});
+  }
+  void value(double number) override { scalar({.type = JsonType::kNumber, .number = number}); }
+  void value(bool truth) override {
+    scalar({.type = JsonType::kBoolean, .whole = truth ? 1 : 0, .number = truth ? 1.0 : 0.0});
+  }
+  void value(const std::string& text) override {
+    scalar({.type = JsonType::kString, .text = &text});
+  }
+
+ private:
+  enum class Frame : std::uint8_t { kRecord, kIrm, kLinkedIrm, kCommitment, kFields, kList };
+  struct Open {
+    Frame frame = Frame::kRecord;
+    JsonValue* list = nullptr;  // kList: the value whose items it holds
+  };
+
+  void whole(std::int64_t number) {
+    scalar({.type = JsonType::kWhole, .whole = number, .number = static_cast<double>(number)});
+  }
+
+  void scalar(const Scalar& value) {
+    if (skipped_ > 0) return;
+    // As Poco's own handler does: a bare value is not a document it takes.
+    if (open_ == 0) throw Poco::JSON::JSONException("Attempt to set value on an empty stack");
+    const Open& top = frames_[open_ - 1];
+    if (top.frame == Frame::kList)
+      top.list->add_item(value);
+    else if (JsonValue* target = std::exchange(pending_, nullptr))
+      target->set(value);
+  }
+
+  void open(JsonType type) {
+    if (skipped_ > 0) {
+      ++skipped_;
+      return;
+    }
+    if (open_ == 0) {
+      root_is_object_ = type == JsonType::kObject;
+      if (root_is_object_)
+        push({Frame::kRecord});
+      else
+        ++skipped_;
+      return;
+    }
+    const Open& top = frames_[open_ - 1];
+    if (top.frame == Frame::kList) {  // an item that is neither a string nor a number
+      top.list->add_item({.type = type});
+      ++skipped_;
+      return;
+    }
+    JsonValue* target = std::exchange(pending_, nullptr);
+    if (target == nullptr) {
+      ++skipped_;
+      return;
+    }
+    const bool given_before = target->type != JsonType::kAbsent;
+    target->set({.type = type});
+    if (top.frame == Frame::kFields) {  // a field is read as a string, nothing else
+      ++skipped_;
+    } else if (type == JsonType::kList) {
+      push({Frame::kList, target});
+    } else if (const auto object = object_in(top.frame, target)) {
+      if (given_before) clear(*object);
+      push({*object});
+    } else {
+      ++skipped_;
+    }
+  }
+
+  void close() {
+    if (skipped_ > 0)
+      --skipped_;
+    else
+      --open_;
+  }
+
+  // Which object reading looks into `value` is, in an object `frame`.
+  std::optional<Frame> object_in(Frame frame, const JsonValue* value) {
+    if (frame == Frame::kRecord) {
+      if (value == &stored_.record["irm"]) return Frame::kIrm;
+      if (value == &stored_.record["linked_irm"]) return Frame::kLinkedIrm;
+      if (value == &stored_.record["commitment"]) return Frame::kCommitment;
+    } else if (frame == Frame::kCommitment) {
+      if (value == &stored_.commitment["fields"]) return Frame::kFields;
+    }
+    return std::nullopt;
+  }
+
+  // An object given again replaces the one before, keys and all.
+  void clear(Frame object) {
+    switch (object) {
+      case Frame::kIrm:
+        stored_.irm.clear();
+        break;
+      case Frame::kLinkedIrm:
+        stored_.linked_irm.clear();
+        break;
+      case Frame::kCommitment:
+        stored_.commitment.clear();
+        stored_.fields.clear();
+        break;
+      case Frame::kFields:
+        stored_.fields.clear();
+        break;
+      case Frame::kRecord:
+      case Frame::kList:
+        break;
+    }
+  }
+
+  void push(Open frame) { frames_[open_++] = frame; }
+
+  StoredRecord stored_;
+  // What is open and read into: the record, an object in it (irm, linked_irm, commitment), one
+  // in that (commitment.fields) or a list in either; containers anywhere else are skipped.
+  std::array<Open, 3> frames_;
+  std::size_t open_ = 0;
+  std::size_t skipped_ = 0;       // containers open inside one reading does not look into
+  JsonValue* pending_ = nullptr;  // the value of the last key, nullptr when not looked at
+  bool root_is_object_ = false;
+};
+
+// The string `value` holds, taken; nullopt when it holds none (null or absent). Errors name
+// the key `key` after `context`.
+std::optional<std::string> take_text(JsonValue& value, std::string_view context,
+                                     std::string_view key) {
+  if (!value.present()) return std::nullopt;
+  if (value.type != JsonType::kString) fail(context, key, "is not a string");
+  return std::move(value.text);
+}
+
+// Reads the values of a JsonObject as a record's fields, taking them: each key is read once.
+// Errors name the key after `context` ("commitment.").
+template <const auto& Names>
+class Reader {
+ public:
+  using Key = KeyOf<Names>;
+
+  Reader(JsonObject<Names>& object, std::string_view context)
+      : object_(object), context_(context) {}
+
+  std::string text(Key key) {
+    auto value = optional_text(key);
+    if (!value) fail(key, "is missing");
+    return std::move(*value);
+  }
+
+  std::optional<std::string> optional_text(Key key) {
+    return take_text(object_[key], context_, object_.name(key));
+  }
+
+  std::optional<std::int64_t> optional_integer(Key key) {
+    const JsonValue& value = object_[key];
+    if (!value.present()) return std::nullopt;
+    if (!value.is_whole()) fail(key, "is not a whole number");
+    if (value.beyond_whole) fail(key, "is out of range");
+    return value.whole;
+  }
+
+  int int_value(Key key) {
+    const auto value = optional_int(key);
+    if (!value) fail(key, "is missing");
+    return *value;
+  }
+
+  std::optional<int> optional_int(Key key) {
+    const auto value = optional_integer(key);
+    if (!value) return std::nullopt;
+    if (*value < INT32_MIN || *value > INT32_MAX) fail(key, "is out of range");
+    return static_cast<int>(*value);
+  }
+
+  std::optional<double> optional_number(Key key) {
+    const JsonValue& value = object_[key];
+    if (!value.present()) return std::nullopt;
+    if (!value.is_whole() && value.type != JsonType::kNumber) fail(key, "is not a number");
+    return value.number;
+  }
+
+  std::vector<std::string> texts(Key key) {
+    JsonValue& value = list(key);
+    if (!value.only_texts) fail(key, "holds an item that is not a string");
+    return std::move(value.texts);
+  }
+
+  std::vector<std::string> optional_texts(Key key) {
+    return object_[key].present() ? texts(key) : std::vector<std::string>{};
+  }
+
+  std::vector<int> ints(Key key) {
+    JsonValue& value = list(key);
+    if (!value.wholes_problem.empty()) fail(key, value.wholes_problem);
+    return std::move(value.small_wholes);
+  }
+
+  std::optional<bool> optional_bool(Key key) {
+    const JsonValue& value = object_[key];
+    if (!value.present()) return std::nullopt;
+    if (value.type != JsonType::kBoolean) fail(key, "is not true or false");
+    return value.whole != 0;
+  }
+
+  // Whether the object is there to read (`key` holds one).
+  bool object(Key key) {
+    const JsonValue& value = object_[key];
+    if (!value.present()) return false;
+    if (value.type != JsonType::kObject) fail(key, "is not an object");
+    return true;
+  }
+
+  bool has(Key key) { return object_[key].type != JsonType::kAbsent; }
+
+ private:
+  [[noreturn]] void fail(Key key, std::string_view why) const {
+    schema::fail(context_, object_.name(key), why);
+  }
+
+  JsonValue& list(Key key) {
+    JsonValue& value = object_[key];
+    if (!value.present()) fail(key, "is missing");
+    if (value.type != JsonType::kList) fail(key, "is not a list");
+    return value;
+  }
+
+  JsonObject<Names>& object_;
+  std::string_view context_;
+};
+
+CommitmentRecord read_commitment(StoredRecord& stored) {
+  Reader read(stored.commitment, "commitment.");
   CommitmentRecord commitment;
   commitment.number = read.optional_int("number");
   commitment.ogp_id = read.optional_text("ogp_id").value_or("");
   commitment.title = read.text("title");
-  if (const Object::Ptr fields = read.optional_object("fields")) {
-    const Reader read_field(*fields, "commitment.fields.");
-    // In key order as stored: the order the description wrote them in. (Iterating the object
-    // itself would visit its keys sorted, whatever order the parser preserved.)
-    for (const std::string& name : fields->getNames())
-      commitment.fields.emplace_back(name, read_field.text(name));
+  if (read.object("fields")) {
+    // In key order as stored: the order the description wrote them in.
+    for (auto& [name, value] : stored.fields) {
+      auto text = take_text(value, "commitment.fields.", name);
+      if (!text) fail("commitment.fields.", name, "is missing");
+      commitment.fields.emplace_back(name, std::move(*text));
+    }
   }
   if (read.has("original_paragraphs"))
     commitment.original_paragraphs = read.ints("original_paragraphs");
   return commitment;
 }
 
-IrmRatings read_irm(const Object& object) {
-  const Reader read(object, "irm.");
+IrmRatings read_irm(IrmObject& object) {
+  Reader read(object, "irm.");
   IrmRatings irm;
   irm.specificity = read.optional_text("specificity");
   irm.ogp_values = read.optional_texts("ogp_values");
@@ -370,16 +724,15 @@ std::string PassageRecord::serialise() const {
 }
 
 PassageRecord PassageRecord::parse(std::string_view data) {
-  Object::Ptr stored;
+  Poco::SharedPtr<RecordHandler> handler = new RecordHandler;
   try {
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    const Poco::Dynamic::Var parsed = parser.parse(std::string(data));
-    if (parsed.type() != typeid(Object::Ptr)) throw RecordError("stored passage: not an object");
-    stored = parsed.extract<Object::Ptr>();
+    Poco::JSON::Parser(handler).parse(std::string(data));
   } catch (const Poco::Exception& error) {
     throw RecordError("stored passage: not JSON: " + error.message());
   }
-  const Reader read(*stored, "");
+  if (!handler->root_is_object()) throw RecordError("stored passage: not an object");
+  StoredRecord& stored = handler->stored();
+  Reader read(stored.record, "");
   PassageRecord record;
   record.id = read.text("id");
   record.doc = read.text("doc");
@@ -419,9 +772,8 @@ PassageRecord PassageRecord::parse(std::string_view data) {
   record.translation_id = read.optional_text("translation_id");
   record.supporting = read.optional_texts("supporting");
   record.report_stage = read.optional_text("report_stage");
-  if (const Object::Ptr irm = read.optional_object("irm")) record.irm = read_irm(*irm);
-  if (const Object::Ptr commitment = read.optional_object("commitment"))
-    record.commitment = read_commitment(*commitment);
+  if (read.object("irm")) record.irm = read_irm(stored.irm);
+  if (read.object("commitment")) record.commitment = read_commitment(stored);
   record.text = read.text("text");
   // The linker writes `original` into every record it links, even when it is empty.
   if (read.has("original")) {
@@ -429,8 +781,7 @@ PassageRecord PassageRecord::parse(std::string_view data) {
     links.group = read.optional_text("commitment_group").value_or("");
     links.original = read.texts("original");
     links.linked_ogp_id = read.optional_text("linked_ogp_id").value_or("");
-    if (const Object::Ptr linked = read.optional_object("linked_irm"))
-      links.ratings = read_irm(*linked);
+    if (read.object("linked_irm")) links.ratings = read_irm(stored.linked_irm);
     links.rated_by = read.optional_texts("rated_by");
     record.links = std::move(links);
   }
