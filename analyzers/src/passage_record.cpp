@@ -1,18 +1,17 @@
 #include "lupa/analyzers/passage_record.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Handler.h>
 #include <Poco/JSON/JSONException.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/SharedPtr.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,9 +22,6 @@
 
 namespace lupa::schema {
 namespace {
-
-using Poco::JSON::Array;
-using Poco::JSON::Object;
 
 constexpr analyzers::EnumNames<PassageKind, 3> kKindNames = {{
     {PassageKind::kParagraph, "paragraph"},
@@ -41,83 +37,89 @@ constexpr analyzers::EnumNames<TextSource, 3> kSourceNames = {{
 
 // --- Writing -----------------------------------------------------------------------------
 
-// Records the linker rewrote were, until this type existed, parsed with Poco's default
-// handler, which keeps keys in a sorted map, and written back so: those keep that form.
-Object::Ptr new_object(bool sorted) {
-  return sorted ? new Object : new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+using analyzers::JsonWriter;
+
+// The members of a stored object, each its key and what writes its value, written in the
+// order they are given or sorted by key: records the linker rewrote were, until this type
+// existed, parsed with Poco's default handler, which keeps keys in a sorted map, and written
+// back so, and those keep that form. Written directly, in the bytes Poco's stringifier gave:
+// building Poco objects for each passage cost the indexer more than its analysis, and the
+// linker, which rewrites every commitment of a run, more than its linking.
+class StoredObject {
+ public:
+  using Write = std::function<void(JsonWriter&)>;
+
+  explicit StoredObject(bool sorted) : sorted_(sorted) {}
+
+  void add(std::string_view key, Write value) { members_.push_back({key, std::move(value)}); }
+  // A key given again keeps its first place and takes the later value, as in a Poco object.
+  void set(std::string_view key, Write value) {
+    for (Member& member : members_)
+      if (member.key == key) {
+        member.value = std::move(value);
+        return;
+      }
+    add(key, std::move(value));
+  }
+
+  void write(JsonWriter& json) {
+    if (sorted_)
+      std::sort(members_.begin(), members_.end(),
+                [](const Member& a, const Member& b) { return a.key < b.key; });
+    json.begin_object();
+    for (const Member& member : members_) {
+      json.key(member.key);
+      member.value(json);
+    }
+    json.end_object();
+  }
+
+ private:
+  struct Member {
+    std::string_view key;
+    Write value;
+  };
+
+  bool sorted_;
+  std::vector<Member> members_;
+};
+
+void write_ratings(JsonWriter& json, const IrmRatings& irm, bool sorted) {
+  StoredObject object(sorted);
+  if (irm.specificity)
+    object.add("specificity", [&](JsonWriter& out) { out.text(*irm.specificity); });
+  if (!irm.ogp_values.empty())
+    object.add("ogp_values", [&](JsonWriter& out) { out.texts(irm.ogp_values); });
+  if (irm.potential_impact)
+    object.add("potential_impact", [&](JsonWriter& out) { out.text(*irm.potential_impact); });
+  if (irm.potential_results)
+    object.add("potential_results", [&](JsonWriter& out) { out.text(*irm.potential_results); });
+  if (irm.completion) object.add("completion", [&](JsonWriter& out) { out.text(*irm.completion); });
+  if (irm.opened_government)
+    object.add("opened_government", [&](JsonWriter& out) { out.text(*irm.opened_government); });
+  if (irm.starred) object.add("starred", [&](JsonWriter& out) { out.boolean(*irm.starred); });
+  object.write(json);
 }
 
-Array::Ptr list(const std::vector<std::string>& values) {
-  Array::Ptr array = new Array;
-  for (const std::string& value : values) array->add(value);
-  return array;
-}
-
-Object::Ptr commitment_object(const CommitmentRecord& commitment, bool sorted) {
-  Object::Ptr json = new_object(sorted);
-  if (commitment.number) json->set("number", *commitment.number);
-  if (!commitment.ogp_id.empty()) json->set("ogp_id", commitment.ogp_id);
-  json->set("title", commitment.title);
-  Object::Ptr fields = new_object(sorted);
-  for (const auto& [name, value] : commitment.fields) fields->set(name, value);
-  json->set("fields", fields);
-  Array::Ptr references = new Array;
-  for (int number : commitment.original_paragraphs) references->add(number);
-  json->set("original_paragraphs", references);
-  return json;
-}
-
-Object::Ptr irm_object(const IrmRatings& irm, bool sorted) {
-  Object::Ptr json = new_object(sorted);
-  if (irm.specificity) json->set("specificity", *irm.specificity);
-  if (!irm.ogp_values.empty()) json->set("ogp_values", list(irm.ogp_values));
-  if (irm.potential_impact) json->set("potential_impact", *irm.potential_impact);
-  if (irm.potential_results) json->set("potential_results", *irm.potential_results);
-  if (irm.completion) json->set("completion", *irm.completion);
-  if (irm.opened_government) json->set("opened_government", *irm.opened_government);
-  if (irm.starred) json->set("starred", *irm.starred);
-  return json;
-}
-
-// A record without links, ratings or a commitment (all but a few of an index's) is written
-// directly, in the bytes Poco's stringifier gives it: building Poco objects for each passage
-// cost the indexer more than its analysis.
-std::optional<std::string> serialise_plain(const PassageRecord& record) {
-  if (record.links || !record.irm.empty() || record.commitment) return std::nullopt;
-  analyzers::JsonWriter json;
-  json.begin_object();
-  json.key("id").text(record.id);
-  json.key("doc").text(record.doc);
-  json.key("title").text(record.title);
-  json.key("heading").text(record.heading);
-  json.key("kind").text(to_string(record.kind));
-  json.key("ordinal").integer(record.ordinal);
-  if (record.paragraph) json.key("paragraph").integer(*record.paragraph);
-  if (record.page) json.key("page").integer(*record.page);
-  json.key("source").text(to_string(record.source));
-  if (record.confidence) json.key("confidence").number(*record.confidence);
-  json.key("lang").text(record.lang);
-  json.key("plans").texts(record.plans);
-  if (record.type) json.key("type").text(*record.type);
-  if (record.country) json.key("country").text(*record.country);
-  if (record.date) json.key("date").text(*record.date);
-  if (record.passage_date) json.key("passage_date").text(record.passage_date->to_string());
-  if (record.publisher) json.key("publisher").text(*record.publisher);
-  json.key("doc_languages").texts(record.doc_languages);
-  json.key("indexed_at").integer(record.indexed_at);
-  if (record.section) json.key("section").text(*record.section);
-  json.key("challenge").texts(record.challenges);
-  json.key("themes").texts(record.themes);
-  json.key("agencies").texts(record.agencies);
-  json.key("responsible").texts(record.responsible);
-  json.key("organizations").texts(record.organizations);
-  if (record.status) json.key("status").text(*record.status);
-  if (record.translation_id) json.key("translation_id").text(*record.translation_id);
-  if (!record.supporting.empty()) json.key("supporting").texts(record.supporting);
-  if (record.report_stage) json.key("report_stage").text(*record.report_stage);
-  json.key("text").text(record.text);
-  json.end_object();
-  return std::move(json).finish();
+void write_commitment(JsonWriter& json, const CommitmentRecord& commitment, bool sorted) {
+  StoredObject object(sorted);
+  if (commitment.number)
+    object.add("number", [&](JsonWriter& out) { out.integer(*commitment.number); });
+  if (!commitment.ogp_id.empty())
+    object.add("ogp_id", [&](JsonWriter& out) { out.text(commitment.ogp_id); });
+  object.add("title", [&](JsonWriter& out) { out.text(commitment.title); });
+  object.add("fields", [&](JsonWriter& out) {
+    StoredObject fields(sorted);
+    for (const auto& field : commitment.fields)
+      fields.set(field.first, [&field](JsonWriter& value) { value.text(field.second); });
+    fields.write(out);
+  });
+  object.add("original_paragraphs", [&](JsonWriter& out) {
+    out.begin_array();
+    for (const int paragraph : commitment.original_paragraphs) out.integer(paragraph);
+    out.end_array();
+  });
+  object.write(json);
 }
 
 // --- Reading -----------------------------------------------------------------------------
@@ -676,51 +678,60 @@ std::vector<std::string> PassageRecord::ogp_ids() const {
 }
 
 std::string PassageRecord::serialise() const {
-  if (auto plain = serialise_plain(*this)) return std::move(*plain);
   const bool sorted = links.has_value();
-  Object::Ptr stored = new_object(sorted);
-  stored->set("id", id);
-  stored->set("doc", doc);
-  stored->set("title", title);
-  stored->set("heading", heading);
-  stored->set("kind", std::string(to_string(kind)));
-  stored->set("ordinal", ordinal);
-  if (paragraph) stored->set("paragraph", *paragraph);
-  if (page) stored->set("page", *page);
-  stored->set("source", std::string(to_string(source)));
-  if (confidence) stored->set("confidence", *confidence);
-  stored->set("lang", lang);
-  stored->set("plans", list(plans));
-  if (type) stored->set("type", *type);
-  if (country) stored->set("country", *country);
-  if (date) stored->set("date", *date);
-  if (passage_date) stored->set("passage_date", passage_date->to_string());
-  if (publisher) stored->set("publisher", *publisher);
-  stored->set("doc_languages", list(doc_languages));
-  stored->set("indexed_at", indexed_at);
-  if (section) stored->set("section", *section);
-  stored->set("challenge", list(challenges));
-  stored->set("themes", list(themes));
-  stored->set("agencies", list(agencies));
-  stored->set("responsible", list(responsible));
-  stored->set("organizations", list(organizations));
-  if (status) stored->set("status", *status);
-  if (translation_id) stored->set("translation_id", *translation_id);
-  if (!supporting.empty()) stored->set("supporting", list(supporting));
-  if (report_stage) stored->set("report_stage", *report_stage);
-  if (!irm.empty()) stored->set("irm", irm_object(irm, sorted));
-  if (commitment) stored->set("commitment", commitment_object(*commitment, sorted));
-  stored->set("text", text);
+  StoredObject stored(sorted);
+  stored.add("id", [&](JsonWriter& json) { json.text(id); });
+  stored.add("doc", [&](JsonWriter& json) { json.text(doc); });
+  stored.add("title", [&](JsonWriter& json) { json.text(title); });
+  stored.add("heading", [&](JsonWriter& json) { json.text(heading); });
+  stored.add("kind", [&](JsonWriter& json) { json.text(to_string(kind)); });
+  stored.add("ordinal", [&](JsonWriter& json) { json.integer(ordinal); });
+  if (paragraph) stored.add("paragraph", [&](JsonWriter& json) { json.integer(*paragraph); });
+  if (page) stored.add("page", [&](JsonWriter& json) { json.integer(*page); });
+  stored.add("source", [&](JsonWriter& json) { json.text(to_string(source)); });
+  if (confidence) stored.add("confidence", [&](JsonWriter& json) { json.number(*confidence); });
+  stored.add("lang", [&](JsonWriter& json) { json.text(lang); });
+  stored.add("plans", [&](JsonWriter& json) { json.texts(plans); });
+  if (type) stored.add("type", [&](JsonWriter& json) { json.text(*type); });
+  if (country) stored.add("country", [&](JsonWriter& json) { json.text(*country); });
+  if (date) stored.add("date", [&](JsonWriter& json) { json.text(*date); });
+  if (passage_date)
+    stored.add("passage_date", [&](JsonWriter& json) { json.text(passage_date->to_string()); });
+  if (publisher) stored.add("publisher", [&](JsonWriter& json) { json.text(*publisher); });
+  stored.add("doc_languages", [&](JsonWriter& json) { json.texts(doc_languages); });
+  stored.add("indexed_at", [&](JsonWriter& json) { json.integer(indexed_at); });
+  if (section) stored.add("section", [&](JsonWriter& json) { json.text(*section); });
+  stored.add("challenge", [&](JsonWriter& json) { json.texts(challenges); });
+  stored.add("themes", [&](JsonWriter& json) { json.texts(themes); });
+  stored.add("agencies", [&](JsonWriter& json) { json.texts(agencies); });
+  stored.add("responsible", [&](JsonWriter& json) { json.texts(responsible); });
+  stored.add("organizations", [&](JsonWriter& json) { json.texts(organizations); });
+  if (status) stored.add("status", [&](JsonWriter& json) { json.text(*status); });
+  if (translation_id)
+    stored.add("translation_id", [&](JsonWriter& json) { json.text(*translation_id); });
+  if (!supporting.empty())
+    stored.add("supporting", [&](JsonWriter& json) { json.texts(supporting); });
+  if (report_stage) stored.add("report_stage", [&](JsonWriter& json) { json.text(*report_stage); });
+  if (!irm.empty()) stored.add("irm", [&](JsonWriter& json) { write_ratings(json, irm, sorted); });
+  if (commitment)
+    stored.add("commitment",
+               [&](JsonWriter& json) { write_commitment(json, *commitment, sorted); });
+  stored.add("text", [&](JsonWriter& json) { json.text(text); });
   if (links) {
-    if (!links->group.empty()) stored->set("commitment_group", links->group);
-    stored->set("original", list(links->original));
-    if (!links->linked_ogp_id.empty()) stored->set("linked_ogp_id", links->linked_ogp_id);
-    if (!links->ratings.empty()) stored->set("linked_irm", irm_object(links->ratings, sorted));
-    if (!links->rated_by.empty()) stored->set("rated_by", list(links->rated_by));
+    if (!links->group.empty())
+      stored.add("commitment_group", [&](JsonWriter& json) { json.text(links->group); });
+    stored.add("original", [&](JsonWriter& json) { json.texts(links->original); });
+    if (!links->linked_ogp_id.empty())
+      stored.add("linked_ogp_id", [&](JsonWriter& json) { json.text(links->linked_ogp_id); });
+    if (!links->ratings.empty())
+      stored.add("linked_irm",
+                 [&](JsonWriter& json) { write_ratings(json, links->ratings, sorted); });
+    if (!links->rated_by.empty())
+      stored.add("rated_by", [&](JsonWriter& json) { json.texts(links->rated_by); });
   }
-  std::ostringstream data;
-  stored->stringify(data);
-  return data.str();
+  JsonWriter json;
+  stored.write(json);
+  return std::move(json).finish();
 }
 
 PassageRecord PassageRecord::parse(std::string_view data) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,44 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+// Records the linker rewrote were, until this type existed, parsed with Poco's default
+// handler, which keeps keys in a sorted map, and written back so: those keep that form.
+Object::Ptr new_object(bool sorted) {
+  return sorted ? new Object : new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+Array::Ptr list(const std::vector<std::string>& values) {
+  Array::Ptr array = new Array;
+  for (const std::string& value : values) array->add(value);
+  return array;
+}
+
+Object::Ptr commitment_object(const CommitmentRecord& commitment, bool sorted) {
+  Object::Ptr json = new_object(sorted);
+  if (commitment.number) json->set("number", *commitment.number);
+  if (!commitment.ogp_id.empty()) json->set("ogp_id", commitment.ogp_id);
+  json->set("title", commitment.title);
+  Object::Ptr fields = new_object(sorted);
+  for (const auto& [name, value] : commitment.fields) fields->set(name, value);
+  json->set("fields", fields);
+  Array::Ptr references = new Array;
+  for (int number : commitment.original_paragraphs) references->add(number);
+  json->set("original_paragraphs", references);
+  return json;
+}
+
+Object::Ptr irm_object(const IrmRatings& irm, bool sorted) {
+  Object::Ptr json = new_object(sorted);
+  if (irm.specificity) json->set("specificity", *irm.specificity);
+  if (!irm.ogp_values.empty()) json->set("ogp_values", list(irm.ogp_values));
+  if (irm.potential_impact) json->set("potential_impact", *irm.potential_impact);
+  if (irm.potential_results) json->set("potential_results", *irm.potential_results);
+  if (irm.completion) json->set("completion", *irm.completion);
+  if (irm.opened_government) json->set("opened_government", *irm.opened_government);
+  if (irm.starred) json->set("starred", *irm.starred);
+  return json;
+}
 
 [[noreturn]] void fail(std::string_view key, std::string_view why) {
   throw RecordError("stored passage: key `" + std::string(key) + "` " + std::string(why));
@@ -235,6 +274,55 @@ PassageRecord parse_through_var_tree(std::string_view data) {
     record.links = std::move(links);
   }
   return record;
+}
+
+std::string serialise_through_poco(const PassageRecord& record) {
+  const bool sorted = record.links.has_value();
+  Object::Ptr stored = new_object(sorted);
+  stored->set("id", record.id);
+  stored->set("doc", record.doc);
+  stored->set("title", record.title);
+  stored->set("heading", record.heading);
+  stored->set("kind", std::string(to_string(record.kind)));
+  stored->set("ordinal", record.ordinal);
+  if (record.paragraph) stored->set("paragraph", *record.paragraph);
+  if (record.page) stored->set("page", *record.page);
+  stored->set("source", std::string(to_string(record.source)));
+  if (record.confidence) stored->set("confidence", *record.confidence);
+  stored->set("lang", record.lang);
+  stored->set("plans", list(record.plans));
+  if (record.type) stored->set("type", *record.type);
+  if (record.country) stored->set("country", *record.country);
+  if (record.date) stored->set("date", *record.date);
+  if (record.passage_date) stored->set("passage_date", record.passage_date->to_string());
+  if (record.publisher) stored->set("publisher", *record.publisher);
+  stored->set("doc_languages", list(record.doc_languages));
+  stored->set("indexed_at", record.indexed_at);
+  if (record.section) stored->set("section", *record.section);
+  stored->set("challenge", list(record.challenges));
+  stored->set("themes", list(record.themes));
+  stored->set("agencies", list(record.agencies));
+  stored->set("responsible", list(record.responsible));
+  stored->set("organizations", list(record.organizations));
+  if (record.status) stored->set("status", *record.status);
+  if (record.translation_id) stored->set("translation_id", *record.translation_id);
+  if (!record.supporting.empty()) stored->set("supporting", list(record.supporting));
+  if (record.report_stage) stored->set("report_stage", *record.report_stage);
+  if (!record.irm.empty()) stored->set("irm", irm_object(record.irm, sorted));
+  if (record.commitment) stored->set("commitment", commitment_object(*record.commitment, sorted));
+  stored->set("text", record.text);
+  if (record.links) {
+    if (!record.links->group.empty()) stored->set("commitment_group", record.links->group);
+    stored->set("original", list(record.links->original));
+    if (!record.links->linked_ogp_id.empty())
+      stored->set("linked_ogp_id", record.links->linked_ogp_id);
+    if (!record.links->ratings.empty())
+      stored->set("linked_irm", irm_object(record.links->ratings, sorted));
+    if (!record.links->rated_by.empty()) stored->set("rated_by", list(record.links->rated_by));
+  }
+  std::ostringstream data;
+  stored->stringify(data);
+  return data.str();
 }
 
 }  // namespace lupa::schema::testing

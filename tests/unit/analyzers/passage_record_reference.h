@@ -1,8 +1,11 @@
-// How stored passages were read before PassageRecord::parse read its JSON as the parser went:
-// through Poco's Dynamic::Var tree of the whole object. Kept as the reference the reader of
-// today is compared with, record by record and error by error.
+// How stored passages were read and written through Poco's objects: read through the
+// Dynamic::Var tree of the whole object, before PassageRecord::parse read its JSON as the parser
+// went; written through Poco's Object and its stringifier, before PassageRecord::serialise wrote
+// every record directly. Kept as the references today's reader and writer are compared with,
+// record by record, error by error and byte by byte.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "lupa/analyzers/passage_record.h"
@@ -11,5 +14,8 @@ namespace lupa::schema::testing {
 
 /// PassageRecord::parse as it read records through Poco's ParseHandler.
 PassageRecord parse_through_var_tree(std::string_view data);
+
+/// PassageRecord::serialise as Poco's objects write every record.
+std::string serialise_through_poco(const PassageRecord& record);
 
 }  // namespace lupa::schema::testing

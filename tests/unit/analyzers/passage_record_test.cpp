@@ -861,8 +861,8 @@ TEST(PassageRecord, ReadsEveryPrefixAndBrokenRecordAsTheVarTreeDid) {
     if (!reads_as_before(data)) return;
 }
 
-// Records of random fields, written by serialise() and read by both.
-TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
+// `count` records of random fields, the same each time.
+std::vector<PassageRecord> random_records(int count) {
   std::mt19937 random(20261203);
   const auto chance = [&](int percent) {
     return std::uniform_int_distribution<int>(0, 99)(random) < percent;
@@ -870,14 +870,15 @@ TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
   const auto pick = [&](const auto& choices) {
     return choices[std::uniform_int_distribution<std::size_t>(0, std::size(choices) - 1)(random)];
   };
-  const std::string_view pieces[] = {"a",  "Zz", " ",  "é",    "😀",    "\"", "\\",
-                                     "\n", "\t", "\r", "\x01", "\x1f", "/",  "\u2028",
-                                     "{",  "[",  ":",  ",",    "0"};
+  const std::string_view pieces[] = {"a",  "Zz", " ",      "é", "😀", "\"", "\\", "\n", "\t",
+                                     "\r", "/",  "\u2028", "{", "[", ":",  ",",  "0"};
+  // Other control bytes, written as \u00XX.
+  const std::string_view controls[] = {"\x01", "\b", "\f", "\x1f", std::string_view("\0", 1)};
   const auto text = [&] {
     std::string value;
     for (int n = std::uniform_int_distribution<int>(0, 8)(random); n > 0; --n)
       value += pick(pieces);
-    if (chance(3)) value += '\0';
+    if (chance(5)) value += pick(controls);
     return value;
   };
   const auto texts = [&] {
@@ -901,8 +902,9 @@ TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
     return irm;
   };
   const int numbers[] = {0, 1, -1, 27, INT32_MAX, INT32_MIN};
-  const std::optional<double> confidences[] = {std::nullopt, 0.0, 95.0, 87.5, 100.0};
-  for (int n = 0; n < 3000; ++n) {
+  const std::optional<double> confidences[] = {std::nullopt, 0.0, 95.0, 87.5, 100.0, 1e-7};
+  std::vector<PassageRecord> records;
+  for (int n = 0; n < count; ++n) {
     PassageRecord record;
     record.id = text();
     record.doc = text();
@@ -956,7 +958,36 @@ TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
       links.ratings = ratings();
       links.rated_by = texts();
     }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
+  for (const PassageRecord& record : random_records(3000))
     if (!reads_as_before(record.serialise())) return;
+}
+
+// --- Writing as Poco's objects did -----------------------------------------------------------
+
+TEST(PassageRecord, WritesEveryRecordAsPocosObjectsDid) {
+  std::vector<PassageRecord> records = random_records(3000);
+  for (const std::string_view data : kAllRecords) records.push_back(PassageRecord::parse(data));
+  records.push_back(every_field(false));
+  records.push_back(every_field(true));
+  for (const PassageRecord& record : records)
+    ASSERT_EQ(record.serialise(), testing::serialise_through_poco(record));
+}
+
+TEST(PassageRecord, AFieldNamedTwiceIsWrittenOnceAsPocosObjectsDid) {
+  for (const bool linked : {false, true}) {
+    PassageRecord record = every_field(linked);
+    record.commitment->fields = {{"b", "1"}, {"a", "2"}, {"b", "3"}};
+    const std::string data = record.serialise();
+    EXPECT_EQ(data, testing::serialise_through_poco(record));
+    EXPECT_EQ(PassageRecord::parse(data).commitment->fields,
+              (linked ? std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "3"}}
+                      : std::vector<std::pair<std::string, std::string>>{{"b", "3"}, {"a", "2"}}));
   }
 }
 
