@@ -3,10 +3,20 @@
 // for byte, in both of its forms.
 #include "lupa/analyzers/passage_record.h"
 
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <ostream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +24,7 @@
 
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
+#include "passage_record_reference.h"
 
 namespace lupa::schema {
 
@@ -441,6 +452,543 @@ TEST(TextSource, EverySourceIsReadBackFromItsName) {
   EXPECT_EQ(to_string(TextSource::kOcr), "ocr");
   for (const char* unknown : {"", "OCR", "text_layer", "scan"})
     EXPECT_EQ(text_source_from_string(unknown), std::nullopt) << unknown;
+}
+
+// --- Reading ------------------------------------------------------------------------------
+
+// A record with every field set, linked or not (then serialised in its two forms).
+PassageRecord every_field(bool linked) {
+  PassageRecord record = PassageRecord::parse(kOcrCommitment);
+  record.paragraph = 14;
+  record.confidence = 87.5;
+  record.passage_date = PassageDate{"2011", "2013"};
+  record.section = "3.a";
+  record.challenges = {"public-integrity"};
+  record.status = "complete";
+  record.translation_id = "tr-1";
+  record.supporting = {"mx-sfp", "org-article19"};
+  record.report_stage = "progress";
+  record.irm.specificity = "high";
+  record.irm.ogp_values = {"access-to-information", "civic-participation"};
+  record.irm.potential_impact = "moderate";
+  record.irm.potential_results = "modest";
+  record.irm.completion = "substantial";
+  record.irm.opened_government = "marginal";
+  record.irm.starred = true;
+  record.commitment->ogp_id = "MX0014";
+  // In alphabetical order, as a linked record stores them: the same in both forms.
+  std::sort(record.commitment->fields.begin(), record.commitment->fields.end());
+  record.commitment->original_paragraphs = {21, 38};
+  if (!linked) return record;
+  record.links.emplace();
+  record.links->group = "corpus.a.0001";
+  record.links->original = {"corpus.plan.0021", "corpus.plan.0038"};
+  record.links->linked_ogp_id = "MX0085";
+  record.links->ratings.completion = "limited";
+  record.links->ratings.starred = false;
+  record.links->rated_by = {"corpus.irm.0004"};
+  return record;
+}
+
+// The smallest record reading takes: every key it needs, none it does not.
+constexpr std::string_view kLeastRecord =
+    R"({"id":"a.0001","doc":"a.txt","title":"A","kind":"paragraph","ordinal":1,"lang":"en",)"
+    R"("text":"x"})";
+
+TEST(PassageRecord, ReadsBackEveryFieldInBothForms) {
+  for (const bool linked : {false, true}) {
+    const PassageRecord record = every_field(linked);
+    const std::string data = record.serialise();
+    EXPECT_EQ(PassageRecord::parse(data), record) << data;
+  }
+}
+
+TEST(PassageRecord, FieldsNotStoredTakeTheirDefaults) {
+  PassageRecord expected;
+  expected.id = "a.0001";
+  expected.doc = "a.txt";
+  expected.title = "A";
+  expected.ordinal = 1;
+  expected.lang = "en";
+  expected.text = "x";
+  EXPECT_EQ(PassageRecord::parse(kLeastRecord), expected);
+  // null is no value, as absent.
+  EXPECT_EQ(PassageRecord::parse(with(kLeastRecord, R"("lang":"en",)",
+                                      R"("lang":"en","heading":null,"type":null,"plans":null,)"
+                                      R"("irm":null,"commitment":null,)")),
+            expected);
+}
+
+TEST(PassageRecord, ReadsUnicodeEscapesAsUtf8) {
+  const PassageRecord record = PassageRecord::parse(
+      with(kLeastRecord, R"("text":"x")", R"("text":"acci\u00f3n \ud83d\ude00 \u2028 \u0000 \/")"));
+  EXPECT_EQ(record.text, std::string("acción 😀 \u2028 ") + '\0' + " /");
+}
+
+TEST(PassageRecord, ReadsTheObjectsInARecord) {
+  const std::string data =
+      with(kLeastRecord, R"("text":"x")",
+           R"("irm":{"specificity":"low","ogp_values":["civic-participation"],"starred":false},)"
+           R"("commitment":{"number":3,"title":"T","fields":{"b":"2","a":"1"},)"
+           R"("original_paragraphs":[4,5]},"text":"x","original":["p.1"],)"
+           R"("linked_irm":{"completion":"complete"},"rated_by":["r.1"])");
+  const PassageRecord record = PassageRecord::parse(data);
+  EXPECT_EQ(record.irm.specificity, "low");
+  EXPECT_EQ(record.irm.ogp_values, std::vector<std::string>{"civic-participation"});
+  EXPECT_EQ(record.irm.starred, false);
+  EXPECT_EQ(record.irm.completion, std::nullopt);
+  ASSERT_TRUE(record.commitment);
+  EXPECT_EQ(record.commitment->number, 3);
+  EXPECT_EQ(record.commitment->title, "T");
+  EXPECT_EQ(record.commitment->fields,
+            (std::vector<std::pair<std::string, std::string>>{{"b", "2"}, {"a", "1"}}))
+      << "in their stored order";
+  EXPECT_EQ(record.commitment->original_paragraphs, (std::vector<int>{4, 5}));
+  ASSERT_TRUE(record.links);
+  EXPECT_EQ(record.links->original, std::vector<std::string>{"p.1"});
+  EXPECT_EQ(record.links->ratings.completion, "complete");
+  EXPECT_EQ(record.links->ratings.specificity, std::nullopt);
+  EXPECT_EQ(record.links->rated_by, std::vector<std::string>{"r.1"});
+  EXPECT_EQ(record.links->group, "");
+}
+
+TEST(PassageRecord, KeysReadingDoesNotKnowAreLeftAlone) {
+  const std::string data =
+      with(kLeastRecord, R"("text":"x")",
+           R"("future":{"id":"b.0002","text":[1,{"kind":"section"}]},"text":"x","more":[[]],)"
+           R"("irm":{"specificity":"low","rank":{"starred":1}},)"
+           R"("commitment":{"title":"T","fields":{},"later":["title"]})");
+  const PassageRecord record = PassageRecord::parse(data);
+  EXPECT_EQ(record.id, "a.0001");
+  EXPECT_EQ(record.text, "x");
+  IrmRatings irm;
+  irm.specificity = "low";
+  EXPECT_EQ(record.irm, irm);
+  CommitmentRecord commitment;
+  commitment.title = "T";
+  EXPECT_EQ(record.commitment, commitment);
+}
+
+TEST(PassageRecord, AKeyGivenTwiceHoldsItsLastValueAtItsFirstPlace) {
+  const PassageRecord record = PassageRecord::parse(
+      with(kLeastRecord, R"("text":"x")",
+           R"("text":"first","commitment":{"title":"T","fields":{"a":"1","b":"2","a":"3"}},)"
+           R"("irm":{"completion":"limited"},"irm":{"specificity":"high"},"text":"last")"));
+  EXPECT_EQ(record.text, "last");
+  IrmRatings irm;
+  irm.specificity = "high";
+  EXPECT_EQ(record.irm, irm) << "the whole object replaced";
+  ASSERT_TRUE(record.commitment);
+  EXPECT_EQ(record.commitment->fields,
+            (std::vector<std::pair<std::string, std::string>>{{"a", "3"}, {"b", "2"}}));
+}
+
+TEST(PassageRecord, ReadsNumbersAsPocosDynamicValuesDid) {
+  const auto read = [](std::string_view from, std::string_view to) {
+    return PassageRecord::parse(with(kLeastRecord, from, to));
+  };
+  // true is a whole number (1) and a number, as Poco::Dynamic::Var took it.
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":true)").ordinal, 1);
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":1,"confidence":false)").confidence, 0.0);
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":1,"confidence":87.5)").confidence, 87.5);
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":-2147483648)").ordinal, INT32_MIN);
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":1,"indexed_at":9223372036854775807)").indexed_at,
+            INT64_MAX);
+  EXPECT_EQ(read(R"("ordinal":1)", R"("ordinal":1,"confidence":18446744073709551615)").confidence,
+            18446744073709551615.0);
+}
+
+TEST(PassageRecord, AMistypedValueIsRefusedWithTheMessageItAlwaysHad) {
+  const auto error = [](std::string_view from, std::string_view to) {
+    return error_of(with(kLeastRecord, from, to));
+  };
+  const std::string_view ordinal = R"("ordinal":1)";
+  EXPECT_EQ(error(ordinal, R"("ordinal":1.5)"),
+            "stored passage: key `ordinal` is not a whole number");
+  EXPECT_EQ(error(ordinal, R"("ordinal":null)"), "stored passage: key `ordinal` is missing");
+  EXPECT_EQ(error(ordinal, R"("ordinal":2147483648)"),
+            "stored passage: key `ordinal` is out of range");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"indexed_at":18446744073709551615)"),
+            "stored passage: key `indexed_at` is out of range");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"confidence":"95")"),
+            "stored passage: key `confidence` is not a number");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"plans":["mx",null])"),
+            "stored passage: key `plans` holds an item that is not a string");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"irm":[])"),
+            "stored passage: key `irm` is not an object");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"irm":{"starred":"yes"})"),
+            "stored passage: key `irm.starred` is not true or false");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"original":[],"linked_irm":{"completion":1})"),
+            "stored passage: key `irm.completion` is not a string")
+      << "the linked ratings are named as a record's own";
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"original":null)"),
+            "stored passage: key `original` is missing");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"commitment":{"title":"T","fields":{"a":null}})"),
+            "stored passage: key `commitment.fields.a` is missing");
+  EXPECT_EQ(error(ordinal, R"("ordinal":1,"commitment":{"title":"T","fields":{"a":["1"]}})"),
+            "stored passage: key `commitment.fields.a` is not a string");
+  EXPECT_EQ(
+      error(ordinal, R"("ordinal":1,"commitment":{"title":"T","original_paragraphs":[1,"2"]})"),
+      "stored passage: key `commitment.original_paragraphs` holds an item that is not a "
+      "whole number");
+  EXPECT_EQ(
+      error(ordinal,
+            R"("ordinal":1,"commitment":{"title":"T","original_paragraphs":[4294967296,"2"]})"),
+      "stored passage: key `commitment.original_paragraphs` is out of range")
+      << "the first item that fails names the error";
+  // The first key in reading's order is named, wherever it stands in the data.
+  EXPECT_EQ(error(R"("id":"a.0001")", R"("text":5,"id":7)"),
+            "stored passage: key `id` is not a string");
+}
+
+TEST(PassageRecord, EveryTruncationOfARecordIsRefusedAsNoJson) {
+  const std::string data = every_field(true).serialise();
+  for (std::size_t size = 0; size < data.size(); ++size) {
+    const std::string error = error_of(data.substr(0, size));
+    EXPECT_TRUE(error.starts_with("stored passage: not JSON: ")) << size << ": " << error;
+  }
+  EXPECT_EQ(error_of("[1, 2]"), "stored passage: not an object");
+  EXPECT_EQ(error_of("\"text\""),
+            "stored passage: not JSON: Attempt to set value on an empty stack");
+}
+
+// --- Reading as records were read through Poco's Var tree -----------------------------------
+
+// What reading gives: a record, or the error it throws (its type and message).
+struct Outcome {
+  std::optional<PassageRecord> record;
+  std::string error;
+  bool operator==(const Outcome&) const = default;
+};
+
+void PrintTo(const Outcome& outcome, std::ostream* out) {
+  *out << (outcome.record ? outcome.record->serialise() : outcome.error);
+}
+
+template <typename Parse>
+Outcome outcome_of(Parse parse, const std::string& data) {
+  try {
+    return {parse(data), ""};
+  } catch (const RecordError& error) {
+    return {std::nullopt, std::string("RecordError: ") + error.what()};
+  } catch (const Poco::Exception& error) {
+    return {std::nullopt, "Poco: " + error.displayText()};
+  } catch (const std::exception& error) {
+    return {std::nullopt, std::string("std: ") + error.what()};
+  }
+}
+
+// Reads `data` with today's reader and with the Var tree's, and expects the same of both.
+// Returns whether they agree.
+bool reads_as_before(const std::string& data) {
+  const Outcome now = outcome_of(&PassageRecord::parse, data);
+  const Outcome before = outcome_of(&testing::parse_through_var_tree, data);
+  EXPECT_EQ(now, before) << data;
+  return now == before;
+}
+
+Poco::JSON::Object::Ptr tree_of(std::string_view data) {
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  return parser.parse(std::string(data)).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string json_of(const Poco::JSON::Object::Ptr& object) {
+  std::ostringstream out;
+  object->stringify(out);
+  return out.str();
+}
+
+// Values of every JSON type, and of the edges of the numbers and strings reading takes.
+constexpr std::string_view kValues[] = {
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "7",
+    "2147483647",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775807",
+    "18446744073709551615",
+    "1.5",
+    "1e2",
+    "-0.0",
+    R"("")",
+    R"("x")",
+    R"("2011/2013")",
+    R"("2013/2011")",
+    R"("commitment")",
+    R"("ocr")",
+    R"("caf\u00e9 \ud83d\ude00")",
+    "[]",
+    R"(["a","b"])",
+    "[1,2]",
+    "[true]",
+    "[null]",
+    R"(["a",1])",
+    "[1,4294967296]",
+    "[[]]",
+    "[{}]",
+    "{}",
+    R"({"a":"b"})",
+    R"({"specificity":"high","starred":true,"ogp_values":[1]})",
+    R"({"title":"t","fields":{"x":"y","x":"z"},"original_paragraphs":[3]})",
+    R"({"title":1})"};
+
+// The keys of each object reading looks into, and one it does not know.
+const std::vector<std::string> kRootKeys = {"id",
+                                            "doc",
+                                            "title",
+                                            "heading",
+                                            "kind",
+                                            "ordinal",
+                                            "paragraph",
+                                            "page",
+                                            "source",
+                                            "confidence",
+                                            "lang",
+                                            "plans",
+                                            "type",
+                                            "country",
+                                            "date",
+                                            "passage_date",
+                                            "publisher",
+                                            "doc_languages",
+                                            "indexed_at",
+                                            "section",
+                                            "challenge",
+                                            "themes",
+                                            "agencies",
+                                            "responsible",
+                                            "organizations",
+                                            "status",
+                                            "translation_id",
+                                            "supporting",
+                                            "report_stage",
+                                            "irm",
+                                            "commitment",
+                                            "text",
+                                            "commitment_group",
+                                            "original",
+                                            "linked_ogp_id",
+                                            "linked_irm",
+                                            "rated_by",
+                                            "unknown"};
+const std::vector<std::string> kIrmKeys = {"specificity",       "ogp_values", "potential_impact",
+                                           "potential_results", "completion", "opened_government",
+                                           "starred",           "unknown"};
+const std::vector<std::string> kCommitmentKeys = {
+    "number", "ogp_id", "title", "fields", "original_paragraphs", "unknown"};
+
+// Records to change a key of: as stored, and with every field.
+std::vector<std::string> base_records() {
+  std::vector<std::string> records(std::begin(kAllRecords), std::end(kAllRecords));
+  records.push_back(every_field(false).serialise());
+  records.push_back(every_field(true).serialise());
+  return records;
+}
+
+TEST(PassageRecord, ReadsAsTheVarTreeDidWhateverAKeyHolds) {
+  // Paths to the objects reading looks into, and their keys.
+  const std::vector<std::pair<std::vector<std::string>, const std::vector<std::string>*>> places = {
+      {{}, &kRootKeys},
+      {{"irm"}, &kIrmKeys},
+      {{"linked_irm"}, &kIrmKeys},
+      {{"commitment"}, &kCommitmentKeys},
+      {{"commitment", "fields"}, &kCommitmentKeys}};
+  std::size_t compared = 0;
+  for (const std::string& base : base_records()) {
+    for (const auto& [path, keys] : places) {
+      for (const std::string& key : *keys) {
+        const auto change = [&](const std::function<void(Poco::JSON::Object&)>& edit) {
+          const Poco::JSON::Object::Ptr root = tree_of(base);
+          Poco::JSON::Object::Ptr object = root;
+          for (const std::string& step : path) {
+            if (!object->isObject(step))
+              object->set(step, Poco::JSON::Object::Ptr(
+                                    new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER)));
+            object = object->getObject(step);
+          }
+          edit(*object);
+          ++compared;
+          return reads_as_before(json_of(root));
+        };
+        if (!change([&](Poco::JSON::Object& object) { object.remove(key); })) return;
+        for (const std::string_view value : kValues) {
+          const Poco::Dynamic::Var parsed =
+              tree_of(R"({"v":)" + std::string(value) + "}")->get("v");
+          if (!change([&](Poco::JSON::Object& object) { object.set(key, parsed); })) return;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 7000u);
+}
+
+TEST(PassageRecord, ReadsKeysGivenTwiceAsTheVarTreeDid) {
+  for (const std::string& base : base_records()) {
+    for (const std::string& key : kRootKeys) {
+      for (const std::string_view value : kValues) {
+        const std::string given = "\"" + key + "\":" + std::string(value);
+        // Before the one stored (which then wins) and after it.
+        if (!reads_as_before("{" + given + "," + base.substr(1))) return;
+        if (!reads_as_before(base.substr(0, base.size() - 1) + "," + given + "}")) return;
+      }
+    }
+    for (const std::string_view object : {R"("irm":{)", R"("commitment":{)", R"("fields":{)"}) {
+      const std::size_t at = base.find(object);
+      if (at == std::string::npos) continue;
+      for (const std::string& key : kIrmKeys)
+        for (const std::string& repeated : {key, std::string("title"), std::string("fields")})
+          for (const std::string_view value : kValues) {
+            std::string data = base;
+            data.insert(at + object.size(), "\"" + repeated + "\":" + std::string(value) + ",");
+            if (!reads_as_before(data)) return;
+          }
+    }
+  }
+}
+
+TEST(PassageRecord, ReadsEveryPrefixAndBrokenRecordAsTheVarTreeDid) {
+  for (const std::string& base : base_records()) {
+    for (std::size_t size = 0; size <= base.size(); ++size)
+      if (!reads_as_before(base.substr(0, size))) return;
+  }
+  for (const char* data : {"", " ", "{}", "[]", "null", "5", "\"x\"", "{\"id\":}", "{} {}",
+                           "{\"id\":\"a\"} x", "{\"id\" \"a\"}", "{'id':'a'}", "{\"id\":\"\\x\"}",
+                           "{\"ordinal\":99999999999999999999}", "{\"ordinal\":01}", "[{}]"})
+    if (!reads_as_before(data)) return;
+}
+
+// `count` records of random fields, the same each time.
+std::vector<PassageRecord> random_records(int count) {
+  std::mt19937 random(20261203);
+  const auto chance = [&](int percent) {
+    return std::uniform_int_distribution<int>(0, 99)(random) < percent;
+  };
+  const auto pick = [&](const auto& choices) {
+    return choices[std::uniform_int_distribution<std::size_t>(0, std::size(choices) - 1)(random)];
+  };
+  const std::string_view pieces[] = {"a",  "Zz", " ",      "é", "😀", "\"", "\\", "\n", "\t",
+                                     "\r", "/",  "\u2028", "{", "[", ":",  ",",  "0"};
+  // Other control bytes, written as \u00XX.
+  const std::string_view controls[] = {"\x01", "\b", "\f", "\x1f", std::string_view("\0", 1)};
+  const auto text = [&] {
+    std::string value;
+    for (int n = std::uniform_int_distribution<int>(0, 8)(random); n > 0; --n)
+      value += pick(pieces);
+    if (chance(5)) value += pick(controls);
+    return value;
+  };
+  const auto texts = [&] {
+    std::vector<std::string> values(std::uniform_int_distribution<std::size_t>(0, 3)(random));
+    for (std::string& value : values) value = text();
+    return values;
+  };
+  const auto maybe_text = [&](int percent) {
+    return chance(percent) ? std::optional<std::string>(text()) : std::nullopt;
+  };
+  const auto ratings = [&] {
+    IrmRatings irm;
+    if (!chance(50)) return irm;
+    irm.specificity = maybe_text(50);
+    if (chance(50)) irm.ogp_values = texts();
+    irm.potential_impact = maybe_text(50);
+    irm.potential_results = maybe_text(50);
+    irm.completion = maybe_text(50);
+    irm.opened_government = maybe_text(50);
+    if (chance(50)) irm.starred = chance(50);
+    return irm;
+  };
+  const int numbers[] = {0, 1, -1, 27, INT32_MAX, INT32_MIN};
+  const std::optional<double> confidences[] = {std::nullopt, 0.0, 95.0, 87.5, 100.0, 1e-7};
+  std::vector<PassageRecord> records;
+  for (int n = 0; n < count; ++n) {
+    PassageRecord record;
+    record.id = text();
+    record.doc = text();
+    record.title = text();
+    record.heading = text();
+    record.kind = pick(kKinds);
+    record.ordinal = pick(numbers);
+    if (chance(50)) record.paragraph = pick(numbers);
+    if (chance(50)) record.page = pick(numbers);
+    record.source = pick(kSources);
+    record.confidence = pick(confidences);
+    record.lang = text();
+    record.plans = texts();
+    record.type = maybe_text(50);
+    record.country = maybe_text(50);
+    record.date = maybe_text(50);
+    if (chance(30)) record.passage_date = PassageDate{"2011", "2013"};
+    record.publisher = maybe_text(50);
+    record.doc_languages = texts();
+    record.indexed_at = chance(50) ? 1796146398 : INT64_MIN;
+    record.section = maybe_text(30);
+    record.challenges = texts();
+    record.themes = texts();
+    record.agencies = texts();
+    record.responsible = texts();
+    record.organizations = texts();
+    record.status = maybe_text(30);
+    record.translation_id = maybe_text(30);
+    record.supporting = texts();
+    record.report_stage = maybe_text(30);
+    record.irm = ratings();
+    if (chance(40)) {
+      CommitmentRecord commitment;
+      if (chance(50)) commitment.number = pick(numbers);
+      commitment.ogp_id = chance(50) ? text() : "";
+      commitment.title = text();
+      for (const std::string& name : texts())
+        if (std::none_of(commitment.fields.begin(), commitment.fields.end(),
+                         [&](const auto& field) { return field.first == name; }))
+          commitment.fields.emplace_back(name, text());
+      for (int k = std::uniform_int_distribution<int>(0, 2)(random); k > 0; --k)
+        commitment.original_paragraphs.push_back(pick(numbers));
+      record.commitment = std::move(commitment);
+    }
+    record.text = text();
+    if (chance(30)) {
+      CommitmentLinks& links = record.links.emplace();
+      links.group = chance(50) ? text() : "";
+      links.original = texts();
+      links.linked_ogp_id = chance(50) ? text() : "";
+      links.ratings = ratings();
+      links.rated_by = texts();
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+TEST(PassageRecord, ReadsRandomRecordsAsTheVarTreeDid) {
+  for (const PassageRecord& record : random_records(3000))
+    if (!reads_as_before(record.serialise())) return;
+}
+
+// --- Writing as Poco's objects did -----------------------------------------------------------
+
+TEST(PassageRecord, WritesEveryRecordAsPocosObjectsDid) {
+  std::vector<PassageRecord> records = random_records(3000);
+  for (const std::string_view data : kAllRecords) records.push_back(PassageRecord::parse(data));
+  records.push_back(every_field(false));
+  records.push_back(every_field(true));
+  for (const PassageRecord& record : records)
+    ASSERT_EQ(record.serialise(), testing::serialise_through_poco(record));
+}
+
+TEST(PassageRecord, AFieldNamedTwiceIsWrittenOnceAsPocosObjectsDid) {
+  for (const bool linked : {false, true}) {
+    PassageRecord record = every_field(linked);
+    record.commitment->fields = {{"b", "1"}, {"a", "2"}, {"b", "3"}};
+    const std::string data = record.serialise();
+    EXPECT_EQ(data, testing::serialise_through_poco(record));
+    EXPECT_EQ(PassageRecord::parse(data).commitment->fields,
+              (linked ? std::vector<std::pair<std::string, std::string>>{{"a", "2"}, {"b", "3"}}
+                      : std::vector<std::pair<std::string, std::string>>{{"b", "3"}, {"a", "2"}}));
+  }
 }
 
 // --- The counted facet values slot -----------------------------------------------------------
