@@ -61,6 +61,7 @@ std::string_view collapse_key(const FacetCodes& codes, Xapian::valueno slot, Xap
   if (!codes.covers(docid)) throw std::logic_error("facet codes of another revision");
   return codes.group_key(slot, docid).value_or(std::string_view());
 }
+
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
 constexpr Xapian::termcount kSimilarTerms = 25;
