@@ -55,12 +55,34 @@ Xapian::doccount ranks_asked(Xapian::doccount wanted) {
   return wanted == 0 ? 0 : 2 * wanted + 8;
 }
 
-// Passage `docid`'s collapse key, read from `codes`, which cover every passage of the match's
-// database (SearchService::facet_codes).
-std::string_view collapse_key(const FacetCodes& codes, Xapian::valueno slot, Xapian::docid docid) {
-  if (!codes.covers(docid)) throw std::logic_error("facet codes of another revision");
-  return codes.group_key(slot, docid).value_or(std::string_view());
-}
+// The collapse keys a page has shown, read from `codes`, which cover every passage of the
+// match's database (SearchService::facet_codes): a passage of a key shown already is left out;
+// the first of a key says how many passages it hid (`matches`). Without a slot, nothing
+// collapses.
+class ShownKeys {
+ public:
+  ShownKeys(const FacetCodes& codes, std::optional<Xapian::valueno> slot,
+            const MatchCounter* matches)
+      : codes_(codes), slot_(slot), matches_(matches) {}
+
+  /// Whether passage `docid` is shown: the first of its key, or without one. `hidden` is set.
+  bool shows(Xapian::docid docid, Xapian::doccount& hidden) {
+    hidden = 0;
+    if (!slot_) return true;
+    if (!codes_.covers(docid)) throw std::logic_error("facet codes of another revision");
+    const std::string_view key = codes_.group_key(*slot_, docid).value_or(std::string_view());
+    if (key.empty()) return true;
+    if (!shown_.insert(key).second) return false;
+    if (matches_) hidden = matches_->collapsed_into(std::string(key));
+    return true;
+  }
+
+ private:
+  const FacetCodes& codes_;
+  std::optional<Xapian::valueno> slot_;
+  const MatchCounter* matches_;
+  std::unordered_set<std::string_view> shown_;
+};
 
 // Terms that describe a passage for /api/similar: enough to reach paraphrases, few enough to
 // stay on its topic.
@@ -930,7 +952,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   const auto offset = static_cast<Xapian::doccount>((request.page - 1) * request.per_page);
   const auto per_page = static_cast<Xapian::doccount>(request.per_page);
   std::optional<Xapian::MSet> mset;
-  std::vector<PageHit> split_page;
+  std::vector<PageHit> page_hits;  ///< the page, when not read from `mset`
   Xapian::doccount matched = 0;
   const bool splittable = may_split(db, effective, codes, offset + per_page);
   // Xapian sums a passage's term weights in an order that follows the query's shape, and the
@@ -940,14 +962,14 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   if (splittable) enquire.set_query(within_ids(effective.query(), 1, db.get_lastdocid()));
   if (!splittable ||
       !split_match(db, index, effective, codes, request.count_facets ? &counter : nullptr,
-                   unfiltered, order, &matches, offset + per_page, split_page, matched)) {
+                   unfiltered, order, &matches, offset + per_page, page_hits, matched)) {
     // check_at_least = every document: exact totals and exact facet counts.
     if (collapse_by_codes) {
       const Xapian::doccount asked = ranks_asked(offset + per_page);
       const Xapian::MSet ranked = enquire.get_mset(0, asked, everything);
       matched = ranked.get_matches_estimated();
-      split_page = first_of_each_key(enquire, ranked, asked, offset + per_page,
-                                     *effective.collapse_slot, *codes, &matches);
+      page_hits = first_of_each_key(enquire, ranked, asked, offset + per_page,
+                                    *effective.collapse_slot, *codes, &matches);
     } else {
       mset = enquire.get_mset(offset, per_page, everything);
       matched = mset->get_matches_estimated();
@@ -1001,7 +1023,7 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
   else
     list_hits(
         db, effective,
-        {split_page.begin() + std::min<std::size_t>(offset, split_page.size()), split_page.end()},
+        {page_hits.begin() + std::min<std::size_t>(offset, page_hits.size()), page_hits.end()},
         offset, result);
 }
 
@@ -1162,20 +1184,14 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                              *codes, matches);
     return true;
   };
-  std::unordered_set<std::string_view> shown_keys;
+  ShownKeys shown(*codes, effective.collapse_slot, matches);
   for (const MatchedPart::Ranked& ranked : merged) {
     if (page.size() == wanted) break;
     if (collapse_by_codes && a_full_part_ran_out()) return from_the_whole_match();
     --left[ranked.part];
     Xapian::doccount hidden = 0;
-    if (effective.collapse_slot) {
-      const std::string_view key = collapse_key(*codes, *effective.collapse_slot, ranked.docid);
-      if (!key.empty()) {
-        if (!shown_keys.insert(key).second) continue;
-        if (matches) hidden = matches->collapsed_into(std::string(key));
-      }
-    }
-    page.push_back({db.get_document(ranked.docid), ranked.weight, hidden});
+    if (shown.shows(ranked.docid, hidden))
+      page.push_back({db.get_document(ranked.docid), ranked.weight, hidden});
   }
   if (page.size() < wanted && collapse_by_codes && a_full_part_ran_out())
     return from_the_whole_match();
@@ -1187,15 +1203,10 @@ std::vector<SearchService::PageHit> SearchService::first_of_each_key(
     Xapian::valueno slot, const FacetCodes& codes, const MatchCounter* matches) {
   for (;;) {
     std::vector<PageHit> page;
-    std::unordered_set<std::string_view> shown_keys;
+    ShownKeys shown(codes, slot, matches);
     for (auto it = ranked.begin(); it != ranked.end() && page.size() < wanted; ++it) {
-      const std::string_view key = collapse_key(codes, slot, *it);
       Xapian::doccount hidden = 0;
-      if (!key.empty()) {
-        if (!shown_keys.insert(key).second) continue;
-        if (matches) hidden = matches->collapsed_into(std::string(key));
-      }
-      page.push_back({it.get_document(), it.get_weight(), hidden});
+      if (shown.shows(*it, hidden)) page.push_back({it.get_document(), it.get_weight(), hidden});
     }
     if (page.size() == wanted || ranked.size() < asked) return page;
     // Counted already: the longer match only ranks.
