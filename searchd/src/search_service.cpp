@@ -22,6 +22,7 @@
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
+#include "lupa/analyzers/term_boost.h"
 #include "lupa/analyzers/text_normalizer.h"
 #include "lupa/searchd/facet_codes.h"
 #include "lupa/searchd/facet_counter.h"
@@ -756,12 +757,12 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
     if (ranking_.language_boost && analyzed.language && lang) {
       // Small beside a matched word's weight: it orders passages of equal relevance. The
       // passages of a language are those with its facet term (and its code in kSlotLanguage):
-      // a fixed weight over the term's postings costs less than reading the slot's value of
-      // every candidate (ValueMapPostingSource), and adds the same weight.
-      const Xapian::Query same_language(
-          Xapian::Query::OP_FILTER,
-          Xapian::Query((new Xapian::FixedWeightPostingSource(kSameLanguageBoost))->release()),
-          Xapian::Query(schema::facet_term(*lang, std::string(language_code(*analyzed.language)))));
+      // a fixed weight over the term's postings (term_boost) costs less than reading the
+      // slot's value of every candidate (ValueMapPostingSource), or than Xapian's fixed weight
+      // filtered by the term, which walks every document id too; each adds the same weight.
+      const Xapian::Query same_language = analyzers::term_boost(
+          schema::facet_term(*lang, std::string(language_code(*analyzed.language))),
+          kSameLanguageBoost);
       effective.ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query, same_language);
     }
   };

@@ -1,6 +1,7 @@
 #include "lupa/searchd/shard_registry.h"
 
 #include "lupa/analyzers/agency_question.h"
+#include "lupa/analyzers/term_boost.h"
 #include "lupa/searchd/facet_counter.h"
 
 namespace lupa::searchd {
@@ -10,6 +11,7 @@ Xapian::Registry shard_registry() {
   registry.register_match_spy(FacetCounter(schema::standard_facets(), {}));
   registry.register_match_spy(MatchCounter());
   analyzers::register_agency_signal(registry);
+  analyzers::register_term_boost(registry);
   return registry;
 }
 
