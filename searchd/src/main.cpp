@@ -264,6 +264,7 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
           bounded_int("split-match-from", static_cast<int>(split.from_passages), 0, 1000000000));
       const lupa::searchd::SearchService service(databases_, ranking,
                                                  lupa::schema::standard_facets(), shards, split);
+      service.prepare();
       lupa::searchd::HttpServer server(service, options, log);
       server.start();
       const std::string url =

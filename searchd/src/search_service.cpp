@@ -1594,6 +1594,13 @@ SearchService::Serving SearchService::serving() const {
   return Serving(caches_->requests_serving);
 }
 
+void SearchService::prepare() const {
+  Xapian::Database& db = database();
+  const OpenIndex& index = open_index(false);
+  facet_codes(db, index);
+  labels_->current(index.shards, index.remote, facets_, index.revision);
+}
+
 IndexHealth SearchService::health() const {
   Xapian::Database& db = database();
   IndexHealth health;

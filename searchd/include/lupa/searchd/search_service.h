@@ -393,6 +393,10 @@ class SearchService {
   std::optional<AgencyPage> agency(const std::string& id) const;
 
   IndexHealth health() const;
+  /// Reads now what the first search of the index's revision would otherwise read while its
+  /// client waits: the facet codes (FacetCodes: a pass over three value slots, seconds at a
+  /// million passages when the index is not in the page cache) and the labels.
+  void prepare() const;
 
   /// Counts a request being served while it lives (the HTTP layer holds one per request, from
   /// routing to the answer written; search() one per search on the count of searches): a
