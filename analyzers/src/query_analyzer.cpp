@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -441,32 +444,74 @@ std::optional<Language> language_of_query(std::string_view text) {
   return std::nullopt;
 }
 
-Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
-                                        bool any_word) const {
-  std::vector<Xapian::Query> readings;
-  for (Language language : kLanguages) {
-    if (!options_.both_stemmers && language != Language::kSpanish) continue;
-    Xapian::QueryParser parser;
+class QueryParsers::Prepared {
+ public:
+  Prepared(const Xapian::Database& database, std::vector<schema::Facet> facets)
+      : database_(database), facets_(std::move(facets)) {}
+
+  bool binds(const Xapian::Database& database, const std::vector<schema::Facet>& facets) const {
+    return &database == &database_ &&
+           std::equal(facets.begin(), facets.end(), facets_.begin(), facets_.end(),
+                      [](const schema::Facet& a, const schema::Facet& b) {
+                        return a.name == b.name && a.prefix == b.prefix;
+                      });
+  }
+
+  // `text` read with `language`'s stemmer; throws what the fields noted.
+  Xapian::Query parse(Language language, const std::string& text, unsigned flags, bool any_word) {
+    Xapian::QueryParser& parser = parser_for(language);
+    parser.set_default_op(any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+    unnamed_values_.clear();
+    wildcards_ = 0;
+    Xapian::Query reading = parser.parse_query(text, flags);
+    if (wildcards_ > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
+    if (!unnamed_values_.empty()) throw UnknownFacetValue(unnamed_values_.front());
+    return reading;
+  }
+
+ private:
+  Xapian::QueryParser& parser_for(Language language) {
+    std::optional<Xapian::QueryParser>& prepared = parsers_[static_cast<std::size_t>(language)];
+    if (prepared) return *prepared;
+    Xapian::QueryParser& parser = prepared.emplace();
     parser.set_database(database_);
     parser.set_stemmer(folding_stemmer(language));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
     parser.set_stopper((new BilingualStopper)->release());
-    parser.set_default_op(any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
-    std::vector<std::string> unnamed_values;
-    for (const schema::Facet& facet : options_.facets)
+    for (const schema::Facet& facet : facets_)
       parser.add_boolean_prefix(
           std::string(facet.name),
-          (new FacetFieldProcessor(facet, database_, unnamed_values))->release());
-    int wildcards = 0;
+          (new FacetFieldProcessor(facet, database_, unnamed_values_))->release());
     parser.add_prefix(std::string(kWildcardField),
-                      (new WildcardProcessor(database_, wildcards))->release());
+                      (new WildcardProcessor(database_, wildcards_))->release());
     parser.add_prefix(std::string(kMisspeltField), (new MisspeltWordProcessor)->release());
     parser.add_prefix(std::string(kConceptField), (new ConceptProcessor)->release());
-    Xapian::Query reading = parser.parse_query(
-        flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text, flags);
-    if (wildcards > QueryLimits::kMaxWildcards) throw QueryLimitError(too_many_wildcards());
-    if (!unnamed_values.empty()) throw UnknownFacetValue(unnamed_values.front());
-    readings.push_back(std::move(reading));
+    return parser;
+  }
+
+  const Xapian::Database& database_;
+  std::vector<schema::Facet> facets_;
+  // What the fields note during one parse: read after it, cleared before the next.
+  std::vector<std::string> unnamed_values_;
+  int wildcards_ = 0;
+  std::optional<Xapian::QueryParser> parsers_[std::size(kLanguages)];
+};
+
+QueryParsers::QueryParsers(const Xapian::Database& database, std::vector<schema::Facet> facets)
+    : prepared_(std::make_unique<Prepared>(database, std::move(facets))) {}
+
+QueryParsers::~QueryParsers() = default;
+
+Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
+                                        bool any_word) const {
+  std::optional<QueryParsers> configured_now;
+  QueryParsers& parsers = parsers_ ? *parsers_ : configured_now.emplace(database_, options_.facets);
+  const std::string parsed =
+      flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text;
+  std::vector<Xapian::Query> readings;
+  for (Language language : kLanguages) {
+    if (!options_.both_stemmers && language != Language::kSpanish) continue;
+    readings.push_back(parsers.prepared_->parse(language, parsed, flags, any_word));
   }
   return either_reading(readings);
 }
@@ -490,9 +535,11 @@ Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
   return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
 }
 
-QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options)
+QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options,
+                             QueryParsers* parsers)
     : database_(database), options_(std::move(options)) {
   if (options_.spelling && !options_.spell_checker) options_.spell_checker = SpellChecker::system();
+  if (parsers && parsers->prepared_->binds(database_, options_.facets)) parsers_ = parsers;
 }
 
 bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& word) const {

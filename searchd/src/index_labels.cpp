@@ -6,13 +6,29 @@
 namespace lupa::searchd {
 
 analyzers::Label LabelTable::label(const schema::Facet& facet, std::string_view value) const {
-  if (!facet.vocabulary.empty()) {
-    if (auto known = analyzers::ReferenceData::instance().label(facet.vocabulary, value))
-      return std::move(*known);
-    if (const auto found = labels_.find(analyzers::index_label_key(facet.vocabulary, value));
-        found != labels_.end())
-      return {found->second, found->second};
+  if (facet.vocabulary.empty()) return {std::string(value), std::string(value)};
+  {
+    std::shared_lock lock(remembered_mutex_);
+    if (const auto vocabulary = remembered_.find(facet.vocabulary); vocabulary != remembered_.end())
+      if (const auto known = vocabulary->second.find(value); known != vocabulary->second.end())
+        return known->second;
   }
+  analyzers::Label found = look_up(facet.vocabulary, value);
+  std::lock_guard lock(remembered_mutex_);
+  if (remembered_count_ < kMaxRemembered &&
+      remembered_.try_emplace(std::string(facet.vocabulary))
+          .first->second.try_emplace(std::string(value), found)
+          .second)
+    ++remembered_count_;
+  return found;
+}
+
+analyzers::Label LabelTable::look_up(std::string_view vocabulary, std::string_view value) const {
+  if (auto known = analyzers::ReferenceData::instance().label(vocabulary, value))
+    return std::move(*known);
+  if (const auto found = labels_.find(analyzers::index_label_key(vocabulary, value));
+      found != labels_.end())
+    return {found->second, found->second};
   return {std::string(value), std::string(value)};
 }
 

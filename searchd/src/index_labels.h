@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,9 +36,31 @@ class LabelTable {
   /// (the name as written, in both languages); else the value itself.
   analyzers::Label label(const schema::Facet& facet, std::string_view value) const;
 
+  /// Labels of vocabulary values label() remembers, at most: a table lives for one revision,
+  /// whose values are far fewer, so only a client asking for values the index lacks fills it.
+  static constexpr std::size_t kMaxRemembered = 16384;
+
  private:
+  // Hashes std::string keys and std::string_view look-ups alike.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  template <typename Value>
+  using ByString = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+
+  analyzers::Label look_up(std::string_view vocabulary, std::string_view value) const;
+
   std::string revision_;  // each shard's uuid and revision
   std::unordered_map<std::string, std::string> labels_;
+  // By vocabulary, then value: every answer labels its facets' values again, and a look-up in
+  // the reference data (a vocabulary named by string, a key built per value) costs several
+  // times this one. Request threads share the table, hence the lock.
+  mutable std::shared_mutex remembered_mutex_;
+  mutable ByString<ByString<analyzers::Label>> remembered_;
+  mutable std::size_t remembered_count_ = 0;
 };
 
 class IndexLabels {

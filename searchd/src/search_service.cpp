@@ -355,6 +355,8 @@ struct SearchService::OpenIndex {
   /// never shares a cache key with the full index.
   std::string revision;
   bool pinned = false;  ///< within a request (begin_request): not reopened until its end
+  /// Bound to `all`, hence declared after it; made at the first query.
+  std::unique_ptr<analyzers::QueryParsers> parsers;
 };
 
 ShardDownPolicy parse_shard_down_policy(std::string_view value) {
@@ -700,6 +702,14 @@ Xapian::Database& SearchService::database() const {
   return open_index().all;
 }
 
+analyzers::QueryAnalyzer SearchService::query_analyzer(const Xapian::Database& db) const {
+  const std::unique_ptr<OpenIndex>& index = thread_handle();
+  if (!index || &index->all != &db) return analyzers::QueryAnalyzer(db, ranking_.query);
+  if (!index->parsers)
+    index->parsers = std::make_unique<analyzers::QueryParsers>(index->all, ranking_.query.facets);
+  return analyzers::QueryAnalyzer(db, ranking_.query, index->parsers.get());
+}
+
 Xapian::Query SearchService::filter_query(Xapian::Database& db, const SearchRequest& request,
                                           std::string_view except_facet) const {
   std::vector<Xapian::Query> per_facet;
@@ -749,7 +759,7 @@ SearchService::EffectiveQuery SearchService::effective_query(Xapian::Database& d
     matches(effective);
     return effective;
   }
-  const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
+  const analyzers::QueryAnalyzer analyzer = query_analyzer(db);
   auto use = [&](const analyzers::AnalyzedQuery& analyzed) {
     effective.text = effective.ranked = analyzed.query;
     effective.marked = analyzed.marked;
@@ -1479,7 +1489,7 @@ std::string SearchService::mark_query_words(const std::string& text,
                                             const std::string& query) const {
   Xapian::Database& db = database();
   if (is_blank(query)) return Highlighter(db, Xapian::Query()).mark_all(text);
-  const analyzers::QueryAnalyzer analyzer(db, ranking_.query);
+  const analyzers::QueryAnalyzer analyzer = query_analyzer(db);
   const analyzers::AnalyzedQuery typed = analyzer.analyze(query);
   // When the query was corrected, the results may be the correction's: its words count too.
   const Xapian::Query words = typed.corrected.empty()

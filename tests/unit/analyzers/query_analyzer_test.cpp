@@ -373,5 +373,68 @@ TEST_F(QueryAnalyzerTest, QueriesJustWithinTheLimitsAreServed) {
   EXPECT_EQ(matches(repeated("socialmente ", 64)), (Names{"es-info"}));
 }
 
+// What a query gives as it is asked: its queries described and serialised, or the error.
+std::string outcome(const QueryAnalyzer& analyzer, const std::string& query, bool any_word) {
+  try {
+    const AnalyzedQuery analyzed = analyzer.analyze(query, any_word);
+    return analyzed.query.get_description() + " | " + analyzed.marked.get_description() + " | " +
+           analyzed.query.serialise();
+  } catch (const QuerySyntaxError& error) {
+    return std::string("error: ") + error.what();
+  }
+}
+
+TEST_F(QueryAnalyzerTest, PreparedParsersGiveWhatParsersConfiguredPerQueryGive) {
+  // Queries of every kind one after the other on the same parsers: stop words (Xapian keeps
+  // the last parse's stop list), fields, wildcards, glossary concepts, exclusions alone,
+  // errors noted by a field (each must not leak into the next), operators read leniently.
+  const std::vector<std::string> queries = {
+      "la informacion de las cuentas",
+      "budget transparency",
+      "lang:klingon budget",
+      "informacion",
+      "info* budg* rend* cuen* trans*",
+      "info*",
+      "datos abiertos",
+      "beneficial ownership",
+      "-transparencia",
+      "-corrupcion -budget",
+      "agency:SFP rendicion",
+      "\"socialmente util\" OR budget",
+      "AND corrupcion",
+      "(corrupcion",
+      "the",
+      "lang:en transparency",
+      "rendicion de cuentas NOT budget",
+  };
+  QueryParsers parsers(database_, {schema::kFacets.begin(), schema::kFacets.end()});
+  const QueryAnalyzer prepared(database_, {}, &parsers);
+  for (int round = 0; round < 2; ++round)
+    for (const std::string& query : queries)
+      for (const bool any_word : {false, true}) {
+        SCOPED_TRACE(query + (any_word ? " (any word)" : ""));
+        const QueryAnalyzer configured_now(database_);
+        EXPECT_EQ(outcome(prepared, query, any_word), outcome(configured_now, query, any_word));
+      }
+  // An error noted by one parse is not the next's.
+  EXPECT_THROW(prepared.parse("budget lang:klingon"), QuerySyntaxError);
+  EXPECT_EQ(prepared.parse("lang:en budget").get_description(),
+            QueryAnalyzer(database_).parse("lang:en budget").get_description());
+}
+
+TEST_F(QueryAnalyzerTest, ParsersBoundToOtherFacetsOrAnotherDatabaseAreNotUsed) {
+  // Bound to no facet at all: an analyzer of every facet must still read "lang:".
+  QueryParsers without_facets(database_, {});
+  const QueryAnalyzer every_facet(database_, {}, &without_facets);
+  EXPECT_TRUE(query_terms(every_facet.parse("lang:en budget")).contains("XLen"));
+  // Bound to an empty database: a wildcard is expanded over the analyzer's own.
+  const Xapian::WritableDatabase empty(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  QueryParsers elsewhere(empty, {schema::kFacets.begin(), schema::kFacets.end()});
+  const QueryAnalyzer own_database(database_, {}, &elsewhere);
+  const auto expanded = query_terms(own_database.parse("info*"));
+  EXPECT_TRUE(expanded.contains("Zinform"));
+  EXPECT_EQ(expanded, query_terms(QueryAnalyzer(database_).parse("info*")));
+}
+
 }  // namespace
 }  // namespace lupa::analyzers

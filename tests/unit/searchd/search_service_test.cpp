@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lupa/analyzers/index_labels.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/indexer/commitment_linker.h"
 #include "lupa/indexer/document_builder.h"
@@ -726,6 +727,52 @@ TEST_F(SearchServiceTest, MarksTheQueryWordsInAWholeTextAndStopWordsOnlyInsideAP
             "El <mark>gobierno</mark> de las <mark>compras</mark>.");
   // Nothing to mark without words.
   EXPECT_EQ(service().mark_query_words("a < b", "  "), "a &lt; b");
+}
+
+TEST(IndexLabels, FollowTheIndexsMetadataFromOneRevisionToTheNext) {
+  // A body agencies.tsv does not list, labelled by the index alone.
+  const std::string body = "cl-oficina-de-prueba";
+  const std::string key = analyzers::index_label_key("agencies", body);
+  TempDir dir;
+  write_reports_in_reverse(
+      dir / "db", 2,
+      [&](int) {
+        indexer::Passage passage;
+        passage.ordinal = 1;
+        passage.text = "La oficina publicó los datos abiertos de compras.";
+        passage.language = "es";
+        passage.agencies = {body, "mx-sfp"};
+        return passage;
+      },
+      [&](Xapian::WritableDatabase& db) { db.set_metadata(key, "Oficina de Prueba"); });
+  const SearchService service({dir / "db"});
+  const schema::Facet& agency = *schema::find_facet("agency");
+  // Each agency's label in the facet of a search, by value.
+  auto labels = [&service] {
+    SearchRequest request;
+    request.query = "datos abiertos";
+    std::map<std::string, std::string> shown;
+    for (const Facet& facet : service.search(request).facets)
+      if (facet.name == "agency")
+        for (const FacetValue& value : facet.values) shown[value.value] = value.label.es;
+    return shown;
+  };
+  const std::map<std::string, std::string> first = {
+      {body, "Oficina de Prueba"}, {"mx-sfp", "Secretaría de la Función Pública (SFP)"}};
+  EXPECT_EQ(labels(), first);
+  EXPECT_EQ(labels(), first);  // the second time from what the first looked up
+  EXPECT_EQ(service.value_label(agency, body).en, "Oficina de Prueba");
+  {
+    Xapian::WritableDatabase db((dir / "db").string(), Xapian::DB_OPEN);
+    db.set_metadata(key, "Oficina Renombrada");
+    db.commit();
+  }
+  EXPECT_EQ(labels(), (std::map<std::string, std::string>{
+                          {body, "Oficina Renombrada"},
+                          {"mx-sfp", "Secretaría de la Función Pública (SFP)"}}));
+  EXPECT_EQ(service.value_label(agency, body).en, "Oficina Renombrada");
+  // A value the index has no label for is shown as it is written.
+  EXPECT_EQ(service.value_label(agency, "cl-otra-oficina").es, "cl-otra-oficina");
 }
 
 }  // namespace

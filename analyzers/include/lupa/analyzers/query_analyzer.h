@@ -101,12 +101,35 @@ struct AnalyzedQuery {
   std::vector<std::string> agencies;
 };
 
+/// Xapian query parsers bound to one database handle, each configured once (stemmer, stopper,
+/// a field per facet, the fields the analysis rewrites words to) rather than for every query.
+/// What a query decides (the default operator, the flags) is set at each parse, and what a
+/// parse leaves (Xapian's stop and unstem lists, the fields' notes) is cleared before the next:
+/// a query parsed with them is the one a parser configured afresh gives.
+///
+/// Not thread-safe: one per thread, like the handle it is bound to, which must outlive it.
+class QueryParsers {
+ public:
+  QueryParsers(const Xapian::Database& database, std::vector<schema::Facet> facets);
+  ~QueryParsers();
+  QueryParsers(const QueryParsers&) = delete;
+  QueryParsers& operator=(const QueryParsers&) = delete;
+
+ private:
+  friend class QueryAnalyzer;
+  class Prepared;
+  std::unique_ptr<Prepared> prepared_;
+};
+
 class QueryAnalyzer {
  public:
   /// `database` is the index the query will run on; it must outlive the analyzer.
   /// With spelling on and no spell checker given, uses SpellChecker::system() (and throws
-  /// SpellDictionaryError when its files are missing).
-  explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {});
+  /// SpellDictionaryError when its files are missing). With `parsers` bound to `database`
+  /// (the same handle) and to `options.facets`, parses with them; else configures parsers
+  /// for each parse.
+  explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {},
+                         QueryParsers* parsers = nullptr);
 
   /// Parses `user_query` like parse(), and says what else it found. With `any_word`, free-text
   /// words are alternatives (OR) rather than all required: the relaxed reading of a question
@@ -138,6 +161,7 @@ class QueryAnalyzer {
                              const std::vector<std::string>& phrases) const;
   const Xapian::Database& database_;
   QueryOptions options_;
+  QueryParsers* parsers_ = nullptr;
 };
 
 struct GlossaryExpansion {

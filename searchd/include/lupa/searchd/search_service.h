@@ -461,6 +461,9 @@ class SearchService {
   OpenIndex& open_index(bool reopen = true) const;
   std::unique_ptr<OpenIndex>& thread_handle() const;
   Xapian::Database& database() const;
+  /// The analyzer of queries on `db`, parsing with the calling thread's parsers when `db` is
+  /// its handle.
+  analyzers::QueryAnalyzer query_analyzer(const Xapian::Database& db) const;
   /// The facet codes of `index` when it is one local database (FacetCodes), covering every
   /// passage of `db`, else null.
   std::shared_ptr<const FacetCodes> facet_codes(const Xapian::Database& db,
