@@ -13,15 +13,15 @@
 // sorted by relevance then passage id read that slot for every candidate, which was over half
 // of the match's time; ordered by these ranks instead (FacetCodes::order_key), it reads nothing.
 //
-// Most of a passage's values repeat over many passages: the plan, type, year and country of its
-// file, its kind and language. Facets whose per-passage sets of values, taken together, form
-// few distinct combinations over the index (FacetCodes::build picks them from the data) are
+// Most of a passage's values repeat over many passages (a file's plan, type, year and country
+// are every one of its passages', say). Facets whose per-passage sets of values, taken together,
+// form few distinct combinations over the index (FacetCodes::build picks them from the data) are
 // kept as one combination per passage: a match then counts its combination once and the codes
 // of its other values one by one, and the counter expands combinations into values once, when
 // it settles (reading each passage's codes was most of the facet counting's time).
 //
 // Memory: 16 bytes per document id up to the database's last one, plus 2 for its combination,
-// 2 bytes per value of a passage not in its combination (about 6 of 13 values on the generated
+// 2 bytes per value of a passage not in its combination (about 7 of 13 values on the generated
 // corpus), each combination's codes once (at most one combination per kPassagesPerCombination
 // document ids), and each distinct collapse key once, so some 35 MB for a million passages.
 // The table is not built (and
@@ -67,8 +67,8 @@ class FacetCodes {
     const Code* first = codes_.data() + offsets_[docid];
     return {*first, {first + 1, codes_.data() + offsets_[docid + 1]}};
   }
-  /// Distinct combinations; they run from 0 to combinations() - 1. One (holding no value) when
-  /// no facet's values repeat enough to be combined.
+  /// Distinct combinations; they run from 0 to combinations() - 1. One, holding no value, when
+  /// no facet's values repeat enough to be combined (none when the index is empty).
   std::size_t combinations() const { return combination_offsets_.size() - 1; }
   /// The codes of the values of `combination`.
   std::span<const Code> combination(Code combination) const {
