@@ -11,13 +11,15 @@ namespace lupa::searchd {
 namespace {
 
 // `document`'s value in `slot`: from `codes` when they cover the document and keep the slot (a
-// value read through Xapian is a look-up of its chunk, for every match), else from the document.
-std::string value_in(const Xapian::Document& document, const FacetCodes* codes,
-                     Xapian::valueno slot) {
+// value read through Xapian is a look-up of its chunk, for every match), else read from the
+// document into `read`. Most passages have no collapse key: they make no string.
+std::string_view value_in(const Xapian::Document& document, const FacetCodes* codes,
+                          Xapian::valueno slot, std::string& read) {
   const Xapian::docid docid = document.get_docid();
   if (codes && codes->covers(docid))
-    if (const auto held = codes->group_key(slot, docid)) return std::string(*held);
-  return document.get_value(slot);
+    if (const auto held = codes->group_key(slot, docid)) return *held;
+  read = document.get_value(slot);
+  return read;
 }
 
 constexpr const char* kFacetCounterBytes = "facet counter";
@@ -60,10 +62,11 @@ FacetCounter::FacetCounter(schema::FacetTable table, std::vector<bool> which,
   for (std::size_t i = 0; i < table.size(); ++i)
     settings_.tells_translations_apart[i] = table[i].tells_translations_apart;
   if (codes_) {
-    coded_[static_cast<std::size_t>(Part::kAll)].assign(codes_->size(), 0);
-    if (settings_.collapse_slot)
-      for (Part part : {Part::kCollapsed, Part::kTranslations})
-        coded_[static_cast<std::size_t>(part)].assign(codes_->size(), 0);
+    for (Part part : {Part::kAll, Part::kCollapsed, Part::kTranslations}) {
+      if (part != Part::kAll && !settings_.collapse_slot) break;
+      coded_[static_cast<std::size_t>(part)].assign(codes_->size(), 0);
+      combined_[static_cast<std::size_t>(part)].assign(codes_->combinations(), 0);
+    }
   }
 }
 
@@ -90,11 +93,13 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
   const Xapian::docid docid = document.get_docid();
   const bool coded = codes_ && codes_->covers(docid);
   if (settings_.collapse_slot) {
-    std::string group =
-        value_in(document, coded ? codes_.get() : nullptr, *settings_.collapse_slot);
+    const FacetCodes* held = coded ? codes_.get() : nullptr;
+    std::string read_group;
+    const std::string_view group = value_in(document, held, *settings_.collapse_slot, read_group);
     if (!group.empty()) {
-      const std::string duplicates =
-          value_in(document, coded ? codes_.get() : nullptr, schema::kSlotDuplicateGroup);
+      std::string read_duplicates;
+      const std::string_view duplicates =
+          value_in(document, held, schema::kSlotDuplicateGroup, read_duplicates);
       // A near-duplicate group keeps the values that come first in byte order: they are read.
       std::string values = coded && duplicates.empty()
                                ? std::string()
@@ -110,7 +115,7 @@ void FacetCounter::operator()(const Xapian::Document& document, double weight) {
       Kept candidate{std::move(key),    weight, std::move(values), {}, document,
                      coded ? docid : 0, {}};
       if (coded) candidate.rank = codes_->rank(schema::kSlotPassageId, docid);
-      keep(std::move(group), std::move(candidate));
+      keep(std::string(group), std::move(candidate));
       return;
     }
   }
@@ -154,9 +159,12 @@ void FacetCounter::absorb(FacetCounter&& other) {
       settings_.order.by_date != other.settings_.order.by_date ||
       settings_.order.newest_first != other.settings_.order.newest_first)
     throw std::logic_error("facet counters of different matches cannot be merged");
-  for (std::size_t part = 0; part < coded_.size(); ++part)
-    for (std::size_t code = 0; code < coded_[part].size(); ++code)
-      coded_[part][code] += other.coded_[part][code];
+  const auto add = [](auto& mine, const auto& theirs) {
+    for (std::size_t part = 0; part < mine.size(); ++part)
+      for (std::size_t i = 0; i < mine[part].size(); ++i) mine[part][i] += theirs[part][i];
+  };
+  add(coded_, other.coded_);
+  add(combined_, other.combined_);
   for (std::size_t facet = 0; facet < counts_.size(); ++facet)
     for (const auto& [value, count] : other.counts_[facet]) counts_[facet][value] += count;
   // Each part kept its best passage of a group: the better of the two is the whole match's.
@@ -175,8 +183,8 @@ bool FacetCounter::before_on_tie(const Kept& candidate, const Kept& kept) {
   return candidate.rank.has_value();
 }
 
-void FacetCounter::keep_duplicate(const std::string& duplicates, std::string_view values) {
-  auto [kept, added] = duplicate_values_.try_emplace(duplicates, values);
+void FacetCounter::keep_duplicate(std::string_view duplicates, std::string_view values) {
+  auto [kept, added] = duplicate_values_.try_emplace(std::string(duplicates), values);
   if (!added && values < kept->second) kept->second = values;
 }
 
@@ -201,6 +209,14 @@ void FacetCounter::settle() {
   if (!codes_) return;
   for (Part part : {Part::kAll, Part::kCollapsed, Part::kTranslations}) {
     std::vector<Xapian::doccount>& coded = coded_[static_cast<std::size_t>(part)];
+    std::vector<Xapian::doccount>& combined = combined_[static_cast<std::size_t>(part)];
+    for (std::size_t combination = 0; combination < combined.size(); ++combination) {
+      if (combined[combination] == 0) continue;
+      for (const FacetCodes::Code code :
+           codes_->combination(static_cast<FacetCodes::Code>(combination)))
+        coded[code] += combined[combination];
+      combined[combination] = 0;
+    }
     for (std::size_t code = 0; code < coded.size(); ++code) {
       if (coded[code] == 0) continue;
       const auto as_code = static_cast<FacetCodes::Code>(code);
@@ -220,8 +236,10 @@ bool FacetCounter::counts_in(std::size_t facet, Part part) const {
 }
 
 void FacetCounter::count(Xapian::docid docid, Part part) {
+  const FacetCodes::Passage passage = codes_->of(docid);
+  ++combined_[static_cast<std::size_t>(part)][passage.combination];
   std::vector<Xapian::doccount>& coded = coded_[static_cast<std::size_t>(part)];
-  for (const FacetCodes::Code code : codes_->of(docid)) ++coded[code];
+  for (const FacetCodes::Code code : passage.others) ++coded[code];
 }
 
 void FacetCounter::count(std::string_view values, bool collapsed_facets, bool translation_facets) {
@@ -326,11 +344,12 @@ void MatchCounter::operator()(const Xapian::Document& document, double) {
   if (merged_only_) return;
   ++seen_;
   if (!collapse_slot_) return;
-  std::string key = value_in(document, codes_.get(), *collapse_slot_);
+  std::string read;
+  const std::string_view key = value_in(document, codes_.get(), *collapse_slot_, read);
   if (key.empty())
     ++without_key_;
   else
-    ++keys_[std::move(key)];
+    ++keys_[std::string(key)];
 }
 
 Xapian::doccount MatchCounter::collapsed_total() const {

@@ -4,10 +4,12 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -324,6 +326,19 @@ AllCounts count_all(const Xapian::Database& database, bool collapse,
   return counts;
 }
 
+// The (facet, value) pairs of `codes` of `table`.
+Values decoded(const FacetCodes& table, std::span<const FacetCodes::Code> codes) {
+  Values values;
+  for (const FacetCodes::Code code : codes)
+    values.emplace_back(schema::kFacets[table.facet(code)].name, table.value(code));
+  return values;
+}
+
+Values sorted(Values values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
 TEST(FacetCodes, GiveEachPassageTheCodesOfItsValues) {
   Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
   database.add_document(passage({{"plan", "mx-2011-2013"}, {"lang", "es"}}));
@@ -334,18 +349,112 @@ TEST(FacetCodes, GiveEachPassageTheCodesOfItsValues) {
   EXPECT_FALSE(codes->covers(0));
   EXPECT_TRUE(codes->covers(3));
   EXPECT_FALSE(codes->covers(4));
-  const auto decoded = [&](Xapian::docid docid) {
-    Values values;
-    for (const FacetCodes::Code code : codes->of(docid))
-      values.emplace_back(schema::kFacets[codes->facet(code)].name, codes->value(code));
-    return values;
-  };
-  EXPECT_EQ(decoded(1), (Values{{"plan", "mx-2011-2013"}, {"lang", "es"}}));
-  EXPECT_TRUE(decoded(2).empty());
-  EXPECT_EQ(decoded(3), (Values{{"lang", "es"}, {"theme", "open-data"}, {"plan", "es"}}));
+  // Three passages cannot share a combination (FacetCodes::kPassagesPerCombination).
+  EXPECT_EQ(codes->combinations(), 1U);
+  EXPECT_EQ(decoded(*codes, codes->of(1).others),
+            (Values{{"plan", "mx-2011-2013"}, {"lang", "es"}}));
+  EXPECT_TRUE(decoded(*codes, codes->of(2).others).empty());
+  EXPECT_EQ(decoded(*codes, codes->of(3).others),
+            (Values{{"lang", "es"}, {"theme", "open-data"}, {"plan", "es"}}));
   // "es" of the language and "es" of the plan are two values; the language's is shared.
   EXPECT_EQ(codes->size(), 4U);
-  EXPECT_EQ(codes->of(1)[1], codes->of(3)[0]);
+  EXPECT_EQ(codes->of(1).others[1], codes->of(3).others[0]);
+}
+
+// `prefix` followed by `number`.
+std::string numbered(std::string prefix, int number) {
+  prefix += std::to_string(number);
+  return prefix;
+}
+
+// `passages` passages, the values of passage `i` (from 0) given by `values_of`; passage 2k and
+// 2k + 1 share shown-once group k for the first `groups` groups.
+Xapian::WritableDatabase passages(int count, const std::function<Values(int)>& values_of,
+                                  int groups = 0) {
+  Xapian::WritableDatabase database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (int i = 0; i < count; ++i)
+    database.add_document(passage(values_of(i), i / 2 < groups ? numbered("g", i / 2) : "", "",
+                                  numbered("p.", 1000 + i)));
+  return database;
+}
+
+// Counted from codes as from the slot, collapsed and not.
+void expect_counts_as_from_the_slot(const Xapian::Database& database,
+                                    const std::shared_ptr<const FacetCodes>& codes) {
+  for (const bool collapse : {false, true})
+    EXPECT_EQ(count_all(database, collapse, codes), count_all(database, collapse, nullptr))
+        << collapse;
+}
+
+TEST(FacetCodes, CombineTheFacetsWhoseValuesRepeatAndKeepTheOthersPerPassage) {
+  // 48 passages: one language, two plans, a theme of their own (too many to combine).
+  const Xapian::WritableDatabase database = passages(
+      48,
+      [](int i) {
+        return Values{{"lang", "es"},
+                      {"theme", numbered("t", i)},
+                      {"plan", i < 24 ? "mx-2011-2013" : "mx-2013-2015"}};
+      },
+      12);
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  EXPECT_EQ(codes->combinations(), 2U);
+  const auto combination_of = [&](Xapian::docid docid) {
+    return sorted(decoded(*codes, codes->combination(codes->of(docid).combination)));
+  };
+  EXPECT_EQ(combination_of(1), (Values{{"lang", "es"}, {"plan", "mx-2011-2013"}}));
+  EXPECT_EQ(combination_of(48), (Values{{"lang", "es"}, {"plan", "mx-2013-2015"}}));
+  EXPECT_EQ(codes->of(24).combination, codes->of(1).combination);
+  EXPECT_EQ(decoded(*codes, codes->of(1).others), (Values{{"theme", "t0"}}));
+  EXPECT_EQ(decoded(*codes, codes->of(48).others), (Values{{"theme", "t47"}}));
+  expect_counts_as_from_the_slot(database, codes);
+  const AllCounts all = count_all(database, false, codes);
+  EXPECT_EQ(all[index_of("plan")], (Counts{{"mx-2011-2013", 24}, {"mx-2013-2015", 24}}));
+  EXPECT_EQ(all[index_of("lang")], (Counts{{"es", 48}}));
+  EXPECT_EQ(all[index_of("theme")].at("t5"), 1U);
+  // Collapsed: 12 pairs of the first plan count once each.
+  const AllCounts collapsed = count_all(database, true, codes);
+  EXPECT_EQ(collapsed[index_of("plan")], (Counts{{"mx-2011-2013", 12}, {"mx-2013-2015", 24}}));
+  EXPECT_EQ(collapsed[index_of("lang")], (Counts{{"es", 48}}));  // it tells translations apart
+  EXPECT_EQ(collapsed[index_of("theme")].size(), 36U);
+}
+
+TEST(FacetCodes, LeaveOutAFacetThatWouldMakeTooManyCombinations) {
+  // 64 passages: at most 4 combinations. Two languages, three plans: 6 together.
+  const Xapian::WritableDatabase database = passages(64, [](int i) {
+    return Values{{"lang", i % 2 == 0 ? "es" : "en"}, {"plan", numbered("p", i / 22)}};
+  });
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  // The language has fewer sets of values: it is combined, the plan is not.
+  EXPECT_EQ(codes->combinations(), 2U);
+  EXPECT_EQ(decoded(*codes, codes->combination(codes->of(2).combination)),
+            (Values{{"lang", "en"}}));
+  EXPECT_EQ(decoded(*codes, codes->of(2).others), (Values{{"plan", "p0"}}));
+  expect_counts_as_from_the_slot(database, codes);
+  EXPECT_EQ(count_all(database, false, codes)[index_of("plan")],
+            (Counts{{"p0", 22}, {"p1", 22}, {"p2", 20}}));
+}
+
+TEST(FacetCodes, CombineNothingWhenNoFacetsValuesRepeat) {
+  // Every passage has a plan and themes of its own: one combination, of no value; each
+  // passage's codes are its own, and counting is as before.
+  const Xapian::WritableDatabase database = passages(
+      40,
+      [](int i) {
+        return Values{
+            {"plan", numbered("p", i)}, {"theme", numbered("a", i)}, {"theme", numbered("b", i)}};
+      },
+      5);
+  const std::shared_ptr<const FacetCodes> codes = FacetCodes::build(database);
+  ASSERT_TRUE(codes);
+  EXPECT_EQ(codes->combinations(), 1U);
+  EXPECT_TRUE(codes->combination(0).empty());
+  EXPECT_EQ(codes->of(7).combination, 0U);
+  EXPECT_EQ(decoded(*codes, codes->of(7).others),
+            (Values{{"plan", "p6"}, {"theme", "a6"}, {"theme", "b6"}}));
+  expect_counts_as_from_the_slot(database, codes);
+  EXPECT_EQ(count_all(database, true, codes)[index_of("plan")].size(), 35U);
 }
 
 TEST(FacetCodes, AreNotBuiltForDocumentIdsFarSparserThanThePassages) {

@@ -130,13 +130,16 @@ class FacetCounter final : public Xapian::MatchSpy {
   /// Keeps `candidate` for its group when the match would show it rather than the one kept.
   void keep(std::string group, Kept candidate);
   /// Keeps `values` for near-duplicate group `duplicates` when they come first.
-  void keep_duplicate(const std::string& duplicates, std::string_view values);
+  void keep_duplicate(std::string_view duplicates, std::string_view values);
   std::string date_key(const Xapian::Document& document) const;
 
   Settings settings_;
   std::shared_ptr<const FacetCodes> codes_;
-  /// Per Part, per code of codes_: the passages counted.
+  /// Per Part, per code of codes_: the passages counted, besides those of combined_.
   std::array<std::vector<Xapian::doccount>, 3> coded_;
+  /// Per Part, per combination of codes_ (FacetCodes::combination): the passages counted,
+  /// added to coded_ on settling.
+  std::array<std::vector<Xapian::doccount>, 3> combined_;
   std::unordered_map<std::string, Kept> best_of_group_;
   /// Near-duplicate group -> the facet values it counts as in facets telling translations apart.
   std::unordered_map<std::string, std::string> duplicate_values_;
