@@ -276,7 +276,6 @@ std::string health_json(const IndexHealth& health) {
   json.key("passages").integer(health.passages);
   json.key("revision").text(health.revision);
   json.key("matches_split").integer(health.matches_split);
-  json.key("pages_split").integer(health.pages_split);
   if (!health.shards.empty()) {
     json.key("shards").begin_array();
     for (const auto& [location, answered] : health.shards) {

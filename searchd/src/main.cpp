@@ -86,8 +86,7 @@ class SearchDaemon final : public Poco::Util::ServerApplication {
                           .binding("max-streams"));
     options.addOption(Option("split-match-from", "",
                              "passages an index must hold for one query's match to be split "
-                             "across the cores that are idle (a page's hits are, on any "
-                             "index); 0 never splits; default 20000")
+                             "across the cores that are idle; 0 never splits; default 20000")
                           .argument("N")
                           .binding("split-match-from"));
     options.addOption(Option("public-url", "",

@@ -337,11 +337,10 @@ struct SearchService::Caches {
   FacetCodesCache codes;
   ShardBackOff shards_down;
   /// Requests being served (SearchService::Serving) and searches running now, and searches
-  /// whose match, or whose page of hits, was split (SplitMatchOptions).
+  /// whose match was split (SplitMatchOptions).
   std::atomic<std::size_t> requests_serving{0};
   std::atomic<std::size_t> searches_running{0};
   std::atomic<std::uint64_t> matches_split{0};
-  std::atomic<std::uint64_t> pages_split{0};
 };
 
 // A thread's handle on the databases: the combined one queries run on and one per shard
@@ -921,16 +920,17 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
           caches_->browse_order.store(index.revision, browse, order);
         }
         if (offset + per_page <= order->first.size() || order->first.size() < kBrowseOrderKept) {
-          std::vector<PageHit> page;
+          const Highlighter highlighter(db, Xapian::Query());
+          result.hits.clear();
           for (Xapian::doccount i = offset; i < offset + per_page && i < order->first.size(); ++i)
-            page.push_back({db.get_document(order->first[i]), order->first[i], 0, 0});
-          list_hits(db, index.revision, effective, page, offset, result);
+            result.hits.push_back(make_hit(db, highlighter, true, db.get_document(order->first[i]),
+                                           0, 0, static_cast<int>(i) + 1));
           return;
         }
       }
       Xapian::Enquire enquire(db);
       configure_enquire(enquire, effective, codes);
-      list_hits(db, index.revision, effective,
+      list_hits(db, effective,
                 enquire.get_mset(offset, static_cast<Xapian::doccount>(request.per_page)), offset,
                 result);
       return;
@@ -1030,11 +1030,10 @@ void SearchService::run(Xapian::Database& db, const EffectiveQuery& effective,
         index.revision, browse,
         std::make_shared<const BrowseCounts>(BrowseCounts{result.total, result.facets}));
   if (mset)
-    list_hits(db, index.revision, effective, *mset, offset, result,
-              effective.collapse_slot ? &matches : nullptr);
+    list_hits(db, effective, *mset, offset, result, effective.collapse_slot ? &matches : nullptr);
   else
     list_hits(
-        db, index.revision, effective,
+        db, effective,
         {page_hits.begin() + std::min<std::size_t>(offset, page_hits.size()), page_hits.end()},
         offset, result);
 }
@@ -1053,19 +1052,6 @@ bool SearchService::may_split(Xapian::Database& db, const EffectiveQuery& effect
 
 namespace {
 
-// Waits, when it goes, for the tasks given to partners that read the frame it is in: whatever
-// happens in that frame, it is not left while a partner still reads it.
-struct WaitForAll {
-  explicit WaitForAll(std::vector<std::future<void>>& tasks_done) : done(tasks_done) {}
-  WaitForAll(const WaitForAll&) = delete;
-  WaitForAll& operator=(const WaitForAll&) = delete;
-  ~WaitForAll() {
-    for (std::future<void>& one : done)
-      if (one.valid()) one.wait();
-  }
-  std::vector<std::future<void>>& done;
-};
-
 // One part of a split match (SearchService::split_match): its first hits and what it counted.
 struct MatchedPart {
   bool ran = false;  ///< false: a partner's handle was at another revision
@@ -1082,20 +1068,6 @@ struct MatchedPart {
 
 }  // namespace
 
-std::optional<MatchPartners::Lease> SearchService::idle_partners() const {
-  if (!partners_) return std::nullopt;
-  // A partner only helps while a core is idle: the cores are this search's and one per
-  // partner, and every other request being served (or search running, for a caller without
-  // the HTTP layer) holds one.
-  const std::size_t running =
-      std::max(caches_->requests_serving.load(), caches_->searches_running.load());
-  const std::size_t cores = partners_->threads() + 1;
-  if (running >= cores) return std::nullopt;
-  MatchPartners::Lease lease = partners_->borrow(cores - running);
-  if (lease.size() == 0) return std::nullopt;
-  return lease;
-}
-
 bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                                 const EffectiveQuery& effective,
                                 const std::shared_ptr<const FacetCodes>& codes,
@@ -1104,9 +1076,15 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
                                 Xapian::doccount wanted, std::vector<PageHit>& page,
                                 Xapian::doccount& matched) const {
   if (!partners_ || split_match_from_ == 0 || db.get_doccount() < split_match_from_) return false;
-  std::optional<MatchPartners::Lease> lent = idle_partners();
-  if (!lent) return false;
-  MatchPartners::Lease& lease = *lent;
+  // A partner only helps while a core is idle: the cores are this search's and one per
+  // partner, and every other request being served (or search running, for a caller without
+  // the HTTP layer) holds one.
+  const std::size_t running =
+      std::max(caches_->requests_serving.load(), caches_->searches_running.load());
+  const std::size_t cores = partners_->threads() + 1;
+  if (running >= cores) return false;
+  MatchPartners::Lease lease = partners_->borrow(cores - running);
+  if (lease.size() == 0) return false;
 
   // Part i matches the document ids from bounds[i] + 1 to bounds[i + 1]; the requester takes
   // the first. Read here: partners must not touch this thread's database.
@@ -1141,7 +1119,13 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
   };
   std::vector<std::future<void>> partners_done;
   // The partners read this frame: whatever happens here, they are waited for before it goes.
-  const WaitForAll wait_for_all{partners_done};
+  struct WaitForAll {
+    std::vector<std::future<void>>& done;
+    ~WaitForAll() {
+      for (std::future<void>& one : done)
+        if (one.valid()) one.wait();
+    }
+  } wait_for_all{partners_done};
   partners_done.reserve(parts - 1);  // so that no future is lost to a failed push_back
   for (std::size_t part = 1; part < parts; ++part)
     partners_done.push_back(lease.run([&, part, this] {
@@ -1218,7 +1202,7 @@ bool SearchService::split_match(Xapian::Database& db, const OpenIndex& index,
     --left[ranked.part];
     Xapian::doccount hidden = 0;
     if (shown.shows(ranked.docid, hidden))
-      page.push_back({db.get_document(ranked.docid), ranked.docid, ranked.weight, hidden});
+      page.push_back({db.get_document(ranked.docid), ranked.weight, hidden});
   }
   if (page.size() < wanted && collapse_by_codes && a_full_part_ran_out())
     return from_the_whole_match();
@@ -1233,8 +1217,7 @@ std::vector<SearchService::PageHit> SearchService::first_of_each_key(
     ShownKeys shown(codes, slot, matches);
     for (auto it = ranked.begin(); it != ranked.end() && page.size() < wanted; ++it) {
       Xapian::doccount hidden = 0;
-      if (shown.shows(*it, hidden))
-        page.push_back({it.get_document(), *it, it.get_weight(), hidden});
+      if (shown.shows(*it, hidden)) page.push_back({it.get_document(), it.get_weight(), hidden});
     }
     if (page.size() == wanted || ranked.size() < asked) return page;
     // Counted already: the longer match only ranks.
@@ -1244,10 +1227,9 @@ std::vector<SearchService::PageHit> SearchService::first_of_each_key(
   }
 }
 
-void SearchService::list_hits(Xapian::Database& db, const std::string& revision,
-                              const EffectiveQuery& effective, const Xapian::MSet& mset,
-                              Xapian::doccount offset, SearchResult& result,
-                              const MatchCounter* collapsed) const {
+void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
+                              const Xapian::MSet& mset, Xapian::doccount offset,
+                              SearchResult& result, const MatchCounter* collapsed) const {
   std::vector<PageHit> page;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Xapian::Document document = it.get_document();
@@ -1257,60 +1239,20 @@ void SearchService::list_hits(Xapian::Database& db, const std::string& revision,
         collapsed && effective.collapse_slot
             ? collapsed->collapsed_into(document.get_value(*effective.collapse_slot))
             : it.get_collapse_count();
-    page.push_back({std::move(document), *it, it.get_weight(), hidden});
+    page.push_back({std::move(document), it.get_weight(), hidden});
   }
-  list_hits(db, revision, effective, page, offset, result);
+  list_hits(db, effective, page, offset, result);
 }
 
-void SearchService::list_hits(Xapian::Database& db, const std::string& revision,
-                              const EffectiveQuery& effective, const std::vector<PageHit>& page,
-                              Xapian::doccount offset, SearchResult& result) const {
-  result.hits.assign(page.size(), Hit());
-  const bool browsing = effective.browsing;
-  const auto make = [&](Xapian::Database& from, const Highlighter& highlighter, std::size_t i,
-                        const Xapian::Document& document) {
-    result.hits[i] = make_hit(from, highlighter, browsing, document, page[i].weight, page[i].hidden,
-                              static_cast<int>(offset + i) + 1);
-  };
-  // Each hit is a record to parse and snippets to make, the same whichever thread makes it:
-  // an idle partner makes the second half of the page from its own handle on the index.
-  const std::size_t partner_from = page.size() - page.size() / 2;
-  bool partner_made = false;
-  std::vector<std::future<void>> partner_done;
-  // Declared after everything the partner reads: it is waited for before any of it goes.
-  const WaitForAll wait_for_partner{partner_done};
-  std::optional<MatchPartners::Lease> lease =
-      split_match_from_ > 0 && partner_from < page.size() ? idle_partners() : std::nullopt;
-  if (lease) {
-    std::vector<Xapian::docid> docids;
-    for (std::size_t i = partner_from; i < page.size(); ++i) docids.push_back(page[i].docid);
-    // A Xapian::Query is reference-counted without atomics: the partner makes its own copy.
-    std::string marked_bytes = browsing ? std::string() : effective.marked.serialise();
-    partner_done.push_back(
-        lease->run([&, this, docids = std::move(docids), marked_bytes = std::move(marked_bytes)] {
-          OpenIndex& partner_index = open_index(true);
-          if (partner_index.revision != revision) return;  // the requester makes them instead
-          thread_local const Xapian::Registry registry = shard_registry();
-          const Highlighter highlighter(
-              partner_index.all,
-              browsing ? Xapian::Query() : Xapian::Query::unserialise(marked_bytes, registry));
-          for (std::size_t i = partner_from; i < page.size(); ++i)
-            make(partner_index.all, highlighter, i,
-                 partner_index.all.get_document(docids[i - partner_from]));
-          partner_made = true;
-        }));
-  }
-  const Highlighter highlighter(db, browsing ? Xapian::Query() : effective.marked);
-  const std::size_t mine = lease ? partner_from : page.size();
-  for (std::size_t i = 0; i < mine; ++i) make(db, highlighter, i, page[i].document);
-  if (!lease) return;
-  partner_done.front().get();  // rethrows what the partner threw
-  if (partner_made) {
-    ++caches_->pages_split;
-    return;
-  }
-  for (std::size_t i = partner_from; i < page.size(); ++i)
-    make(db, highlighter, i, page[i].document);
+void SearchService::list_hits(Xapian::Database& db, const EffectiveQuery& effective,
+                              const std::vector<PageHit>& page, Xapian::doccount offset,
+                              SearchResult& result) const {
+  const Highlighter highlighter(db, effective.browsing ? Xapian::Query() : effective.marked);
+  result.hits.clear();
+  int rank = static_cast<int>(offset);
+  for (const PageHit& hit : page)
+    result.hits.push_back(make_hit(db, highlighter, effective.browsing, hit.document, hit.weight,
+                                   hit.hidden, ++rank));
 }
 
 bool SearchService::for_each_match(const SearchRequest& request,
@@ -1616,7 +1558,6 @@ IndexHealth SearchService::health() const {
   IndexHealth health;
   health.passages = db.get_doccount();
   health.matches_split = caches_->matches_split.load();
-  health.pages_split = caches_->pages_split.load();
   const OpenIndex& index = open_index(false);
   for (std::size_t i = 0; i < index.shards.size(); ++i) {
     if (!health.revision.empty()) health.revision += ',';

@@ -58,11 +58,6 @@ std::uint64_t matches_split(unsigned short port) {
   return http_get(port, "/healthz").json()->getValue<std::uint64_t>("matches_split");
 }
 
-// Searches whose page of hits was made on two threads.
-std::uint64_t pages_split(unsigned short port) {
-  return http_get(port, "/healthz").json()->getValue<std::uint64_t>("pages_split");
-}
-
 const std::vector<std::string> kTargets = {
     "/api/search?q=transparencia",
     "/api/search?q=transparencia&page=2&per_page=5",
@@ -93,11 +88,8 @@ TEST_F(SplitMatchE2E, ADaemonSplittingMatchesAnswersAsOneThatNeverDoes) {
     EXPECT_NE(expected.back().find("\"total\""), std::string::npos) << expected.back();
   }
   EXPECT_EQ(matches_split(whole.port()), 0u);
-  EXPECT_EQ(pages_split(whole.port()), 0u);
   const std::uint64_t one_at_a_time = matches_split(split.port());
   EXPECT_GE(one_at_a_time, kTargets.size());
-  // Every target's page holds several hits: each was made half by a partner.
-  EXPECT_GE(pages_split(split.port()), kTargets.size());
 
   // Four clients at once on a daemon with four workers: matches are split while a core is
   // idle and run whole otherwise, and every answer is the same either way.

@@ -363,7 +363,6 @@ TEST(JsonResponse, HealthIsWhatPocoWrote) {
   health.passages = 61583;
   health.revision = "12,<7>" + kNotUtf8;
   health.matches_split = std::numeric_limits<std::uint64_t>::max();
-  health.pages_split = 12345;
   for (const auto& shards : std::vector<std::vector<std::pair<std::string, bool>>>{
            {}, {{"tcp://a:1", true}, {"tcp://b&c:2", true}}, {{"a", true}, {"\"b\"", false}}}) {
     health.shards = shards;
@@ -372,7 +371,6 @@ TEST(JsonResponse, HealthIsWhatPocoWrote) {
     json->set("passages", health.passages);
     json->set("revision", health.revision);
     json->set("matches_split", health.matches_split);
-    json->set("pages_split", health.pages_split);
     if (!shards.empty()) {
       Array::Ptr listed = new Array;
       bool degraded = false;

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "lupa/searchd/facet_counter.h"
-#include "lupa/searchd/json_response.h"
 #include "lupa/searchd/match_partners.h"
 #include "lupa/searchd/search_service.h"
 #include "support/shards.h"
@@ -277,62 +276,6 @@ TEST_F(SplitMatchTest, ConcurrentRequestsGetTheAnswersOfOneAtATime) {
     });
   for (std::thread& client : clients) client.join();
   EXPECT_EQ(differing.load(), 0);
-}
-
-// The whole answer, its time aside: every field of every hit (records, snippets, the other
-// sources of a near-duplicate) as the user gets it.
-std::string answered(SearchResult result) {
-  result.took_ms = 0;
-  return search_json(result);
-}
-
-TEST_F(SplitMatchTest, APageMadeOnTwoThreadsIsOneThreadsPageByteForByte) {
-  const SearchService whole = service(0);
-  // Partners, but an index below the threshold: matches run whole, pages are split.
-  const SearchService pages = service(1'000'000);
-  std::vector<SearchRequest> all = requests();
-  for (const int page : {1, 3}) {
-    SearchRequest browse;
-    browse.page = page;
-    all.push_back(browse);
-  }
-  std::uint64_t pages_of_two_hits_or_more = 0;
-  for (const SearchRequest& request : all) {
-    const SearchResult one = whole.search(request);
-    if (one.hits.size() >= 2) ++pages_of_two_hits_or_more;
-    EXPECT_EQ(answered(pages.search(request)), answered(one))
-        << request.query << " page " << request.page;
-  }
-  EXPECT_GT(pages_of_two_hits_or_more, all.size() / 2);
-  EXPECT_EQ(whole.health().pages_split, 0u);
-  EXPECT_EQ(pages.health().matches_split, 0u);
-  // Every page of two hits or more, some twice (a misspelling's query as typed, then corrected).
-  EXPECT_GE(pages.health().pages_split, pages_of_two_hits_or_more);
-  bool some_hit_lists_other_sources = false;
-  for (const Hit& hit : whole.search(requests().front()).hits)
-    some_hit_lists_other_sources = some_hit_lists_other_sources || !hit.also_in.empty();
-  EXPECT_TRUE(some_hit_lists_other_sources);
-}
-
-TEST_F(SplitMatchTest, APageOverLocalShardsMadeOnTwoThreadsIsOneThreadsPage) {
-  // A document read from several databases knows its id in its own shard only: the partner
-  // must be given the ids of the whole.
-  const TempDir shards;
-  lupa::testing::split_by_path(*dir_ / "db", {shards / "shard-0", shards / "shard-1"});
-  const auto service = [&](Xapian::doccount split_from) {
-    SplitMatchOptions split;
-    split.from_passages = split_from;
-    split.partners = 1;
-    return SearchService({shards / "shard-0", shards / "shard-1"}, RankingOptions{},
-                         schema::standard_facets(), {}, split);
-  };
-  const SearchService whole = service(0);
-  const SearchService pages = service(1);
-  for (const SearchRequest& request : requests())
-    EXPECT_EQ(answered(pages.search(request)), answered(whole.search(request)))
-        << request.query << " page " << request.page;
-  EXPECT_EQ(pages.health().matches_split, 0u);  // several databases: matches run whole
-  EXPECT_GE(pages.health().pages_split, requests().size() / 2);
 }
 
 // On one database the page and the counters collapse from the facet codes, Xapian not; over

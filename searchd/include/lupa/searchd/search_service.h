@@ -34,7 +34,6 @@
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
-#include "lupa/searchd/match_partners.h"
 #include "lupa/searchd/search_request.h"
 
 namespace lupa::searchd {
@@ -43,6 +42,7 @@ class FacetCodes;
 class FacetCounter;
 class IndexLabels;
 class MatchCounter;
+class MatchPartners;
 struct CollapseOrder;
 template <typename Value>
 class RevisionCache;
@@ -128,8 +128,6 @@ struct IndexHealth {
   /// Searches whose match ran split across several threads since the service started
   /// (SplitMatchOptions): whether idle cores take part.
   std::uint64_t matches_split = 0;
-  /// Searches whose page of hits (records, snippets) was made on two threads (SplitMatchOptions).
-  std::uint64_t pages_split = 0;
 };
 
 /// The passages about the same commitment as a passage, in other documents: the other members
@@ -221,9 +219,8 @@ struct RankingOptions {
 /// document ids, all but the first run by partner threads, their hits merged and counts added.
 /// The answer is the same as one thread's; only its time changes.
 struct SplitMatchOptions {
-  /// Passages an index must hold for a query's match to be split; 0: never split, neither the
-  /// match nor the page's hits (which are split on any index). Below it a match takes about a
-  /// millisecond, which a hand-over between threads would not repay.
+  /// Passages an index must hold for a query's match to be split; 0: never split. Below it a
+  /// match takes about a millisecond, which a hand-over between threads would not repay.
   Xapian::doccount from_passages = 20000;
   /// Partner threads; by default one fewer than the cores the machine has (none on one core).
   std::size_t partners = default_partners();
@@ -444,9 +441,6 @@ class SearchService {
   /// A hit of a page, before its snippet is made.
   struct PageHit {
     Xapian::Document document;
-    /// Its id in the database searched: over several, not the document's own get_docid(),
-    /// which is its id in its shard.
-    Xapian::docid docid = 0;
     double weight = 0;
     Xapian::doccount hidden = 0;  ///< passages its collapse key hid
   };
@@ -519,20 +513,13 @@ class SearchService {
   /// The hits of `mset` (from `offset` on), with snippets, into `result`.
   /// `collapsed`, when given, says how many passages each hit's collapse key hid (else
   /// Xapian's count).
-  void list_hits(Xapian::Database& db, const std::string& revision, const EffectiveQuery& effective,
-                 const Xapian::MSet& mset, Xapian::doccount offset, SearchResult& result,
+  void list_hits(Xapian::Database& db, const EffectiveQuery& effective, const Xapian::MSet& mset,
+                 Xapian::doccount offset, SearchResult& result,
                  const MatchCounter* collapsed = nullptr) const;
-  /// The hits of `page`, the first ranked `offset` + 1, with snippets, into `result`; `db` is
-  /// at `revision`. While a core is idle (idle_partners()) a partner makes the second half of
-  /// the page from its own handle at that revision (none when the match never splits:
-  /// SplitMatchOptions::from_passages 0).
-  void list_hits(Xapian::Database& db, const std::string& revision, const EffectiveQuery& effective,
+  /// The hits of `page`, the first ranked `offset` + 1, with snippets, into `result`.
+  void list_hits(Xapian::Database& db, const EffectiveQuery& effective,
                  const std::vector<PageHit>& page, Xapian::doccount offset,
                  SearchResult& result) const;
-  /// Partners lent to this search while cores are idle: the cores are this search's and one
-  /// per partner, and every other request being served or search running holds one. nullopt
-  /// when the service has no partners or none is idle.
-  std::optional<MatchPartners::Lease> idle_partners() const;
   std::optional<SearchResult> similar_on(Xapian::Database& db, const std::string& id,
                                          const SearchRequest& request) const;
   std::optional<Xapian::valueno> collapse_slot_for(const SearchRequest& request,
