@@ -391,7 +391,7 @@ class SearchService {
 
   IndexHealth health() const;
   /// Reads now what the first search of the index's revision would otherwise read while its
-  /// client waits: the facet codes (FacetCodes: a pass over three value slots, seconds at a
+  /// client waits: the facet codes (FacetCodes: a pass over four value slots, seconds at a
   /// million passages when the index is not in the page cache) and the labels.
   void prepare() const;
 
