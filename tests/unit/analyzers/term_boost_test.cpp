@@ -93,10 +93,10 @@ TEST(TermBoost, ASerialisedBoostWeighsAsTheOriginal) {
     EXPECT_EQ(weights(db, copy), weights(db, boosted(filtered_fixed_weight("Xes", weight))))
         << weight;
   }
-  // Without the registration, a shard server could not read it.
-  EXPECT_THROW(Xapian::Query::unserialise(boosted(term_boost("Xes", kBoost)).serialise(),
-                                          Xapian::Registry()),
-               Xapian::SerialisationError);
+  // Without the registration, a shard server could not read it. (Asked of the registry, not by
+  // unserialising with Xapian's own: Xapian 1.4 leaks the query read so far when it throws.)
+  EXPECT_EQ(Xapian::Registry().get_posting_source("lupa.TermBoostSource"), nullptr);
+  EXPECT_NE(registry.get_posting_source("lupa.TermBoostSource"), nullptr);
 }
 
 TEST(TermBoost, ABadWeightIsRefused) {
