@@ -1,8 +1,8 @@
 #include "lupa/analyzers/term_boost.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include <charconv>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 
 namespace lupa::analyzers {
@@ -43,20 +43,22 @@ class TermBoostSource final : public Xapian::PostingSource {
 
   TermBoostSource* clone() const override { return new TermBoostSource(term_, weight_); }
   std::string name() const override { return "lupa.TermBoostSource"; }
-  // The weight in hexadecimal (every bit, whatever the machine), a line end, then the term.
+  // The weight in hexadecimal (every bit, whatever the machine or locale), a line end, then
+  // the term.
   std::string serialise() const override {
     char weight[64];
-    std::snprintf(weight, sizeof weight, "%a\n", weight_);
-    return weight + term_;
+    const auto written =
+        std::to_chars(weight, weight + sizeof weight, weight_, std::chars_format::hex);
+    return std::string(weight, written.ptr) + '\n' + term_;
   }
   TermBoostSource* unserialise(const std::string& serialised) const override {
     const std::size_t end = serialised.find('\n');
     if (end == std::string::npos || end == 0 || end > 40)
       throw Xapian::SerialisationError("malformed term boost");
-    const std::string digits = serialised.substr(0, end);
-    char* parsed_to = nullptr;
-    const double weight = std::strtod(digits.c_str(), &parsed_to);
-    if (parsed_to != digits.c_str() + digits.size() || !(weight >= 0))
+    double weight = 0;
+    const auto read =
+        std::from_chars(serialised.data(), serialised.data() + end, weight, std::chars_format::hex);
+    if (read.ec != std::errc() || read.ptr != serialised.data() + end || !(weight >= 0))
       throw Xapian::SerialisationError("malformed term boost");
     return new TermBoostSource(serialised.substr(end + 1), weight);
   }
