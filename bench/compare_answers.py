@@ -9,6 +9,9 @@ caches) is compared too.
 Usage: bench/compare_answers.py [--ignore KEY ...] http://127.0.0.1:PORT_A http://127.0.0.1:PORT_B
 `--ignore indexed_at` compares two daemons over two indexes of one corpus, written at different
 times by two builds: that key is then dropped wherever it appears.
+`--score-tolerance 1e-12` lets each hit's `score` differ by that much relative to the larger:
+for a change that has Xapian add the same term weights in another order (the last bits move,
+the order and counts must not).
 Exits 1 and prints the first differences when any answer differs. Only loopback URLs.
 """
 from __future__ import annotations
@@ -42,6 +45,24 @@ def without(answer, keys: set[str]):
     return answer
 
 
+def same(a, b, tolerance: float) -> bool:
+    """Whether two answers are equal, a `score` within `tolerance` of the other, relatively."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        for key in a:
+            x, y = a[key], b[key]
+            if key == "score" and isinstance(x, (int, float)) and isinstance(y, (int, float)):
+                if abs(x - y) > tolerance * max(abs(x), abs(y)):
+                    return False
+            elif not same(a[key], b[key], tolerance):
+                return False
+        return True
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y, tolerance) for x, y in zip(a, b))
+    return a == b
+
+
 def get(base: str, path: str, ignored: set[str]):
     try:
         with urllib.request.urlopen(base + path, timeout=120) as response:
@@ -62,6 +83,8 @@ def main() -> None:
     parser.add_argument("new")
     parser.add_argument("--ignore", action="append", default=[], metavar="KEY",
                         help="a key dropped from every answer, wherever it is (repeatable)")
+    parser.add_argument("--score-tolerance", type=float, default=0.0, metavar="RELATIVE",
+                        help="how far a hit's score may differ, relative to the larger (default 0)")
     args = parser.parse_args()
     for url in (args.old, args.new):
         if urllib.parse.urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -72,7 +95,7 @@ def main() -> None:
     differing = []
     for path in paths:
         answers = [get(base, path, set(args.ignore)) for base in (args.old, args.old, args.new, args.new)]
-        if any(answer != answers[0] for answer in answers[1:]):
+        if any(not same(answer, answers[0], args.score_tolerance) for answer in answers[1:]):
             differing.append(path)
             if len(differing) <= 5:
                 print(f"differs: {path}")

@@ -6,6 +6,7 @@
 #include "data_files.h"
 #include "lupa/analyzers/language.h"
 #include "lupa/analyzers/phrase_matcher.h"
+#include "lupa/analyzers/quantised_bm25.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/text_normalizer.h"
 
@@ -102,7 +103,10 @@ class AgencySignalSource final : public Xapian::ValuePostingSource {
     Xapian::ValuePostingSource::init(database);
     set_maxweight(AgencySignal::kLead + AgencySignal::kCommitment);
   }
-  double get_weight() const override { return signal_weight(get_value(), agencies_, facets_); }
+  // On the grid BM25's parts lie on, so that the sums stay exact (quantised_bm25.h).
+  double get_weight() const override {
+    return quantise_weight(signal_weight(get_value(), agencies_, facets_));
+  }
   AgencySignalSource* clone() const override { return new AgencySignalSource(agencies_, facets_); }
   std::string get_description() const override { return "agency signal"; }
 

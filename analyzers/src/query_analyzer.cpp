@@ -14,6 +14,7 @@
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/glossary.h"
 #include "lupa/analyzers/language.h"
+#include "lupa/analyzers/query_folding.h"
 #include "lupa/analyzers/reference_data.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/spell_checker.h"
@@ -748,12 +749,14 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
                                       agency_signal(question->agencies, options_.facets),
                                       AgencySignal::kBesideTopic));
     analyzed.marked = with_phrases(analyzed.query, expansion.phrases);
+    analyzed.query = fold_repeated_subqueries(analyzed.query);
     return analyzed;
   } catch (const Xapian::QueryParserError&) {
     // Fall through: read the words alone, as most search boxes do with stray operators.
   }
   try {
-    analyzed.query = analyzed.marked = parse_with(text, 0, any_word);
+    analyzed.marked = parse_with(text, 0, any_word);
+    analyzed.query = fold_repeated_subqueries(analyzed.marked);
     return analyzed;
   } catch (const Xapian::QueryParserError& error) {
     throw QuerySyntaxError("query cannot be read: " + error.get_msg());

@@ -19,6 +19,7 @@
 #include "index_labels.h"
 #include "lupa/analyzers/facet_values.h"
 #include "lupa/analyzers/index_commit.h"
+#include "lupa/analyzers/quantised_bm25.h"
 #include "lupa/analyzers/query_analyzer.h"
 #include "lupa/analyzers/schema.h"
 #include "lupa/analyzers/stemming.h"
@@ -828,7 +829,7 @@ void SearchService::configure_enquire(Xapian::Enquire& enquire, const EffectiveQ
 
 void SearchService::configure_order(Xapian::Enquire& enquire, const MatchOrder& order,
                                     const std::shared_ptr<const FacetCodes>& codes) const {
-  enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.bm25_k1, 0, 1, ranking_.bm25_b, 0.5));
+  enquire.set_weighting_scheme(analyzers::QuantisedBM25Weight(ranking_.bm25_k1, ranking_.bm25_b));
   if (order.collapse_slot) enquire.set_collapse_key(*order.collapse_slot);
   // Orders by value slots, which Xapian's remote backend carries to shard servers (a KeyMaker
   // it cannot), and breaks ties by passage id rather than document id, which differs between

@@ -1,6 +1,7 @@
 #include "lupa/searchd/shard_registry.h"
 
 #include "lupa/analyzers/agency_question.h"
+#include "lupa/analyzers/quantised_bm25.h"
 #include "lupa/analyzers/term_boost.h"
 #include "lupa/searchd/facet_counter.h"
 
@@ -12,6 +13,7 @@ Xapian::Registry shard_registry() {
   registry.register_match_spy(MatchCounter());
   analyzers::register_agency_signal(registry);
   analyzers::register_term_boost(registry);
+  analyzers::register_quantised_bm25(registry);
   return registry;
 }
 

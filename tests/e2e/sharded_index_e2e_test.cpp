@@ -7,7 +7,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -97,7 +96,7 @@ std::string everything_but_hits(const HttpReply& reply) {
 }
 
 // Every hit of a search over all its pages, in order: its id, and all that is shown of it but
-// its rank, its score to 12 significant digits.
+// its rank, its score to the last bit (weights on Lupa's grid add up alike in any order).
 struct ShownHit {
   std::string id;
   std::string shown;
@@ -120,10 +119,6 @@ std::vector<ShownHit> every_hit(unsigned short port, const std::string& query) {
       Poco::JSON::Object::Ptr hit = page_hits->getObject(i);
       ShownHit shown{hit->getValue<std::string>("id"), ""};
       hit->remove("rank");
-      // A BM25 weight summed over shards may differ from one database's in its last bit.
-      char score[32];
-      std::snprintf(score, sizeof score, "%.12g", hit->getValue<double>("score"));
-      hit->set("score", std::string(score));
       std::ostringstream out;
       Poco::JSON::Stringifier::stringify(hit, out);
       shown.shown = out.str();

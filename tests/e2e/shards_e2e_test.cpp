@@ -11,13 +11,11 @@
 #include <xapian.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -39,9 +37,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// An answer without the time it took, its scores to 12 significant digits (a BM25 weight
-// summed over shards may differ from one database's in its last bit): equal texts, equal
-// answers.
+// An answer without the time it took and which shards answered; scores to the last bit (Poco
+// writes the shortest form that reads back as the same double), which weights on Lupa's grid
+// give whatever order Xapian adds them in (quantised_bm25.h).
 std::string answer(unsigned short port, const std::string& target) {
   const HttpReply reply = http_get(port, target);
   if (reply.status != 200 || reply.content_type.find("json") == std::string::npos)
@@ -51,17 +49,7 @@ std::string answer(unsigned short port, const std::string& target) {
   json->remove("shards");  // which shards answered: only over shard servers
   std::ostringstream text;
   Poco::JSON::Stringifier::stringify(json, text);
-  static const std::regex kScore(R"("score":([-0-9.eE+]+))");
-  std::string rounded;
-  std::string rest = text.str();
-  std::smatch match;
-  while (std::regex_search(rest, match, kScore)) {
-    char digits[32];
-    std::snprintf(digits, sizeof digits, "%.12g", std::stod(match[1]));
-    rounded += std::string(match.prefix()) + "\"score\":" + digits;
-    rest = match.suffix();
-  }
-  return rounded + rest;
+  return text.str();
 }
 
 // The `shards` object of an answer: {"total", "answered", "missing", "partial"}.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <ostream>
 #include <set>
 #include <string>
@@ -257,6 +258,31 @@ TEST_F(QueryAnalyzerTest, TheMarkedQueryHoldsTheConceptsPhrasesInWordOrder) {
   phrases.clear();
   collect(analyzed.query);
   EXPECT_TRUE(phrases.empty());
+}
+
+// How often each term is a leaf of `query`: each is a posting list Xapian opens.
+std::map<std::string, int> leaf_counts(const Xapian::Query& query) {
+  std::map<std::string, int> counts;
+  std::function<void(const Xapian::Query&)> visit = [&](const Xapian::Query& q) {
+    if (q.get_type() == Xapian::Query::LEAF_TERM) ++counts[*q.get_terms_begin()];
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) visit(q.get_subquery(i));
+  };
+  visit(query);
+  return counts;
+}
+
+TEST_F(QueryAnalyzerTest, TheQueryRankedWithOpensARepeatedSubqueryOnce) {
+  // Both readings carry the concept's term, and the words as typed weigh again: the marked
+  // query holds each of those twice, the ranked query once, weighted twice.
+  const AnalyzedQuery analyzed = QueryAnalyzer(database_).analyze("transparencia presupuestaria");
+  const std::string concept_term = schema::concept_term("budget-transparency");
+  EXPECT_EQ(leaf_counts(analyzed.marked)[concept_term], 2);
+  const auto ranked = leaf_counts(analyzed.query);
+  EXPECT_EQ(ranked.at(concept_term), 1);
+  for (const auto& [term, count] : ranked) EXPECT_EQ(count, 1) << term;
+  EXPECT_NE(analyzed.query.get_description().find("2 * " + concept_term), std::string::npos)
+      << analyzed.query.get_description();
+  EXPECT_EQ(matches("transparencia presupuestaria"), (Names{"en-budget"}));
 }
 
 TEST_F(QueryAnalyzerTest, TheConceptFieldIsTheGlossarysOwnNotTheUsers) {
