@@ -506,12 +506,13 @@ QueryParsers::~QueryParsers() = default;
 Xapian::Query QueryAnalyzer::parse_with(const std::string& text, unsigned flags,
                                         bool any_word) const {
   std::optional<QueryParsers> configured_now;
-  QueryParsers& parsers = parsers_ ? *parsers_ : configured_now.emplace(database_, options_.facets);
+  QueryParsers& parsers =
+      parsers_ ? *parsers_ : configured_now.emplace(database_, options_->facets);
   const std::string parsed =
       flags & Xapian::QueryParser::FLAG_PURE_NOT ? exclusions_alone_as_not(text) : text;
   std::vector<Xapian::Query> readings;
   for (Language language : kLanguages) {
-    if (!options_.both_stemmers && language != Language::kSpanish) continue;
+    if (!options_->both_stemmers && language != Language::kSpanish) continue;
     readings.push_back(parsers.prepared_->parse(language, parsed, flags, any_word));
   }
   return either_reading(readings);
@@ -523,7 +524,7 @@ Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
   std::vector<Xapian::Query> alternatives{query};
   for (const std::string& phrase : phrases)
     for (Language language : kLanguages) {
-      if (!options_.both_stemmers && language != Language::kSpanish) continue;
+      if (!options_->both_stemmers && language != Language::kSpanish) continue;
       // With their positions, as the parser gives them: a phrase's terms are listed in
       // position order (Query::get_terms_begin), and the highlighter reads them so.
       std::vector<Xapian::Query> terms;
@@ -538,9 +539,26 @@ Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
 
 QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options,
                              QueryParsers* parsers)
-    : database_(database), options_(std::move(options)) {
-  if (options_.spelling && !options_.spell_checker) options_.spell_checker = SpellChecker::system();
-  if (parsers && parsers->prepared_->binds(database_, options_.facets)) parsers_ = parsers;
+    : database_(database) {
+  if (options.spelling && !options.spell_checker) options.spell_checker = SpellChecker::system();
+  options_ = std::make_shared<const QueryOptions>(std::move(options));
+  if (parsers && parsers->prepared_->binds(database_, options_->facets)) parsers_ = parsers;
+}
+
+QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database,
+                             std::reference_wrapper<const QueryOptions> options,
+                             QueryParsers* parsers)
+    : database_(database) {
+  const QueryOptions& given = options.get();
+  if (given.spelling && !given.spell_checker) {
+    QueryOptions completed = given;
+    completed.spell_checker = SpellChecker::system();
+    options_ = std::make_shared<const QueryOptions>(std::move(completed));
+  } else {
+    // Not owned: an empty owner with the caller's address.
+    options_ = std::shared_ptr<const QueryOptions>(std::shared_ptr<const QueryOptions>(), &given);
+  }
+  if (parsers && parsers->prepared_->binds(database_, options_->facets)) parsers_ = parsers;
 }
 
 bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& word) const {
@@ -570,11 +588,11 @@ bool QueryAnalyzer::is_known_word(const std::string& typed, const std::string& w
     for (const std::string& name : country.other_names)
       if (fold_for_matching(name) == folded) return true;
   }
-  return options_.spell_checker->is_word(typed);
+  return options_->spell_checker->is_word(typed);
 }
 
 Xapian::doccount QueryAnalyzer::word_frequency(const std::string& folded) const {
-  if (options_.spelling_dictionary) return spelling_frequency(database_, folded);
+  if (options_->spelling_dictionary) return spelling_frequency(database_, folded);
   Xapian::doccount most = 0;
   for (Language language : kLanguages)
     most = std::max(most, database_.get_termfreq(stem_term(folded, language)));
@@ -588,7 +606,7 @@ std::string QueryAnalyzer::best_correction(const std::string& word, int& diction
     std::string written;
   };
   std::vector<Candidate> candidates;
-  if (options_.spelling_dictionary)
+  if (options_->spelling_dictionary)
     if (std::string suggestion = database_.get_spelling_suggestion(folded); !suggestion.empty())
       candidates.push_back({suggestion, suggestion});
   // Hunspell's suggest() takes a tenth of a second or more: not asked when the index already
@@ -599,7 +617,7 @@ std::string QueryAnalyzer::best_correction(const std::string& word, int& diction
   const bool ask = !close_enough && dictionary_asks < QueryLimits::kMaxDictionarySuggestions;
   if (ask) ++dictionary_asks;
   for (const std::string& suggestion :
-       ask ? options_.spell_checker->suggest(word) : std::vector<std::string>()) {
+       ask ? options_->spell_checker->suggest(word) : std::vector<std::string>()) {
     std::string suggestion_folded = fold_for_matching(suggestion);
     // A suggestion that matches nothing helps nobody.
     const bool indexed = word_frequency(suggestion_folded) > 0 ||
@@ -696,11 +714,11 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   if (segment_words(text).size() > QueryLimits::kMaxWords)
     throw QueryLimitError("at most " + std::to_string(QueryLimits::kMaxWords) +
                           " words in one query");
-  if (const auto unknown = unknown_fields(text, options_.facets); !unknown.empty())
-    throw QuerySyntaxError(unknown_field_message(unknown, options_.facets));
+  if (const auto unknown = unknown_fields(text, options_->facets); !unknown.empty())
+    throw QuerySyntaxError(unknown_field_message(unknown, options_->facets));
   AnalyzedQuery analyzed;
   std::optional<AgencyQuestion> question;
-  if (options_.glossary)
+  if (options_->glossary)
     question = read_agency_question(text, [this](const std::string& id) {
       return database_.get_termfreq(schema::facet_term(*schema::find_facet("agency"), id));
     });
@@ -709,10 +727,10 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
   // every passage must hold.
   const std::string asked = question && question->plain ? question->topic : text;
   std::unordered_set<std::string> misspelt;
-  if (options_.spelling) analyzed.corrected = spelling_correction(text, misspelt);
+  if (options_->spelling) analyzed.corrected = spelling_correction(text, misspelt);
   const std::string words = misspelt.empty() ? asked : without_misspelt_words(asked, misspelt);
   GlossaryExpansion expansion;
-  if (options_.glossary)
+  if (options_->glossary)
     expansion = expand_with_glossary(words, Glossary::bundled());
   else
     expansion.text = words;
@@ -730,7 +748,7 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
     analyzed.language = language_of_query(text);
   if (!analyzed.language) analyzed.language = language_by_index(text);
   if (question && question->plain && question->topic.empty()) {
-    analyzed.query = analyzed.marked = agency_passages(question->agencies, options_.facets);
+    analyzed.query = analyzed.marked = agency_passages(question->agencies, options_->facets);
     return analyzed;
   }
   try {
@@ -746,7 +764,7 @@ AnalyzedQuery QueryAnalyzer::analyze(std::string_view user_query, bool any_word)
       analyzed.query =
           Xapian::Query(Xapian::Query::OP_AND_MAYBE, analyzed.query,
                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                      agency_signal(question->agencies, options_.facets),
+                                      agency_signal(question->agencies, options_->facets),
                                       AgencySignal::kBesideTopic));
     analyzed.marked = with_phrases(analyzed.query, expansion.phrases);
     analyzed.query = fold_repeated_subqueries(analyzed.query);

@@ -704,10 +704,11 @@ Xapian::Database& SearchService::database() const {
 
 analyzers::QueryAnalyzer SearchService::query_analyzer(const Xapian::Database& db) const {
   const std::unique_ptr<OpenIndex>& index = thread_handle();
-  if (!index || &index->all != &db) return analyzers::QueryAnalyzer(db, ranking_.query);
+  if (!index || &index->all != &db)
+    return analyzers::QueryAnalyzer(db, std::cref(ranking_.query), nullptr);
   if (!index->parsers)
     index->parsers = std::make_unique<analyzers::QueryParsers>(index->all, ranking_.query.facets);
-  return analyzers::QueryAnalyzer(db, ranking_.query, index->parsers.get());
+  return analyzers::QueryAnalyzer(db, std::cref(ranking_.query), index->parsers.get());
 }
 
 Xapian::Query SearchService::filter_query(Xapian::Database& db, const SearchRequest& request,

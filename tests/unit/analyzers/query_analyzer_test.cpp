@@ -448,6 +448,29 @@ TEST_F(QueryAnalyzerTest, PreparedParsersGiveWhatParsersConfiguredPerQueryGive) 
             QueryAnalyzer(database_).parse("lang:en budget").get_description());
 }
 
+TEST_F(QueryAnalyzerTest, AnAnalyzerReadingTheCallersOptionsAnalysesAsOneWithACopy) {
+  // Spelling on without a checker given: the borrowing analyzer completes its own copy.
+  QueryOptions options;
+  options.facets = {schema::kFacets.begin(), schema::kFacets.end()};
+  QueryOptions english_only = options;
+  english_only.both_stemmers = false;
+  english_only.spelling = false;
+  for (const QueryOptions* given : {&options, &english_only}) {
+    const QueryAnalyzer borrowing(database_, std::cref(*given), nullptr);
+    const QueryAnalyzer copying(database_, *given);
+    for (const std::string query : {"la informacion de las cuentas", "transparancy", "-corrupcion",
+                                    "lang:en transparency", "budget transparency"}) {
+      SCOPED_TRACE(query);
+      EXPECT_EQ(outcome(borrowing, query, false), outcome(copying, query, false));
+    }
+  }
+  // The options are read, not copied: a change the caller makes shows.
+  const QueryAnalyzer borrowing(database_, std::cref(english_only), nullptr);
+  const std::string before = outcome(borrowing, "informacion", false);
+  english_only.both_stemmers = true;
+  EXPECT_NE(outcome(borrowing, "informacion", false), before);
+}
+
 TEST_F(QueryAnalyzerTest, ParsersBoundToOtherFacetsOrAnotherDatabaseAreNotUsed) {
   // Bound to no facet at all: an analyzer of every facet must still read "lang:".
   QueryParsers without_facets(database_, {});

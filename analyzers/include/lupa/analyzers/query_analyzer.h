@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -130,6 +131,10 @@ class QueryAnalyzer {
   /// for each parse.
   explicit QueryAnalyzer(const Xapian::Database& database, QueryOptions options = {},
                          QueryParsers* parsers = nullptr);
+  /// The same, reading `options` where they are (they must outlive the analyzer) rather than a
+  /// copy of them: a daemon's options hold the facet table, copied for every query otherwise.
+  QueryAnalyzer(const Xapian::Database& database,
+                std::reference_wrapper<const QueryOptions> options, QueryParsers* parsers);
 
   /// Parses `user_query` like parse(), and says what else it found. With `any_word`, free-text
   /// words are alternatives (OR) rather than all required: the relaxed reading of a question
@@ -160,7 +165,8 @@ class QueryAnalyzer {
   Xapian::Query with_phrases(const Xapian::Query& query,
                              const std::vector<std::string>& phrases) const;
   const Xapian::Database& database_;
-  QueryOptions options_;
+  /// The analyzer's own copy, or the caller's options (not owned).
+  std::shared_ptr<const QueryOptions> options_;
   QueryParsers* parsers_ = nullptr;
 };
 
