@@ -260,21 +260,6 @@ std::string alternatives(const std::vector<Token>& tokens, const GlossaryMatch& 
   return out + ")";
 }
 
-// Operators whose subqueries Xapian::Query can be rebuilt from alone (no parameters).
-bool is_plain_composite(Xapian::Query::op type) {
-  switch (type) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // `readings` (one parse per stemmer, so trees of one shape) with every excluded subquery
 // (`-word`, `NOT word`) replaced by the same subquery of all readings OR-ed: a passage is
 // matched by the reading of its own language, and must lack the excluded word under every

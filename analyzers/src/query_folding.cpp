@@ -9,22 +9,6 @@
 namespace lupa::analyzers {
 namespace {
 
-// Operators whose meaning is their subqueries alone, so that a query of one can be rebuilt from
-// its (folded) subqueries.
-bool rebuildable(Xapian::Query::op type) {
-  switch (type) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Equal for two queries that match the same passages with the same weights (see the header);
 // distinct otherwise, as far as Xapian 1.4's API lets a query be read back.
 std::string key_of(const Xapian::Query& query) {
@@ -35,7 +19,8 @@ std::string key_of(const Xapian::Query& query) {
     key.append(*query.get_terms_begin());
     return key;
   }
-  if (rebuildable(type) || type == Xapian::Query::OP_SYNONYM || type == Xapian::Query::OP_MAX) {
+  if (is_plain_composite(type) || type == Xapian::Query::OP_SYNONYM ||
+      type == Xapian::Query::OP_MAX) {
     key.append("O").append(std::to_string(static_cast<int>(type))).append("(");
     for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
       const std::string sub = key_of(query.get_subquery(i));
@@ -120,7 +105,7 @@ Xapian::Query Alternatives::query() const {
 
 Xapian::Query fold(const Xapian::Query& query) {
   const auto type = query.get_type();
-  if (!rebuildable(type)) return query;
+  if (!is_plain_composite(type)) return query;
   const std::size_t count = query.get_num_subqueries();
   if (type == Xapian::Query::OP_OR) {
     Alternatives alternatives;
@@ -155,6 +140,20 @@ Xapian::Query fold(const Xapian::Query& query) {
 }
 
 }  // namespace
+
+bool is_plain_composite(Xapian::Query::op type) {
+  switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+      return true;
+    default:
+      return false;
+  }
+}
 
 Xapian::Query fold_repeated_subqueries(const Xapian::Query& query) {
   return fold(query);

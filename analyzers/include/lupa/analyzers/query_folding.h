@@ -20,4 +20,9 @@ namespace lupa::analyzers {
 /// exact copies.
 Xapian::Query fold_repeated_subqueries(const Xapian::Query& query);
 
+/// Whether a query of operator `type` is made of its subqueries alone (no parameter Xapian 1.4
+/// does not give back), so that it can be rebuilt from them: AND, OR, AND_NOT, XOR, AND_MAYBE,
+/// FILTER.
+bool is_plain_composite(Xapian::Query::op type);
+
 }  // namespace lupa::analyzers
