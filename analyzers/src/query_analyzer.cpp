@@ -522,27 +522,35 @@ Xapian::Query QueryAnalyzer::with_phrases(const Xapian::Query& query,
   return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
 }
 
+namespace {
+
+// `options` as an analyzer reads them: with spelling on and no spell checker given, the system's.
+std::shared_ptr<const QueryOptions> completed(QueryOptions options) {
+  if (options.spelling && !options.spell_checker) options.spell_checker = SpellChecker::system();
+  return std::make_shared<const QueryOptions>(std::move(options));
+}
+
+}  // namespace
+
 QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database, QueryOptions options,
                              QueryParsers* parsers)
-    : database_(database) {
-  if (options.spelling && !options.spell_checker) options.spell_checker = SpellChecker::system();
-  options_ = std::make_shared<const QueryOptions>(std::move(options));
-  if (parsers && parsers->prepared_->binds(database_, options_->facets)) parsers_ = parsers;
+    : database_(database), options_(completed(std::move(options))) {
+  use_parsers(parsers);
 }
 
 QueryAnalyzer::QueryAnalyzer(const Xapian::Database& database,
                              std::reference_wrapper<const QueryOptions> options,
                              QueryParsers* parsers)
-    : database_(database) {
-  const QueryOptions& given = options.get();
-  if (given.spelling && !given.spell_checker) {
-    QueryOptions completed = given;
-    completed.spell_checker = SpellChecker::system();
-    options_ = std::make_shared<const QueryOptions>(std::move(completed));
-  } else {
-    // Not owned: an empty owner with the caller's address.
-    options_ = std::shared_ptr<const QueryOptions>(std::shared_ptr<const QueryOptions>(), &given);
-  }
+    : database_(database),
+      // Where they are (an empty owner, the caller's address), unless they need completing.
+      options_(options.get().spelling && !options.get().spell_checker
+                   ? completed(options.get())
+                   : std::shared_ptr<const QueryOptions>(std::shared_ptr<const QueryOptions>(),
+                                                         &options.get())) {
+  use_parsers(parsers);
+}
+
+void QueryAnalyzer::use_parsers(QueryParsers* parsers) {
   if (parsers && parsers->prepared_->binds(database_, options_->facets)) parsers_ = parsers;
 }
 

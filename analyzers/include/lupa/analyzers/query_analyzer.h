@@ -148,6 +148,8 @@ class QueryAnalyzer {
   Xapian::Query parse(std::string_view user_query) const { return analyze(user_query).query; }
 
  private:
+  /// Parses with `parsers` when they are bound to this analyzer's database and facets.
+  void use_parsers(QueryParsers* parsers);
   Xapian::Query parse_with(const std::string& text, unsigned flags, bool any_word = false) const;
   /// The corrected query (see AnalyzedQuery::corrected); the words corrected (as
   /// segment_words gives them: lower case, no punctuation) are added to `misspelt`.
